@@ -1,0 +1,52 @@
+//! The node's JSON-RPC extensions, on top of the standard `system_*`, `chain_*`,
+//! `state_*` and `author_*` methods that `sc-service` always serves.
+//!
+//! Custom methods (`icn_*`, backed by the runtime APIs of the ICN pallets) are merged here.
+
+#![warn(missing_docs)]
+
+use std::sync::Arc;
+
+use icn_runtime::{opaque::Block, AccountId, Balance, Nonce};
+use jsonrpsee::RpcModule;
+use sc_transaction_pool_api::TransactionPool;
+use sp_api::ProvideRuntimeApi;
+use sp_block_builder::BlockBuilder;
+use sp_blockchain::{Error as BlockChainError, HeaderBackend, HeaderMetadata};
+
+/// What the RPC extensions need from the node.
+pub struct FullDeps<C, P> {
+	/// The client instance to use.
+	pub client: Arc<C>,
+	/// Transaction pool instance.
+	pub pool: Arc<P>,
+}
+
+/// Builds the RPC extensions of a full node.
+pub fn create_full<C, P>(
+	deps: FullDeps<C, P>,
+) -> Result<RpcModule<()>, Box<dyn std::error::Error + Send + Sync>>
+where
+	C: ProvideRuntimeApi<Block>,
+	C: HeaderBackend<Block> + HeaderMetadata<Block, Error = BlockChainError> + 'static,
+	C: Send + Sync + 'static,
+	C::Api: substrate_frame_rpc_system::AccountNonceApi<Block, AccountId, Nonce>,
+	C::Api: pallet_transaction_payment_rpc::TransactionPaymentRuntimeApi<Block, Balance>,
+	C::Api: BlockBuilder<Block>,
+	P: TransactionPool + 'static,
+{
+	use pallet_transaction_payment_rpc::{TransactionPayment, TransactionPaymentApiServer};
+	use substrate_frame_rpc_system::{System, SystemApiServer};
+
+	let mut module = RpcModule::new(());
+	let FullDeps { client, pool } = deps;
+
+	// `system_accountNextIndex`, `system_dryRun`.
+	module.merge(System::new(client.clone(), pool).into_rpc())?;
+	// `payment_queryInfo`, `payment_queryFeeDetails`.
+	module.merge(TransactionPayment::new(client).into_rpc())?;
+
+	// ICN methods (`icn_*`) are merged here as the pallets that back them land.
+
+	Ok(module)
+}

@@ -1,0 +1,277 @@
+//! End-to-end: start the real `icn-node --dev`, talk to it over JSON-RPC like any client,
+//! and check that it produces and finalizes blocks and executes a signed ICNT transfer.
+//!
+//! The binary is the one cargo built for this test run (`CARGO_BIN_EXE_icn-node`), in the
+//! same profile and feature set as every other test.
+
+use std::{
+	net::TcpListener,
+	path::PathBuf,
+	process::{Child, Command, Stdio},
+	time::{Duration, Instant},
+};
+
+use codec::{Decode, Encode};
+use icn_runtime::{
+	configs::TreasuryAccount,
+	currency::{ICNT, TOTAL_SUPPLY},
+	AccountId, Balance, BalancesCall, Hash, Runtime, RuntimeEvent,
+};
+use jsonrpsee::{
+	core::client::{ClientT, Subscription, SubscriptionClientT},
+	rpc_params,
+	ws_client::{WsClient, WsClientBuilder},
+};
+use serde_json::Value;
+use sp_keyring::Sr25519Keyring;
+
+/// The node under test; killed when dropped, so a failing test never leaks a node.
+struct Node {
+	child: Child,
+	rpc_port: u16,
+	log: PathBuf,
+	_dir: TempDir,
+}
+
+impl Drop for Node {
+	fn drop(&mut self) {
+		let _ = self.child.kill();
+		let _ = self.child.wait();
+	}
+}
+
+/// A scratch directory removed on drop.
+struct TempDir(PathBuf);
+impl TempDir {
+	fn new(tag: &str) -> Self {
+		let dir = std::env::temp_dir().join(format!("icn-e2e-{tag}-{}", std::process::id()));
+		let _ = std::fs::remove_dir_all(&dir);
+		std::fs::create_dir_all(&dir).expect("create temp dir");
+		Self(dir)
+	}
+}
+impl Drop for TempDir {
+	fn drop(&mut self) {
+		let _ = std::fs::remove_dir_all(&self.0);
+	}
+}
+
+fn free_port() -> u16 {
+	TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port()
+}
+
+fn node_binary() -> PathBuf {
+	let path = PathBuf::from(env!("CARGO_BIN_EXE_icn-node"));
+	assert!(
+		path.exists(),
+		"icn-node binary missing at {}: build the workspace (scripts/test.sh) first",
+		path.display()
+	);
+	path
+}
+
+impl Node {
+	/// Starts `icn-node --dev` (temporary base path, the embedded default) on free ports.
+	fn start_dev() -> Self {
+		let dir = TempDir::new("dev");
+		let log = dir.0.join("node.log");
+		let rpc_port = free_port();
+		let child = Command::new(node_binary())
+			.args(["--dev", "--no-telemetry", "--no-mdns"])
+			.args(["--rpc-port", &rpc_port.to_string()])
+			.args(["--port", &free_port().to_string()])
+			.args(["--prometheus-port", &free_port().to_string()])
+			.stdout(Stdio::null())
+			.stderr(std::fs::File::create(&log).expect("log file"))
+			.spawn()
+			.expect("start icn-node");
+		Node { child, rpc_port, log, _dir: dir }
+	}
+
+	fn log_tail(&self) -> String {
+		let log = std::fs::read_to_string(&self.log).unwrap_or_default();
+		let lines: Vec<_> = log.lines().collect();
+		lines[lines.len().saturating_sub(40)..].join("\n")
+	}
+
+	/// Connects over WebSocket, retrying while the node starts.
+	async fn connect(&mut self) -> WsClient {
+		let url = format!("ws://127.0.0.1:{}", self.rpc_port);
+		let deadline = Instant::now() + Duration::from_secs(120);
+		loop {
+			if let Some(status) = self.child.try_wait().expect("poll node") {
+				panic!("icn-node exited early ({status}):\n{}", self.log_tail());
+			}
+			if let Ok(client) = WsClientBuilder::default().build(&url).await {
+				return client
+			}
+			assert!(Instant::now() < deadline, "no RPC at {url}:\n{}", self.log_tail());
+			tokio::time::sleep(Duration::from_millis(250)).await;
+		}
+	}
+}
+
+fn hex(bytes: &[u8]) -> String {
+	format!("0x{}", bytes.iter().map(|b| format!("{b:02x}")).collect::<String>())
+}
+
+fn unhex(s: &str) -> Vec<u8> {
+	let s = s.trim_start_matches("0x");
+	(0..s.len())
+		.step_by(2)
+		.map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex"))
+		.collect()
+}
+
+async fn storage<T: Decode>(client: &WsClient, key: Vec<u8>, at: Hash) -> Option<T> {
+	let value: Option<String> =
+		client.request("state_getStorage", rpc_params![hex(&key), at]).await.expect("state_getStorage");
+	value.map(|v| T::decode(&mut &unhex(&v)[..]).expect("decode storage"))
+}
+
+async fn free_balance(client: &WsClient, who: &AccountId, at: Hash) -> Balance {
+	let key = frame_system::Account::<Runtime>::hashed_key_for(who);
+	storage::<frame_system::AccountInfo<u32, pallet_balances::AccountData<Balance>>>(client, key, at)
+		.await
+		.map(|info| info.data.free)
+		.unwrap_or(0)
+}
+
+async fn finalized_number(client: &WsClient) -> (u32, Hash) {
+	let head: Hash = client.request("chain_getFinalizedHead", rpc_params![]).await.expect("head");
+	let header: Value = client.request("chain_getHeader", rpc_params![head]).await.expect("header");
+	let number = header["number"].as_str().expect("number");
+	(u32::from_str_radix(number.trim_start_matches("0x"), 16).expect("number hex"), head)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn dev_chain_finalizes_and_executes_a_signed_transfer() {
+	let mut node = Node::start_dev();
+	let client = node.connect().await;
+
+	// Wallets read the token from the chain properties.
+	let properties: Value = client.request("system_properties", rpc_params![]).await.unwrap();
+	assert_eq!(properties["tokenSymbol"], "ICNT", "{properties}");
+	assert_eq!(properties["tokenDecimals"], 18, "{properties}");
+
+	// Blocks are produced and finalized: wait for a finalized block >= #3.
+	let deadline = Instant::now() + Duration::from_secs(180);
+	let (mut number, mut finalized) = finalized_number(&client).await;
+	while number < 3 {
+		assert!(Instant::now() < deadline, "no finalized block #3 (at #{number}):\n{}", node.log_tail());
+		tokio::time::sleep(Duration::from_secs(1)).await;
+		(number, finalized) = finalized_number(&client).await;
+	}
+
+	// The fixed supply, read from chain state.
+	let issuance: Balance =
+		storage(&client, pallet_balances::TotalIssuance::<Runtime>::hashed_key().to_vec(), finalized)
+			.await
+			.expect("total issuance");
+	assert_eq!(issuance, TOTAL_SUPPLY);
+
+	let alice = Sr25519Keyring::Alice.to_account_id();
+	let dave = Sr25519Keyring::Dave.to_account_id();
+	let treasury = TreasuryAccount::get();
+	let alice_before = free_balance(&client, &alice, finalized).await;
+	let dave_before = free_balance(&client, &dave, finalized).await;
+	let treasury_before = free_balance(&client, &treasury, finalized).await;
+	assert!(alice_before > 0 && dave_before > 0 && treasury_before > 0);
+
+	// A signed transfer from Alice, built from the runtime's own types and signed with her key.
+	let genesis: Hash = client.request("chain_getBlockHash", rpc_params![0]).await.unwrap();
+	let nonce: u32 =
+		client.request("system_accountNextIndex", rpc_params![alice.to_string()]).await.unwrap();
+	let amount: Balance = 12_345 * ICNT;
+	let call = BalancesCall::transfer_keep_alive { dest: dave.clone().into(), value: amount };
+	let xt = icn_runtime::signing::sign(call.into(), &Sr25519Keyring::Alice.pair(), nonce, genesis);
+	let xt_hex = hex(&xt.encode());
+
+	let mut sub: Subscription<Value> = client
+		.subscribe(
+			"author_submitAndWatchExtrinsic",
+			rpc_params![xt_hex.clone()],
+			"author_unwatchExtrinsic",
+		)
+		.await
+		.expect("submit the transfer");
+	let deadline = Instant::now() + Duration::from_secs(120);
+	let block: Hash = loop {
+		let status = tokio::time::timeout_at(deadline.into(), sub.next())
+			.await
+			.unwrap_or_else(|_| panic!("transfer not finalized in time:\n{}", node.log_tail()))
+			.expect("subscription open")
+			.expect("status");
+		if let Some(hash) = status.get("finalized") {
+			break serde_json::from_value(hash.clone()).unwrap()
+		}
+		assert!(
+			!["invalid", "dropped", "usurped"].iter().any(|s| status == *s || status.get(*s).is_some()),
+			"transfer rejected: {status}"
+		);
+	};
+
+	// Find the transfer in the finalized block and its events.
+	let signed_block: Value = client.request("chain_getBlock", rpc_params![block]).await.unwrap();
+	let index = signed_block["block"]["extrinsics"]
+		.as_array()
+		.unwrap()
+		.iter()
+		.position(|x| x.as_str() == Some(xt_hex.as_str()))
+		.expect("transfer in the finalized block") as u32;
+	let events: Vec<frame_system::EventRecord<RuntimeEvent, Hash>> =
+		storage(&client, frame_system::Events::<Runtime>::hashed_key().to_vec(), block)
+			.await
+			.expect("events");
+	let ours: Vec<_> = events
+		.into_iter()
+		.filter(|e| e.phase == frame_system::Phase::ApplyExtrinsic(index))
+		.map(|e| e.event)
+		.collect();
+	assert!(
+		ours.contains(&RuntimeEvent::Balances(pallet_balances::Event::Transfer {
+			from: alice.clone(),
+			to: dave.clone(),
+			amount,
+		})),
+		"no Transfer event: {ours:?}"
+	);
+	assert!(
+		ours.iter().any(|e| matches!(e, RuntimeEvent::System(frame_system::Event::ExtrinsicSuccess { .. }))),
+		"no ExtrinsicSuccess: {ours:?}"
+	);
+	let fee = ours
+		.iter()
+		.find_map(|e| match e {
+			RuntimeEvent::TransactionPayment(
+				pallet_transaction_payment::Event::TransactionFeePaid { who, actual_fee, tip },
+			) if *who == alice => Some(actual_fee + tip),
+			_ => None,
+		})
+		.expect("TransactionFeePaid event");
+	assert!(fee > 0);
+
+	// Balances moved exactly: the amount to Dave, the fee from Alice to the treasury.
+	assert_eq!(free_balance(&client, &dave, block).await, dave_before + amount);
+	assert_eq!(free_balance(&client, &alice, block).await, alice_before - amount - fee);
+	assert_eq!(free_balance(&client, &treasury, block).await, treasury_before + fee);
+	let issuance: Balance =
+		storage(&client, pallet_balances::TotalIssuance::<Runtime>::hashed_key().to_vec(), block)
+			.await
+			.unwrap();
+	assert_eq!(issuance, TOTAL_SUPPLY, "fees are never burned or minted");
+
+	drop(client);
+	// Graceful shutdown: SIGTERM, then the node must exit on its own.
+	let pid = node.child.id().to_string();
+	Command::new("kill").args(["-TERM", &pid]).status().expect("kill");
+	let deadline = Instant::now() + Duration::from_secs(30);
+	loop {
+		if let Some(status) = node.child.try_wait().unwrap() {
+			assert!(status.success() || status.code().is_none(), "node exit: {status}");
+			break
+		}
+		assert!(Instant::now() < deadline, "node did not stop on SIGTERM");
+		std::thread::sleep(Duration::from_millis(200));
+	}
+}

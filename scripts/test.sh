@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The test command: sets the machine up, builds the whole workspace ONCE (release profile,
+# runtime-benchmarks feature set) and runs every test: unit tests, benchmark tests, and the
+# end-to-end tests that start the very `icn-node` binary this build produced.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+bash scripts/setup.sh
+# shellcheck source=env.sh
+. scripts/env.sh
+echo "[test] target dir: $CARGO_TARGET_DIR${WASM_BUILD_TOOLCHAIN:+, wasm toolchain: $WASM_BUILD_TOOLCHAIN}"
+
+# One profile, one feature set: everything below reuses these artifacts.
+CARGO_FLAGS=(--release --locked --workspace --features icn-node/runtime-benchmarks)
+
+echo "[test] cargo test ${CARGO_FLAGS[*]}"
+cargo test "${CARGO_FLAGS[@]}" -- --nocapture
+
+echo "[test] all tests passed"
