@@ -74,7 +74,7 @@ fn signed(client: &FullClient, call: icn_runtime::RuntimeCall, nonce: u32) -> Re
 		.flatten()
 		.ok_or("the chain has no genesis block")?;
 	let extrinsic = icn_runtime::signing::sign(call, &Sr25519Keyring::Bob.pair(), nonce, genesis);
-	OpaqueExtrinsic::from_bytes(&extrinsic.encode()).map_err(|_| "extrinsic does not decode")
+	OpaqueExtrinsic::try_from_encoded_extrinsic(&extrinsic.encode()).map_err(|_| "extrinsic does not decode")
 }
 
 /// Builds `System::remark` extrinsics: the cheapest signed transaction.

@@ -111,6 +111,11 @@ impl Node {
 	}
 }
 
+/// The key of a plain storage value: twox128(pallet) ++ twox128(item).
+fn storage_value_key(pallet: &[u8], item: &[u8]) -> Vec<u8> {
+	[sp_io::hashing::twox_128(pallet), sp_io::hashing::twox_128(item)].concat()
+}
+
 fn hex(bytes: &[u8]) -> String {
 	format!("0x{}", bytes.iter().map(|b| format!("{b:02x}")).collect::<String>())
 }
@@ -165,7 +170,7 @@ async fn dev_chain_finalizes_and_executes_a_signed_transfer() {
 
 	// The fixed supply, read from chain state.
 	let issuance: Balance =
-		storage(&client, pallet_balances::TotalIssuance::<Runtime>::hashed_key().to_vec(), finalized)
+		storage(&client, storage_value_key(b"Balances", b"TotalIssuance"), finalized)
 			.await
 			.expect("total issuance");
 	assert_eq!(issuance, TOTAL_SUPPLY);
@@ -220,7 +225,7 @@ async fn dev_chain_finalizes_and_executes_a_signed_transfer() {
 		.position(|x| x.as_str() == Some(xt_hex.as_str()))
 		.expect("transfer in the finalized block") as u32;
 	let events: Vec<frame_system::EventRecord<RuntimeEvent, Hash>> =
-		storage(&client, frame_system::Events::<Runtime>::hashed_key().to_vec(), block)
+		storage(&client, storage_value_key(b"System", b"Events"), block)
 			.await
 			.expect("events");
 	let ours: Vec<_> = events
@@ -256,7 +261,7 @@ async fn dev_chain_finalizes_and_executes_a_signed_transfer() {
 	assert_eq!(free_balance(&client, &alice, block).await, alice_before - amount - fee);
 	assert_eq!(free_balance(&client, &treasury, block).await, treasury_before + fee);
 	let issuance: Balance =
-		storage(&client, pallet_balances::TotalIssuance::<Runtime>::hashed_key().to_vec(), block)
+		storage(&client, storage_value_key(b"Balances", b"TotalIssuance"), block)
 			.await
 			.unwrap();
 	assert_eq!(issuance, TOTAL_SUPPLY, "fees are never burned or minted");

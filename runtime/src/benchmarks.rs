@@ -1,5 +1,12 @@
 //! The runtime's benchmark list, run by `icn-node benchmark pallet`.
 
+use frame_benchmarking::baseline;
+
+use crate::Runtime;
+
+impl frame_system_benchmarking::Config for Runtime {}
+impl baseline::Config for Runtime {}
+
 frame_benchmarking::define_benchmarks!(
 	[frame_benchmarking, BaselineBench::<Runtime>]
 	[frame_system, SystemBench::<Runtime>]

@@ -65,9 +65,23 @@ mod tests {
 		})
 	}
 
+	/// Applies a JSON patch as the node does (objects merged key by key, the rest replaced).
+	fn merge(base: &mut Value, patch: Value) {
+		match (base, patch) {
+			(Value::Object(base), Value::Object(patch)) =>
+				for (key, value) in patch {
+					merge(base.entry(key).or_insert(Value::Null), value);
+				},
+			(base, patch) => *base = patch,
+		}
+	}
+
+	/// The full genesis config of a preset: the default config with the preset's patch.
 	fn preset(id: &str) -> Value {
-		let json = presets::get_preset(&id.into()).expect("preset exists");
-		serde_json::from_slice(&json).unwrap()
+		let patch = presets::get_preset(&id.into()).expect("preset exists");
+		let mut config = serde_json::to_value(crate::RuntimeGenesisConfig::default()).unwrap();
+		merge(&mut config, serde_json::from_slice(&patch).unwrap());
+		config
 	}
 
 	#[test]
@@ -82,7 +96,10 @@ mod tests {
 	fn presets_are_listed() {
 		let names: Vec<String> = presets::preset_names()
 			.into_iter()
-			.map(|id| String::from_utf8(id.as_ref().to_vec()).unwrap())
+			.map(|id| {
+				let bytes: &[u8] = id.as_ref();
+				String::from_utf8(bytes.to_vec()).unwrap()
+			})
 			.collect();
 		assert_eq!(names, ["development", "local_testnet"]);
 	}
