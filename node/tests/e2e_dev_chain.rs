@@ -29,6 +29,7 @@ use sp_keyring::Sr25519Keyring;
 struct Node {
 	child: Child,
 	rpc_port: u16,
+	prometheus_port: u16,
 	log: PathBuf,
 	_dir: TempDir,
 }
@@ -73,19 +74,52 @@ fn node_binary() -> PathBuf {
 impl Node {
 	/// Starts `icn-node --dev` (temporary base path, the embedded default) on free ports.
 	fn start_dev() -> Self {
-		let dir = TempDir::new("dev");
+		Self::start("dev", &[])
+	}
+
+	/// Starts `icn-node --dev <extra>` on free ports, logging to a scratch directory.
+	fn start(tag: &str, extra: &[&str]) -> Self {
+		let dir = TempDir::new(tag);
 		let log = dir.0.join("node.log");
 		let rpc_port = free_port();
+		let prometheus_port = free_port();
 		let child = Command::new(node_binary())
 			.args(["--dev", "--no-telemetry", "--no-mdns"])
 			.args(["--rpc-port", &rpc_port.to_string()])
 			.args(["--port", &free_port().to_string()])
-			.args(["--prometheus-port", &free_port().to_string()])
+			.args(["--prometheus-port", &prometheus_port.to_string()])
+			.args(extra)
 			.stdout(Stdio::null())
 			.stderr(std::fs::File::create(&log).expect("log file"))
 			.spawn()
 			.expect("start icn-node");
-		Node { child, rpc_port, log, _dir: dir }
+		Node { child, rpc_port, prometheus_port, log, _dir: dir }
+	}
+
+	/// Stops the node with SIGTERM and waits until it has exited on its own.
+	fn stop(&mut self) {
+		let pid = self.child.id().to_string();
+		Command::new("kill").args(["-TERM", &pid]).status().expect("kill");
+		let deadline = Instant::now() + Duration::from_secs(30);
+		loop {
+			if let Some(status) = self.child.try_wait().unwrap() {
+				assert!(status.success() || status.code().is_none(), "node exit: {status}");
+				return
+			}
+			assert!(Instant::now() < deadline, "node did not stop on SIGTERM");
+			std::thread::sleep(Duration::from_millis(200));
+		}
+	}
+
+	/// The node's Prometheus metrics page.
+	fn metrics(&self) -> String {
+		use std::io::{Read, Write};
+		let mut stream = std::net::TcpStream::connect(("127.0.0.1", self.prometheus_port))
+			.expect("connect to prometheus");
+		stream.write_all(b"GET /metrics HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n").unwrap();
+		let mut page = String::new();
+		stream.read_to_string(&mut page).unwrap();
+		page
 	}
 
 	fn log_tail(&self) -> String {
@@ -266,17 +300,86 @@ async fn dev_chain_finalizes_and_executes_a_signed_transfer() {
 			.unwrap();
 	assert_eq!(issuance, TOTAL_SUPPLY, "fees are never burned or minted");
 
+	// `export-genesis-state` prints the header of the very genesis block the node runs.
+	let out = Command::new(node_binary())
+		.args(["export-genesis-state", "--chain", "dev"])
+		.output()
+		.expect("export-genesis-state");
+	assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+	let header = unhex(String::from_utf8(out.stdout).unwrap().trim());
+	assert_eq!(Hash::from(sp_io::hashing::blake2_256(&header)), genesis);
+
+	// Prometheus metrics are served; the database is ParityDB in a temporary base path.
+	let metrics = node.metrics();
+	assert!(metrics.contains("substrate_block_height"), "no block height metric:\n{metrics}");
+	let log = std::fs::read_to_string(&node.log).unwrap();
+	assert!(log.contains("Database: ParityDb at /tmp/"), "not ParityDB in a temp dir:\n{log}");
+
 	drop(client);
 	// Graceful shutdown: SIGTERM, then the node must exit on its own.
-	let pid = node.child.id().to_string();
-	Command::new("kill").args(["-TERM", &pid]).status().expect("kill");
-	let deadline = Instant::now() + Duration::from_secs(30);
-	loop {
-		if let Some(status) = node.child.try_wait().unwrap() {
-			assert!(status.success() || status.code().is_none(), "node exit: {status}");
-			break
-		}
-		assert!(Instant::now() < deadline, "node did not stop on SIGTERM");
-		std::thread::sleep(Duration::from_millis(200));
+	node.stop();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn base_path_persists_the_chain_and_purge_chain_removes_it() {
+	let base = TempDir::new("base-path");
+	let base_path = base.0.to_str().unwrap().to_string();
+	let mut node = Node::start("persist", &["--base-path", &base_path]);
+	let client = node.connect().await;
+	let deadline = Instant::now() + Duration::from_secs(180);
+	let (mut number, _) = finalized_number(&client).await;
+	while number < 2 {
+		assert!(Instant::now() < deadline, "no finalized block #2:\n{}", node.log_tail());
+		tokio::time::sleep(Duration::from_secs(1)).await;
+		(number, _) = finalized_number(&client).await;
 	}
+	drop(client);
+	node.stop();
+	let db = base.0.join("chains/icn_dev/paritydb");
+	assert!(db.exists(), "no ParityDB database at {}", db.display());
+
+	// Restarted on the same base path, the node resumes from its database.
+	let mut node = Node::start("persist-again", &["--base-path", &base_path]);
+	let client = node.connect().await;
+	let (resumed, _) = finalized_number(&client).await;
+	assert!(resumed >= number, "restarted at finalized #{resumed}, had #{number}");
+	drop(client);
+	node.stop();
+
+	// purge-chain deletes it.
+	let out = Command::new(node_binary())
+		.args(["purge-chain", "--chain", "dev", "--base-path", &base_path, "-y"])
+		.output()
+		.expect("purge-chain");
+	assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+	assert!(!db.exists(), "purge-chain left {}", db.display());
+}
+
+#[test]
+fn a_genesis_that_is_not_700m_icnt_fails_to_build() {
+	let dir = TempDir::new("bad-genesis");
+	let out = Command::new(node_binary()).args(["build-spec", "--chain", "dev"]).output().unwrap();
+	assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+	// Give Alice one planck more in the spec's genesis balances. (Edited as text: the
+	// amounts exceed 2^64 and must stay exact JSON integers.)
+	let spec = String::from_utf8(out.stdout).unwrap();
+	let balances = spec.find("\"balances\": [").expect("genesis balances in the dev spec");
+	let endowment = icn_runtime::genesis_config_presets::DEV_ENDOWMENT.to_string();
+	let at = balances + spec[balances..].find(&endowment).expect("Alice's endowment");
+	let spec = format!(
+		"{}{}{}",
+		&spec[..at],
+		icn_runtime::genesis_config_presets::DEV_ENDOWMENT + 1,
+		&spec[at + endowment.len()..]
+	);
+	let path = dir.0.join("bad.json");
+	std::fs::write(&path, spec).unwrap();
+
+	let out = Command::new(node_binary())
+		.args(["build-spec", "--raw", "--chain", path.to_str().unwrap()])
+		.output()
+		.unwrap();
+	let stderr = String::from_utf8_lossy(&out.stderr);
+	assert!(!out.status.success(), "a 700M + 1 planck genesis built");
+	assert!(stderr.contains("1 planck more than the fixed supply"), "{stderr}");
 }
