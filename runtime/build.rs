@@ -1,12 +1,15 @@
 //! Builds the runtime's WASM blob (`WASM_BINARY`) with `substrate-wasm-builder`.
 //!
 //! The blob is built for `wasm32v1-none`. Where rustup cannot install that target,
-//! `scripts/setup.sh` builds it offline and `scripts/env.sh` sets `WASM_BUILD_TOOLCHAIN`.
+//! `scripts/setup.sh` builds it offline and `scripts/env.sh` sets `WASM_BUILD_TOOLCHAIN`
+//! (docs/wasm-offline.md).
 
+/// With `metadata-hash`, the metadata hash that `CheckMetadataHash` (Ledger) verifies is
+/// embedded in the runtime; token symbol and decimals as in `icn_primitives::currency`.
 #[cfg(all(feature = "std", feature = "metadata-hash"))]
 fn main() {
 	substrate_wasm_builder::WasmBuilder::init_with_defaults()
-		.enable_metadata_hash(icn_primitives_symbol(), 18)
+		.enable_metadata_hash("ICNT", 18)
 		.build();
 }
 
@@ -18,8 +21,3 @@ fn main() {
 /// The runtime isn't compiled to WASM from within the WASM build.
 #[cfg(not(feature = "std"))]
 fn main() {}
-
-#[cfg(all(feature = "std", feature = "metadata-hash"))]
-fn icn_primitives_symbol() -> &'static str {
-	"ICNT"
-}

@@ -346,6 +346,25 @@ async fn base_path_persists_the_chain_and_purge_chain_removes_it() {
 	drop(client);
 	node.stop();
 
+	// The database serves the block subcommands: export blocks 0..=2, import them into a
+	// fresh base path, check a block there, and revert an unfinalized block here.
+	let run = |args: &[&str]| {
+		let out = Command::new(node_binary()).args(args).output().expect("run icn-node");
+		assert!(out.status.success(), "icn-node {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+		out
+	};
+	let blocks = base.0.join("blocks.bin");
+	let blocks = blocks.to_str().unwrap();
+	run(&["export-blocks", "--chain", "dev", "--base-path", &base_path, "--from", "0", "--to", "2", "--binary", blocks]);
+	assert!(std::fs::metadata(blocks).unwrap().len() > 0, "export-blocks wrote nothing");
+	let other = TempDir::new("import");
+	let other_path = other.0.to_str().unwrap();
+	let out = run(&["import-blocks", "--chain", "dev", "--base-path", other_path, "--binary", blocks]);
+	let said = String::from_utf8_lossy(&out.stderr);
+	assert!(said.contains("Best: #2"), "import-blocks did not reach #2: {said}");
+	run(&["check-block", "--chain", "dev", "--base-path", other_path, "2"]);
+	run(&["revert", "--chain", "dev", "--base-path", &base_path, "1"]);
+
 	// purge-chain deletes it.
 	let out = Command::new(node_binary())
 		.args(["purge-chain", "--chain", "dev", "--base-path", &base_path, "-y"])
