@@ -51,7 +51,11 @@ elif [ "${ICN_WASM_OFFLINE:-0}" != 1 ] && log "trying: rustup target add $WASM_T
      && rustup target add "$WASM_TARGET" 2>/dev/null; then
   log "rustup target $WASM_TARGET installed"
 else
-  log "rustup cannot download $WASM_TARGET: building it offline from Debian's Rust (docs/wasm-offline.md)"
+  if [ "${ICN_WASM_OFFLINE:-0}" = 1 ]; then
+    log "ICN_WASM_OFFLINE=1: building $WASM_TARGET offline from Debian's Rust (docs/wasm-offline.md)"
+  else
+    log "rustup cannot download $WASM_TARGET: building it offline from Debian's Rust (docs/wasm-offline.md)"
+  fi
   apt_update_once
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq \
     rustc-web cargo-web rust-web-src rust-web-llvm lld-22 >/dev/null

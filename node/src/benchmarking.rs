@@ -1,6 +1,5 @@
 //! `icn-node benchmark …`: the runtime's pallet benchmarks and the node-level benchmarks
 //! (block/extrinsic overhead, storage, machine), with the extrinsic builders they need.
-#![cfg(feature = "runtime-benchmarks")]
 
 use std::sync::Arc;
 
@@ -25,6 +24,11 @@ use crate::{
 pub fn run(cli: &Cli, cmd: &BenchmarkCmd) -> sc_cli::Result<()> {
 	let runner = cli.create_runner(cmd)?;
 	runner.sync_run(|config| match cmd {
+		BenchmarkCmd::Pallet(_) if !cfg!(feature = "runtime-benchmarks") => Err(
+			"`benchmark pallet` needs a node built with `--features runtime-benchmarks` \
+			 (scripts/build.sh does)"
+				.into(),
+		),
 		BenchmarkCmd::Pallet(cmd) => cmd
 			.run_with_spec::<sp_runtime::traits::HashingFor<Block>, ()>(Some(config.chain_spec)),
 		BenchmarkCmd::Block(cmd) => {

@@ -15,26 +15,34 @@ fn wasm() -> Result<&'static [u8], String> {
 	})
 }
 
-/// The `dev` chain: Alice alone validates, sudo is Alice, private endpoints allowed.
-pub fn development_chain_spec() -> Result<ChainSpec, String> {
+/// A chain spec for one of the runtime's genesis presets, with ICNT's chain properties.
+fn from_preset(name: &str, id: &str, chain_type: ChainType, preset: &str) -> Result<ChainSpec, String> {
 	Ok(ChainSpec::builder(wasm()?, None)
-		.with_name("ICN Development")
-		.with_id("icn_dev")
+		.with_name(name)
+		.with_id(id)
 		.with_protocol_id("icn")
-		.with_chain_type(ChainType::Development)
-		.with_genesis_config_preset_name(sp_genesis_builder::DEV_RUNTIME_PRESET)
+		.with_chain_type(chain_type)
+		.with_genesis_config_preset_name(preset)
 		.with_properties(icn_runtime::genesis::chain_properties())
 		.build())
 }
 
+/// The `dev` chain: Alice alone validates and is root.
+pub fn development_chain_spec() -> Result<ChainSpec, String> {
+	from_preset(
+		"ICN Development",
+		"icn_dev",
+		ChainType::Development,
+		sp_genesis_builder::DEV_RUNTIME_PRESET,
+	)
+}
+
 /// The `local` testnet: Alice and Bob validate.
 pub fn local_chain_spec() -> Result<ChainSpec, String> {
-	Ok(ChainSpec::builder(wasm()?, None)
-		.with_name("ICN Local Testnet")
-		.with_id("icn_local")
-		.with_protocol_id("icn")
-		.with_chain_type(ChainType::Local)
-		.with_genesis_config_preset_name(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET)
-		.with_properties(icn_runtime::genesis::chain_properties())
-		.build())
+	from_preset(
+		"ICN Local Testnet",
+		"icn_local",
+		ChainType::Local,
+		sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET,
+	)
 }

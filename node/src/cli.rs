@@ -38,7 +38,6 @@ pub enum Subcommand {
 
 	/// Sub-commands concerned with benchmarking (pallet, overhead, extrinsic, storage,
 	/// machine). `benchmark pallet` needs a node built with `--features runtime-benchmarks`.
-	#[cfg(feature = "runtime-benchmarks")]
 	#[command(subcommand)]
 	Benchmark(frame_benchmarking_cli::BenchmarkCmd),
 

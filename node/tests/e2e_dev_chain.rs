@@ -12,6 +12,7 @@ use std::{
 };
 
 use codec::{Decode, Encode};
+use pallet_icn_vesting::runtime_api::VestingInfo;
 use icn_runtime::{
 	configs::TreasuryAccount,
 	currency::{ICNT, TOTAL_SUPPLY},
@@ -183,6 +184,56 @@ async fn finalized_number(client: &WsClient) -> (u32, Hash) {
 	(u32::from_str_radix(number.trim_start_matches("0x"), 16).expect("number hex"), head)
 }
 
+/// Submits a signed extrinsic and waits until it is in a finalized block; returns that block.
+async fn submit_finalized(client: &WsClient, node: &Node, xt_hex: &str) -> Hash {
+	let mut sub: Subscription<Value> = client
+		.subscribe("author_submitAndWatchExtrinsic", rpc_params![xt_hex], "author_unwatchExtrinsic")
+		.await
+		.expect("submit the extrinsic");
+	let deadline = Instant::now() + Duration::from_secs(120);
+	loop {
+		let status = tokio::time::timeout_at(deadline.into(), sub.next())
+			.await
+			.unwrap_or_else(|_| panic!("extrinsic not finalized in time:\n{}", node.log_tail()))
+			.expect("subscription open")
+			.expect("status");
+		if let Some(hash) = status.get("finalized") {
+			return serde_json::from_value(hash.clone()).unwrap()
+		}
+		assert!(
+			!["invalid", "dropped", "usurped"].iter().any(|s| status == *s || status.get(*s).is_some()),
+			"extrinsic rejected: {status}"
+		);
+	}
+}
+
+/// The events of the extrinsic `xt_hex` in `block`.
+async fn events_of(client: &WsClient, block: Hash, xt_hex: &str) -> Vec<RuntimeEvent> {
+	let signed_block: Value = client.request("chain_getBlock", rpc_params![block]).await.unwrap();
+	let index = signed_block["block"]["extrinsics"]
+		.as_array()
+		.unwrap()
+		.iter()
+		.position(|x| x.as_str() == Some(xt_hex))
+		.expect("extrinsic in the block") as u32;
+	let events: Vec<frame_system::EventRecord<RuntimeEvent, Hash>> =
+		storage(client, storage_value_key(b"System", b"Events"), block).await.expect("events");
+	events
+		.into_iter()
+		.filter(|e| e.phase == frame_system::Phase::ApplyExtrinsic(index))
+		.map(|e| e.event)
+		.collect()
+}
+
+/// Alice's vesting, read through the runtime API with `state_call` at `block`.
+async fn vesting_info(client: &WsClient, who: &AccountId, block: Hash) -> VestingInfo<u32> {
+	let bytes: String = client
+		.request("state_call", rpc_params!["VestingApi_vesting_info", hex(&who.encode()), block])
+		.await
+		.expect("state_call VestingApi_vesting_info");
+	VestingInfo::decode(&mut &unhex(&bytes)[..]).expect("decode VestingInfo")
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn dev_chain_finalizes_and_executes_a_signed_transfer() {
 	let mut node = Node::start_dev();
@@ -226,47 +277,8 @@ async fn dev_chain_finalizes_and_executes_a_signed_transfer() {
 	let xt = icn_runtime::signing::sign(call.into(), &Sr25519Keyring::Alice.pair(), nonce, genesis);
 	let xt_hex = hex(&xt.encode());
 
-	let mut sub: Subscription<Value> = client
-		.subscribe(
-			"author_submitAndWatchExtrinsic",
-			rpc_params![xt_hex.clone()],
-			"author_unwatchExtrinsic",
-		)
-		.await
-		.expect("submit the transfer");
-	let deadline = Instant::now() + Duration::from_secs(120);
-	let block: Hash = loop {
-		let status = tokio::time::timeout_at(deadline.into(), sub.next())
-			.await
-			.unwrap_or_else(|_| panic!("transfer not finalized in time:\n{}", node.log_tail()))
-			.expect("subscription open")
-			.expect("status");
-		if let Some(hash) = status.get("finalized") {
-			break serde_json::from_value(hash.clone()).unwrap()
-		}
-		assert!(
-			!["invalid", "dropped", "usurped"].iter().any(|s| status == *s || status.get(*s).is_some()),
-			"transfer rejected: {status}"
-		);
-	};
-
-	// Find the transfer in the finalized block and its events.
-	let signed_block: Value = client.request("chain_getBlock", rpc_params![block]).await.unwrap();
-	let index = signed_block["block"]["extrinsics"]
-		.as_array()
-		.unwrap()
-		.iter()
-		.position(|x| x.as_str() == Some(xt_hex.as_str()))
-		.expect("transfer in the finalized block") as u32;
-	let events: Vec<frame_system::EventRecord<RuntimeEvent, Hash>> =
-		storage(&client, storage_value_key(b"System", b"Events"), block)
-			.await
-			.expect("events");
-	let ours: Vec<_> = events
-		.into_iter()
-		.filter(|e| e.phase == frame_system::Phase::ApplyExtrinsic(index))
-		.map(|e| e.event)
-		.collect();
+	let block = submit_finalized(&client, &node, &xt_hex).await;
+	let ours = events_of(&client, block, &xt_hex).await;
 	assert!(
 		ours.contains(&RuntimeEvent::Balances(pallet_balances::Event::Transfer {
 			from: alice.clone(),
@@ -299,6 +311,42 @@ async fn dev_chain_finalizes_and_executes_a_signed_transfer() {
 			.await
 			.unwrap();
 	assert_eq!(issuance, TOTAL_SUPPLY, "fees are never burned or minted");
+
+	// Vesting: Alice's DevCo allocation through the runtime API; `vest` releases what is due.
+	let before = vesting_info(&client, &alice, block).await;
+	assert_eq!(before.total, 37_800_000 * ICNT, "{before:?}");
+	assert_eq!(before.locked, before.total - before.released);
+	assert!(before.released >= 18_900_000 * ICNT, "the TGE half is released: {before:?}");
+	let call = icn_runtime::RuntimeCall::Vesting(pallet_icn_vesting::Call::vest {});
+	let xt = icn_runtime::signing::sign(call, &Sr25519Keyring::Alice.pair(), nonce + 1, genesis);
+	let xt_hex = hex(&xt.encode());
+	let vest_block = submit_finalized(&client, &node, &xt_hex).await;
+	let vested = events_of(&client, vest_block, &xt_hex)
+		.await
+		.into_iter()
+		.find_map(|e| match e {
+			RuntimeEvent::Vesting(pallet_icn_vesting::Event::Vested { who, amount }) if who == alice =>
+				Some(amount),
+			_ => None,
+		})
+		.expect("Vested event");
+	assert!(vested > 0);
+	let after = vesting_info(&client, &alice, vest_block).await;
+	assert_eq!(after.released, before.released + vested, "{after:?}");
+	assert_eq!(after.locked, before.locked - vested);
+	// The same through the `icn_vestingInfo` RPC method (balances as decimal strings).
+	let rpc: Value = client
+		.request("icn_vestingInfo", rpc_params![alice.to_string(), vest_block])
+		.await
+		.expect("icn_vestingInfo");
+	assert_eq!(rpc["released"], after.released.to_string(), "{rpc}");
+	assert_eq!(rpc["locked"], after.locked.to_string(), "{rpc}");
+	assert_eq!(rpc["schedules"][0]["bucket"], "DevCo", "{rpc}");
+	let pool: Value = client
+		.request("icn_bucketInfo", rpc_params!["NetworkRewards", vest_block])
+		.await
+		.expect("icn_bucketInfo");
+	assert_eq!(pool["amount"], (140_000_000 * ICNT).to_string(), "{pool}");
 
 	// `export-genesis-state` prints the header of the very genesis block the node runs.
 	let out = Command::new(node_binary())
@@ -375,16 +423,15 @@ async fn base_path_persists_the_chain_and_purge_chain_removes_it() {
 }
 
 #[test]
-fn a_genesis_that_is_not_700m_icnt_fails_to_build() {
+fn a_malformed_icnt_genesis_fails_to_build_with_a_message() {
 	let dir = TempDir::new("bad-genesis");
 	let out = Command::new(node_binary()).args(["build-spec", "--chain", "dev"]).output().unwrap();
 	assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-	// Give Alice one planck more in the spec's genesis balances. (Edited as text: the
-	// amounts exceed 2^64 and must stay exact JSON integers.)
+	// Give Alice one planck more in the Network expansion fund than the bucket holds.
+	// (Edited as text: the amounts exceed 2^64 and must stay exact JSON integers.)
 	let spec = String::from_utf8(out.stdout).unwrap();
-	let balances = spec.find("\"balances\": [").expect("genesis balances in the dev spec");
 	let endowment = icn_runtime::genesis_config_presets::DEV_ENDOWMENT.to_string();
-	let at = balances + spec[balances..].find(&endowment).expect("Alice's endowment");
+	let at = spec.find(&endowment).expect("a dev endowment in the dev spec");
 	let spec = format!(
 		"{}{}{}",
 		&spec[..at],
@@ -399,6 +446,7 @@ fn a_genesis_that_is_not_700m_icnt_fails_to_build() {
 		.output()
 		.unwrap();
 	let stderr = String::from_utf8_lossy(&out.stderr);
-	assert!(!out.status.success(), "a 700M + 1 planck genesis built");
-	assert!(stderr.contains("1 planck more than the fixed supply"), "{stderr}");
+	assert!(!out.status.success(), "a genesis with 700M + 1 planck built");
+	assert!(stderr.contains("invalid ICNT genesis"), "{stderr}");
+	assert!(stderr.contains("NetworkExpansionFund: beneficiaries sum to"), "{stderr}");
 }

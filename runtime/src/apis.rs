@@ -18,8 +18,8 @@ use sp_version::RuntimeVersion;
 
 use super::{
 	genesis, genesis_config_presets, opaque::SessionKeys, AccountId, Aura, Balance, Block,
-	Executive, Grandpa, InherentDataExt, Nonce, Runtime, RuntimeCall, RuntimeGenesisConfig,
-	System, TransactionPayment, VERSION,
+	BlockNumber, Executive, Grandpa, InherentDataExt, Nonce, Runtime, RuntimeCall,
+	RuntimeGenesisConfig, System, TransactionPayment, Vesting, VERSION,
 };
 
 impl_runtime_apis! {
@@ -146,6 +146,16 @@ impl_runtime_apis! {
 			_authority_id: GrandpaId,
 		) -> Option<sp_consensus_grandpa::OpaqueKeyOwnershipProof> {
 			None
+		}
+	}
+
+	impl pallet_icn_vesting::runtime_api::VestingApi<Block, AccountId, BlockNumber> for Runtime {
+		fn vesting_info(who: AccountId) -> pallet_icn_vesting::runtime_api::VestingInfo<BlockNumber> {
+			Vesting::vesting_info(&who)
+		}
+
+		fn bucket_info(bucket: pallet_icn_vesting::Bucket) -> pallet_icn_vesting::runtime_api::BucketInfo<AccountId> {
+			Vesting::bucket_info(bucket)
 		}
 	}
 

@@ -1,12 +1,24 @@
 //! Genesis presets: `dev` (one validator, Alice) and `local` (Alice and Bob).
 //!
-//! Both create exactly 700,000,000 ICNT (protocol §2): every dev account is endowed with
-//! [`DEV_ENDOWMENT`] and the Protocol Treasury holds the remainder. The ICNT distribution
-//! buckets and their vesting schedules (protocol §2.1) replace this split when the vesting
-//! pallet lands.
+//! Both distribute exactly 700,000,000 ICNT through the vesting pallet's seven buckets with
+//! the protocol's real amounts and schedules (§2.1), the dev accounts as beneficiaries:
+//!
+//! | bucket | beneficiary |
+//! |---|---|
+//! | Team | Charlie |
+//! | Investors | Dave |
+//! | DevCo | Alice |
+//! | Network rewards | the rewards pool (the bucket's pool account) |
+//! | Ecosystem partners | its pool, for `add_schedule` |
+//! | Ecosystem development fund | Bob |
+//! | Network expansion fund | [`DEV_ENDOWMENT`] to each of the twelve well-known dev accounts, the rest to the Protocol Treasury |
+//!
+//! Months last [`DEV_MONTH_BLOCKS`] blocks on these chains so schedules can be watched
+//! running; eras keep their production length.
 
 use alloc::{vec, vec::Vec};
 use frame_support::build_struct_json_patch;
+use pallet_icn_vesting::{genesis::protocol_buckets, Bucket, BucketConfig};
 use serde_json::Value;
 use sp_consensus_aura::sr25519::AuthorityId as AuraId;
 use sp_consensus_grandpa::AuthorityId as GrandpaId;
@@ -14,31 +26,43 @@ use sp_genesis_builder::{self, PresetId};
 use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
 
 use crate::{
-	configs::TreasuryAccount,
-	currency::{ICNT, TOTAL_SUPPLY},
-	AccountId, Balance, BalancesConfig, RuntimeGenesisConfig, SudoConfig,
+	configs::TreasuryAccount, currency::ICNT, AccountId, Balance, RuntimeGenesisConfig,
+	SudoConfig, Vesting,
 };
 
-/// What each development account starts with: 1,000,000 ICNT.
+/// What each development account receives unlocked from the Network expansion fund.
 pub const DEV_ENDOWMENT: Balance = 1_000_000 * ICNT;
 
-/// The genesis balances: `endowed` accounts get [`DEV_ENDOWMENT`] each, the Protocol
-/// Treasury the rest of the fixed supply.
-pub fn genesis_balances(endowed: &[AccountId]) -> Vec<(AccountId, Balance)> {
-	let given = DEV_ENDOWMENT.saturating_mul(endowed.len() as Balance);
-	let mut balances: Vec<_> = endowed.iter().cloned().map(|a| (a, DEV_ENDOWMENT)).collect();
-	balances.push((TreasuryAccount::get(), TOTAL_SUPPLY.saturating_sub(given)));
-	balances
+/// Blocks per month on the `dev` and `local` chains: 10 minutes.
+pub const DEV_MONTH_BLOCKS: u32 = 100;
+
+/// The seven buckets of the dev/local genesis (see the module docs).
+pub fn dev_buckets() -> Vec<BucketConfig<AccountId>> {
+	let dev_accounts: Vec<AccountId> =
+		Sr25519Keyring::well_known().map(|k| k.to_account_id()).collect();
+	let mut buckets = protocol_buckets(|bucket| match bucket {
+		Bucket::Team => Sr25519Keyring::Charlie.to_account_id(),
+		Bucket::Investors => Sr25519Keyring::Dave.to_account_id(),
+		Bucket::DevCo => Sr25519Keyring::Alice.to_account_id(),
+		Bucket::EcosystemDevelopmentFund => Sr25519Keyring::Bob.to_account_id(),
+		Bucket::NetworkRewards | Bucket::EcosystemPartners => Vesting::pool_account(bucket),
+		Bucket::NetworkExpansionFund => TreasuryAccount::get(),
+	});
+	for config in buckets.iter_mut().filter(|c| c.bucket == Bucket::NetworkExpansionFund) {
+		let given = DEV_ENDOWMENT.saturating_mul(dev_accounts.len() as Balance);
+		config.beneficiaries = dev_accounts.iter().cloned().map(|a| (a, DEV_ENDOWMENT)).collect();
+		config.beneficiaries.push((TreasuryAccount::get(), config.amount.saturating_sub(given)));
+	}
+	buckets
 }
 
 /// A genesis configuration from its parts.
-fn testnet_genesis(
-	initial_authorities: Vec<(AuraId, GrandpaId)>,
-	endowed_accounts: Vec<AccountId>,
-	root: AccountId,
-) -> Value {
+fn testnet_genesis(initial_authorities: Vec<(AuraId, GrandpaId)>, root: AccountId) -> Value {
 	build_struct_json_patch!(RuntimeGenesisConfig {
-		balances: BalancesConfig { balances: genesis_balances(&endowed_accounts) },
+		vesting: pallet_icn_vesting::GenesisConfig {
+			buckets: dev_buckets(),
+			month_blocks: DEV_MONTH_BLOCKS,
+		},
 		aura: pallet_aura::GenesisConfig {
 			authorities: initial_authorities.iter().map(|x| x.0.clone()).collect::<Vec<_>>(),
 		},
@@ -58,7 +82,6 @@ fn authority(aura: Sr25519Keyring, grandpa: Ed25519Keyring) -> (AuraId, GrandpaI
 pub fn development_config_genesis() -> Value {
 	testnet_genesis(
 		vec![authority(Sr25519Keyring::Alice, Ed25519Keyring::Alice)],
-		Sr25519Keyring::well_known().map(|k| k.to_account_id()).collect(),
 		Sr25519Keyring::Alice.to_account_id(),
 	)
 }
@@ -66,8 +89,10 @@ pub fn development_config_genesis() -> Value {
 /// The `local` preset: Alice and Bob validate, Alice is root.
 pub fn local_config_genesis() -> Value {
 	testnet_genesis(
-		vec![authority(Sr25519Keyring::Alice, Ed25519Keyring::Alice), authority(Sr25519Keyring::Bob, Ed25519Keyring::Bob)],
-		Sr25519Keyring::well_known().map(|k| k.to_account_id()).collect(),
+		vec![
+			authority(Sr25519Keyring::Alice, Ed25519Keyring::Alice),
+			authority(Sr25519Keyring::Bob, Ed25519Keyring::Bob),
+		],
 		Sr25519Keyring::Alice.to_account_id(),
 	)
 }

@@ -26,6 +26,8 @@ pub mod genesis;
 pub mod genesis_config_presets;
 #[cfg(feature = "std")]
 pub mod signing;
+#[cfg(test)]
+mod tests;
 
 use alloc::{borrow::Cow, vec::Vec};
 use sp_runtime::{generic, impl_opaque_keys, traits::BlakeTwo256};
@@ -164,4 +166,8 @@ mod runtime {
 	/// Root access on development and test networks.
 	#[runtime::pallet_index(6)]
 	pub type Sudo = pallet_sudo;
+
+	/// ICNT distribution: the seven genesis buckets and their vesting schedules.
+	#[runtime::pallet_index(7)]
+	pub type Vesting = pallet_icn_vesting;
 }

@@ -105,8 +105,8 @@ impl pallet_balances::Config for Runtime {
 	type ReserveIdentifier = [u8; 8];
 	type Balance = Balance;
 	type RuntimeEvent = RuntimeEvent;
-	/// Dust of reaped accounts is burned (total issuance falls; it never rises).
-	type DustRemoval = ();
+	/// Dust of reaped accounts is burned and recorded (total issuance falls, never rises).
+	type DustRemoval = pallet_icn_vesting::RecordBurn<Runtime>;
 	type ExistentialDeposit = ConstU128<EXISTENTIAL_DEPOSIT>;
 	type AccountStore = System;
 	type WeightInfo = pallet_balances::weights::SubstrateWeight<Runtime>;
@@ -123,8 +123,10 @@ pub struct FeesToTreasury;
 impl OnUnbalanced<Credit<AccountId, Balances>> for FeesToTreasury {
 	fn on_nonzero_unbalanced(amount: Credit<AccountId, Balances>) {
 		// The treasury is endowed at genesis, so this cannot fail for being below the
-		// existential deposit; were it to fail, the credit is dropped (burned), never minted.
-		let _ = Balances::resolve(&TreasuryAccount::get(), amount);
+		// existential deposit; were it to fail, the credit is burned and recorded.
+		if let Err(credit) = Balances::resolve(&TreasuryAccount::get(), amount) {
+			pallet_icn_vesting::RecordBurn::<Runtime>::on_unbalanced(credit);
+		}
 	}
 }
 
@@ -152,3 +154,17 @@ impl pallet_sudo::Config for Runtime {
 	type WeightInfo = pallet_sudo::weights::SubstrateWeight<Runtime>;
 }
 
+
+parameter_types! {
+	/// The vesting pallet's id: each distribution bucket's pool account derives from it
+	/// (the Network rewards pool pays node rewards).
+	pub const VestingPalletId: PalletId = PalletId(*b"icn/vest");
+}
+
+impl pallet_icn_vesting::Config for Runtime {
+	type Currency = Balances;
+	type RuntimeFreezeReason = RuntimeFreezeReason;
+	type PalletId = VestingPalletId;
+	type MaxSchedules = ConstU32<8>;
+	type WeightInfo = pallet_icn_vesting::weights::SubstrateWeight<Runtime>;
+}

@@ -5,6 +5,8 @@
 
 #![warn(missing_docs)]
 
+pub mod vesting;
+
 use std::sync::Arc;
 
 use icn_runtime::{opaque::Block, AccountId, Balance, Nonce};
@@ -33,6 +35,7 @@ where
 	C::Api: substrate_frame_rpc_system::AccountNonceApi<Block, AccountId, Nonce>,
 	C::Api: pallet_transaction_payment_rpc::TransactionPaymentRuntimeApi<Block, Balance>,
 	C::Api: BlockBuilder<Block>,
+	C::Api: pallet_icn_vesting::runtime_api::VestingApi<Block, AccountId, icn_runtime::BlockNumber>,
 	P: TransactionPool + 'static,
 {
 	use pallet_transaction_payment_rpc::{TransactionPayment, TransactionPaymentApiServer};
@@ -44,9 +47,14 @@ where
 	// `system_accountNextIndex`, `system_dryRun`.
 	module.merge(System::new(client.clone(), pool).into_rpc())?;
 	// `payment_queryInfo`, `payment_queryFeeDetails`.
-	module.merge(TransactionPayment::new(client).into_rpc())?;
+	module.merge(TransactionPayment::new(client.clone()).into_rpc())?;
 
-	// ICN methods (`icn_*`) are merged here as the pallets that back them land.
+	// ICN methods (`icn_*`), each backed by a pallet's runtime API.
+	{
+		use vesting::{IcnVesting, IcnVestingApiServer};
+		// `icn_vestingInfo`, `icn_bucketInfo`.
+		module.merge(IcnVesting::new(client).into_rpc())?;
+	}
 
 	Ok(module)
 }

@@ -1,0 +1,548 @@
+//! Tests of the pure vesting parts.
+
+/// The release curves.
+mod schedule {
+	use crate::schedule::*;
+	use sp_arithmetic::{FixedPointNumber, FixedU128, Perbill};
+
+	const MONTH: u32 = 432_000;
+	const ICNT: Balance = 1_000_000_000_000_000_000;
+
+	fn network_rewards() -> Schedule {
+		Schedule {
+			tge: Perbill::from_percent(15),
+			cliff_months: 0,
+			curve: Curve::Decaying { first_month: Perbill::from_rational(184u32, 1000) },
+			duration_months: 48,
+		}
+	}
+
+	fn team() -> Schedule {
+		Schedule {
+			tge: Perbill::zero(),
+			cliff_months: 12,
+			curve: Curve::Linear,
+			duration_months: 24,
+		}
+	}
+
+	fn at_month(m: u64) -> u64 {
+		m * MONTH as u64
+	}
+
+	#[test]
+	fn decay_ratio_of_the_network_rewards_curve_is_about_0_816() {
+		let r = decay_ratio(Perbill::from_rational(184u32, 1000), 48);
+		let r = r.into_inner() as f64 / FixedU128::DIV as f64;
+		assert!((r - 0.816).abs() < 0.001, "r = {r}");
+	}
+
+	#[test]
+	fn decaying_curve_releases_18_4_percent_in_month_one_and_everything_by_month_48() {
+		let total = 140_000_000 * ICNT;
+		let s = network_rewards();
+		let tge = s.tge_amount(total);
+		assert_eq!(tge, 21_000_000 * ICNT);
+		assert_eq!(s.vested(total, 0, MONTH), tge);
+		let rest = total - tge;
+		let month1 = s.vested(total, at_month(1), MONTH) - tge;
+		// 18.4 % of the decaying part, to within a planck per ICNT.
+		let expected = rest / 1000 * 184;
+		assert!(month1.abs_diff(expected) < rest / 1_000_000_000_000, "{month1} vs {expected}");
+		// Month 2 releases r times month 1.
+		let month2 = s.vested(total, at_month(2), MONTH) - tge - month1;
+		let ratio = month2 as f64 / month1 as f64;
+		assert!((ratio - 0.816).abs() < 0.001, "ratio {ratio}");
+		assert!(s.vested(total, at_month(48) - 1, MONTH) < total);
+		assert_eq!(s.vested(total, at_month(48), MONTH), total);
+		assert_eq!(s.vested(total, u64::MAX, MONTH), total);
+	}
+
+	#[test]
+	fn the_48_monthly_releases_strictly_decrease_and_sum_to_the_part() {
+		let total = 140_000_000 * ICNT;
+		let s = network_rewards();
+		let tge = s.tge_amount(total);
+		let mut previous = u128::MAX;
+		let mut sum = 0;
+		for m in 1..=48 {
+			let month = s.vested(total, at_month(m), MONTH) - s.vested(total, at_month(m - 1), MONTH);
+			assert!(month < previous, "month {m}: {month} >= {previous}");
+			previous = month;
+			sum += month;
+		}
+		assert_eq!(sum, total - tge);
+	}
+
+	#[test]
+	fn linear_after_a_cliff() {
+		let total = 154_700_000 * ICNT;
+		let s = team();
+		assert_eq!(s.vested(total, 0, MONTH), 0);
+		assert_eq!(s.vested(total, at_month(12), MONTH), 0);
+		assert_eq!(s.next_unlock(at_month(3), MONTH), Some(at_month(12) + 1));
+		assert_eq!(s.vested(total, at_month(24), MONTH), total / 2);
+		assert_eq!(s.vested(total, at_month(36), MONTH), total);
+		assert_eq!(s.next_unlock(at_month(36), MONTH), None);
+	}
+
+	#[test]
+	fn fully_unlocked_at_genesis() {
+		let s = Schedule::unlocked();
+		assert_eq!(s.validate(), Ok(()));
+		assert_eq!(s.vested(70_000_000 * ICNT, 0, MONTH), 70_000_000 * ICNT);
+		assert_eq!(s.next_unlock(0, MONTH), None);
+	}
+
+	#[test]
+	fn malformed_schedules_are_named() {
+		let mut s = team();
+		s.duration_months = 0;
+		assert_eq!(s.validate(), Err(ScheduleError::ZeroDuration));
+		s.duration_months = 49;
+		assert_eq!(s.validate(), Err(ScheduleError::TooLong));
+		let mut s = network_rewards();
+		s.curve = Curve::Decaying { first_month: Perbill::from_rational(1u32, 48) };
+		assert_eq!(s.validate(), Err(ScheduleError::NotDecaying));
+		s.curve = Curve::Decaying { first_month: Perbill::one() };
+		assert_eq!(s.validate(), Err(ScheduleError::NotDecaying));
+	}
+
+	/// Property: for many pseudo-random schedules, amounts and month lengths, the released
+	/// amount never decreases, never exceeds the total, and is exact at the end.
+	#[test]
+	fn release_is_monotonic_bounded_and_exact_at_the_end() {
+		let mut seed: u64 = 0x1c7_c4a1;
+		let mut next = |bound: u64| {
+			seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+			(seed >> 33) % bound.max(1)
+		};
+		for _ in 0..300 {
+			let duration = 1 + next(48) as u32;
+			let cliff = next(u64::from(MAX_SCHEDULE_MONTHS - duration + 1)) as u32;
+			let curve = if duration < 2 || next(2) == 0 {
+				Curve::Linear
+			} else {
+				let min = 1_000_000_000 / duration + 2;
+				let a = min + next(u64::from(999_999_999 - min)) as u32;
+				Curve::Decaying { first_month: Perbill::from_parts(a) }
+			};
+			let s = Schedule {
+				tge: Perbill::from_parts(next(1_000_000_001) as u32),
+				cliff_months: cliff,
+				curve,
+				duration_months: duration,
+			};
+			assert_eq!(s.validate(), Ok(()), "{s:?}");
+			let total = u128::from(next(u64::MAX)) * u128::from(next(1 << 30));
+			let month = 1 + next(1000) as u32;
+			let end = u64::from(month) * u64::from(cliff + duration);
+			let mut last = 0;
+			for step in 0..=200u64 {
+				let at = end * step / 200;
+				let v = s.vested(total, at, month);
+				assert!(v >= last, "decreased at {at}: {s:?}");
+				assert!(v <= total);
+				last = v;
+			}
+			assert_eq!(s.vested(total, end, month), total, "{s:?}");
+		}
+	}
+}
+
+/// The §2.1 table.
+mod buckets {
+	use crate::{buckets::Bucket, schedule::Balance};
+	use icn_primitives::currency::TOTAL_SUPPLY;
+
+	#[test]
+	fn buckets_sum_to_the_fixed_supply() {
+		let sum: Balance = Bucket::ALL.iter().map(|b| b.amount()).sum();
+		assert_eq!(sum, TOTAL_SUPPLY);
+	}
+
+	#[test]
+	fn bucket_shares_match_the_protocol_percentages() {
+		let permille = [221, 215, 54, 200, 110, 100, 100];
+		for (bucket, share) in Bucket::ALL.iter().zip(permille) {
+			assert_eq!(bucket.amount(), TOTAL_SUPPLY / 1000 * share, "{bucket:?}");
+		}
+	}
+
+	#[test]
+	fn every_schedule_is_valid_and_ends_by_month_60() {
+		for bucket in Bucket::ALL {
+			let s = bucket.schedule();
+			assert_eq!(s.validate(), Ok(()), "{bucket:?}");
+			assert!(s.cliff_months + s.duration_months <= 60, "{bucket:?}");
+			// Everything is released at the schedule's end, to the planck.
+			let end = u64::from(432_000u32) * u64::from(s.cliff_months + s.duration_months);
+			assert_eq!(s.vested(bucket.amount(), end, 432_000), bucket.amount(), "{bucket:?}");
+		}
+	}
+}
+
+/// The pallet: genesis, freezes, calls, events, errors.
+mod pallet {
+	use crate::{
+		mock::*, pallet::FreezeReason, Bucket, Curve, Error, Event, Schedule, VestingSchedule,
+	};
+	use frame_support::{
+		assert_noop, assert_ok,
+		traits::{
+			fungible::{Inspect, InspectFreeze, Mutate},
+			tokens::Preservation,
+		},
+	};
+	use icn_primitives::currency::TOTAL_SUPPLY;
+	use sp_arithmetic::Perbill;
+	use sp_runtime::{DispatchError, TokenError};
+
+	fn frozen(who: &sp_runtime::AccountId32) -> u128 {
+		Balances::balance_frozen(&FreezeReason::Vesting.into(), who)
+	}
+
+	fn go_to(block: u64) {
+		System::set_block_number(block);
+	}
+
+	fn last_event() -> RuntimeEvent {
+		System::events().pop().expect("an event").event
+	}
+
+	#[test]
+	fn genesis_mints_exactly_700m_and_freezes_what_is_not_unlocked() {
+		run(|| {
+			assert_eq!(Balances::total_issuance(), TOTAL_SUPPLY);
+			for bucket in Bucket::ALL {
+				let who = holder(bucket);
+				assert_eq!(Balances::balance(&who), bucket.amount(), "{bucket:?}");
+				let tge = bucket.schedule().tge_amount(bucket.amount());
+				assert_eq!(frozen(&who), bucket.amount() - tge, "{bucket:?}");
+			}
+			// Fully unlocked at genesis: no schedule, no freeze.
+			assert!(crate::Vesting::<Test>::get(holder(Bucket::NetworkExpansionFund)).is_none());
+		});
+	}
+
+	#[test]
+	fn tge_unlock_is_transferable_at_block_1_and_the_rest_is_not() {
+		run(|| {
+			let devco = holder(Bucket::DevCo);
+			let half = Bucket::DevCo.amount() / 2;
+			// One planck more than the TGE part cannot move…
+			assert_noop!(
+				Balances::transfer(&devco, &account(99), half + 1, Preservation::Expendable),
+				TokenError::Frozen
+			);
+			// …the TGE part can.
+			assert_ok!(Balances::transfer(&devco, &account(99), half, Preservation::Expendable));
+			assert_eq!(Balances::balance(&account(99)), half);
+		});
+	}
+
+	#[test]
+	fn team_boundaries_before_at_mid_end_and_after_the_schedule() {
+		run(|| {
+			let team = holder(Bucket::Team);
+			let total = Bucket::Team.amount();
+			let call = || Vesting::vest(RuntimeOrigin::signed(team.clone()));
+			// Genesis is block 0: the cliff ends at block 12 months = 120.
+			go_to(119);
+			assert_noop!(call(), Error::<Test>::NothingToVest);
+			go_to(120);
+			assert_noop!(call(), Error::<Test>::NothingToVest);
+			// Mid-way: month 24 of the linear 12..36 releases half.
+			go_to(240);
+			assert_ok!(call());
+			assert_eq!(last_event(), RuntimeEvent::Vesting(Event::Vested { who: team.clone(), amount: total / 2 }));
+			assert_eq!(frozen(&team), total - total / 2);
+			// The end releases the rest and removes the schedule.
+			go_to(360);
+			assert_ok!(call());
+			assert_eq!(frozen(&team), 0);
+			assert!(crate::Vesting::<Test>::get(&team).is_none());
+			assert_eq!(last_event(), RuntimeEvent::Vesting(Event::VestingCompleted { who: team.clone() }));
+			// After the end there is nothing left.
+			go_to(500);
+			assert_noop!(call(), Error::<Test>::NothingToVest);
+			// Released funds move freely.
+			assert_ok!(Balances::transfer(&team, &account(99), total, Preservation::Expendable));
+		});
+	}
+
+	#[test]
+	fn every_bucket_releases_its_whole_amount_by_its_end() {
+		run(|| {
+			go_to(60 * MONTH);
+			for bucket in Bucket::ALL {
+				let who = holder(bucket);
+				if crate::Vesting::<Test>::get(&who).is_some() {
+					assert_ok!(Vesting::vest_other(RuntimeOrigin::signed(account(42)), who.clone()));
+				}
+				assert_eq!(frozen(&who), 0, "{bucket:?}");
+				assert_eq!(Balances::reducible_balance(&who, Preservation::Expendable, frame_support::traits::tokens::Fortitude::Polite), bucket.amount(), "{bucket:?}");
+			}
+			assert_eq!(Balances::total_issuance(), TOTAL_SUPPLY);
+		});
+	}
+
+	#[test]
+	fn network_rewards_month_one_releases_18_4_percent_of_the_decaying_part() {
+		run(|| {
+			let pool = holder(Bucket::NetworkRewards);
+			let rest = Bucket::NetworkRewards.amount() / 100 * 85;
+			go_to(MONTH);
+			assert_ok!(Vesting::vest(RuntimeOrigin::signed(pool.clone())));
+			let released = rest - (frozen(&pool));
+			let expected = rest / 1000 * 184;
+			assert!(released.abs_diff(expected) <= rest / 1_000_000_000_000, "{released} vs {expected}");
+		});
+	}
+
+	#[test]
+	fn add_schedule_moves_icnt_out_of_a_pool_never_creates_it() {
+		run(|| {
+			let pool = Vesting::pool_account(Bucket::EcosystemPartners);
+			let partner = account(50);
+			let schedule = Schedule {
+				tge: Perbill::from_percent(10),
+				cliff_months: 1,
+				curve: Curve::Linear,
+				duration_months: 6,
+			};
+			let amount = 1_000_000;
+			assert_noop!(
+				Vesting::add_schedule(RuntimeOrigin::signed(partner.clone()), partner.clone(), Bucket::EcosystemPartners, amount, schedule),
+				DispatchError::BadOrigin
+			);
+			let pool_before = Balances::balance(&pool);
+			assert_ok!(Vesting::add_schedule(RuntimeOrigin::root(), partner.clone(), Bucket::EcosystemPartners, amount, schedule));
+			assert_eq!(Balances::balance(&partner), amount);
+			assert_eq!(Balances::balance(&pool), pool_before - amount);
+			assert_eq!(frozen(&partner), amount - amount / 10);
+			assert_eq!(Balances::total_issuance(), TOTAL_SUPPLY);
+			assert_eq!(
+				last_event(),
+				RuntimeEvent::Vesting(Event::ScheduleAdded { who: partner.clone(), bucket: Bucket::EcosystemPartners, amount, schedule })
+			);
+			// The schedule counts from the block it was added at.
+			assert_eq!(
+				crate::Vesting::<Test>::get(&partner).unwrap()[0],
+				VestingSchedule { bucket: Bucket::EcosystemPartners, total: amount, released: amount / 10, schedule, start: 1 }
+			);
+			// Malformed schedules and empty pools are refused with named errors.
+			let too_long = Schedule { duration_months: 61, ..schedule };
+			assert_noop!(
+				Vesting::add_schedule(RuntimeOrigin::root(), partner.clone(), Bucket::EcosystemPartners, amount, too_long),
+				Error::<Test>::ScheduleTooLong
+			);
+			assert_noop!(
+				Vesting::add_schedule(RuntimeOrigin::root(), partner.clone(), Bucket::Investors, amount, schedule),
+				Error::<Test>::BucketExhausted
+			);
+			assert_noop!(
+				Vesting::add_schedule(RuntimeOrigin::root(), partner.clone(), Bucket::EcosystemPartners, 0, schedule),
+				Error::<Test>::ZeroAmount
+			);
+		});
+	}
+
+	#[test]
+	fn schedules_per_account_are_bounded() {
+		run(|| {
+			let partner = account(51);
+			let schedule = Schedule { tge: Perbill::zero(), cliff_months: 0, curve: Curve::Linear, duration_months: 2 };
+			for _ in 0..MAX_SCHEDULES {
+				assert_ok!(Vesting::add_schedule(RuntimeOrigin::root(), partner.clone(), Bucket::EcosystemPartners, 100, schedule));
+			}
+			assert_noop!(
+				Vesting::add_schedule(RuntimeOrigin::root(), partner.clone(), Bucket::EcosystemPartners, 100, schedule),
+				Error::<Test>::TooManySchedules
+			);
+			assert_eq!(frozen(&partner), 100 * MAX_SCHEDULES as u128);
+		});
+	}
+
+	#[test]
+	fn force_remove_schedule_returns_the_unvested_remainder_to_the_pool() {
+		run(|| {
+			let pool = Vesting::pool_account(Bucket::EcosystemPartners);
+			let partner = account(52);
+			let schedule = Schedule { tge: Perbill::zero(), cliff_months: 0, curve: Curve::Linear, duration_months: 10 };
+			assert_ok!(Vesting::add_schedule(RuntimeOrigin::root(), partner.clone(), Bucket::EcosystemPartners, 1_000, schedule));
+			let pool_before = Balances::balance(&pool);
+			// 3 of 10 months later, 300 has vested: it stays with the partner.
+			go_to(1 + 3 * MONTH);
+			assert_noop!(
+				Vesting::force_remove_schedule(RuntimeOrigin::root(), partner.clone(), 1),
+				Error::<Test>::NoSuchSchedule
+			);
+			assert_ok!(Vesting::force_remove_schedule(RuntimeOrigin::root(), partner.clone(), 0));
+			assert_eq!(Balances::balance(&partner), 300);
+			assert_eq!(frozen(&partner), 0);
+			assert_eq!(Balances::balance(&pool), pool_before + 700);
+			assert_eq!(
+				last_event(),
+				RuntimeEvent::Vesting(Event::ScheduleRemoved { who: partner, index: 0, bucket: Bucket::EcosystemPartners, returned: 700 })
+			);
+		});
+	}
+
+	#[test]
+	fn burns_are_recorded_so_issuance_plus_burned_stays_700m() {
+		use frame_support::traits::{
+			fungible::Balanced,
+			tokens::{Fortitude, Precision},
+			OnUnbalanced,
+		};
+		run(|| {
+			let who = holder(Bucket::NetworkExpansionFund);
+			let credit = <Balances as Balanced<_>>::withdraw(
+				&who,
+				1_000,
+				Precision::Exact,
+				Preservation::Preserve,
+				Fortitude::Polite,
+			)
+			.unwrap();
+			crate::RecordBurn::<Test>::on_unbalanced(credit);
+			assert_eq!(crate::Burned::<Test>::get(), 1_000);
+			assert_eq!(Balances::total_issuance(), TOTAL_SUPPLY - 1_000);
+			// `run` checks total_issuance + burned == 700M afterwards.
+		});
+	}
+
+	#[test]
+	fn month_and_era_lengths_are_root_parameters() {
+		run(|| {
+			assert_eq!(crate::MonthBlocks::<Test>::get(), MONTH as u32);
+			assert_eq!(crate::EraBlocks::<Test>::get(), 2);
+			assert_noop!(Vesting::set_month_blocks(RuntimeOrigin::signed(account(1)), 5), DispatchError::BadOrigin);
+			assert_noop!(Vesting::set_month_blocks(RuntimeOrigin::root(), 0), Error::<Test>::ZeroLength);
+			assert_ok!(Vesting::set_month_blocks(RuntimeOrigin::root(), 5));
+			assert_eq!(last_event(), RuntimeEvent::Vesting(Event::MonthBlocksSet { blocks: 5 }));
+			assert_ok!(Vesting::set_era_blocks(RuntimeOrigin::root(), 7));
+			assert_eq!(crate::EraBlocks::<Test>::get(), 7);
+		});
+	}
+}
+
+/// Genesis validation: a malformed genesis is an error with a message, not a panic.
+mod genesis {
+	use crate::{
+		genesis::{protocol_buckets, validate},
+		Bucket, Curve,
+	};
+	use sp_arithmetic::Perbill;
+
+	fn buckets() -> alloc::vec::Vec<crate::BucketConfig<u64>> {
+		protocol_buckets(|b| b as u64)
+	}
+
+	#[test]
+	fn the_protocol_genesis_is_valid() {
+		assert_eq!(validate(&buckets(), 4), Ok(()));
+	}
+
+	#[test]
+	fn buckets_not_summing_to_700m_fail() {
+		let mut b = buckets();
+		b[0].amount += 1;
+		b[0].beneficiaries[0].1 += 1;
+		let err = validate(&b, 4).unwrap_err();
+		assert!(err.contains("fixed supply"), "{err}");
+	}
+
+	#[test]
+	fn beneficiaries_not_summing_to_the_bucket_fail() {
+		let mut b = buckets();
+		b[2].beneficiaries[0].1 -= 1;
+		b[2].beneficiaries.push((99, 1));
+		assert_eq!(validate(&b, 4), Ok(()));
+		b[2].beneficiaries[1].1 = 2;
+		let err = validate(&b, 4).unwrap_err();
+		assert!(err.contains("DevCo") && err.contains("beneficiaries sum"), "{err}");
+	}
+
+	#[test]
+	fn malformed_schedules_and_missing_buckets_fail() {
+		let mut b = buckets();
+		b[3].schedule.curve = Curve::Decaying { first_month: Perbill::from_percent(1) };
+		let err = validate(&b, 4).unwrap_err();
+		assert!(err.contains("NetworkRewards") && err.contains("NotDecaying"), "{err}");
+		let mut b = buckets();
+		b.pop();
+		let err = validate(&b, 4).unwrap_err();
+		assert!(err.contains("NetworkExpansionFund"), "{err}");
+		let mut b = buckets();
+		b[6].bucket = Bucket::Team;
+		assert!(validate(&b, 4).is_err());
+	}
+}
+
+/// `docs/tokenomics.md` carries the Network rewards release table generated from this code:
+/// this test fails when the two differ. `ICN_BLESS=1` rewrites the table.
+mod docs {
+	use crate::{buckets::Bucket, schedule::Balance};
+	use icn_primitives::currency::ICNT;
+
+	const BEGIN: &str = "<!-- BEGIN generated: network-rewards-release -->";
+	const END: &str = "<!-- END generated: network-rewards-release -->";
+
+	fn icnt(planck: Balance) -> String {
+		let whole = planck / ICNT;
+		let frac = (planck % ICNT) / (ICNT / 100);
+		let digits = whole.to_string();
+		let mut out = String::new();
+		for (i, c) in digits.chars().enumerate() {
+			if i > 0 && (digits.len() - i) % 3 == 0 {
+				out.push(',');
+			}
+			out.push(c);
+		}
+		format!("{out}.{frac:02}")
+	}
+
+	fn table() -> String {
+		let bucket = Bucket::NetworkRewards;
+		let (total, s) = (bucket.amount(), bucket.schedule());
+		let month = 432_000u32;
+		let rest = total - s.tge_amount(total);
+		let mut out = String::from(
+			"| month | released in the month (ICNT) | % of the decaying part | released so far (ICNT, TGE included) |\n|---:|---:|---:|---:|\n",
+		);
+		out += &format!("| 0 (TGE) | {} | — | {} |\n", icnt(s.tge_amount(total)), icnt(s.tge_amount(total)));
+		for m in 1..=48u64 {
+			let before = s.vested(total, (m - 1) * u64::from(month), month);
+			let after = s.vested(total, m * u64::from(month), month);
+			let share = (after - before) * 1_000_000 / rest;
+			out += &format!(
+				"| {m} | {} | {}.{:04} % | {} |\n",
+				icnt(after - before),
+				share / 10_000,
+				share % 10_000,
+				icnt(after)
+			);
+		}
+		out
+	}
+
+	#[test]
+	fn tokenomics_doc_table_matches_the_code() {
+		let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/tokenomics.md");
+		let doc = std::fs::read_to_string(path).expect("docs/tokenomics.md");
+		let (a, b) = (doc.find(BEGIN).expect("begin marker"), doc.find(END).expect("end marker"));
+		let generated = format!("{BEGIN}\n{}{END}", table());
+		if std::env::var("ICN_BLESS").is_ok() {
+			let new = format!("{}{}{}", &doc[..a], generated, &doc[b + END.len()..]);
+			std::fs::write(path, new).unwrap();
+			return
+		}
+		assert_eq!(
+			&doc[a..b + END.len()],
+			generated,
+			"docs/tokenomics.md is stale: run ICN_BLESS=1 cargo test … tokenomics_doc_table"
+		);
+	}
+}
