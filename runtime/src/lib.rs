@@ -28,6 +28,7 @@ pub mod genesis_config_presets;
 pub mod signing;
 #[cfg(test)]
 mod tests;
+pub mod weights;
 
 use alloc::{borrow::Cow, vec::Vec};
 use sp_runtime::{generic, impl_opaque_keys, traits::BlakeTwo256};

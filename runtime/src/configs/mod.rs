@@ -166,5 +166,5 @@ impl pallet_icn_vesting::Config for Runtime {
 	type RuntimeFreezeReason = RuntimeFreezeReason;
 	type PalletId = VestingPalletId;
 	type MaxSchedules = ConstU32<8>;
-	type WeightInfo = pallet_icn_vesting::weights::SubstrateWeight<Runtime>;
+	type WeightInfo = crate::weights::pallet_icn_vesting::WeightInfo<Runtime>;
 }
