@@ -36,6 +36,30 @@ impl pallet_balances::Config for Test {
 	type FreezeIdentifier = RuntimeFreezeReason;
 	type MaxFreezes = VariantCountOf<RuntimeFreezeReason>;
 	type RuntimeFreezeReason = RuntimeFreezeReason;
+	type RuntimeHoldReason = TestHold;
+}
+
+/// A hold reason standing in for the runtime's (HP collateral and so on), so tests can
+/// check that frozen ICNT still backs holds.
+#[derive(
+	codec::Encode,
+	codec::Decode,
+	codec::DecodeWithMemTracking,
+	codec::MaxEncodedLen,
+	scale_info::TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+)]
+pub enum TestHold {
+	/// Collateral, as a provider would stake it.
+	Collateral,
+}
+
+impl frame_support::traits::VariantCount for TestHold {
+	const VARIANT_COUNT: u32 = 1;
 }
 
 parameter_types! {

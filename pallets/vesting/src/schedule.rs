@@ -17,7 +17,7 @@ use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
 use sp_arithmetic::{
 	helpers_128bit::multiply_by_rational_with_rounding,
-	traits::{One, Saturating, Zero},
+	traits::{CheckedDiv, One, Saturating, Zero},
 	FixedPointNumber, FixedU128, Perbill, Rounding,
 };
 
@@ -164,7 +164,8 @@ fn mul_div(value: Balance, numerator: u128, denominator: u128) -> Balance {
 		.unwrap_or(value)
 }
 
-/// `1 + r + r² + … + r^(n-1)` in fixed point.
+/// `1 + r + r² + … + r^(n-1)` in fixed point, term by term (monotonic in `n`, which the
+/// month-by-month release relies on).
 fn geometric_sum(ratio: FixedU128, n: u32) -> FixedU128 {
 	let mut sum = FixedU128::zero();
 	let mut term = FixedU128::one();
@@ -175,10 +176,23 @@ fn geometric_sum(ratio: FixedU128, n: u32) -> FixedU128 {
 	sum
 }
 
+/// `(1 - r^n) / (1 - r)`, the closed form of [`geometric_sum`] for `r < 1`: `r^n` by
+/// squaring, so one evaluation costs O(log n) multiplications instead of O(n).
+fn geometric_sum_closed(ratio: FixedU128, n: u32) -> FixedU128 {
+	let one = FixedU128::one();
+	if ratio >= one {
+		return FixedU128::saturating_from_integer(n)
+	}
+	let power = ratio.saturating_pow(n as usize);
+	one.saturating_sub(power)
+		.checked_div(&one.saturating_sub(ratio))
+		.unwrap_or_else(|| FixedU128::saturating_from_integer(n))
+}
+
 /// The ratio `r` of the decaying curve: the `r` in `[0, 1)` with
 /// `first_month · (1 + r + … + r^(months-1)) = 1`, found by bisection on the fixed-point
-/// representation (deterministic, 64 steps). Protocol §2.2: `first_month = 18.4 %`,
-/// `months = 48` gives `r ≈ 0.816`.
+/// representation (deterministic, at most 64 steps, each `O(log months)` through the closed
+/// form). Protocol §2.2: `first_month = 18.4 %`, `months = 48` gives `r ≈ 0.816`.
 pub fn decay_ratio(first_month: Perbill, months: u32) -> FixedU128 {
 	let a = FixedU128::from_perbill(first_month);
 	let (mut lo, mut hi) = (0u128, FixedU128::DIV);
@@ -187,7 +201,7 @@ pub fn decay_ratio(first_month: Perbill, months: u32) -> FixedU128 {
 			break
 		}
 		let mid = lo + (hi - lo) / 2;
-		let total = a.saturating_mul(geometric_sum(FixedU128::from_inner(mid), months));
+		let total = a.saturating_mul(geometric_sum_closed(FixedU128::from_inner(mid), months));
 		if total > FixedU128::one() {
 			hi = mid;
 		} else {

@@ -3,6 +3,8 @@
 /// The release curves.
 mod schedule {
 	use crate::schedule::*;
+	use icn_primitives::currency::TOTAL_SUPPLY;
+	use proptest::prelude::*;
 	use sp_arithmetic::{FixedPointNumber, FixedU128, Perbill};
 
 	const MONTH: u32 = 432_000;
@@ -108,44 +110,61 @@ mod schedule {
 		assert_eq!(s.validate(), Err(ScheduleError::NotDecaying));
 	}
 
-	/// Property: for many pseudo-random schedules, amounts and month lengths, the released
-	/// amount never decreases, never exceeds the total, and is exact at the end.
-	#[test]
-	fn release_is_monotonic_bounded_and_exact_at_the_end() {
-		let mut seed: u64 = 0x1c7_c4a1;
-		let mut next = |bound: u64| {
-			seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-			(seed >> 33) % bound.max(1)
-		};
-		for _ in 0..300 {
-			let duration = 1 + next(48) as u32;
-			let cliff = next(u64::from(MAX_SCHEDULE_MONTHS - duration + 1)) as u32;
-			let curve = if duration < 2 || next(2) == 0 {
-				Curve::Linear
-			} else {
-				let min = 1_000_000_000 / duration + 2;
-				let a = min + next(u64::from(999_999_999 - min)) as u32;
-				Curve::Decaying { first_month: Perbill::from_parts(a) }
-			};
-			let s = Schedule {
-				tge: Perbill::from_parts(next(1_000_000_001) as u32),
-				cliff_months: cliff,
-				curve,
-				duration_months: duration,
-			};
-			assert_eq!(s.validate(), Ok(()), "{s:?}");
-			let total = u128::from(next(u64::MAX)) * u128::from(next(1 << 30));
-			let month = 1 + next(1000) as u32;
-			let end = u64::from(month) * u64::from(cliff + duration);
+	/// A valid schedule: any TGE share, a cliff and duration ending by month 60, linear or
+	/// decaying with any first-month share the curve allows.
+	fn any_schedule() -> impl Strategy<Value = Schedule> {
+		(0u32..=1_000_000_000, 1u32..=MAX_SCHEDULE_MONTHS, any::<bool>(), any::<u32>())
+			.prop_flat_map(|(tge, duration, decaying, pick)| {
+				let cliff = 0..=MAX_SCHEDULE_MONTHS - duration;
+				let curve = if decaying && duration >= 2 {
+					// Strictly between an even share and 100 %.
+					let min = 1_000_000_000 / duration + 2;
+					Curve::Decaying { first_month: Perbill::from_parts(min + pick % (999_999_999 - min)) }
+				} else {
+					Curve::Linear
+				};
+				cliff.prop_map(move |cliff_months| Schedule {
+					tge: Perbill::from_parts(tge),
+					cliff_months,
+					curve,
+					duration_months: duration,
+				})
+			})
+	}
+
+	proptest! {
+		#![proptest_config(ProptestConfig::with_cases(256))]
+
+		/// Property (proptest): for random schedules, amounts up to the whole supply in planck,
+		/// month lengths and block numbers, the released amount never decreases, never
+		/// exceeds the total, is exactly the total from the end on, and nothing overflows.
+		#[test]
+		fn release_is_monotonic_bounded_and_exact_at_the_end(
+			s in any_schedule(),
+			total in 0u128..=TOTAL_SUPPLY,
+			month in 1u32..=432_000,
+			mut blocks in proptest::collection::vec(any::<u64>(), 1..64),
+			fraction in proptest::collection::vec(0u64..=1_000_000, 1..64),
+		) {
+			prop_assert_eq!(s.validate(), Ok(()));
+			let end = u64::from(month) * u64::from(s.cliff_months + s.duration_months);
+			// Blocks anywhere in u64 and blocks spread over the schedule itself.
+			blocks.extend(fraction.iter().map(|f| end / 1_000_000 * f));
+			blocks.sort_unstable();
 			let mut last = 0;
-			for step in 0..=200u64 {
-				let at = end * step / 200;
+			for at in blocks {
 				let v = s.vested(total, at, month);
-				assert!(v >= last, "decreased at {at}: {s:?}");
-				assert!(v <= total);
+				prop_assert!(v >= last, "decreased at {}: {:?}", at, s);
+				prop_assert!(v <= total);
+				if at >= end {
+					prop_assert_eq!(v, total);
+				}
 				last = v;
 			}
-			assert_eq!(s.vested(total, end, month), total, "{s:?}");
+			prop_assert_eq!(s.vested(total, end, month), total);
+			prop_assert_eq!(s.vested(total, u64::MAX, month), total);
+			// At genesis only the TGE part is out.
+			prop_assert_eq!(s.vested(total, 0, month), s.tge_amount(total));
 		}
 	}
 }
@@ -268,6 +287,139 @@ mod pallet {
 			assert_noop!(call(), Error::<Test>::NothingToVest);
 			// Released funds move freely.
 			assert_ok!(Balances::transfer(&team, &account(99), total, Preservation::Expendable));
+		});
+	}
+
+	/// What the protocol says `rest` (the part after TGE) has released `after` blocks past
+	/// the cliff, computed independently of the pallet: linear exactly, decaying in `f64`
+	/// from the closed form of the geometric series.
+	fn expected_release(schedule: crate::Schedule, rest: u128, after: u64) -> f64 {
+		let duration = (u64::from(schedule.duration_months) * MONTH) as f64;
+		match schedule.curve {
+			crate::Curve::Linear => (rest as f64) * (after as f64) / duration,
+			crate::Curve::Decaying { first_month } => {
+				let a = first_month.deconstruct() as f64 / 1e9;
+				let n = schedule.duration_months as i32;
+				// Solve a · (1 - rⁿ) / (1 - r) = 1 for r by bisection, in f64.
+				let (mut lo, mut hi) = (0.0f64, 1.0f64);
+				for _ in 0..200 {
+					let r = (lo + hi) / 2.0;
+					if a * (1.0 - r.powi(n)) / (1.0 - r) > 1.0 { hi = r } else { lo = r }
+				}
+				let r = lo;
+				let months = (after / MONTH) as i32;
+				let into = (after % MONTH) as f64 / MONTH as f64;
+				let whole = a * (1.0 - r.powi(months)) / (1.0 - r);
+				let this_month = a * r.powi(months);
+				(rest as f64) * (whole + this_month * into)
+			},
+		}
+	}
+
+	/// Every bucket, in a fresh genesis: the TGE unlock is transferable at block 1; nothing
+	/// more before or at the end of the cliff; the first block after the cliff, mid-way and
+	/// the end release what the protocol says; nothing after the end.
+	#[test]
+	fn every_bucket_boundaries_tge_cliff_mid_end_after() {
+		for bucket in Bucket::ALL {
+			run(|| {
+				let who = holder(bucket);
+				let schedule = bucket.schedule();
+				let total = bucket.amount();
+				let tge = schedule.tge_amount(total);
+				let rest = total - tge;
+				let reducible = |who: &sp_runtime::AccountId32| {
+					Balances::reducible_balance(who, Preservation::Expendable, frame_support::traits::tokens::Fortitude::Polite)
+				};
+				// TGE at block 1: exactly the unlocked part can move.
+				assert_eq!(reducible(&who), tge, "{bucket:?} at block 1");
+				assert_eq!(frozen(&who), rest, "{bucket:?} at block 1");
+				if rest == 0 {
+					assert!(crate::Vesting::<Test>::get(&who).is_none(), "{bucket:?}");
+					return
+				}
+				let vest = || Vesting::vest_other(RuntimeOrigin::signed(account(42)), who.clone());
+				let cliff = u64::from(schedule.cliff_months) * MONTH;
+				let end = cliff + u64::from(schedule.duration_months) * MONTH;
+				// Within a 1e-12 relative tolerance for the decaying curve, exact for linear.
+				let check = |after: u64| {
+					let released = rest - frozen(&who);
+					let want = expected_release(schedule, rest, after);
+					match schedule.curve {
+						crate::Curve::Linear => {
+							// Exactly rest · after / duration, rounded down.
+							let duration = u128::from(schedule.duration_months) * u128::from(MONTH);
+							assert_eq!(released, rest * u128::from(after) / duration, "{bucket:?} +{after}");
+							assert!((released as f64 - want).abs() <= rest as f64 / 1e12);
+						},
+						_ => assert!((released as f64 - want).abs() <= rest as f64 / 1e12, "{bucket:?} +{after}: {released} vs {want}"),
+					}
+				};
+				if cliff > 0 {
+					go_to(cliff - 1);
+					assert_noop!(vest(), Error::<Test>::NothingToVest);
+					go_to(cliff);
+					assert_noop!(vest(), Error::<Test>::NothingToVest);
+					assert_eq!(frozen(&who), rest, "{bucket:?} at the cliff");
+				}
+				// The first block after the cliff releases a block's worth.
+				go_to(cliff + 1);
+				assert_ok!(vest());
+				assert!(frozen(&who) < rest, "{bucket:?} after the cliff");
+				check(1);
+				// Mid-way.
+				let mid = cliff + (end - cliff) / 2;
+				go_to(mid);
+				assert_ok!(vest());
+				check(mid - cliff);
+				// The last block before the end still holds something back.
+				go_to(end - 1);
+				assert_ok!(vest());
+				assert!(frozen(&who) > 0, "{bucket:?} before the end");
+				// The end: everything, to the planck; the schedule is gone.
+				go_to(end);
+				assert_ok!(vest());
+				assert_eq!(last_event(), RuntimeEvent::Vesting(Event::VestingCompleted { who: who.clone() }));
+				assert_eq!(frozen(&who), 0, "{bucket:?} at the end");
+				assert_eq!(reducible(&who), total, "{bucket:?} at the end");
+				assert!(crate::Vesting::<Test>::get(&who).is_none());
+				// After the end: nothing left to vest.
+				go_to(end + 7 * MONTH);
+				assert_noop!(vest(), Error::<Test>::NothingToVest);
+			});
+		}
+	}
+
+	/// Locked ICNT is frozen, not reserved: it can back a hold (e.g. HP collateral staked
+	/// from a vesting allocation) while it still cannot be transferred.
+	#[test]
+	fn frozen_icnt_can_back_a_hold_but_never_be_transferred() {
+		use frame_support::traits::fungible::{InspectHold, MutateHold};
+		run(|| {
+			let team = holder(Bucket::Team);
+			let total = Bucket::Team.amount();
+			assert_eq!(frozen(&team), total);
+			// Hold all but the existential deposit of the fully frozen allocation.
+			let stake = total - 1;
+			assert_ok!(Balances::hold(&crate::mock::TestHold::Collateral, &team, stake));
+			assert_eq!(Balances::balance_on_hold(&crate::mock::TestHold::Collateral, &team), stake);
+			assert_eq!(frozen(&team), total);
+			// The one free planck is still frozen: nothing is transferable.
+			assert_noop!(
+				Balances::transfer(&team, &account(99), 1, Preservation::Expendable),
+				TokenError::Frozen
+			);
+			// Released holds come back still frozen.
+			assert_ok!(Balances::release(&crate::mock::TestHold::Collateral, &team, stake, frame_support::traits::tokens::Precision::Exact));
+			assert_noop!(
+				Balances::transfer(&team, &account(99), 1, Preservation::Expendable),
+				TokenError::Frozen
+			);
+			// Vesting releases what is due whether or not some of it is on hold.
+			assert_ok!(Balances::hold(&crate::mock::TestHold::Collateral, &team, stake));
+			go_to(24 * MONTH);
+			assert_ok!(Vesting::vest(RuntimeOrigin::signed(team.clone())));
+			assert_eq!(frozen(&team), total - total / 2);
 		});
 	}
 
