@@ -1,0 +1,166 @@
+//! A test runtime: frame-system, pallet-balances (ICNT with holds), pallet-nfts (ICN Links)
+//! and this pallet, with 10-block months; one region (`EU-W`: DE, FR, NL) with one cluster
+//! (`FRA-1`).
+
+use frame_support::{
+	derive_impl, parameter_types,
+	traits::{AsEnsureOriginWithArg, ConstU128, ConstU32, ConstU64},
+	PalletId,
+};
+use frame_system::{EnsureRoot, EnsureSigned};
+use icn_primitives::{currency::ICNT, Balance};
+use pallet_nfts::PalletFeatures;
+use sp_runtime::{
+	traits::{IdentityLookup, Verify},
+	AccountId32, BuildStorage, MultiSignature, Perbill,
+};
+
+use crate::{self as pallet_icn_providers, ClusterGenesis, ProviderParams, RegionGenesis, ResourceKind};
+
+type Block = frame_system::mocking::MockBlock<Test>;
+
+frame_support::construct_runtime!(
+	pub enum Test {
+		System: frame_system,
+		Balances: pallet_balances,
+		Nfts: pallet_nfts,
+		Providers: pallet_icn_providers,
+	}
+);
+
+#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
+impl frame_system::Config for Test {
+	type Block = Block;
+	type AccountId = AccountId32;
+	type Lookup = IdentityLookup<AccountId32>;
+	type AccountData = pallet_balances::AccountData<Balance>;
+}
+
+#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
+impl pallet_balances::Config for Test {
+	type Balance = Balance;
+	type AccountStore = System;
+	type ExistentialDeposit = ConstU128<1>;
+	type RuntimeHoldReason = RuntimeHoldReason;
+}
+
+parameter_types! {
+	pub NftsFeatures: PalletFeatures = PalletFeatures::all_enabled();
+	pub const LinkCollection: u32 = 0;
+	pub const ProvidersPalletId: PalletId = PalletId(*b"icn/prov");
+	pub Treasury: AccountId32 = account(200);
+}
+
+impl pallet_nfts::Config for Test {
+	type RuntimeEvent = RuntimeEvent;
+	type CollectionId = u32;
+	type ItemId = u32;
+	type Currency = Balances;
+	type CreateOrigin = AsEnsureOriginWithArg<EnsureSigned<AccountId32>>;
+	type ForceOrigin = EnsureRoot<AccountId32>;
+	type Locker = ();
+	type CollectionDeposit = ConstU128<0>;
+	type ItemDeposit = ConstU128<0>;
+	type MetadataDepositBase = ConstU128<0>;
+	type AttributeDepositBase = ConstU128<0>;
+	type DepositPerByte = ConstU128<0>;
+	type StringLimit = ConstU32<64>;
+	type KeyLimit = ConstU32<64>;
+	type ValueLimit = ConstU32<64>;
+	type ApprovalsLimit = ConstU32<4>;
+	type ItemAttributesApprovalsLimit = ConstU32<4>;
+	type MaxTips = ConstU32<4>;
+	type MaxDeadlineDuration = ConstU64<1000>;
+	type MaxAttributesPerCall = ConstU32<4>;
+	type Features = NftsFeatures;
+	type OffchainSignature = MultiSignature;
+	type OffchainPublic = <MultiSignature as Verify>::Signer;
+	type WeightInfo = ();
+	#[cfg(feature = "runtime-benchmarks")]
+	type Helper = ();
+	type BlockNumberProvider = System;
+}
+
+/// Blocks per month in tests.
+pub const MONTH: u64 = 10;
+/// Collateral per capacity unit in the test region.
+pub const PER_UNIT: Balance = 1_000 * ICNT;
+/// What a Link counts for in tests.
+pub const LINK_VALUE: Balance = 2_500 * ICNT;
+/// Unbonding delay in tests.
+pub const UNBONDING: u64 = 5;
+/// The most Links per node in tests.
+pub const MAX_LINKS: u32 = 4;
+/// The most delegators per node in tests.
+pub const MAX_DELEGATORS: u32 = 8;
+
+impl crate::Config for Test {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Links = crate::NftLinks<Nfts, LinkCollection, pallet_nfts::ItemConfig, pallet_nfts::CollectionConfigFor<Test>>;
+	type Treasury = Treasury;
+	type PalletId = ProvidersPalletId;
+	type MonthBlocks = ConstU32<{ MONTH as u32 }>;
+	type MaxCountries = ConstU32<8>;
+	type MaxLinksPerNode = ConstU32<MAX_LINKS>;
+	type MaxNodesPerCluster = ConstU32<16>;
+	type MaxNodesPerProvider = ConstU32<4>;
+	type MaxDelegatorsPerNode = ConstU32<MAX_DELEGATORS>;
+	type MaxAuditChunks = ConstU32<16_384>;
+	type WeightInfo = ();
+}
+
+/// Test account `n`.
+pub fn account(n: u8) -> AccountId32 {
+	AccountId32::new([n; 32])
+}
+
+/// Test accounts 1..=9 start with 1,000,000 ICNT; accounts 1 and 2 own three Links each
+/// (ids 0–2 and 3–5).
+pub fn new_test_ext() -> sp_io::TestExternalities {
+	let storage = RuntimeGenesisConfig {
+		system: Default::default(),
+		balances: pallet_balances::GenesisConfig {
+			balances: (1..=9).map(|n| (account(n), 1_000_000 * ICNT)).collect(),
+			..Default::default()
+		},
+		providers: pallet_icn_providers::GenesisConfig {
+			params: Some(ProviderParams {
+				link_collateral_value: LINK_VALUE,
+				unbonding_delay: UNBONDING as u32,
+				allow_private_endpoints: false,
+				commitment_months: 36,
+				extension_months: 6,
+				min_delegation: 10 * ICNT,
+			}),
+			regions: vec![RegionGenesis {
+				name: "EU-W".into(),
+				countries: vec!["DE".into(), "FR".into(), "NL".into()],
+				collateral_per_unit: PER_UNIT,
+				reward_weight: Perbill::one(),
+			}],
+			clusters: vec![ClusterGenesis {
+				region: 0,
+				name: "FRA-1".into(),
+				kind: ResourceKind::Storage,
+				max_price: 10 * ICNT,
+				latency_bound_ms: 500,
+			}],
+			links: vec![(account(1), 3), (account(2), 3)],
+		},
+	}
+	.build_storage()
+	.unwrap();
+	let mut ext = sp_io::TestExternalities::new(storage);
+	ext.execute_with(|| System::set_block_number(1));
+	ext
+}
+
+/// Runs `test` on the test genesis, then checks the pallet's invariants.
+pub fn run(test: impl FnOnce()) {
+	new_test_ext().execute_with(|| {
+		test();
+		Providers::do_try_state().expect("providers invariants hold");
+	});
+}
+

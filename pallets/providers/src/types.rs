@@ -1,0 +1,272 @@
+//! The records of the providers pallet: topology, nodes, delegations and parameters.
+
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use frame_support::{
+	pallet_prelude::ConstU32, BoundedVec, CloneNoBound, DebugNoBound, EqNoBound,
+	PartialEqNoBound,
+};
+use frame_system::pallet_prelude::BlockNumberFor;
+use icn_primitives::{
+	providers::{ClusterId, LinkId, RegionId},
+	Balance,
+};
+use scale_info::TypeInfo;
+use sp_runtime::Perbill;
+
+use crate::Config;
+
+/// Longest name of a region or cluster, in bytes.
+pub const MAX_NAME_LEN: u32 = 32;
+/// Longest storage endpoint URL, in bytes.
+pub const MAX_ENDPOINT_LEN: u32 = 256;
+/// Longest audit object path, in bytes.
+pub const MAX_AUDIT_PATH_LEN: u32 = 128;
+/// The audit object's chunk size (protocol §4.2).
+pub const AUDIT_CHUNK_SIZE: u32 = 4096;
+
+/// A name (region `EU-W`, cluster `FRA-1`).
+pub type Name = BoundedVec<u8, ConstU32<MAX_NAME_LEN>>;
+/// A storage endpoint base URL (`https://…`).
+pub type EndpointUrl = BoundedVec<u8, ConstU32<MAX_ENDPOINT_LEN>>;
+/// An audit object path, relative to the endpoint.
+pub type AuditPath = BoundedVec<u8, ConstU32<MAX_AUDIT_PATH_LEN>>;
+
+/// An ISO 3166-1 alpha-2 country code, upper case (`DE`, `FR`).
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug)]
+pub struct CountryCode(pub [u8; 2]);
+
+impl CountryCode {
+	/// Two upper-case ASCII letters.
+	pub fn is_well_formed(&self) -> bool {
+		self.0.iter().all(|c| c.is_ascii_uppercase())
+	}
+}
+
+/// What a cluster sells (storage now; the others are valid kinds for later).
+#[derive(Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug, serde::Serialize, serde::Deserialize)]
+pub enum ResourceKind {
+	/// Object storage; one capacity unit is 1 TiB.
+	Storage,
+	/// Compute.
+	Compute,
+	/// GPU.
+	Gpu,
+	/// Bandwidth.
+	Bandwidth,
+}
+
+/// A node's declared hardware class (enterprise tier is required, protocol §3).
+#[derive(Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug)]
+pub enum HardwareClass {
+	/// Enterprise-grade hardware in a professional data centre.
+	Enterprise,
+	/// Anything else; refused at registration.
+	Consumer,
+}
+
+/// A region: its countries and its collateral and reward parameters.
+#[derive(CloneNoBound, PartialEqNoBound, EqNoBound, Encode, Decode, MaxEncodedLen, TypeInfo, DebugNoBound)]
+#[scale_info(skip_type_params(T))]
+#[codec(mel_bound())]
+pub struct Region<T: Config> {
+	/// Its name (`EU-W`).
+	pub name: Name,
+	/// The countries nodes of this region may be located in.
+	pub countries: BoundedVec<CountryCode, T::MaxCountries>,
+	/// Collateral per capacity unit, ICNT planck (6 months of a unit's expected reward).
+	pub collateral_per_unit: Balance,
+	/// Weight of this region's capacity in the capacity-reward split.
+	pub reward_weight: Perbill,
+}
+
+/// A cluster of a region.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug)]
+pub struct Cluster {
+	/// Its region.
+	pub region: RegionId,
+	/// Its name (`FRA-1`).
+	pub name: Name,
+	/// What it sells.
+	pub kind: ResourceKind,
+	/// Highest price per unit-era a booking pays; nodes asking more are never assigned.
+	pub max_price: Balance,
+	/// Latency bound for SLA probes, in milliseconds.
+	pub latency_bound_ms: u32,
+}
+
+/// The audit object a node serves for proof-of-storage probes (protocol §4.2):
+/// `<endpoint>/<path>` of `size` bytes in chunks of 4096, and `<path>.hashes`, the
+/// concatenated blake2-256 of every chunk, whose own blake2-256 is `root`.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug)]
+pub struct AuditObject {
+	/// Path relative to the endpoint, no leading `/`.
+	pub path: AuditPath,
+	/// Size in bytes.
+	pub size: u64,
+	/// Chunk size in bytes; must be 4096.
+	pub chunk_size: u32,
+	/// `blake2_256` of the `.hashes` object.
+	pub root: [u8; 32],
+}
+
+impl AuditObject {
+	/// Number of chunks (`⌈size / chunk_size⌉`).
+	pub fn chunks(&self) -> u64 {
+		if self.chunk_size == 0 {
+			return 0
+		}
+		self.size.div_ceil(u64::from(self.chunk_size))
+	}
+}
+
+/// Where a node is in its life cycle (protocol §3).
+#[derive(Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug)]
+pub enum NodeStatus<BlockNumber> {
+	/// Registered, collateral not yet complete; cannot be booked.
+	Registered,
+	/// Fully collateralized and serving.
+	Active,
+	/// Failing its SLA (set by the oracle); not booked.
+	Failing,
+	/// Slashed below its collateral requirement; not booked, rewards go to collateral.
+	UnderCollateralized,
+	/// Leaving: collateral, Links and delegations are released at `unlock_at`.
+	Exiting {
+		/// Block from which `finish_exit` releases everything.
+		unlock_at: BlockNumber,
+	},
+}
+
+/// A Hardware Provider node.
+#[derive(CloneNoBound, PartialEqNoBound, EqNoBound, Encode, Decode, MaxEncodedLen, TypeInfo, DebugNoBound)]
+#[scale_info(skip_type_params(T))]
+#[codec(mel_bound())]
+pub struct Node<T: Config> {
+	/// The provider account that registered it (and holds its collateral).
+	pub provider: T::AccountId,
+	/// Its cluster.
+	pub cluster: ClusterId,
+	/// Capacity units committed.
+	pub capacity: u32,
+	/// Capacity units booked by the marketplace.
+	pub booked: u32,
+	/// Where it is.
+	pub location: CountryCode,
+	/// Storage endpoint base URL.
+	pub endpoint: EndpointUrl,
+	/// The audit object it serves.
+	pub audit: AuditObject,
+	/// Reservation price, ICNT planck per unit per era.
+	pub reservation_price: Balance,
+	/// Declared hardware class.
+	pub hardware: HardwareClass,
+	/// Provider's commission on delegators' rewards.
+	pub commission: Perbill,
+	/// Block at which the commitment ends.
+	pub commitment_end: BlockNumberFor<T>,
+	/// Life-cycle status.
+	pub status: NodeStatus<BlockNumberFor<T>>,
+	/// Whether the SLA oracle reports it failing.
+	pub failing: bool,
+	/// The provider's own ICNT collateral, held (`HpCollateral`).
+	pub collateral: Balance,
+	/// ICN Links locked as collateral.
+	pub links: BoundedVec<LinkId, T::MaxLinksPerNode>,
+	/// ICNT delegated to it (active and unbonding), held on the delegators
+	/// (`HpDelegation`).
+	pub delegated: Balance,
+	/// Number of delegators.
+	pub delegators: u32,
+	/// Block of registration.
+	pub registered_at: BlockNumberFor<T>,
+}
+
+/// One account's delegation to one node.
+#[derive(Clone, PartialEq, Eq, Default, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug)]
+pub struct Delegation<BlockNumber> {
+	/// Delegated and earning.
+	pub active: Balance,
+	/// Undelegated, still held (and slashable) until `unlock_at`.
+	pub unbonding: Balance,
+	/// When the unbonding part may be withdrawn.
+	pub unlock_at: BlockNumber,
+}
+
+impl<B> Delegation<B> {
+	/// Everything held for this delegation.
+	pub fn total(&self) -> Balance {
+		self.active.saturating_add(self.unbonding)
+	}
+}
+
+/// Governance-set parameters of the provider protocol.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ProviderParams {
+	/// ICNT one ICN Link counts for as node collateral.
+	pub link_collateral_value: Balance,
+	/// Blocks between the start of an exit or an undelegation and the release of funds;
+	/// longer than the slashing exposure window (≥ 2 eras).
+	pub unbonding_delay: u32,
+	/// Whether endpoints may be loopback, private or link-local (dev and local chains only).
+	pub allow_private_endpoints: bool,
+	/// Months of the commitment at registration (36).
+	pub commitment_months: u32,
+	/// Months one commitment extension adds (6).
+	pub extension_months: u32,
+	/// Smallest delegation, ICNT planck.
+	pub min_delegation: Balance,
+}
+
+impl Default for ProviderParams {
+	/// The production values: a Link counts 10,000 ICNT, 28 days of unbonding, public
+	/// endpoints only, 36-month commitments extended by 6 months, 100 ICNT smallest
+	/// delegation.
+	fn default() -> Self {
+		use icn_primitives::{currency::ICNT, time::DAYS};
+		Self {
+			link_collateral_value: 10_000 * ICNT,
+			unbonding_delay: 28 * DAYS,
+			allow_private_endpoints: false,
+			commitment_months: 36,
+			extension_months: 6,
+			min_delegation: 100 * ICNT,
+		}
+	}
+}
+
+/// What a provider declares when registering a node.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug)]
+pub struct NodeSpec {
+	/// The cluster it joins.
+	pub cluster: ClusterId,
+	/// Capacity units (1 unit = 1 TiB for storage).
+	pub capacity: u32,
+	/// Where it is; must be one of the region's countries.
+	pub location: CountryCode,
+	/// Storage endpoint base URL (`http`/`https`, public host).
+	pub endpoint: EndpointUrl,
+	/// The audit object it serves.
+	pub audit: AuditObject,
+	/// Reservation price, ICNT planck per unit per era.
+	pub reservation_price: Balance,
+	/// Declared hardware class; must be enterprise.
+	pub hardware: HardwareClass,
+	/// Commission on delegators' rewards.
+	pub commission: Perbill,
+}
+
+/// Changes to a node; `None` leaves a field as it is.
+#[derive(Clone, PartialEq, Eq, Default, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug)]
+pub struct NodeUpdate {
+	/// New capacity (not below what is booked; collateral must cover it).
+	pub capacity: Option<u32>,
+	/// New reservation price.
+	pub reservation_price: Option<Balance>,
+	/// New endpoint.
+	pub endpoint: Option<EndpointUrl>,
+	/// New audit object.
+	pub audit: Option<AuditObject>,
+	/// New commission.
+	pub commission: Option<Perbill>,
+}

@@ -1,0 +1,120 @@
+//! Hardware-provider types and the traits through which the SLA oracle and the capacity
+//! marketplace act on provider nodes (protocol §3, §4.4, §5, §6) without reaching into the
+//! providers pallet's storage.
+
+use alloc::vec::Vec;
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use scale_info::TypeInfo;
+use sp_runtime::{DispatchError, DispatchResult, Perbill};
+
+use crate::{Balance, BlockNumber};
+
+/// A region (e.g. `EU-W`), created by governance.
+pub type RegionId = u32;
+/// A cluster of a region (e.g. `FRA-1`), created by governance.
+pub type ClusterId = u32;
+/// A Hardware Provider node.
+pub type NodeId = u64;
+/// An ICN Link NFT (an item of the Links collection).
+pub type LinkId = u32;
+
+/// ICN Link NFTs (protocol §5) as the pallets that lock them see them. A Link is locked
+/// while it backs something (HP collateral, a HyperNode stake): it cannot be transferred or
+/// burned, and locking an already locked Link fails, so one Link never backs two things.
+pub trait LinkRegistry<AccountId> {
+	/// The owner of `link`, if it exists.
+	fn owner(link: LinkId) -> Option<AccountId>;
+	/// Whether `link` is locked.
+	fn is_locked(link: LinkId) -> bool;
+	/// Locks `link`; fails if it does not exist or is already locked.
+	fn lock(link: LinkId) -> DispatchResult;
+	/// Unlocks `link`; fails if it is not locked.
+	fn unlock(link: LinkId) -> DispatchResult;
+	/// Unlocks `link` and moves it to `to` (a slash seizing Links to the treasury).
+	fn seize(link: LinkId, to: &AccountId) -> DispatchResult;
+	/// Mints `link` to `to` (governance: the node sale).
+	fn mint(link: LinkId, to: &AccountId) -> DispatchResult;
+	/// Creates the Links collection with `admin` as its owner and admin, if it does not
+	/// exist yet (genesis).
+	fn create_collection(admin: &AccountId) -> DispatchResult;
+}
+
+/// What a slash took (protocol §4.4: own collateral first, then delegators pro rata, then
+/// Links).
+#[derive(Clone, Copy, PartialEq, Eq, Default, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug)]
+pub struct SlashOutcome {
+	/// ICNT taken from the provider's own held collateral.
+	pub own: Balance,
+	/// ICNT taken from delegators, pro rata to their stake.
+	pub delegated: Balance,
+	/// Links seized to the treasury.
+	pub links_seized: u32,
+	/// The part of the slash nothing was left to cover.
+	pub uncovered: Balance,
+}
+
+/// Slashing of provider nodes, called by the SLA oracle.
+pub trait ProviderSlashing {
+	/// Slashes `fraction` of `node`'s collateral requirement: held ICNT moves to the
+	/// Protocol Treasury (never minted, never burned), Links are seized when the ICNT does
+	/// not cover it.
+	fn slash(node: NodeId, fraction: Perbill) -> Result<SlashOutcome, DispatchError>;
+	/// Marks `node` as failing (or recovered) its SLA.
+	fn set_failing(node: NodeId, failing: bool) -> DispatchResult;
+}
+
+/// A node that can take a booking of its cluster (protocol §6).
+#[derive(Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, Debug)]
+pub struct NodeOffer<AccountId> {
+	/// The node.
+	pub node: NodeId,
+	/// Its provider.
+	pub provider: AccountId,
+	/// Capacity units not booked.
+	pub free_units: u32,
+	/// Reservation price, ICNT planck per unit per era.
+	pub price: Balance,
+	/// Block at which its commitment ends.
+	pub commitment_end: BlockNumber,
+}
+
+/// The capacity of provider nodes, as the marketplace books it.
+pub trait CapacityLedger<AccountId> {
+	/// Unbooked capacity units of `node` (0 if it does not exist or cannot be booked).
+	fn free_capacity(node: NodeId) -> u32;
+	/// Unbooked capacity units of the bookable nodes of `cluster`.
+	fn cluster_free_capacity(cluster: ClusterId) -> u64;
+	/// The cluster's maximum price per unit-era, if the cluster exists.
+	fn cluster_max_price(cluster: ClusterId) -> Option<Balance>;
+	/// The bookable nodes of `cluster` (Active, collateralized, not exiting, price within the
+	/// cluster's maximum, some capacity free), cheapest first, then longest commitment.
+	fn eligible_nodes(cluster: ClusterId) -> Vec<NodeOffer<AccountId>>;
+	/// Books `units` of `node`; fails if the node is not bookable or has fewer free units.
+	fn reserve(node: NodeId, units: u32) -> DispatchResult;
+	/// Frees `units` booked on `node`.
+	fn release(node: NodeId, units: u32) -> DispatchResult;
+}
+
+/// How a node's rewards are shared (protocol §3: delegators share pro rata after the
+/// provider's commission).
+#[derive(Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, Debug)]
+pub struct RewardShares<AccountId> {
+	/// The node's provider.
+	pub provider: AccountId,
+	/// The provider's commission on the delegators' part.
+	pub commission: Perbill,
+	/// The provider's own ICNT collateral.
+	pub own_stake: Balance,
+	/// Each delegator's active stake.
+	pub delegations: Vec<(AccountId, Balance)>,
+}
+
+/// Paying rewards to provider nodes.
+pub trait NodeRewards<AccountId> {
+	/// How `node`'s rewards are shared, if it exists.
+	fn reward_shares(node: NodeId) -> Option<RewardShares<AccountId>>;
+	/// Pays `amount` from `payer` to `node`'s provider. While the node is
+	/// under-collateralized the payment goes into its held collateral first (protocol §3);
+	/// returns the part so diverted.
+	fn pay_node(node: NodeId, payer: &AccountId, amount: Balance) -> Result<Balance, DispatchError>;
+}
