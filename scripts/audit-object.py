@@ -201,6 +201,7 @@ def cmd_generate(args):
               file=sys.stderr)
     out = args.out_file
     directory = os.path.dirname(os.path.abspath(out))
+    os.makedirs(directory, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=directory)
     try:
         with os.fdopen(fd, "wb") as f:

@@ -2,7 +2,8 @@
 # One-time (idempotent) machine set-up for building and testing ICN Chain.
 #
 # - Debian packages the build needs (protobuf-compiler for the networking crates,
-#   clang/libclang for bindgen, ca-certificates for the off-chain HTTP client).
+#   clang/libclang for bindgen, ca-certificates for the off-chain HTTP client, python3 for
+#   the audit-object tool and its tests).
 # - The WASM toolchain: `rustup target add wasm32v1-none`; where rustup cannot download
 #   (offline machines), the offline recipe of docs/wasm-offline.md: Debian's Rust + its
 #   std source build core/alloc for wasm32v1-none once, installed as the `icn-wasm` rustup
@@ -18,7 +19,7 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 # --- 1. Debian packages --------------------------------------------------------------
-APT_PKGS=(protobuf-compiler clang libclang-dev ca-certificates curl)
+APT_PKGS=(protobuf-compiler clang libclang-dev ca-certificates curl python3)
 missing=()
 for p in "${APT_PKGS[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

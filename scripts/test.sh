@@ -14,6 +14,10 @@ echo "[test] target dir: $CARGO_TARGET_DIR${WASM_BUILD_TOOLCHAIN:+, wasm toolcha
 # One profile, one feature set: everything below reuses these artifacts.
 CARGO_FLAGS=(--release --locked --workspace --features icn-node/runtime-benchmarks)
 
+# The provider tooling (audit objects: generate, hash, verify, serve with Range).
+echo "[test] python3 -m unittest scripts/test_audit_object.py"
+python3 -m unittest scripts/test_audit_object.py
+
 echo "[test] cargo test ${CARGO_FLAGS[*]}"
 cargo test "${CARGO_FLAGS[@]}" -- --nocapture
 

@@ -368,6 +368,109 @@ async fn dev_chain_finalizes_and_executes_a_signed_transfer() {
 	node.stop();
 }
 
+/// The audit-object commitment `scripts/audit-object.py` prints for a generated object.
+fn audit_object(dir: &std::path::Path) -> pallet_icn_providers::AuditObject {
+	let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../scripts/audit-object.py");
+	let out = Command::new("python3")
+		.arg(script)
+		.args(["generate", dir.join("audit/object.bin").to_str().unwrap()])
+		.args(["--size", "40000", "--seed", "e2e", "--path", "audit/object.bin"])
+		.output()
+		.expect("run scripts/audit-object.py");
+	assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+	let json: Value = serde_json::from_slice(&out.stdout).expect("commitment JSON");
+	let root = unhex(json["root"].as_str().unwrap());
+	// The root is the blake2-256 of the .hashes object next to the data.
+	let hashes = std::fs::read(dir.join("audit/object.bin.hashes")).unwrap();
+	assert_eq!(root, sp_io::hashing::blake2_256(&hashes).to_vec());
+	assert_eq!(hashes.len(), 32 * 10, "40,000 bytes are 10 chunks");
+	pallet_icn_providers::AuditObject {
+		path: json["path"].as_str().unwrap().as_bytes().to_vec().try_into().unwrap(),
+		size: json["size"].as_u64().unwrap(),
+		chunk_size: json["chunkSize"].as_u64().unwrap() as u32,
+		root: root.try_into().unwrap(),
+	}
+}
+
+/// A provider registers a node on the dev chain the way docs/hardware-provider.md says: an
+/// audit object made by `scripts/audit-object.py`, ICNT plus an ICN Link as collateral. The
+/// node is Active through the runtime API, and the locked Link cannot be transferred.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_provider_registers_a_node_with_icnt_and_a_link() {
+	use pallet_icn_providers::{runtime_api::NodeInfo, CountryCode, HardwareClass, NodeSpec, NodeStatus};
+	let dir = TempDir::new("provider");
+	let audit = audit_object(&dir.0);
+	let mut node = Node::start_dev();
+	let client = node.connect().await;
+	let genesis: Hash = client.request("chain_getBlockHash", rpc_params![0]).await.unwrap();
+	let bob = Sr25519Keyring::Bob;
+	let nonce: u32 =
+		client.request("system_accountNextIndex", rpc_params![bob.to_account_id().to_string()]).await.unwrap();
+
+	// 15 units in FRA-1 need 15,000 ICNT: 5,000 ICNT and Bob's Link 2 (10,000 ICNT).
+	let spec = NodeSpec {
+		cluster: 0,
+		capacity: 15,
+		location: CountryCode(*b"DE"),
+		endpoint: b"http://127.0.0.1:8080".to_vec().try_into().unwrap(),
+		audit: audit.clone(),
+		reservation_price: ICNT / 2,
+		hardware: HardwareClass::Enterprise,
+		commission: sp_runtime::Perbill::from_percent(10),
+	};
+	let call = icn_runtime::RuntimeCall::Providers(pallet_icn_providers::Call::register_node {
+		spec,
+		collateral: 5_000 * ICNT,
+		links: vec![2].try_into().unwrap(),
+	});
+	let xt_hex = hex(&icn_runtime::signing::sign(call, &bob.pair(), nonce, genesis).encode());
+	let block = submit_finalized(&client, &node, &xt_hex).await;
+	let events = events_of(&client, block, &xt_hex).await;
+	assert!(
+		events.contains(&RuntimeEvent::Providers(pallet_icn_providers::Event::NodeRegistered {
+			node: 0,
+			provider: bob.to_account_id(),
+			cluster: 0,
+			capacity: 15,
+		})),
+		"{events:?}"
+	);
+
+	let bytes: String = client
+		.request("state_call", rpc_params!["ProvidersApi_node", hex(&0u64.encode()), block])
+		.await
+		.expect("state_call ProvidersApi_node");
+	let info = Option::<NodeInfo<AccountId, u32>>::decode(&mut &unhex(&bytes)[..]).unwrap().expect("node 0");
+	assert_eq!(info.status, NodeStatus::Active, "{info:?}");
+	assert_eq!((info.required_collateral, info.backing, info.collateral), (15_000 * ICNT, 15_000 * ICNT, 5_000 * ICNT));
+	assert_eq!(info.links, vec![2]);
+	assert_eq!(info.audit, audit);
+	assert!(info.bookable);
+
+	// The Link backing the node cannot be transferred.
+	let call = icn_runtime::RuntimeCall::Nfts(pallet_nfts::Call::transfer {
+		collection: 0,
+		item: 2,
+		dest: Sr25519Keyring::Eve.to_account_id().into(),
+	});
+	let xt_hex = hex(&icn_runtime::signing::sign(call, &bob.pair(), nonce + 1, genesis).encode());
+	let block = submit_finalized(&client, &node, &xt_hex).await;
+	let events = events_of(&client, block, &xt_hex).await;
+	assert!(
+		// pallet-nfts (index 8) refuses it: the item is locked.
+		events.iter().any(|e| matches!(
+			e,
+			RuntimeEvent::System(frame_system::Event::ExtrinsicFailed {
+				dispatch_error: sp_runtime::DispatchError::Module(m),
+				..
+			}) if m.index == 8
+		)),
+		"a locked Link moved: {events:?}"
+	);
+	drop(client);
+	node.stop();
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn base_path_persists_the_chain_and_purge_chain_removes_it() {
 	let base = TempDir::new("base-path");

@@ -19,7 +19,7 @@ use sp_version::RuntimeVersion;
 use super::{
 	genesis, genesis_config_presets, opaque::SessionKeys, AccountId, Aura, Balance, Block,
 	BlockNumber, Executive, Grandpa, InherentDataExt, Nonce, Runtime, RuntimeCall,
-	RuntimeGenesisConfig, System, TransactionPayment, Vesting, VERSION,
+	Providers, RuntimeGenesisConfig, System, TransactionPayment, Vesting, VERSION,
 };
 
 impl_runtime_apis! {
@@ -156,6 +156,27 @@ impl_runtime_apis! {
 
 		fn bucket_info(bucket: pallet_icn_vesting::Bucket) -> pallet_icn_vesting::runtime_api::BucketInfo<AccountId> {
 			Vesting::bucket_info(bucket)
+		}
+	}
+
+	impl pallet_icn_providers::runtime_api::ProvidersApi<Block, AccountId, BlockNumber> for Runtime {
+		fn node(node: pallet_icn_providers::NodeId) -> Option<pallet_icn_providers::runtime_api::NodeInfo<AccountId, BlockNumber>> {
+			Providers::node_info(node)
+		}
+
+		fn cluster_nodes(cluster: pallet_icn_providers::ClusterId) -> Vec<pallet_icn_providers::NodeId> {
+			pallet_icn_providers::ClusterNodes::<Runtime>::get(cluster).into_inner()
+		}
+
+		fn provider_nodes(provider: AccountId) -> Vec<pallet_icn_providers::NodeId> {
+			pallet_icn_providers::ProviderNodes::<Runtime>::get(provider).into_inner()
+		}
+
+		fn delegation(
+			node: pallet_icn_providers::NodeId,
+			delegator: AccountId,
+		) -> Option<pallet_icn_providers::Delegation<BlockNumber>> {
+			pallet_icn_providers::Delegations::<Runtime>::get(node, delegator)
 		}
 	}
 

@@ -14,4 +14,5 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_timestamp, Timestamp]
 	[pallet_sudo, Sudo]
 	[pallet_icn_vesting, Vesting]
+	[pallet_icn_providers, Providers]
 );

@@ -15,6 +15,12 @@
 //!
 //! Months last [`DEV_MONTH_BLOCKS`] blocks on these chains so schedules can be watched
 //! running; eras keep their production length.
+//!
+//! Providers ([`dev_providers`]): region `EU-W` (DE, FR, NL, BE, LU, IE) with cluster
+//! `FRA-1`, region `US-E` (US, CA) with cluster `NYC-1`, both storage at 1,000 ICNT
+//! collateral per unit and at most 1 ICNT per unit-era; two ICN Links to each of Alice,
+//! Bob, Charlie, Dave, Eve and Ferdie (Links 0–11 in that order); private endpoints allowed
+//! (tests serve storage on 127.0.0.1) and a 20-block unbonding delay.
 
 use alloc::{vec, vec::Vec};
 use frame_support::build_struct_json_patch;
@@ -56,6 +62,48 @@ pub fn dev_buckets() -> Vec<BucketConfig<AccountId>> {
 	buckets
 }
 
+/// Unbonding delay of provider exits and undelegations on the `dev` and `local` chains.
+pub const DEV_UNBONDING_BLOCKS: u32 = 20;
+
+/// The providers genesis of the dev/local chains (see the module docs).
+pub fn dev_providers() -> pallet_icn_providers::GenesisConfig<crate::Runtime> {
+	use pallet_icn_providers::{ClusterGenesis, ProviderParams, RegionGenesis, ResourceKind};
+	use sp_runtime::Perbill;
+	let region = |name: &str, countries: &[&str]| RegionGenesis {
+		name: name.into(),
+		countries: countries.iter().map(|c| (*c).into()).collect(),
+		collateral_per_unit: 1_000 * ICNT,
+		reward_weight: Perbill::one(),
+	};
+	let cluster = |region, name: &str| ClusterGenesis {
+		region,
+		name: name.into(),
+		kind: ResourceKind::Storage,
+		max_price: ICNT,
+		latency_bound_ms: 500,
+	};
+	pallet_icn_providers::GenesisConfig {
+		params: Some(ProviderParams {
+			allow_private_endpoints: true,
+			unbonding_delay: DEV_UNBONDING_BLOCKS,
+			..Default::default()
+		}),
+		regions: vec![region("EU-W", &["DE", "FR", "NL", "BE", "LU", "IE"]), region("US-E", &["US", "CA"])],
+		clusters: vec![cluster(0, "FRA-1"), cluster(1, "NYC-1")],
+		links: [
+			Sr25519Keyring::Alice,
+			Sr25519Keyring::Bob,
+			Sr25519Keyring::Charlie,
+			Sr25519Keyring::Dave,
+			Sr25519Keyring::Eve,
+			Sr25519Keyring::Ferdie,
+		]
+		.iter()
+		.map(|k| (k.to_account_id(), 2))
+		.collect(),
+	}
+}
+
 /// A genesis configuration from its parts.
 fn testnet_genesis(initial_authorities: Vec<(AuraId, GrandpaId)>, root: AccountId) -> Value {
 	build_struct_json_patch!(RuntimeGenesisConfig {
@@ -70,6 +118,7 @@ fn testnet_genesis(initial_authorities: Vec<(AuraId, GrandpaId)>, root: AccountI
 			authorities: initial_authorities.iter().map(|x| (x.1.clone(), 1)).collect::<Vec<_>>(),
 		},
 		sudo: SudoConfig { key: Some(root) },
+		providers: dev_providers(),
 	})
 }
 

@@ -171,4 +171,12 @@ mod runtime {
 	/// ICNT distribution: the seven genesis buckets and their vesting schedules.
 	#[runtime::pallet_index(7)]
 	pub type Vesting = pallet_icn_vesting;
+
+	/// NFTs: the ICN Link collection (created at genesis by the providers pallet).
+	#[runtime::pallet_index(8)]
+	pub type Nfts = pallet_nfts;
+
+	/// Hardware providers: topology, nodes, collateral, delegation, slashing.
+	#[runtime::pallet_index(9)]
+	pub type Providers = pallet_icn_providers;
 }

@@ -125,7 +125,7 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(80_000_000, 4_000).saturating_mul(l.into()))
 			.saturating_add(RocksDbWeight::get().reads_writes(8, 6))
 			.saturating_add(RocksDbWeight::get().reads_writes(3, 3).saturating_mul(d.into()))
-			.saturating_add(RocksDbWeight::get().reads_writes(4, 4).saturating_mul(l.into()))
+			.saturating_add(RocksDbWeight::get().reads_writes(4, 7).saturating_mul(l.into()))
 	}
 	fn set_failing() -> Weight {
 		Weight::from_parts(40_000_000, 6_000).saturating_add(RocksDbWeight::get().reads_writes(4, 1))
@@ -140,6 +140,6 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().reads(3).saturating_mul(n.into()))
 	}
 	fn pay_node() -> Weight {
-		Weight::from_parts(120_000_000, 8_000).saturating_add(RocksDbWeight::get().reads_writes(8, 5))
+		Weight::from_parts(130_000_000, 8_000).saturating_add(RocksDbWeight::get().reads_writes(8, 5))
 	}
 }

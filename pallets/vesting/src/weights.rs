@@ -30,8 +30,8 @@ pub trait WeightInfo {
 /// For unit tests: rounded-up figures of the generated weights, on RocksDB weights.
 impl WeightInfo for () {
 	fn vest(s: u32) -> Weight {
-		Weight::from_parts(40_000_000, 4_000)
-			.saturating_add(Weight::from_parts(260_000_000, 0).saturating_mul(s.into()))
+		Weight::from_parts(45_000_000, 4_000)
+			.saturating_add(Weight::from_parts(60_000_000, 0).saturating_mul(s.into()))
 			.saturating_add(RocksDbWeight::get().reads_writes(4, 2))
 	}
 	fn add_schedule(s: u32) -> Weight {
@@ -41,7 +41,7 @@ impl WeightInfo for () {
 	}
 	fn force_remove_schedule(s: u32) -> Weight {
 		Weight::from_parts(350_000_000, 6_200)
-			.saturating_add(Weight::from_parts(400_000, 0).saturating_mul(s.into()))
+			.saturating_add(Weight::from_parts(700_000, 0).saturating_mul(s.into()))
 			.saturating_add(RocksDbWeight::get().reads_writes(6, 4))
 	}
 	fn set_month_blocks() -> Weight {

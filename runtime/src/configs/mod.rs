@@ -168,3 +168,78 @@ impl pallet_icn_vesting::Config for Runtime {
 	type MaxSchedules = ConstU32<8>;
 	type WeightInfo = crate::weights::pallet_icn_vesting::WeightInfo<Runtime>;
 }
+
+parameter_types! {
+	pub NftsFeatures: pallet_nfts::PalletFeatures = pallet_nfts::PalletFeatures::all_enabled();
+	/// The ICN Links collection: the first collection, created at genesis.
+	pub const LinkCollection: u32 = 0;
+	pub const ProvidersPalletId: PalletId = PalletId(*b"icn/prov");
+}
+
+/// NFTs. Only root creates collections, so no deposits are needed; the only collection so
+/// far is the ICN Links collection, administered by the providers pallet's account. The
+/// pallet takes a `ReservableCurrency` for deposits: with every deposit zero it never
+/// reserves anything (the runtime has no reserves, `MaxReserves = 0`).
+impl pallet_nfts::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type CollectionId = u32;
+	type ItemId = u32;
+	type Currency = Balances;
+	type CreateOrigin = frame_support::traits::AsEnsureOriginWithArg<
+		frame_system::EnsureRootWithSuccess<AccountId, TreasuryAccount>,
+	>;
+	type ForceOrigin = frame_system::EnsureRoot<AccountId>;
+	type Locker = ();
+	type CollectionDeposit = ConstU128<0>;
+	type ItemDeposit = ConstU128<0>;
+	type MetadataDepositBase = ConstU128<0>;
+	type AttributeDepositBase = ConstU128<0>;
+	type DepositPerByte = ConstU128<0>;
+	type StringLimit = ConstU32<256>;
+	type KeyLimit = ConstU32<64>;
+	type ValueLimit = ConstU32<256>;
+	type ApprovalsLimit = ConstU32<20>;
+	type ItemAttributesApprovalsLimit = ConstU32<20>;
+	type MaxTips = ConstU32<10>;
+	type MaxDeadlineDuration = ConstU32<{ 30 * icn_primitives::time::DAYS }>;
+	type MaxAttributesPerCall = ConstU32<10>;
+	type Features = NftsFeatures;
+	type OffchainSignature = icn_primitives::Signature;
+	type OffchainPublic = <icn_primitives::Signature as sp_runtime::traits::Verify>::Signer;
+	type WeightInfo = pallet_nfts::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type Helper = ();
+	type BlockNumberProvider = System;
+}
+
+/// The chain's month length, as the vesting pallet keeps it (root-settable).
+pub struct ChainMonthBlocks;
+impl frame_support::traits::Get<u32> for ChainMonthBlocks {
+	fn get() -> u32 {
+		pallet_icn_vesting::MonthBlocks::<Runtime>::get()
+	}
+}
+
+/// ICN Links: items of the Links collection of `pallet-nfts`.
+pub type IcnLinks = pallet_icn_providers::NftLinks<
+	crate::Nfts,
+	LinkCollection,
+	pallet_nfts::ItemConfig,
+	pallet_nfts::CollectionConfigFor<Runtime>,
+>;
+
+impl pallet_icn_providers::Config for Runtime {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Links = IcnLinks;
+	type Treasury = TreasuryAccount;
+	type PalletId = ProvidersPalletId;
+	type MonthBlocks = ChainMonthBlocks;
+	type MaxCountries = ConstU32<64>;
+	type MaxLinksPerNode = ConstU32<16>;
+	type MaxNodesPerCluster = ConstU32<128>;
+	type MaxNodesPerProvider = ConstU32<32>;
+	type MaxDelegatorsPerNode = ConstU32<32>;
+	type MaxAuditChunks = ConstU32<16_384>;
+	type WeightInfo = crate::weights::pallet_icn_providers::WeightInfo<Runtime>;
+}

@@ -2,3 +2,4 @@
 //! reference machine (each file's header holds its exact command).
 
 pub mod pallet_icn_vesting;
+pub mod pallet_icn_providers;

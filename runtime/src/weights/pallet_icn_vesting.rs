@@ -46,13 +46,13 @@ impl<T: frame_system::Config> pallet_icn_vesting::WeightInfo for WeightInfo<T> {
 	/// The range of component `s` is `[1, 8]`.
 	fn vest(s: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `618 + s * (54 ±0)`
+		//  Measured:  `619 + s * (54 ±0)`
 		//  Estimated: `3946`
-		// Minimum execution time: 285_685_000 picoseconds.
-		Weight::from_parts(34_995_668, 0)
+		// Minimum execution time: 95_922_000 picoseconds.
+		Weight::from_parts(42_524_790, 0)
 			.saturating_add(Weight::from_parts(0, 3946))
-			// Standard Error: 82_611
-			.saturating_add(Weight::from_parts(254_368_730, 0).saturating_mul(s.into()))
+			// Standard Error: 12_488
+			.saturating_add(Weight::from_parts(57_687_019, 0).saturating_mul(s.into()))
 			.saturating_add(T::DbWeight::get().reads(4))
 			.saturating_add(T::DbWeight::get().writes(2))
 	}
@@ -67,13 +67,13 @@ impl<T: frame_system::Config> pallet_icn_vesting::WeightInfo for WeightInfo<T> {
 	/// The range of component `s` is `[0, 7]`.
 	fn add_schedule(s: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `889 + s * (54 ±0)`
+		//  Measured:  `890 + s * (54 ±0)`
 		//  Estimated: `6196`
-		// Minimum execution time: 87_150_000 picoseconds.
-		Weight::from_parts(90_561_957, 0)
+		// Minimum execution time: 87_059_000 picoseconds.
+		Weight::from_parts(91_066_288, 0)
 			.saturating_add(Weight::from_parts(0, 6196))
-			// Standard Error: 4_017
-			.saturating_add(Weight::from_parts(285_264, 0).saturating_mul(s.into()))
+			// Standard Error: 6_612
+			.saturating_add(Weight::from_parts(244_955, 0).saturating_mul(s.into()))
 			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().writes(4))
 	}
@@ -90,13 +90,13 @@ impl<T: frame_system::Config> pallet_icn_vesting::WeightInfo for WeightInfo<T> {
 	/// The range of component `s` is `[1, 8]`.
 	fn force_remove_schedule(s: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `890 + s * (54 ±0)`
+		//  Measured:  `891 + s * (54 ±0)`
 		//  Estimated: `6196`
-		// Minimum execution time: 332_564_000 picoseconds.
-		Weight::from_parts(341_943_183, 0)
+		// Minimum execution time: 141_701_000 picoseconds.
+		Weight::from_parts(146_308_887, 0)
 			.saturating_add(Weight::from_parts(0, 6196))
-			// Standard Error: 13_251
-			.saturating_add(Weight::from_parts(357_875, 0).saturating_mul(s.into()))
+			// Standard Error: 9_979
+			.saturating_add(Weight::from_parts(646_411, 0).saturating_mul(s.into()))
 			.saturating_add(T::DbWeight::get().reads(6))
 			.saturating_add(T::DbWeight::get().writes(4))
 	}
@@ -106,8 +106,8 @@ impl<T: frame_system::Config> pallet_icn_vesting::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 5_408_000 picoseconds.
-		Weight::from_parts(6_129_000, 0)
+		// Minimum execution time: 5_258_000 picoseconds.
+		Weight::from_parts(5_899_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
@@ -117,8 +117,8 @@ impl<T: frame_system::Config> pallet_icn_vesting::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 5_448_000 picoseconds.
-		Weight::from_parts(6_179_000, 0)
+		// Minimum execution time: 5_278_000 picoseconds.
+		Weight::from_parts(5_968_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
