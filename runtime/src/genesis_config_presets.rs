@@ -13,8 +13,8 @@
 //! | Ecosystem development fund | Bob |
 //! | Network expansion fund | [`DEV_ENDOWMENT`] to each of the twelve well-known dev accounts, the rest to the Protocol Treasury |
 //!
-//! Months last [`DEV_MONTH_BLOCKS`] blocks on these chains so schedules can be watched
-//! running; eras keep their production length.
+//! Months last [`DEV_MONTH_BLOCKS`] blocks and eras [`DEV_ERA_BLOCKS`] blocks on these
+//! chains, so schedules, SLA eras and unbonding can be watched running.
 //!
 //! Providers ([`dev_providers`]): region `EU-W` (DE, FR, NL, BE, LU, IE) with cluster
 //! `FRA-1`, region `US-E` (US, CA) with cluster `NYC-1`, both storage at 1,000 ICNT
@@ -42,6 +42,9 @@ pub const DEV_ENDOWMENT: Balance = 1_000_000 * ICNT;
 /// Blocks per month on the `dev` and `local` chains: 10 minutes.
 pub const DEV_MONTH_BLOCKS: u32 = 100;
 
+/// Blocks per era on the `dev` and `local` chains: 1 minute.
+pub const DEV_ERA_BLOCKS: u32 = 10;
+
 /// The seven buckets of the dev/local genesis (see the module docs).
 pub fn dev_buckets() -> Vec<BucketConfig<AccountId>> {
 	let dev_accounts: Vec<AccountId> =
@@ -62,8 +65,9 @@ pub fn dev_buckets() -> Vec<BucketConfig<AccountId>> {
 	buckets
 }
 
-/// Unbonding delay of provider exits and undelegations on the `dev` and `local` chains.
-pub const DEV_UNBONDING_BLOCKS: u32 = 20;
+/// Unbonding delay of provider exits and undelegations on the `dev` and `local` chains: two
+/// eras, the slashing exposure window.
+pub const DEV_UNBONDING_BLOCKS: u32 = 2 * DEV_ERA_BLOCKS;
 
 /// The providers genesis of the dev/local chains (see the module docs).
 pub fn dev_providers() -> pallet_icn_providers::GenesisConfig<crate::Runtime> {
@@ -110,6 +114,7 @@ fn testnet_genesis(initial_authorities: Vec<(AuraId, GrandpaId)>, root: AccountI
 		vesting: pallet_icn_vesting::GenesisConfig {
 			buckets: dev_buckets(),
 			month_blocks: DEV_MONTH_BLOCKS,
+			era_blocks: DEV_ERA_BLOCKS,
 		},
 		aura: pallet_aura::GenesisConfig {
 			authorities: initial_authorities.iter().map(|x| x.0.clone()).collect::<Vec<_>>(),

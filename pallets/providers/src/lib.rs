@@ -110,6 +110,10 @@ pub mod pallet {
 		/// Blocks per month (the chain's month parameter, protocol §1).
 		type MonthBlocks: Get<u32>;
 
+		/// Blocks per era (the chain's era parameter, protocol §1); the unbonding delay must
+		/// span at least two eras, the slashing exposure window (§4.4).
+		type EraBlocks: Get<u32>;
+
 		/// The most countries a region lists.
 		#[pallet::constant]
 		type MaxCountries: Get<u32>;
@@ -247,6 +251,9 @@ pub mod pallet {
 	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
 		fn build(&self) {
 			if let Some(params) = &self.params {
+				if let Err(e) = Pallet::<T>::check_params(params) {
+					panic!("invalid provider parameters {params:?}: {e:?}");
+				}
 				Params::<T>::put(params);
 			}
 			if let Err(e) = T::Links::create_collection(&Pallet::<T>::account_id()) {
@@ -445,6 +452,10 @@ pub mod pallet {
 		Overflow,
 		/// The month or commitment length overflows the block number.
 		CommitmentOverflow,
+		/// The unbonding delay is shorter than the slashing exposure window (two eras).
+		UnbondingTooShort,
+		/// The commitment or its extension step is zero months.
+		ZeroCommitment,
 	}
 
 	#[pallet::hooks]
@@ -546,6 +557,7 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::set_params())]
 		pub fn set_params(origin: OriginFor<T>, params: ProviderParams) -> DispatchResult {
 			ensure_root(origin)?;
+			Self::check_params(&params)?;
 			Params::<T>::put(&params);
 			Self::deposit_event(Event::ParamsSet { params });
 			Ok(())
@@ -864,6 +876,17 @@ pub mod pallet {
 			NextLinkId::<T>::put(link.checked_add(1).ok_or(Error::<T>::Overflow)?);
 			T::Links::mint(link, owner)?;
 			Self::deposit_event(Event::LinkMinted { link, owner: owner.clone() });
+			Ok(())
+		}
+
+		/// Checks protocol parameters: unbonding spans the slashing exposure window (two
+		/// eras), commitments are not empty.
+		pub fn check_params(params: &ProviderParams) -> Result<(), Error<T>> {
+			ensure!(
+				params.unbonding_delay >= T::EraBlocks::get().saturating_mul(2),
+				Error::<T>::UnbondingTooShort
+			);
+			ensure!(params.commitment_months > 0 && params.extension_months > 0, Error::<T>::ZeroCommitment);
 			Ok(())
 		}
 

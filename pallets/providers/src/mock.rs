@@ -101,6 +101,7 @@ impl crate::Config for Test {
 	type Treasury = Treasury;
 	type PalletId = ProvidersPalletId;
 	type MonthBlocks = ConstU32<{ MONTH as u32 }>;
+	type EraBlocks = ConstU32<2>;
 	type MaxCountries = ConstU32<8>;
 	type MaxLinksPerNode = ConstU32<MAX_LINKS>;
 	type MaxNodesPerCluster = ConstU32<16>;

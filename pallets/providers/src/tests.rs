@@ -333,6 +333,68 @@ mod life_cycle {
 	use super::*;
 
 	#[test]
+	fn registered_active_failing_under_collateralized_exiting_exited() {
+		run(|| {
+			let statuses = || {
+				events()
+					.into_iter()
+					.filter_map(|e| match e {
+						Event::NodeStatusChanged { node: 0, status } => Some(status),
+						_ => None,
+					})
+					.collect::<Vec<_>>()
+			};
+			// Half the collateral: Registered, not bookable.
+			assert_ok!(Providers::register_node(origin(1), spec(10), 5 * PER_UNIT, links(&[])));
+			assert_eq!(node(0).status, NodeStatus::Registered);
+			assert_eq!(<Providers as CapacityLedger<_>>::free_capacity(0), 0);
+			// Topped up: Active and bookable.
+			assert_ok!(Providers::add_collateral(origin(1), 0, 5 * PER_UNIT, links(&[])));
+			assert_eq!(<Providers as CapacityLedger<_>>::free_capacity(0), 10);
+			// The oracle reports it failing, then recovered.
+			assert_ok!(<Providers as ProviderSlashing>::set_failing(0, true));
+			assert_ok!(<Providers as ProviderSlashing>::set_failing(0, false));
+			// Slashed below its requirement, then topped up again.
+			assert_ok!(<Providers as ProviderSlashing>::slash(0, Perbill::from_percent(10)));
+			assert_ok!(Providers::add_collateral(origin(1), 0, PER_UNIT, links(&[])));
+			assert_eq!(
+				statuses(),
+				vec![
+					NodeStatus::Active,
+					NodeStatus::Failing,
+					NodeStatus::Active,
+					NodeStatus::UnderCollateralized,
+					NodeStatus::Active
+				]
+			);
+			// Commitment over: exit, then released after the unbonding delay.
+			let end = node(0).commitment_end;
+			go_to(end);
+			assert_ok!(Providers::start_exit(origin(1), 0));
+			go_to(end + UNBONDING);
+			assert_ok!(Providers::finish_exit(origin(1), 0));
+			assert!(Nodes::<Test>::get(0).is_none());
+			assert_eq!(collateral_held(1), 0);
+			assert!(ProviderNodes::<Test>::get(account(1)).is_empty());
+		});
+	}
+
+	#[test]
+	fn unbonding_must_span_the_slashing_exposure_window() {
+		run(|| {
+			let mut params = Params::<Test>::get();
+			// Eras are 2 blocks in the mock: at least 4 blocks.
+			params.unbonding_delay = 3;
+			assert_noop!(Providers::set_params(RuntimeOrigin::root(), params.clone()), Error::<Test>::UnbondingTooShort);
+			params.unbonding_delay = 4;
+			params.extension_months = 0;
+			assert_noop!(Providers::set_params(RuntimeOrigin::root(), params.clone()), Error::<Test>::ZeroCommitment);
+			params.extension_months = 6;
+			assert_ok!(Providers::set_params(RuntimeOrigin::root(), params));
+		});
+	}
+
+	#[test]
 	fn update_node_checks_capacity_collateral_and_endpoint() {
 		run(|| {
 			let id = register(1, 10);

@@ -220,6 +220,14 @@ impl frame_support::traits::Get<u32> for ChainMonthBlocks {
 	}
 }
 
+/// The chain's era length, as the vesting pallet keeps it (root-settable).
+pub struct ChainEraBlocks;
+impl frame_support::traits::Get<u32> for ChainEraBlocks {
+	fn get() -> u32 {
+		pallet_icn_vesting::EraBlocks::<Runtime>::get()
+	}
+}
+
 /// ICN Links: items of the Links collection of `pallet-nfts`.
 pub type IcnLinks = pallet_icn_providers::NftLinks<
 	crate::Nfts,
@@ -235,6 +243,7 @@ impl pallet_icn_providers::Config for Runtime {
 	type Treasury = TreasuryAccount;
 	type PalletId = ProvidersPalletId;
 	type MonthBlocks = ChainMonthBlocks;
+	type EraBlocks = ChainEraBlocks;
 	type MaxCountries = ConstU32<64>;
 	type MaxLinksPerNode = ConstU32<16>;
 	type MaxNodesPerCluster = ConstU32<128>;
