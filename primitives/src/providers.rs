@@ -89,10 +89,14 @@ pub trait CapacityLedger<AccountId> {
 	/// The bookable nodes of `cluster` (Active, collateralized, not exiting, price within the
 	/// cluster's maximum, some capacity free), cheapest first, then longest commitment.
 	fn eligible_nodes(cluster: ClusterId) -> Vec<NodeOffer<AccountId>>;
+	/// `node`'s offer if it is bookable, even with no unit free (to extend a booking on it).
+	fn node_offer(node: NodeId) -> Option<NodeOffer<AccountId>>;
 	/// Books `units` of `node`; fails if the node is not bookable or has fewer free units.
 	fn reserve(node: NodeId, units: u32) -> DispatchResult;
 	/// Frees `units` booked on `node`.
 	fn release(node: NodeId, units: u32) -> DispatchResult;
+	/// `(capacity, booked)` units of the bookable nodes of `cluster`.
+	fn cluster_usage(cluster: ClusterId) -> (u64, u64);
 }
 
 /// How a node's rewards are shared (protocol §3: delegators share pro rata after the
@@ -117,4 +121,30 @@ pub trait NodeRewards<AccountId> {
 	/// under-collateralized the payment goes into its held collateral first (protocol §3);
 	/// returns the part so diverted.
 	fn pay_node(node: NodeId, payer: &AccountId, amount: Balance) -> Result<Balance, DispatchError>;
+}
+
+/// An era index: `block / era_blocks` (protocol §1).
+pub type EraIndex = u32;
+
+/// Per-era SLA results, as the marketplace settles bookings with them (protocol §4.4, §6).
+pub trait SlaResults {
+	/// Whether `era`'s results are final, so the era can be settled.
+	fn is_final(era: EraIndex) -> bool;
+	/// Whether `node` failed `era` (its share of the era is refunded to builders).
+	fn failed(node: NodeId, era: EraIndex) -> bool;
+	/// `node`'s SLA score over the sliding window (higher first when assigning bookings).
+	fn score(node: NodeId) -> Perbill;
+}
+
+/// No SLA oracle: every era final, every node passing with a full score.
+impl SlaResults for () {
+	fn is_final(_era: EraIndex) -> bool {
+		true
+	}
+	fn failed(_node: NodeId, _era: EraIndex) -> bool {
+		false
+	}
+	fn score(_node: NodeId) -> Perbill {
+		Perbill::one()
+	}
 }

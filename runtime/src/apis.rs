@@ -19,7 +19,7 @@ use sp_version::RuntimeVersion;
 use super::{
 	genesis, genesis_config_presets, opaque::SessionKeys, AccountId, Aura, Balance, Block,
 	BlockNumber, Executive, Grandpa, InherentDataExt, Nonce, Runtime, RuntimeCall,
-	Providers, RuntimeGenesisConfig, System, TransactionPayment, Vesting, VERSION,
+	Marketplace, Providers, RuntimeGenesisConfig, System, TransactionPayment, Vesting, VERSION,
 };
 
 impl_runtime_apis! {
@@ -177,6 +177,24 @@ impl_runtime_apis! {
 			delegator: AccountId,
 		) -> Option<pallet_icn_providers::Delegation<BlockNumber>> {
 			pallet_icn_providers::Delegations::<Runtime>::get(node, delegator)
+		}
+	}
+
+	impl pallet_icn_marketplace::runtime_api::MarketplaceApi<Block, AccountId> for Runtime {
+		fn quote(
+			cluster: pallet_icn_marketplace::ClusterId,
+			units: u32,
+			eras: u32,
+		) -> Result<pallet_icn_marketplace::Quote, pallet_icn_marketplace::QuoteError> {
+			Marketplace::quote(cluster, units, eras)
+		}
+
+		fn bookings(builder: AccountId) -> Vec<pallet_icn_marketplace::runtime_api::BookingInfo<AccountId>> {
+			Marketplace::bookings_of(&builder)
+		}
+
+		fn cluster_usage(cluster: pallet_icn_marketplace::ClusterId) -> pallet_icn_marketplace::runtime_api::ClusterUsage {
+			Marketplace::cluster_usage(cluster)
 		}
 	}
 

@@ -15,4 +15,5 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_sudo, Sudo]
 	[pallet_icn_vesting, Vesting]
 	[pallet_icn_providers, Providers]
+	[pallet_icn_marketplace, Marketplace]
 );

@@ -179,4 +179,8 @@ mod runtime {
 	/// Hardware providers: topology, nodes, collateral, delegation, slashing.
 	#[runtime::pallet_index(9)]
 	pub type Providers = pallet_icn_providers;
+
+	/// The capacity marketplace: quotes, bookings in escrow, per-era settlement.
+	#[runtime::pallet_index(10)]
+	pub type Marketplace = pallet_icn_marketplace;
 }

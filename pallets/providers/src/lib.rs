@@ -39,6 +39,67 @@ mod tests;
 pub mod types;
 pub mod weights;
 
+/// Set-up helpers for the benchmarks of pallets built on this one (the marketplace, the SLA
+/// oracle): bookable nodes with their collateral and delegators.
+#[cfg(feature = "runtime-benchmarks")]
+pub mod bench_helpers {
+	use super::*;
+	use frame_support::{
+		traits::{fungible::Mutate, Get},
+		BoundedVec,
+	};
+	use frame_system::RawOrigin;
+	use icn_primitives::currency::ICNT;
+
+	/// Registers `nodes` fully collateralized nodes of `units` units in `cluster`, each by its
+	/// own new provider, priced 1 ICNT (+1 planck per node) per unit-era, with the most
+	/// delegators a node may have if `delegators`; returns their ids.
+	pub fn bookable_nodes<T: Config>(cluster: ClusterId, nodes: u32, units: u32, delegators: bool) -> alloc::vec::Vec<NodeId> {
+		let cluster_info = Clusters::<T>::get(cluster).expect("benchmark cluster exists");
+		let region = Regions::<T>::get(cluster_info.region).expect("benchmark region exists");
+		let location = *region.countries.first().expect("region has a country");
+		let per_unit = region.collateral_per_unit;
+		let min = Params::<T>::get().min_delegation.max(ICNT);
+		(0..nodes)
+			.map(|i| {
+				let hp: T::AccountId = frame_benchmarking::account("bench-hp", i, 7);
+				T::Currency::set_balance(&hp, per_unit.saturating_mul(units.into()).saturating_add(1_000_000 * ICNT));
+				let id = NextNodeId::<T>::get();
+				let spec = NodeSpec {
+					cluster,
+					capacity: units,
+					location,
+					endpoint: BoundedVec::truncate_from(b"https://s3.example.com/bench".to_vec()),
+					audit: AuditObject {
+						path: BoundedVec::truncate_from(b"audit/object.bin".to_vec()),
+						size: 4096,
+						chunk_size: AUDIT_CHUNK_SIZE,
+						root: [1; 32],
+					},
+					reservation_price: ICNT.saturating_add(i.into()).min(cluster_info.max_price),
+					hardware: HardwareClass::Enterprise,
+					commission: sp_runtime::Perbill::from_percent(10),
+				};
+				Pallet::<T>::register_node(
+					RawOrigin::Signed(hp).into(),
+					spec,
+					per_unit.saturating_mul(units.into()),
+					BoundedVec::new(),
+				)
+				.expect("benchmark node registers");
+				if delegators {
+					for d in 0..T::MaxDelegatorsPerNode::get() {
+						let who: T::AccountId = frame_benchmarking::account("bench-delegator", i * 1000 + d, 7);
+						T::Currency::set_balance(&who, min.saturating_mul(10));
+						Pallet::<T>::delegate(RawOrigin::Signed(who).into(), id, min).expect("benchmark delegation");
+					}
+				}
+				id
+			})
+			.collect()
+	}
+}
+
 pub use icn_primitives::providers::{
 	CapacityLedger, ClusterId, LinkId, LinkRegistry, NodeId, NodeOffer, NodeRewards,
 	ProviderSlashing, RegionId, RewardShares, SlashOutcome,
@@ -1125,8 +1186,8 @@ pub mod pallet {
 		/// Checks the pallet's invariants: every account's holds equal the records (own
 		/// collateral of its nodes, its delegations), each node's delegated total and count
 		/// match its delegations, every backing Link is locked, owned by the provider and
-		/// indexed, and the cluster and provider indexes match the nodes.
-		#[cfg(any(feature = "try-runtime", test))]
+		/// indexed, and the cluster and provider indexes match the nodes. (Always compiled,
+		/// so the tests of pallets built on this one check it too.)
 		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 			use alloc::collections::btree_map::BTreeMap;
 			use frame_support::traits::fungible::InspectHold;
@@ -1203,6 +1264,14 @@ pub mod pallet {
 			ClusterNodes::<T>::get(cluster).iter().map(|n| u64::from(Self::free_capacity(*n))).sum()
 		}
 
+		fn cluster_usage(cluster: ClusterId) -> (u64, u64) {
+			ClusterNodes::<T>::get(cluster)
+				.iter()
+				.filter_map(|id| Nodes::<T>::get(id))
+				.filter(|n| Self::is_bookable(n))
+				.fold((0, 0), |(c, b), n| (c + u64::from(n.capacity), b + u64::from(n.booked)))
+		}
+
 		fn cluster_max_price(cluster: ClusterId) -> Option<Balance> {
 			Clusters::<T>::get(cluster).map(|c| c.max_price)
 		}
@@ -1225,6 +1294,17 @@ pub mod pallet {
 				a.price.cmp(&b.price).then(b.commitment_end.cmp(&a.commitment_end)).then(a.node.cmp(&b.node))
 			});
 			offers
+		}
+
+		fn node_offer(node: NodeId) -> Option<NodeOffer<T::AccountId>> {
+			let n = Nodes::<T>::get(node).filter(Self::is_bookable)?;
+			Some(NodeOffer {
+				node,
+				free_units: n.capacity.saturating_sub(n.booked),
+				price: n.reservation_price,
+				commitment_end: n.commitment_end.unique_saturated_into(),
+				provider: n.provider,
+			})
 		}
 
 		fn reserve(node: NodeId, units: u32) -> DispatchResult {

@@ -252,3 +252,37 @@ impl pallet_icn_providers::Config for Runtime {
 	type MaxAuditChunks = ConstU32<16_384>;
 	type WeightInfo = crate::weights::pallet_icn_providers::WeightInfo<Runtime>;
 }
+
+parameter_types! {
+	/// Settlement may use at most a tenth of a block.
+	pub SettlementWeightPerBlock: Weight = RuntimeBlockWeights::get().max_block / 10;
+}
+
+/// Benchmark set-up of bookable nodes for the marketplace, in the `dev` cluster 0.
+#[cfg(feature = "runtime-benchmarks")]
+pub struct MarketplaceBenchmarkHelper;
+#[cfg(feature = "runtime-benchmarks")]
+impl pallet_icn_marketplace::BenchmarkHelper<AccountId> for MarketplaceBenchmarkHelper {
+	fn bookable_cluster(nodes: u32, units: u32, delegators: bool) -> pallet_icn_marketplace::ClusterId {
+		pallet_icn_providers::bench_helpers::bookable_nodes::<Runtime>(0, nodes, units, delegators);
+		0
+	}
+}
+
+impl pallet_icn_marketplace::Config for Runtime {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Capacity = crate::Providers;
+	type Rewards = crate::Providers;
+	/// Until the SLA oracle lands every era is final and every node passes.
+	type Sla = ();
+	type Treasury = TreasuryAccount;
+	type EraBlocks = ChainEraBlocks;
+	type MaxNodesPerBooking = ConstU32<16>;
+	type MaxBookingsPerBuilder = ConstU32<64>;
+	type MaxBookingEras = ConstU32<{ 366 * 24 }>;
+	type SettlementWeightPerBlock = SettlementWeightPerBlock;
+	type WeightInfo = crate::weights::pallet_icn_marketplace::WeightInfo<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = MarketplaceBenchmarkHelper;
+}

@@ -3,3 +3,4 @@
 
 pub mod pallet_icn_vesting;
 pub mod pallet_icn_providers;
+pub mod pallet_icn_marketplace;

@@ -1,0 +1,248 @@
+//! A test runtime: balances, NFTs, the real providers pallet (nodes, capacity, rewards) and
+//! this pallet, with 10-block eras and an SLA oracle stand-in whose failures tests set.
+
+use core::cell::RefCell;
+use frame_support::{
+	derive_impl, parameter_types,
+	traits::{AsEnsureOriginWithArg, ConstU128, ConstU32, ConstU64},
+	weights::Weight,
+	PalletId,
+};
+use frame_system::{EnsureRoot, EnsureSigned};
+use icn_primitives::{currency::ICNT, providers::EraIndex, Balance};
+use pallet_icn_providers::{
+	AuditObject, ClusterGenesis, CountryCode, HardwareClass, NodeSpec, ProviderParams, RegionGenesis, ResourceKind,
+};
+use pallet_nfts::PalletFeatures;
+use sp_runtime::{
+	traits::{IdentityLookup, Verify},
+	AccountId32, BuildStorage, MultiSignature, Perbill,
+};
+use std::collections::BTreeSet;
+
+use crate::{self as pallet_icn_marketplace, NodeId};
+
+type Block = frame_system::mocking::MockBlock<Test>;
+
+frame_support::construct_runtime!(
+	pub enum Test {
+		System: frame_system,
+		Balances: pallet_balances,
+		Nfts: pallet_nfts,
+		Providers: pallet_icn_providers,
+		Marketplace: pallet_icn_marketplace,
+	}
+);
+
+#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
+impl frame_system::Config for Test {
+	type Block = Block;
+	type AccountId = AccountId32;
+	type Lookup = IdentityLookup<AccountId32>;
+	type AccountData = pallet_balances::AccountData<Balance>;
+}
+
+#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
+impl pallet_balances::Config for Test {
+	type Balance = Balance;
+	type AccountStore = System;
+	type ExistentialDeposit = ConstU128<1>;
+	type RuntimeHoldReason = RuntimeHoldReason;
+}
+
+parameter_types! {
+	pub NftsFeatures: PalletFeatures = PalletFeatures::all_enabled();
+	pub const LinkCollection: u32 = 0;
+	pub const ProvidersPalletId: PalletId = PalletId(*b"icn/prov");
+	pub Treasury: AccountId32 = account(200);
+	pub const SettlementWeight: Weight = Weight::from_parts(u64::MAX / 4, u64::MAX / 4);
+}
+
+impl pallet_nfts::Config for Test {
+	type RuntimeEvent = RuntimeEvent;
+	type CollectionId = u32;
+	type ItemId = u32;
+	type Currency = Balances;
+	type CreateOrigin = AsEnsureOriginWithArg<EnsureSigned<AccountId32>>;
+	type ForceOrigin = EnsureRoot<AccountId32>;
+	type Locker = ();
+	type CollectionDeposit = ConstU128<0>;
+	type ItemDeposit = ConstU128<0>;
+	type MetadataDepositBase = ConstU128<0>;
+	type AttributeDepositBase = ConstU128<0>;
+	type DepositPerByte = ConstU128<0>;
+	type StringLimit = ConstU32<64>;
+	type KeyLimit = ConstU32<64>;
+	type ValueLimit = ConstU32<64>;
+	type ApprovalsLimit = ConstU32<4>;
+	type ItemAttributesApprovalsLimit = ConstU32<4>;
+	type MaxTips = ConstU32<4>;
+	type MaxDeadlineDuration = ConstU64<1000>;
+	type MaxAttributesPerCall = ConstU32<4>;
+	type Features = NftsFeatures;
+	type OffchainSignature = MultiSignature;
+	type OffchainPublic = <MultiSignature as Verify>::Signer;
+	type WeightInfo = ();
+	#[cfg(feature = "runtime-benchmarks")]
+	type Helper = ();
+	type BlockNumberProvider = System;
+}
+
+/// Blocks per era in tests.
+pub const ERA: u64 = 10;
+/// Blocks per month in tests: commitments run 36 × 100 blocks = 360 eras.
+pub const MONTH: u32 = 100;
+/// Collateral per unit.
+pub const PER_UNIT: Balance = 100 * ICNT;
+/// The most nodes per booking in tests.
+pub const MAX_NODES: u32 = 4;
+
+impl pallet_icn_providers::Config for Test {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Links = pallet_icn_providers::NftLinks<Nfts, LinkCollection, pallet_nfts::ItemConfig, pallet_nfts::CollectionConfigFor<Test>>;
+	type Treasury = Treasury;
+	type PalletId = ProvidersPalletId;
+	type MonthBlocks = ConstU32<MONTH>;
+	type EraBlocks = ConstU32<{ ERA as u32 }>;
+	type MaxCountries = ConstU32<8>;
+	type MaxLinksPerNode = ConstU32<4>;
+	type MaxNodesPerCluster = ConstU32<32>;
+	type MaxNodesPerProvider = ConstU32<4>;
+	type MaxDelegatorsPerNode = ConstU32<8>;
+	type MaxAuditChunks = ConstU32<16_384>;
+	type WeightInfo = ();
+}
+
+thread_local! {
+	static FAILED: RefCell<BTreeSet<(NodeId, EraIndex)>> = RefCell::new(BTreeSet::new());
+	static NOT_FINAL: RefCell<BTreeSet<EraIndex>> = RefCell::new(BTreeSet::new());
+}
+
+/// Marks `node` as failing `era`.
+pub fn fail(node: NodeId, era: EraIndex) {
+	FAILED.with(|f| f.borrow_mut().insert((node, era)));
+}
+
+/// Holds back `era`'s results (settlement waits).
+pub fn hold_results(era: EraIndex, held: bool) {
+	NOT_FINAL.with(|f| {
+		if held {
+			f.borrow_mut().insert(era);
+		} else {
+			f.borrow_mut().remove(&era);
+		}
+	});
+}
+
+/// The SLA oracle stand-in.
+pub struct TestSla;
+impl crate::SlaResults for TestSla {
+	fn is_final(era: EraIndex) -> bool {
+		!NOT_FINAL.with(|f| f.borrow().contains(&era))
+	}
+	fn failed(node: NodeId, era: EraIndex) -> bool {
+		FAILED.with(|f| f.borrow().contains(&(node, era)))
+	}
+	fn score(node: NodeId) -> Perbill {
+		// Node 1 has a lower score than everyone else.
+		if node == 1 { Perbill::from_percent(90) } else { Perbill::one() }
+	}
+}
+
+impl crate::Config for Test {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Capacity = Providers;
+	type Rewards = Providers;
+	type Sla = TestSla;
+	type Treasury = Treasury;
+	type EraBlocks = ConstU32<{ ERA as u32 }>;
+	type MaxNodesPerBooking = ConstU32<MAX_NODES>;
+	type MaxBookingsPerBuilder = ConstU32<8>;
+	type MaxBookingEras = ConstU32<100>;
+	type SettlementWeightPerBlock = SettlementWeight;
+	type WeightInfo = ();
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = BenchHelper;
+}
+
+/// Benchmark set-up: bookable nodes in cluster 0.
+#[cfg(feature = "runtime-benchmarks")]
+pub struct BenchHelper;
+#[cfg(feature = "runtime-benchmarks")]
+impl crate::BenchmarkHelper<AccountId32> for BenchHelper {
+	fn bookable_cluster(nodes: u32, units: u32, delegators: bool) -> u32 {
+		pallet_icn_providers::bench_helpers::bookable_nodes::<Test>(0, nodes, units, delegators);
+		0
+	}
+}
+
+/// Test account `n`.
+pub fn account(n: u8) -> AccountId32 {
+	AccountId32::new([n; 32])
+}
+
+/// A node spec of `units` units in cluster 0 at 1 ICNT per unit-era.
+pub fn spec(units: u32) -> NodeSpec {
+	NodeSpec {
+		cluster: 0,
+		capacity: units,
+		location: CountryCode(*b"DE"),
+		endpoint: b"https://s3.example.com/node".to_vec().try_into().unwrap(),
+		audit: AuditObject {
+			path: b"audit/object.bin".to_vec().try_into().unwrap(),
+			size: 4096,
+			chunk_size: 4096,
+			root: [1; 32],
+		},
+		reservation_price: ICNT,
+		hardware: HardwareClass::Enterprise,
+		commission: Perbill::from_percent(10),
+	}
+}
+
+/// Accounts 1..=60 hold 1,000,000 ICNT; cluster 0 (`FRA-1`, max 10 ICNT per unit-era) in
+/// region 0 (`EU-W`, 100 ICNT collateral per unit); no nodes yet.
+pub fn new_test_ext() -> sp_io::TestExternalities {
+	FAILED.with(|f| f.borrow_mut().clear());
+	NOT_FINAL.with(|f| f.borrow_mut().clear());
+	let storage = RuntimeGenesisConfig {
+		system: Default::default(),
+		balances: pallet_balances::GenesisConfig {
+			balances: (1..=60).map(|n| (account(n), 1_000_000 * ICNT)).collect(),
+			..Default::default()
+		},
+		providers: pallet_icn_providers::GenesisConfig {
+			params: Some(ProviderParams { unbonding_delay: 2 * ERA as u32, ..Default::default() }),
+			regions: vec![RegionGenesis {
+				name: "EU-W".into(),
+				countries: vec!["DE".into()],
+				collateral_per_unit: PER_UNIT,
+				reward_weight: Perbill::one(),
+			}],
+			clusters: vec![ClusterGenesis {
+				region: 0,
+				name: "FRA-1".into(),
+				kind: ResourceKind::Storage,
+				max_price: 10 * ICNT,
+				latency_bound_ms: 500,
+			}],
+			links: vec![],
+		},
+	}
+	.build_storage()
+	.unwrap();
+	let mut ext = sp_io::TestExternalities::new(storage);
+	ext.execute_with(|| System::set_block_number(1));
+	ext
+}
+
+/// Runs `test`, then checks both pallets' invariants.
+pub fn run(test: impl FnOnce()) {
+	new_test_ext().execute_with(|| {
+		test();
+		Marketplace::do_try_state().expect("marketplace invariants hold");
+		Providers::do_try_state().expect("providers invariants hold");
+	});
+}
