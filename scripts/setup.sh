@@ -3,7 +3,7 @@
 #
 # - Debian packages the build needs (protobuf-compiler for the networking crates,
 #   clang/libclang for bindgen, ca-certificates for the off-chain HTTP client, python3 for
-#   the audit-object tool and its tests).
+#   the audit-object tool and its tests, Node.js/npm for the client examples).
 # - The WASM toolchain: `rustup target add wasm32v1-none`; where rustup cannot download
 #   (offline machines), the offline recipe of docs/wasm-offline.md: Debian's Rust + its
 #   std source build core/alloc for wasm32v1-none once, installed as the `icn-wasm` rustup
@@ -24,6 +24,11 @@ missing=()
 for p in "${APT_PKGS[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
 done
+# Node.js ≥ 18 and npm for the @polkadot/api client examples and tests, from Debian unless
+# a Node.js is already on the PATH.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  missing+=(nodejs npm)
+fi
 APT_UPDATED=0
 apt_update_once() {
   if [ "$APT_UPDATED" -eq 0 ]; then

@@ -394,9 +394,11 @@ fn audit_object(dir: &std::path::Path) -> pallet_icn_providers::AuditObject {
 
 /// A provider registers a node on the dev chain the way docs/hardware-provider.md says: an
 /// audit object made by `scripts/audit-object.py`, ICNT plus an ICN Link as collateral. The
-/// node is Active through the runtime API, and the locked Link cannot be transferred.
+/// node is Active through the runtime API, and the locked Link cannot be transferred. Then,
+/// with @polkadot/api (clients/js/examples/), Alice reads and releases her vesting and a
+/// builder books the node, is settled and cancels.
 #[tokio::test(flavor = "multi_thread")]
-async fn a_provider_registers_a_node_with_icnt_and_a_link() {
+async fn a_provider_registers_a_node_and_a_builder_books_it() {
 	use pallet_icn_providers::{runtime_api::NodeInfo, CountryCode, HardwareClass, NodeSpec, NodeStatus};
 	let dir = TempDir::new("provider");
 	let audit = audit_object(&dir.0);
@@ -467,8 +469,67 @@ async fn a_provider_registers_a_node_with_icnt_and_a_link() {
 		)),
 		"a locked Link moved: {events:?}"
 	);
+
+	// Alice's vesting read and released with @polkadot/api, as docs/tokenomics.md shows.
+	let lines = run_js_example(&node, "vesting.mjs", &["//Alice"]);
+	let info = lines.iter().find(|l| l["what"] == "info").expect("info line");
+	assert_eq!(info["total"], (37_800_000 * ICNT).to_string(), "{info}");
+	assert_eq!(info["bucket"], "DevCo", "{info}");
+	let bucket = lines.iter().find(|l| l["what"] == "bucket").expect("bucket line");
+	assert_eq!(bucket["amount"], (140_000_000 * ICNT).to_string(), "{bucket}");
+	let vested = lines.iter().find(|l| l["what"] == "vested").expect("vested line");
+	assert_ne!(vested["amount"], "0", "{vested}");
+
+	// A builder (Dave) books 4 units of FRA-1 for one era with @polkadot/api, the way
+	// docs/builder.md shows: quote, book, watch settlement, cancel.
+	let lines = run_js_example(&node, "builder.mjs", &["0", "4", "1"]);
+	let get = |what: &str| lines.iter().find(|l| l["what"] == what).unwrap_or_else(|| panic!("no {what} in {lines:?}")).clone();
+	// 4 units × 0.5 ICNT × 1 era, plus the 25 % margin.
+	let share = 4 * (ICNT / 2);
+	let margin = share / 4;
+	assert_eq!(get("quote")["total"], (share + margin).to_string());
+	assert_eq!(get("quote")["nodes"], 1);
+	assert_eq!(get("booked")["escrow"], (share + margin).to_string());
+	let settled = get("settled");
+	assert_eq!(settled["eras"][0]["paid"], share.to_string(), "{settled}");
+	assert_eq!(settled["eras"][0]["margin"], margin.to_string(), "{settled}");
+	let cancelled = get("cancelled");
+	assert_eq!(cancelled["refunded"], (share + margin).to_string(), "{cancelled}");
+	assert_eq!(cancelled["live"], 1);
+	assert_eq!(get("usage")["booked"], "0");
 	drop(client);
 	node.stop();
+}
+
+/// Runs `clients/js/examples/<script>` with Node.js against `node`; returns the JSON lines
+/// it printed. The script must exit successfully (it checks its own results too).
+fn run_js_example(node: &Node, script: &str, args: &[&str]) -> Vec<Value> {
+	let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../clients/js");
+	assert!(
+		dir.join("node_modules/@polkadot/api").exists(),
+		"@polkadot/api is not installed in clients/js: run scripts/setup.sh"
+	);
+	let url = format!("ws://127.0.0.1:{}", node.rpc_port);
+	let mut child = Command::new("node")
+		.arg(dir.join("examples").join(script))
+		.arg(&url)
+		.args(args)
+		.stdout(Stdio::piped())
+		.stderr(Stdio::piped())
+		.spawn()
+		.expect("run node (Node.js)");
+	let deadline = Instant::now() + Duration::from_secs(300);
+	while child.try_wait().expect("wait").is_none() {
+		if Instant::now() > deadline {
+			let _ = child.kill();
+			panic!("{script} did not finish in time:\n{}", node.log_tail());
+		}
+		std::thread::sleep(Duration::from_millis(500));
+	}
+	let out = child.wait_with_output().expect("output");
+	let stdout = String::from_utf8_lossy(&out.stdout);
+	assert!(out.status.success(), "{script} failed:\n{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+	stdout.lines().filter_map(|l| serde_json::from_str(l).ok()).collect()
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -552,4 +613,23 @@ fn a_malformed_icnt_genesis_fails_to_build_with_a_message() {
 	assert!(!out.status.success(), "a genesis with 700M + 1 planck built");
 	assert!(stderr.contains("invalid ICNT genesis"), "{stderr}");
 	assert!(stderr.contains("NetworkExpansionFund: beneficiaries sum to"), "{stderr}");
+}
+
+/// Every `js` snippet of docs/builder.md and docs/tokenomics.md is, verbatim, part of the
+/// example script the provider/builder end-to-end test runs against a real node.
+#[test]
+fn doc_snippets_are_the_tested_examples() {
+	let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+	for (doc, script, at_least) in
+		[("docs/builder.md", "builder.mjs", 6), ("docs/tokenomics.md", "vesting.mjs", 4)]
+	{
+		let text = std::fs::read_to_string(root.join(doc)).expect("doc");
+		let code = std::fs::read_to_string(root.join("clients/js/examples").join(script)).expect("script");
+		let blocks: Vec<&str> =
+			text.split("```js\n").skip(1).map(|b| b.split("```").next().unwrap_or_default().trim_end()).collect();
+		assert!(blocks.len() >= at_least, "{doc}: expected {at_least} snippets, found {}", blocks.len());
+		for block in blocks {
+			assert!(code.contains(block), "{doc} snippet not in {script}:\n{block}");
+		}
+	}
 }

@@ -5,6 +5,7 @@
 
 #![warn(missing_docs)]
 
+pub mod marketplace;
 pub mod vesting;
 
 use std::sync::Arc;
@@ -36,6 +37,7 @@ where
 	C::Api: pallet_transaction_payment_rpc::TransactionPaymentRuntimeApi<Block, Balance>,
 	C::Api: BlockBuilder<Block>,
 	C::Api: pallet_icn_vesting::runtime_api::VestingApi<Block, AccountId, icn_runtime::BlockNumber>,
+	C::Api: pallet_icn_marketplace::runtime_api::MarketplaceApi<Block, AccountId>,
 	P: TransactionPool + 'static,
 {
 	use pallet_transaction_payment_rpc::{TransactionPayment, TransactionPaymentApiServer};
@@ -53,7 +55,10 @@ where
 	{
 		use vesting::{IcnVesting, IcnVestingApiServer};
 		// `icn_vestingInfo`, `icn_bucketInfo`.
-		module.merge(IcnVesting::new(client).into_rpc())?;
+		module.merge(IcnVesting::new(client.clone()).into_rpc())?;
+		use marketplace::{IcnMarketplace, IcnMarketplaceApiServer};
+		// `icn_quote`, `icn_bookings`, `icn_clusterUsage`.
+		module.merge(IcnMarketplace::new(client).into_rpc())?;
 	}
 
 	Ok(module)

@@ -73,7 +73,7 @@ mod benchmarks {
 		let era_blocks: u32 = T::EraBlocks::get();
 		frame_system::Pallet::<T>::set_block_number((2 * era_blocks).into());
 		SettlementCursor::<T>::put((1, None::<BookingId>));
-		let mut meter = WeightMeter::with_limit(T::WeightInfo::settle_booking_era(T::MaxNodesPerBooking::get()));
+		let mut meter = WeightMeter::with_limit(T::WeightInfo::settle_booking_era(n));
 		#[block]
 		{
 			Marketplace::<T>::settle(&mut meter);

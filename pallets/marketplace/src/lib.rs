@@ -566,7 +566,6 @@ pub mod pallet {
 
 		/// Settles finished eras, booking by booking, within `meter`.
 		pub fn settle(meter: &mut WeightMeter) {
-			let step = T::WeightInfo::settle_booking_era(T::MaxNodesPerBooking::get());
 			let era_done = T::WeightInfo::settle_era_done();
 			loop {
 				let (era, last) = match SettlementCursor::<T>::get() {
@@ -583,14 +582,20 @@ pub mod pallet {
 				};
 				match iter.next() {
 					Some(id) => {
-						// Bookings with nothing to settle this era cost one read.
-						let due = Bookings::<T>::get(id).is_some_and(|b| b.next_to_settle == era && era < b.end);
-						let cost = if due { step } else { T::DbWeight::get().reads(1) };
+						// A booking's era costs by its number of nodes; bookings with nothing to
+						// settle this era cost one read.
+						let due = Bookings::<T>::get(id)
+							.filter(|b| b.next_to_settle == era && era < b.end)
+							.map(|b| b.assignments.len() as u32);
+						let cost = match due {
+							Some(nodes) => T::WeightInfo::settle_booking_era(nodes),
+							None => T::DbWeight::get().reads(1),
+						};
 						if meter.try_consume(cost).is_err() {
 							return
 						}
 						SettlementCursor::<T>::put((era, Some(id)));
-						if due {
+						if due.is_some() {
 							Self::settle_booking(id, era);
 						}
 					},

@@ -288,7 +288,7 @@ fn settlement_is_bounded_per_block() {
 		}
 		System::set_block_number(2 * ERA);
 		// Room for two booking steps only (besides skipping era 0, which had none).
-		let step = <() as WeightInfo>::settle_booking_era(MAX_NODES);
+		let step = <() as WeightInfo>::settle_booking_era(1);
 		let skips = <() as WeightInfo>::settle_era_done()
 			.saturating_add(<<Test as frame_system::Config>::DbWeight as frame_support::traits::Get<frame_support::weights::RuntimeDbWeight>>::get().reads(4));
 		let mut meter = WeightMeter::with_limit(step.saturating_mul(2).saturating_add(skips));

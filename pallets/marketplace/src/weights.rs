@@ -53,10 +53,10 @@ impl WeightInfo for () {
 		Weight::from_parts(10_000_000, 0).saturating_add(RocksDbWeight::get().writes(1))
 	}
 	fn settle_booking_era(n: u32) -> Weight {
-		Weight::from_parts(150_000_000, 10_000)
-			.saturating_add(Weight::from_parts(2_000_000_000, 100_000).saturating_mul(n.into()))
-			.saturating_add(RocksDbWeight::get().reads_writes(6, 6))
-			.saturating_add(RocksDbWeight::get().reads_writes(40, 40).saturating_mul(n.into()))
+		Weight::from_parts(1_800_000_000, 10_000)
+			.saturating_add(Weight::from_parts(1_600_000_000, 90_000).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads_writes(8, 6))
+			.saturating_add(RocksDbWeight::get().reads_writes(70, 40).saturating_mul(n.into()))
 	}
 	fn settle_era_done() -> Weight {
 		Weight::from_parts(20_000_000, 2_000).saturating_add(RocksDbWeight::get().reads_writes(3, 1))
