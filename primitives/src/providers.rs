@@ -148,3 +148,29 @@ impl SlaResults for () {
 		Perbill::one()
 	}
 }
+
+/// What a HyperNode probes of a provider node (protocol §4.2).
+#[derive(Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, Debug)]
+pub struct ProbeTarget {
+	/// Storage endpoint base URL.
+	pub endpoint: Vec<u8>,
+	/// Audit object path relative to the endpoint.
+	pub path: Vec<u8>,
+	/// Audit object size, bytes.
+	pub size: u64,
+	/// Chunk size (4096).
+	pub chunk_size: u32,
+	/// `blake2_256` of the `.hashes` object.
+	pub root: [u8; 32],
+	/// The node's cluster latency bound, milliseconds.
+	pub latency_bound_ms: u32,
+}
+
+/// Provider nodes as the SLA oracle probes them.
+pub trait SlaTargets {
+	/// Node ids are `0..next_node_id()`.
+	fn next_node_id() -> NodeId;
+	/// What to probe of `node`, if it is probed (collateralized and not gone: active,
+	/// failing, under-collateralized or exiting).
+	fn probe_target(node: NodeId) -> Option<ProbeTarget>;
+}

@@ -101,8 +101,8 @@ pub mod bench_helpers {
 }
 
 pub use icn_primitives::providers::{
-	CapacityLedger, ClusterId, LinkId, LinkRegistry, NodeId, NodeOffer, NodeRewards,
-	ProviderSlashing, RegionId, RewardShares, SlashOutcome,
+	CapacityLedger, ClusterId, LinkId, LinkRegistry, NodeId, NodeOffer, NodeRewards, ProbeTarget,
+	ProviderSlashing, RegionId, RewardShares, SlaTargets, SlashOutcome,
 };
 pub use links::NftLinks;
 pub use pallet::*;
@@ -1324,6 +1324,28 @@ pub mod pallet {
 			Nodes::<T>::insert(node, record);
 			Self::deposit_event(Event::CapacityReleased { node, units });
 			Ok(())
+		}
+	}
+
+	impl<T: Config> SlaTargets for Pallet<T> {
+		fn next_node_id() -> NodeId {
+			NextNodeId::<T>::get()
+		}
+
+		fn probe_target(node: NodeId) -> Option<ProbeTarget> {
+			let n = Nodes::<T>::get(node)?;
+			if n.status == NodeStatus::Registered {
+				return None
+			}
+			let cluster = Clusters::<T>::get(n.cluster)?;
+			Some(ProbeTarget {
+				endpoint: n.endpoint.into_inner(),
+				path: n.audit.path.into_inner(),
+				size: n.audit.size,
+				chunk_size: n.audit.chunk_size,
+				root: n.audit.root,
+				latency_bound_ms: cluster.latency_bound_ms,
+			})
 		}
 	}
 

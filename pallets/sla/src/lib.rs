@@ -1,0 +1,804 @@
+//! # SLA oracle (protocol §4)
+//!
+//! HyperNodes probe Hardware Providers' storage endpoints and report on chain; the chain
+//! aggregates the reports into per-era verdicts, SLA scores and slashes.
+//!
+//! - **HyperNodes** register with an `icno` signing key (an sr25519 key in their node's
+//!   keystore; its account signs the reports), a location and an address, and are active with
+//!   at least one ICN Link staked (locked through [`LinkRegistry`], so a Link backing a
+//!   provider node cannot be staked too).
+//! - **Eras**: at each era's first block the active HyperNodes are snapshotted with the era's
+//!   randomness (the parent block hash); every probe-able provider node gets
+//!   `k = min(#oracles, 5)` of them ([`logic::oracles_for`]).
+//! - **Reports**: the off-chain worker ([`offchain`]) of each HyperNode probes its nodes over
+//!   HTTP and sends one signed `submit_report` per era; accepted reports pay no fee.
+//! - **Aggregation** of an era runs in `on_poll` during the next eras, node by node with a
+//!   cursor and a weight budget: quorum `⌈2k/3⌉`, majority and median latency
+//!   ([`logic::verdict`]); the sliding-window score ([`logic::SlaWindow`]); the repair window
+//!   (three failed eras in a row are free, then 1 %, 2 %, 4 %, 8 %, 10 % of the node's
+//!   collateral) with each slash **applied one era later** through [`ProviderSlashing`],
+//!   cancellable by root in between; HyperNode accuracy, and removal below 90 %.
+//! - The marketplace reads the verdicts through [`SlaResults`].
+
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
+pub mod logic;
+#[cfg(test)]
+mod mock;
+pub mod offchain;
+pub mod runtime_api;
+#[cfg(test)]
+mod tests;
+pub mod weights;
+
+pub use icn_primitives::providers::{EraIndex, LinkId, LinkRegistry, NodeId, ProviderSlashing, SlaResults, SlaTargets};
+pub use logic::{EraVerdict, ProbeFailure, ProbeOutcome, SlaWindow};
+pub use pallet::*;
+pub use weights::WeightInfo;
+
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use frame_support::{pallet_prelude::ConstU32, BoundedVec, CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound};
+use scale_info::TypeInfo;
+use sp_runtime::{KeyTypeId, Perbill};
+
+/// The key type of HyperNode report-signing keys in the node's keystore.
+pub const KEY_TYPE: KeyTypeId = KeyTypeId(*b"icno");
+
+/// The `icno` application crypto: sr25519 keys whose accounts sign HyperNode reports.
+pub mod crypto {
+	use super::KEY_TYPE;
+	use sp_runtime::{
+		app_crypto::{app_crypto, sr25519},
+		MultiSignature, MultiSigner,
+	};
+	app_crypto!(sr25519, KEY_TYPE);
+
+	/// Signs reports with the keystore's `icno` keys, as `MultiSignature`s.
+	pub struct OracleAuthId;
+	impl frame_system::offchain::AppCrypto<MultiSigner, MultiSignature> for OracleAuthId {
+		type RuntimeAppPublic = Public;
+		type GenericSignature = sp_core::sr25519::Signature;
+		type GenericPublic = sp_core::sr25519::Public;
+	}
+}
+
+/// Longest HyperNode address (an FQDN or IP), bytes.
+pub const MAX_ADDRESS_LEN: u32 = 253;
+
+/// A registered HyperNode.
+#[derive(CloneNoBound, PartialEqNoBound, EqNoBound, Encode, Decode, MaxEncodedLen, TypeInfo, DebugNoBound)]
+#[scale_info(skip_type_params(T))]
+#[codec(mel_bound())]
+pub struct HyperNode<T: pallet::Config> {
+	/// The account whose `icno` key signs its reports.
+	pub signer: T::AccountId,
+	/// ISO 3166-1 alpha-2 location.
+	pub location: [u8; 2],
+	/// FQDN or IP.
+	pub address: BoundedVec<u8, ConstU32<MAX_ADDRESS_LEN>>,
+	/// Links staked to it.
+	pub links: BoundedVec<LinkId, T::MaxLinksPerHyperNode>,
+	/// Removed for low accuracy (stays out of the active set until it re-registers).
+	pub removed: bool,
+	/// Reports due in the current accuracy window.
+	pub due: u32,
+	/// Of those, missing or disagreeing with the verdict.
+	pub misses: u32,
+}
+
+impl<T: pallet::Config> HyperNode<T> {
+	/// Active: at least one Link staked and not removed.
+	pub fn is_active(&self) -> bool {
+		!self.links.is_empty() && !self.removed
+	}
+
+	/// Accuracy in the current window (1 with nothing due yet).
+	pub fn accuracy(&self) -> Perbill {
+		if self.due == 0 {
+			Perbill::one()
+		} else {
+			Perbill::from_rational(self.due.saturating_sub(self.misses), self.due)
+		}
+	}
+}
+
+/// Governance-set SLA parameters (protocol §4.4).
+#[derive(Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SlaParams {
+	/// Consecutive failed eras that are not slashed (3).
+	pub grace_eras: u32,
+	/// Slash of the first slashed era (1 %); doubles each further consecutive failure.
+	pub slash_base: Perbill,
+	/// Largest slash per era (10 %).
+	pub slash_cap: Perbill,
+	/// Lowest HyperNode accuracy before removal (90 %).
+	pub min_accuracy: Perbill,
+	/// Reports due before accuracy can remove a HyperNode.
+	pub min_reports_for_accuracy: u32,
+	/// Eras of one accuracy window (720).
+	pub accuracy_window: u32,
+}
+
+impl Default for SlaParams {
+	fn default() -> Self {
+		Self {
+			grace_eras: 3,
+			slash_base: Perbill::from_percent(1),
+			slash_cap: Perbill::from_percent(10),
+			min_accuracy: Perbill::from_percent(90),
+			min_reports_for_accuracy: 20,
+			accuracy_window: logic::SCORE_WINDOW,
+		}
+	}
+}
+
+#[frame_support::pallet]
+pub mod pallet {
+	use super::*;
+	use alloc::vec::Vec;
+	use frame_support::{pallet_prelude::*, weights::WeightMeter};
+	use frame_system::{offchain::CreateSignedTransaction, pallet_prelude::*};
+	use sp_runtime::traits::UniqueSaturatedInto;
+
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+
+	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
+	pub struct Pallet<T>(_);
+
+	#[pallet::config]
+	pub trait Config:
+		CreateSignedTransaction<Call<Self>> + frame_system::Config<RuntimeEvent: From<Event<Self>>>
+	{
+		/// The `icno` keys the off-chain worker signs reports with.
+		type AuthorityId: frame_system::offchain::AppCrypto<Self::Public, Self::Signature>;
+		/// Provider nodes to probe.
+		type Targets: SlaTargets;
+		/// Slashing provider nodes.
+		type Slashing: ProviderSlashing;
+		/// ICN Links.
+		type Links: LinkRegistry<Self::AccountId>;
+		/// Blocks per era.
+		type EraBlocks: Get<u32>;
+		/// The most HyperNodes.
+		#[pallet::constant]
+		type MaxHyperNodes: Get<u32>;
+		/// The most Links staked to one HyperNode.
+		#[pallet::constant]
+		type MaxLinksPerHyperNode: Get<u32>;
+		/// The most node results in one report.
+		#[pallet::constant]
+		type MaxReportResults: Get<u32>;
+		/// The most slashes pending per era.
+		#[pallet::constant]
+		type MaxSlashesPerEra: Get<u32>;
+		/// Most weight aggregation may use in one block.
+		#[pallet::constant]
+		type AggregationWeightPerBlock: Get<Weight>;
+		/// Weights.
+		type WeightInfo: WeightInfo;
+		/// Benchmark set-up: Links and probe-able provider nodes.
+		#[cfg(feature = "runtime-benchmarks")]
+		type BenchmarkHelper: BenchmarkHelper<Self::AccountId>;
+	}
+
+	/// Benchmark set-up the runtime provides.
+	#[cfg(feature = "runtime-benchmarks")]
+	pub trait BenchmarkHelper<AccountId> {
+		/// Mints a new Link to `owner`.
+		fn link(owner: &AccountId) -> LinkId;
+		/// Registers `n` probe-able provider nodes (fully collateralized, with the most
+		/// delegators and Links, the worst to slash); returns them.
+		fn probe_nodes(n: u32) -> Vec<NodeId>;
+	}
+
+	/// The HyperNodes, by owner account.
+	#[pallet::storage]
+	pub type HyperNodes<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, HyperNode<T>>;
+
+	/// Signing account → HyperNode owner.
+	#[pallet::storage]
+	pub type Signers<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, T::AccountId>;
+
+	/// Number of HyperNodes.
+	#[pallet::storage]
+	pub type HyperNodeCount<T> = StorageValue<_, u32, ValueQuery>;
+
+	/// The current era (its snapshot is taken).
+	#[pallet::storage]
+	pub type CurrentEra<T> = StorageValue<_, EraIndex, OptionQuery>;
+
+	/// The active HyperNodes of each era, sorted; reports name them by index.
+	#[pallet::storage]
+	pub type EraOracles<T: Config> =
+		StorageMap<_, Twox64Concat, EraIndex, BoundedVec<T::AccountId, T::MaxHyperNodes>, ValueQuery>;
+
+	/// Each era's randomness: the hash of the block before its first.
+	#[pallet::storage]
+	pub type EraSeeds<T> = StorageMap<_, Twox64Concat, EraIndex, [u8; 32]>;
+
+	/// Reports: era → node → (oracle index, outcome).
+	#[pallet::storage]
+	pub type Reports<T> = StorageDoubleMap<
+		_,
+		Twox64Concat,
+		EraIndex,
+		Twox64Concat,
+		NodeId,
+		BoundedVec<(u32, ProbeOutcome), ConstU32<{ logic::MAX_ORACLES_PER_NODE }>>,
+		ValueQuery,
+	>;
+
+	/// Which HyperNodes reported in which era.
+	#[pallet::storage]
+	pub type Reported<T: Config> = StorageDoubleMap<_, Twox64Concat, EraIndex, Blake2_128Concat, T::AccountId, u32>;
+
+	/// Aggregation: the era being aggregated and the next node.
+	#[pallet::storage]
+	pub type Aggregation<T> = StorageValue<_, (EraIndex, NodeId), OptionQuery>;
+
+	/// The last era fully aggregated.
+	#[pallet::storage]
+	pub type FinalizedEra<T> = StorageValue<_, EraIndex, OptionQuery>;
+
+	/// Each node's SLA window.
+	#[pallet::storage]
+	pub type NodeSla<T> = StorageMap<_, Twox64Concat, NodeId, SlaWindow>;
+
+	/// Nodes that failed an era (what the marketplace refunds).
+	#[pallet::storage]
+	pub type Failures<T> = StorageDoubleMap<_, Twox64Concat, EraIndex, Twox64Concat, NodeId, ()>;
+
+	/// Slashes computed for a failed era, applied when the next era is aggregated.
+	#[pallet::storage]
+	pub type PendingSlashes<T: Config> =
+		StorageMap<_, Twox64Concat, EraIndex, BoundedVec<(NodeId, Perbill), T::MaxSlashesPerEra>, ValueQuery>;
+
+	/// The SLA parameters.
+	#[pallet::storage]
+	pub type Params<T> = StorageValue<_, SlaParams, ValueQuery>;
+
+	/// A HyperNode of the genesis.
+	#[derive(Clone, PartialEq, Eq, Debug, serde::Serialize, serde::Deserialize)]
+	#[serde(rename_all = "camelCase", deny_unknown_fields)]
+	pub struct HyperNodeGenesis<AccountId> {
+		/// Its owner.
+		pub owner: AccountId,
+		/// The account of its `icno` key.
+		pub signer: AccountId,
+		/// ISO 3166-1 alpha-2 location.
+		pub location: alloc::string::String,
+		/// FQDN or IP.
+		pub address: alloc::string::String,
+		/// Links of the owner staked to it.
+		pub links: Vec<LinkId>,
+	}
+
+	#[pallet::genesis_config]
+	#[derive(frame_support::DefaultNoBound)]
+	pub struct GenesisConfig<T: Config> {
+		/// Parameters (`None`: the protocol's defaults).
+		pub params: Option<SlaParams>,
+		/// HyperNodes registered at genesis.
+		pub hypernodes: Vec<HyperNodeGenesis<T::AccountId>>,
+	}
+
+	#[pallet::genesis_build]
+	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+		fn build(&self) {
+			if let Some(p) = &self.params {
+				Params::<T>::put(p);
+			}
+			for h in &self.hypernodes {
+				let location = match h.location.as_bytes() {
+					[a, b] if a.is_ascii_uppercase() && b.is_ascii_uppercase() => [*a, *b],
+					_ => panic!("HyperNode location {:?} is not an ISO 3166 alpha-2 code", h.location),
+				};
+				let address = BoundedVec::try_from(h.address.as_bytes().to_vec())
+					.unwrap_or_else(|_| panic!("HyperNode address {:?} is too long", h.address));
+				if let Err(e) = Pallet::<T>::do_register(h.owner.clone(), h.signer.clone(), location, address) {
+					panic!("genesis HyperNode {:?}: {e:?}", h.owner);
+				}
+				for link in &h.links {
+					if let Err(e) = Pallet::<T>::do_stake(&h.owner, *link) {
+						panic!("genesis HyperNode {:?} staking Link {link}: {e:?}", h.owner);
+					}
+				}
+			}
+		}
+	}
+
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// A HyperNode registered.
+		HyperNodeRegistered { owner: T::AccountId, signer: T::AccountId },
+		/// A HyperNode deregistered; its Links were unstaked.
+		HyperNodeDeregistered { owner: T::AccountId },
+		/// A Link was staked to a HyperNode.
+		LinkStaked { owner: T::AccountId, link: LinkId },
+		/// A Link was unstaked.
+		LinkUnstaked { owner: T::AccountId, link: LinkId },
+		/// A HyperNode was removed from the active set for low accuracy.
+		HyperNodeRemoved { owner: T::AccountId, accuracy: Perbill },
+		/// An era began with this many active HyperNodes.
+		EraStarted { era: EraIndex, oracles: u32 },
+		/// A HyperNode's report for an era was accepted.
+		ReportAccepted { owner: T::AccountId, era: EraIndex, results: u32 },
+		/// A node's era verdict.
+		NodeVerdict { node: NodeId, era: EraIndex, verdict: EraVerdict, reports: u32 },
+		/// A slash was computed for a failed era; it applies after the next era.
+		SlashPending { node: NodeId, era: EraIndex, fraction: Perbill },
+		/// A pending slash was cancelled by governance.
+		SlashCancelled { node: NodeId, era: EraIndex },
+		/// A pending slash was applied.
+		SlashApplied { node: NodeId, era: EraIndex, fraction: Perbill },
+		/// A slash could not be applied (the node left).
+		SlashSkipped { node: NodeId, era: EraIndex },
+		/// An era's aggregation finished.
+		EraFinalized { era: EraIndex },
+		/// The parameters changed.
+		ParamsSet { params: SlaParams },
+	}
+
+	#[pallet::error]
+	pub enum Error<T> {
+		/// The account already has a HyperNode.
+		AlreadyRegistered,
+		/// The signing account already signs for a HyperNode.
+		SignerInUse,
+		/// No such HyperNode.
+		NotRegistered,
+		/// Too many HyperNodes.
+		TooManyHyperNodes,
+		/// The location is not two upper-case letters.
+		BadLocation,
+		/// The address is empty.
+		EmptyAddress,
+		/// The HyperNode has the most Links allowed.
+		TooManyLinks,
+		/// No such Link.
+		UnknownLink,
+		/// The Link belongs to someone else.
+		NotLinkOwner,
+		/// The Link already backs something (a provider node or a HyperNode).
+		LinkInUse,
+		/// The Link is not staked to this HyperNode.
+		LinkNotStaked,
+		/// The sender signs for no HyperNode active in this era.
+		NotAnOracle,
+		/// Reports are taken for the current era only.
+		WrongEra,
+		/// This HyperNode already reported this era.
+		DuplicateReport,
+		/// A node is not assigned to this HyperNode this era.
+		NotAssigned,
+		/// A node is listed twice.
+		DuplicateNode,
+		/// An empty report.
+		EmptyReport,
+		/// No pending slash of that node for that era.
+		NoPendingSlash,
+		/// A parameter is out of range.
+		BadParams,
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		fn on_initialize(n: BlockNumberFor<T>) -> Weight {
+			let era = Self::era_of(n);
+			if CurrentEra::<T>::get().is_some_and(|current| current >= era) {
+				return T::WeightInfo::on_initialize_idle()
+			}
+			Self::start_era(era);
+			T::WeightInfo::start_era(T::MaxHyperNodes::get())
+		}
+
+		fn on_poll(_n: BlockNumberFor<T>, meter: &mut WeightMeter) {
+			let budget = T::AggregationWeightPerBlock::get().min(meter.remaining());
+			let mut local = WeightMeter::with_limit(budget);
+			Self::aggregate(&mut local);
+			meter.consume(local.consumed());
+		}
+
+		fn offchain_worker(n: BlockNumberFor<T>) {
+			offchain::run::<T>(n);
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
+		}
+	}
+
+	#[pallet::call]
+	impl<T: Config> Pallet<T> {
+		/// Registers the caller's HyperNode: `signer` is the account of its `icno` key (the
+		/// key its off-chain worker signs reports with), `location` an ISO 3166 code,
+		/// `address` its FQDN or IP. It is active once a Link is staked to it.
+		#[pallet::call_index(0)]
+		#[pallet::weight(T::WeightInfo::register_hypernode())]
+		pub fn register_hypernode(
+			origin: OriginFor<T>,
+			signer: T::AccountId,
+			location: [u8; 2],
+			address: BoundedVec<u8, ConstU32<MAX_ADDRESS_LEN>>,
+		) -> DispatchResult {
+			let owner = ensure_signed(origin)?;
+			Self::do_register(owner, signer, location, address)
+		}
+
+		/// Stakes one of the caller's Links to its HyperNode (locking the Link).
+		#[pallet::call_index(1)]
+		#[pallet::weight(T::WeightInfo::stake_link())]
+		pub fn stake_link(origin: OriginFor<T>, link: LinkId) -> DispatchResult {
+			let owner = ensure_signed(origin)?;
+			Self::do_stake(&owner, link)
+		}
+
+		/// Unstakes a Link from the caller's HyperNode (unlocking it; re-stake it to another
+		/// HyperNode at any time). A HyperNode without Links leaves the active set at the
+		/// next era.
+		#[pallet::call_index(2)]
+		#[pallet::weight(T::WeightInfo::unstake_link())]
+		pub fn unstake_link(origin: OriginFor<T>, link: LinkId) -> DispatchResult {
+			let owner = ensure_signed(origin)?;
+			let mut h = HyperNodes::<T>::get(&owner).ok_or(Error::<T>::NotRegistered)?;
+			let pos = h.links.iter().position(|l| *l == link).ok_or(Error::<T>::LinkNotStaked)?;
+			T::Links::unlock(link)?;
+			h.links.remove(pos);
+			HyperNodes::<T>::insert(&owner, h);
+			Self::deposit_event(Event::LinkUnstaked { owner, link });
+			Ok(())
+		}
+
+		/// Deregisters the caller's HyperNode, unstaking its Links.
+		#[pallet::call_index(3)]
+		#[pallet::weight(T::WeightInfo::deregister_hypernode(T::MaxLinksPerHyperNode::get()))]
+		pub fn deregister_hypernode(origin: OriginFor<T>) -> DispatchResult {
+			let owner = ensure_signed(origin)?;
+			let h = HyperNodes::<T>::take(&owner).ok_or(Error::<T>::NotRegistered)?;
+			for link in &h.links {
+				T::Links::unlock(*link)?;
+			}
+			Signers::<T>::remove(&h.signer);
+			HyperNodeCount::<T>::mutate(|c| *c = c.saturating_sub(1));
+			Self::deposit_event(Event::HyperNodeDeregistered { owner });
+			Ok(())
+		}
+
+		/// A HyperNode's probe results for the current era, signed by its `icno` key's
+		/// account: one report per HyperNode per era, only for the nodes assigned to it. An
+		/// accepted report pays no fee.
+		#[pallet::call_index(4)]
+		#[pallet::weight(T::WeightInfo::submit_report(results.len() as u32))]
+		pub fn submit_report(
+			origin: OriginFor<T>,
+			era: EraIndex,
+			results: BoundedVec<(NodeId, ProbeOutcome), T::MaxReportResults>,
+		) -> DispatchResultWithPostInfo {
+			let signer = ensure_signed(origin)?;
+			let (owner, index, count, seed) = Self::check_report(&signer, era, &results)?;
+			let _ = (count, seed);
+			for (node, outcome) in &results {
+				Reports::<T>::mutate(era, node, |r| {
+					// Bounded by k ≤ 5 oracles per node, each reporting once: cannot overflow.
+					let _ = r.try_push((index, *outcome));
+				});
+			}
+			Reported::<T>::insert(era, &owner, results.len() as u32);
+			Self::deposit_event(Event::ReportAccepted { owner, era, results: results.len() as u32 });
+			Ok(Pays::No.into())
+		}
+
+		/// Cancels a pending slash (root): a wrong oracle majority must be correctable.
+		#[pallet::call_index(5)]
+		#[pallet::weight(T::WeightInfo::cancel_slash())]
+		pub fn cancel_slash(origin: OriginFor<T>, era: EraIndex, node: NodeId) -> DispatchResult {
+			ensure_root(origin)?;
+			PendingSlashes::<T>::try_mutate(era, |slashes| -> DispatchResult {
+				let pos = slashes.iter().position(|(n, _)| *n == node).ok_or(Error::<T>::NoPendingSlash)?;
+				slashes.remove(pos);
+				Ok(())
+			})?;
+			Self::deposit_event(Event::SlashCancelled { node, era });
+			Ok(())
+		}
+
+		/// Sets the SLA parameters (root).
+		#[pallet::call_index(6)]
+		#[pallet::weight(T::WeightInfo::set_params())]
+		pub fn set_params(origin: OriginFor<T>, params: SlaParams) -> DispatchResult {
+			ensure_root(origin)?;
+			ensure!(params.slash_base <= params.slash_cap && params.accuracy_window > 0, Error::<T>::BadParams);
+			Params::<T>::put(&params);
+			Self::deposit_event(Event::ParamsSet { params });
+			Ok(())
+		}
+	}
+
+	impl<T: Config> Pallet<T> {
+		/// The era of block `n`: `n / era_blocks`.
+		pub fn era_of(n: BlockNumberFor<T>) -> EraIndex {
+			let n: u64 = n.unique_saturated_into();
+			(n / u64::from(T::EraBlocks::get().max(1))).unique_saturated_into()
+		}
+
+		pub(crate) fn do_register(
+			owner: T::AccountId,
+			signer: T::AccountId,
+			location: [u8; 2],
+			address: BoundedVec<u8, ConstU32<MAX_ADDRESS_LEN>>,
+		) -> DispatchResult {
+			ensure!(!HyperNodes::<T>::contains_key(&owner), Error::<T>::AlreadyRegistered);
+			ensure!(!Signers::<T>::contains_key(&signer), Error::<T>::SignerInUse);
+			ensure!(location.iter().all(|c| c.is_ascii_uppercase()), Error::<T>::BadLocation);
+			ensure!(!address.is_empty(), Error::<T>::EmptyAddress);
+			let count = HyperNodeCount::<T>::get();
+			ensure!(count < T::MaxHyperNodes::get(), Error::<T>::TooManyHyperNodes);
+			HyperNodeCount::<T>::put(count.saturating_add(1));
+			Signers::<T>::insert(&signer, &owner);
+			HyperNodes::<T>::insert(
+				&owner,
+				HyperNode::<T> {
+					signer: signer.clone(),
+					location,
+					address,
+					links: BoundedVec::new(),
+					removed: false,
+					due: 0,
+					misses: 0,
+				},
+			);
+			Self::deposit_event(Event::HyperNodeRegistered { owner, signer });
+			Ok(())
+		}
+
+		pub(crate) fn do_stake(owner: &T::AccountId, link: LinkId) -> DispatchResult {
+			let mut h = HyperNodes::<T>::get(owner).ok_or(Error::<T>::NotRegistered)?;
+			let link_owner = T::Links::owner(link).ok_or(Error::<T>::UnknownLink)?;
+			ensure!(&link_owner == owner, Error::<T>::NotLinkOwner);
+			ensure!(!T::Links::is_locked(link), Error::<T>::LinkInUse);
+			h.links.try_push(link).map_err(|_| Error::<T>::TooManyLinks)?;
+			T::Links::lock(link).map_err(|_| Error::<T>::LinkInUse)?;
+			HyperNodes::<T>::insert(owner, h);
+			Self::deposit_event(Event::LinkStaked { owner: owner.clone(), link });
+			Ok(())
+		}
+
+		/// Snapshots the active HyperNodes and the randomness of `era`; prunes old eras.
+		pub(crate) fn start_era(era: EraIndex) {
+			let mut oracles: Vec<T::AccountId> =
+				HyperNodes::<T>::iter().filter(|(_, h)| h.is_active()).map(|(o, _)| o).collect();
+			oracles.sort();
+			let count = oracles.len() as u32;
+			EraOracles::<T>::insert(era, BoundedVec::truncate_from(oracles));
+			let seed: [u8; 32] = frame_system::Pallet::<T>::parent_hash().as_ref().try_into().unwrap_or([0; 32]);
+			EraSeeds::<T>::insert(era, seed);
+			CurrentEra::<T>::put(era);
+			// Eras older than the one being aggregated are no longer needed.
+			if let Some(old) = era.checked_sub(4) {
+				EraOracles::<T>::remove(old);
+				EraSeeds::<T>::remove(old);
+				let _ = Reported::<T>::clear_prefix(old, T::MaxHyperNodes::get(), None);
+			}
+			Self::deposit_event(Event::EraStarted { era, oracles: count });
+		}
+
+		/// Checks a report; returns the HyperNode owner, its index in the era's oracles, the
+		/// number of oracles and the era's seed.
+		pub fn check_report(
+			signer: &T::AccountId,
+			era: EraIndex,
+			results: &[(NodeId, ProbeOutcome)],
+		) -> Result<(T::AccountId, u32, u32, [u8; 32]), Error<T>> {
+			let owner = Signers::<T>::get(signer).ok_or(Error::<T>::NotAnOracle)?;
+			ensure!(CurrentEra::<T>::get() == Some(era), Error::<T>::WrongEra);
+			let oracles = EraOracles::<T>::get(era);
+			let index = oracles.iter().position(|o| *o == owner).ok_or(Error::<T>::NotAnOracle)? as u32;
+			ensure!(!Reported::<T>::contains_key(era, &owner), Error::<T>::DuplicateReport);
+			ensure!(!results.is_empty(), Error::<T>::EmptyReport);
+			let seed = EraSeeds::<T>::get(era).ok_or(Error::<T>::WrongEra)?;
+			let count = oracles.len() as u32;
+			for (i, (node, _)) in results.iter().enumerate() {
+				ensure!(!results[..i].iter().any(|(n, _)| n == node), Error::<T>::DuplicateNode);
+				ensure!(logic::oracles_for(&seed, *node, count).contains(&index), Error::<T>::NotAssigned);
+				ensure!(T::Targets::probe_target(*node).is_some(), Error::<T>::NotAssigned);
+			}
+			Ok((owner, index, count, seed))
+		}
+
+		/// The nodes `owner` must probe in `era` (for the off-chain worker and the runtime API).
+		pub fn assignments(owner: &T::AccountId, era: EraIndex) -> Vec<NodeId> {
+			let oracles = EraOracles::<T>::get(era);
+			let Some(index) = oracles.iter().position(|o| o == owner) else { return Vec::new() };
+			let Some(seed) = EraSeeds::<T>::get(era) else { return Vec::new() };
+			let count = oracles.len() as u32;
+			(0..T::Targets::next_node_id())
+				.filter(|node| T::Targets::probe_target(*node).is_some())
+				.filter(|node| logic::oracles_for(&seed, *node, count).contains(&(index as u32)))
+				.take(T::MaxReportResults::get() as usize)
+				.collect()
+		}
+
+		/// Aggregates ended eras node by node within `meter`.
+		pub fn aggregate(meter: &mut WeightMeter) {
+			let node_step = T::WeightInfo::aggregate_node();
+			loop {
+				let Some(current) = CurrentEra::<T>::get() else { return };
+				let (era, next) = match Aggregation::<T>::get() {
+					Some(a) => a,
+					None => (current, 0),
+				};
+				if era >= current {
+					if Aggregation::<T>::get().is_none() {
+						Aggregation::<T>::put((era, 0));
+					}
+					return
+				}
+				if next < T::Targets::next_node_id() {
+					if meter.try_consume(node_step).is_err() {
+						return
+					}
+					Self::aggregate_node(era, next);
+					Aggregation::<T>::put((era, next.saturating_add(1)));
+				} else {
+					// Finalizing applies the slashes pending for the era before.
+					let slashes = era
+						.checked_sub(1)
+						.and_then(PendingSlashes::<T>::decode_len)
+						.unwrap_or(0) as u32;
+					if meter.try_consume(T::WeightInfo::finalize_era(slashes)).is_err() {
+						return
+					}
+					Self::finalize_era(era);
+					Aggregation::<T>::put((era.saturating_add(1), 0));
+				}
+			}
+		}
+
+		/// One node's verdict for `era`: score, failure record, repair window, oracle accuracy.
+		fn aggregate_node(era: EraIndex, node: NodeId) {
+			let Some(target) = T::Targets::probe_target(node) else {
+				Reports::<T>::remove(era, node);
+				return
+			};
+			let oracles = EraOracles::<T>::get(era);
+			let count = oracles.len() as u32;
+			let Some(seed) = EraSeeds::<T>::get(era) else { return };
+			let assigned = logic::oracles_for(&seed, node, count);
+			let reports = Reports::<T>::take(era, node);
+			let outcomes: Vec<ProbeOutcome> = reports.iter().map(|(_, o)| *o).collect();
+			let verdict = logic::verdict(&outcomes, assigned.len() as u32, target.latency_bound_ms);
+
+			// Oracle accuracy: a missing report or one disagreeing with the verdict is a miss.
+			for index in &assigned {
+				let Some(owner) = oracles.get(*index as usize) else { continue };
+				let report = reports.iter().find(|(i, _)| i == index).map(|(_, o)| o);
+				let miss = match report {
+					None => true,
+					Some(o) => !logic::agrees(o, verdict, target.latency_bound_ms),
+				};
+				HyperNodes::<T>::mutate(owner, |h| {
+					if let Some(h) = h {
+						h.due = h.due.saturating_add(1);
+						if miss {
+							h.misses = h.misses.saturating_add(1);
+						}
+					}
+				});
+			}
+
+			let mut window = NodeSla::<T>::get(node).unwrap_or_default();
+			window.record(era, verdict);
+			if verdict != EraVerdict::NotCounted {
+				let _ = T::Slashing::set_failing(node, verdict == EraVerdict::Failed);
+			}
+			if verdict == EraVerdict::Failed {
+				Failures::<T>::insert(era, node, ());
+				let p = Params::<T>::get();
+				let fraction = logic::slash_fraction(window.consecutive_failures, p.grace_eras, p.slash_base, p.slash_cap);
+				if !fraction.is_zero() &&
+					PendingSlashes::<T>::mutate(era, |s| s.try_push((node, fraction))).is_ok()
+				{
+					Self::deposit_event(Event::SlashPending { node, era, fraction });
+				}
+			}
+			NodeSla::<T>::insert(node, window);
+			Self::deposit_event(Event::NodeVerdict { node, era, verdict, reports: reports.len() as u32 });
+		}
+
+		/// Closes `era`: applies the slashes computed for the era before it, checks HyperNode
+		/// accuracy, prunes old failure records.
+		fn finalize_era(era: EraIndex) {
+			if let Some(previous) = era.checked_sub(1) {
+				for (node, fraction) in PendingSlashes::<T>::take(previous) {
+					match T::Slashing::slash(node, fraction) {
+						Ok(_) => Self::deposit_event(Event::SlashApplied { node, era: previous, fraction }),
+						Err(_) => Self::deposit_event(Event::SlashSkipped { node, era: previous }),
+					}
+				}
+			}
+			let p = Params::<T>::get();
+			let window_over = p.accuracy_window > 0 && (era.saturating_add(1)) % p.accuracy_window == 0;
+			for owner in EraOracles::<T>::get(era) {
+				HyperNodes::<T>::mutate(&owner, |h| {
+					let Some(h) = h else { return };
+					if !h.removed && h.due >= p.min_reports_for_accuracy && h.accuracy() < p.min_accuracy {
+						h.removed = true;
+						Self::deposit_event(Event::HyperNodeRemoved { owner: owner.clone(), accuracy: h.accuracy() });
+					}
+					if window_over {
+						h.due = 0;
+						h.misses = 0;
+					}
+				});
+			}
+			// The marketplace settles within a few eras; keep a day of failure records.
+			if let Some(old) = era.checked_sub(24) {
+				let _ = Failures::<T>::clear_prefix(old, 1_000, None);
+			}
+			FinalizedEra::<T>::put(era);
+			Self::deposit_event(Event::EraFinalized { era });
+		}
+
+		/// A node's SLA for the runtime API.
+		pub fn node_sla(node: NodeId) -> runtime_api::NodeSlaInfo {
+			let window = NodeSla::<T>::get(node).unwrap_or_default();
+			let (passed, counted) = window.counts();
+			let finalized = FinalizedEra::<T>::get();
+			let recent = finalized
+				.map(|f| {
+					(f.saturating_sub(9)..=f)
+						.map(|e| (e, Failures::<T>::contains_key(e, node)))
+						.collect()
+				})
+				.unwrap_or_default();
+			runtime_api::NodeSlaInfo {
+				score: window.score(),
+				passed,
+				counted,
+				consecutive_failures: window.consecutive_failures,
+				last_era: window.last_era,
+				recent_failures: recent,
+				pending_slashes: PendingSlashes::<T>::iter()
+					.flat_map(|(era, s)| s.into_iter().filter(move |(n, _)| *n == node).map(move |(_, f)| (era, f)))
+					.collect(),
+			}
+		}
+
+		/// Checks the invariants: the HyperNode count, signer index and staked Links.
+		#[cfg(any(feature = "try-runtime", test))]
+		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
+			let mut count = 0u32;
+			for (owner, h) in HyperNodes::<T>::iter() {
+				count += 1;
+				ensure!(Signers::<T>::get(&h.signer).as_ref() == Some(&owner), "signer index differs");
+				for link in &h.links {
+					ensure!(T::Links::is_locked(*link), "a staked Link is not locked");
+					ensure!(T::Links::owner(*link).as_ref() == Some(&owner), "a staked Link changed owner");
+				}
+			}
+			ensure!(count == HyperNodeCount::<T>::get(), "HyperNode count differs");
+			ensure!(Signers::<T>::iter().count() as u32 == count, "stale signer entries");
+			Ok(())
+		}
+	}
+
+	impl<T: Config> SlaResults for Pallet<T> {
+		fn is_final(era: EraIndex) -> bool {
+			FinalizedEra::<T>::get().is_some_and(|f| f >= era)
+		}
+		fn failed(node: NodeId, era: EraIndex) -> bool {
+			Failures::<T>::contains_key(era, node)
+		}
+		fn score(node: NodeId) -> Perbill {
+			NodeSla::<T>::get(node).map(|w| w.score()).unwrap_or(Perbill::one())
+		}
+	}
+}

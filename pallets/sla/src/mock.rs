@@ -1,0 +1,278 @@
+//! A test runtime: balances, NFTs (Links), the real providers pallet (nodes to probe and
+//! slash) and this pallet, with 10-block eras; offchain signing through the `icno` keys.
+
+use frame_support::{
+	derive_impl, parameter_types,
+	traits::{AsEnsureOriginWithArg, ConstU128, ConstU32, ConstU64, Hooks},
+	weights::{Weight, WeightMeter},
+	PalletId,
+};
+use frame_system::{EnsureRoot, EnsureSigned};
+use icn_primitives::{currency::ICNT, Balance};
+use pallet_icn_providers::{
+	AuditObject, ClusterGenesis, CountryCode, HardwareClass, NodeSpec, ProviderParams, RegionGenesis, ResourceKind,
+};
+use pallet_nfts::PalletFeatures;
+use sp_runtime::{
+	traits::{IdentifyAccount, IdentityLookup, Verify},
+	AccountId32, BuildStorage, MultiSignature, MultiSigner, Perbill,
+};
+
+use crate::{self as pallet_icn_sla, NodeId};
+
+type Block = frame_system::mocking::MockBlock<Test>;
+
+frame_support::construct_runtime!(
+	pub enum Test {
+		System: frame_system,
+		Balances: pallet_balances,
+		Nfts: pallet_nfts,
+		Providers: pallet_icn_providers,
+		Sla: pallet_icn_sla,
+	}
+);
+
+#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
+impl frame_system::Config for Test {
+	type Block = Block;
+	type AccountId = AccountId32;
+	type Lookup = IdentityLookup<AccountId32>;
+	type AccountData = pallet_balances::AccountData<Balance>;
+}
+
+#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
+impl pallet_balances::Config for Test {
+	type Balance = Balance;
+	type AccountStore = System;
+	type ExistentialDeposit = ConstU128<1>;
+	type RuntimeHoldReason = RuntimeHoldReason;
+}
+
+parameter_types! {
+	pub NftsFeatures: PalletFeatures = PalletFeatures::all_enabled();
+	pub const LinkCollection: u32 = 0;
+	pub const ProvidersPalletId: PalletId = PalletId(*b"icn/prov");
+	pub Treasury: AccountId32 = account(200);
+	pub const AggregationWeight: Weight = Weight::from_parts(u64::MAX / 4, u64::MAX / 4);
+}
+
+impl pallet_nfts::Config for Test {
+	type RuntimeEvent = RuntimeEvent;
+	type CollectionId = u32;
+	type ItemId = u32;
+	type Currency = Balances;
+	type CreateOrigin = AsEnsureOriginWithArg<EnsureSigned<AccountId32>>;
+	type ForceOrigin = EnsureRoot<AccountId32>;
+	type Locker = ();
+	type CollectionDeposit = ConstU128<0>;
+	type ItemDeposit = ConstU128<0>;
+	type MetadataDepositBase = ConstU128<0>;
+	type AttributeDepositBase = ConstU128<0>;
+	type DepositPerByte = ConstU128<0>;
+	type StringLimit = ConstU32<64>;
+	type KeyLimit = ConstU32<64>;
+	type ValueLimit = ConstU32<64>;
+	type ApprovalsLimit = ConstU32<4>;
+	type ItemAttributesApprovalsLimit = ConstU32<4>;
+	type MaxTips = ConstU32<4>;
+	type MaxDeadlineDuration = ConstU64<1000>;
+	type MaxAttributesPerCall = ConstU32<4>;
+	type Features = NftsFeatures;
+	type OffchainSignature = MultiSignature;
+	type OffchainPublic = <MultiSignature as Verify>::Signer;
+	type WeightInfo = ();
+	#[cfg(feature = "runtime-benchmarks")]
+	type Helper = ();
+	type BlockNumberProvider = System;
+}
+
+/// Blocks per era in tests.
+pub const ERA: u64 = 10;
+/// Collateral per unit.
+pub const PER_UNIT: Balance = 100 * ICNT;
+
+impl pallet_icn_providers::Config for Test {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Links = pallet_icn_providers::NftLinks<Nfts, LinkCollection, pallet_nfts::ItemConfig, pallet_nfts::CollectionConfigFor<Test>>;
+	type Treasury = Treasury;
+	type PalletId = ProvidersPalletId;
+	type MonthBlocks = ConstU32<100>;
+	type EraBlocks = ConstU32<{ ERA as u32 }>;
+	type MaxCountries = ConstU32<8>;
+	type MaxLinksPerNode = ConstU32<4>;
+	type MaxNodesPerCluster = ConstU32<32>;
+	type MaxNodesPerProvider = ConstU32<4>;
+	type MaxDelegatorsPerNode = ConstU32<8>;
+	type MaxAuditChunks = ConstU32<16_384>;
+	type WeightInfo = ();
+}
+
+/// The transaction the off-chain worker submits in tests.
+pub type Extrinsic = sp_runtime::generic::UncheckedExtrinsic<AccountId32, RuntimeCall, MultiSignature, ()>;
+
+impl frame_system::offchain::SigningTypes for Test {
+	type Public = MultiSigner;
+	type Signature = MultiSignature;
+}
+
+impl<C> frame_system::offchain::CreateTransactionBase<C> for Test
+where
+	RuntimeCall: From<C>,
+{
+	type Extrinsic = Extrinsic;
+	type RuntimeCall = RuntimeCall;
+}
+
+impl<C> frame_system::offchain::CreateSignedTransaction<C> for Test
+where
+	RuntimeCall: From<C>,
+{
+	fn create_signed_transaction<A: frame_system::offchain::AppCrypto<Self::Public, Self::Signature>>(
+		call: RuntimeCall,
+		public: MultiSigner,
+		account: AccountId32,
+		_nonce: u32,
+	) -> Option<Extrinsic> {
+		let signature = A::sign(&call.encode_call(), public)?;
+		Some(Extrinsic::new_signed(call, account, signature, ()))
+	}
+}
+
+/// Encodes a call for signing in tests.
+trait EncodeCall {
+	fn encode_call(&self) -> Vec<u8>;
+}
+impl EncodeCall for RuntimeCall {
+	fn encode_call(&self) -> Vec<u8> {
+		codec::Encode::encode(self)
+	}
+}
+
+impl crate::Config for Test {
+	type AuthorityId = crate::crypto::OracleAuthId;
+	type Targets = Providers;
+	type Slashing = Providers;
+	type Links = pallet_icn_providers::NftLinks<Nfts, LinkCollection, pallet_nfts::ItemConfig, pallet_nfts::CollectionConfigFor<Test>>;
+	type EraBlocks = ConstU32<{ ERA as u32 }>;
+	type MaxHyperNodes = ConstU32<16>;
+	type MaxLinksPerHyperNode = ConstU32<4>;
+	type MaxReportResults = ConstU32<32>;
+	type MaxSlashesPerEra = ConstU32<8>;
+	type AggregationWeightPerBlock = AggregationWeight;
+	type WeightInfo = ();
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = BenchHelper;
+}
+
+/// Benchmark set-up in tests: Links minted by root, nodes from the providers' helper.
+#[cfg(feature = "runtime-benchmarks")]
+pub struct BenchHelper;
+#[cfg(feature = "runtime-benchmarks")]
+impl crate::BenchmarkHelper<AccountId32> for BenchHelper {
+	fn link(owner: &AccountId32) -> u32 {
+		let link = pallet_icn_providers::NextLinkId::<Test>::get();
+		frame_support::assert_ok!(Providers::mint_link(RuntimeOrigin::root(), owner.clone()));
+		link
+	}
+	fn probe_nodes(n: u32) -> Vec<NodeId> {
+		pallet_icn_providers::bench_helpers::bookable_nodes::<Test>(0, n, 1, false)
+	}
+}
+
+/// Test account `n`.
+pub fn account(n: u8) -> AccountId32 {
+	AccountId32::new([n; 32])
+}
+
+/// The account of an sr25519 public key.
+pub fn account_of(public: sp_core::sr25519::Public) -> AccountId32 {
+	MultiSigner::from(public).into_account()
+}
+
+/// A node spec of `units` in cluster 0 serving `endpoint`.
+pub fn spec(endpoint: &str, audit: AuditObject) -> NodeSpec {
+	NodeSpec {
+		cluster: 0,
+		capacity: 10,
+		location: CountryCode(*b"DE"),
+		endpoint: endpoint.as_bytes().to_vec().try_into().unwrap(),
+		audit,
+		reservation_price: ICNT,
+		hardware: HardwareClass::Enterprise,
+		commission: Perbill::from_percent(10),
+	}
+}
+
+/// Accounts 1..=30 hold 1,000,000 ICNT; accounts 11..=20 own Links 0..=9 (one each);
+/// cluster 0 (500 ms latency bound) in region `EU-W` (DE); private endpoints allowed.
+pub fn new_test_ext() -> sp_io::TestExternalities {
+	let storage = RuntimeGenesisConfig {
+		system: Default::default(),
+		balances: pallet_balances::GenesisConfig {
+			balances: (1..=30).map(|n| (account(n), 1_000_000 * ICNT)).collect(),
+			..Default::default()
+		},
+		providers: pallet_icn_providers::GenesisConfig {
+			params: Some(ProviderParams {
+				unbonding_delay: 2 * ERA as u32,
+				allow_private_endpoints: true,
+				..Default::default()
+			}),
+			regions: vec![RegionGenesis {
+				name: "EU-W".into(),
+				countries: vec!["DE".into()],
+				collateral_per_unit: PER_UNIT,
+				reward_weight: Perbill::one(),
+			}],
+			clusters: vec![ClusterGenesis {
+				region: 0,
+				name: "FRA-1".into(),
+				kind: ResourceKind::Storage,
+				max_price: 10 * ICNT,
+				latency_bound_ms: 500,
+			}],
+			links: (11..=20).map(|n| (account(n), 1)).collect(),
+		},
+		sla: Default::default(),
+	}
+	.build_storage()
+	.unwrap();
+	let mut ext = sp_io::TestExternalities::new(storage);
+	ext.execute_with(|| run_to_block(1));
+	ext
+}
+
+/// Runs the hooks of every block up to `n`.
+pub fn run_to_block(n: u64) {
+	while System::block_number() < n || System::block_number() == 0 {
+		let b = System::block_number() + 1;
+		System::set_block_number(b);
+		Sla::on_initialize(b);
+		Sla::on_poll(b, &mut WeightMeter::new());
+		if b >= n {
+			break
+		}
+	}
+}
+
+/// Registers a node of provider `n` serving `endpoint`; returns its id.
+pub fn provider_node(n: u8, endpoint: &str, audit: AuditObject) -> NodeId {
+	let id = pallet_icn_providers::NextNodeId::<Test>::get();
+	frame_support::assert_ok!(Providers::register_node(
+		RuntimeOrigin::signed(account(n)),
+		spec(endpoint, audit),
+		10 * PER_UNIT,
+		Default::default()
+	));
+	id
+}
+
+/// Runs `test`, then checks the pallets' invariants.
+pub fn run(test: impl FnOnce()) {
+	new_test_ext().execute_with(|| {
+		test();
+		Sla::do_try_state().expect("sla invariants hold");
+		Providers::do_try_state().expect("providers invariants hold");
+	});
+}

@@ -1,0 +1,470 @@
+//! Tests of the SLA oracle: HyperNodes and Links, era snapshots and assignment, report
+//! validation, aggregation (quorum, majority, median), the repair window and deferred,
+//! cancellable slashes, accuracy and removal; and the off-chain worker's probes against
+//! expected HTTP requests.
+
+use crate::{mock::*, *};
+use frame_support::{assert_noop, assert_ok, dispatch::Pays, BoundedVec};
+use icn_primitives::currency::ICNT;
+use pallet_icn_providers::AuditObject;
+
+fn origin(n: u8) -> RuntimeOrigin {
+	RuntimeOrigin::signed(account(n))
+}
+
+fn audit(root: [u8; 32]) -> AuditObject {
+	AuditObject { path: b"audit/object.bin".to_vec().try_into().unwrap(), size: 10_000, chunk_size: 4096, root }
+}
+
+/// HyperNodes of accounts 11.., each signing with its own account and staking its Link.
+fn hypernodes(count: u8) {
+	for i in 0..count {
+		let n = 11 + i;
+		assert_ok!(Sla::register_hypernode(origin(n), account(n), *b"DE", b"oracle.example.com".to_vec().try_into().unwrap()));
+		assert_ok!(Sla::stake_link(origin(n), i as u32));
+	}
+}
+
+fn events() -> Vec<Event<Test>> {
+	System::events()
+		.into_iter()
+		.filter_map(|r| match r.event {
+			RuntimeEvent::Sla(e) => Some(e),
+			_ => None,
+		})
+		.collect()
+}
+
+fn report(n: u8, era: EraIndex, results: Vec<(NodeId, ProbeOutcome)>) -> frame_support::dispatch::DispatchResultWithPostInfo {
+	Sla::submit_report(origin(n), era, BoundedVec::truncate_from(results))
+}
+
+const OK: ProbeOutcome = ProbeOutcome::Ok { latency_ms: 20 };
+const DOWN: ProbeOutcome = ProbeOutcome::Failed(ProbeFailure::Timeout);
+
+fn start_of(era: EraIndex) -> u64 {
+	u64::from(era) * ERA
+}
+
+mod hypernodes {
+	use super::*;
+
+	#[test]
+	fn register_stake_unstake_deregister() {
+		run(|| {
+			let addr: BoundedVec<u8, _> = b"oracle.example.com".to_vec().try_into().unwrap();
+			assert_noop!(Sla::register_hypernode(origin(11), account(11), *b"de", addr.clone()), Error::<Test>::BadLocation);
+			assert_noop!(Sla::register_hypernode(origin(11), account(11), *b"DE", Default::default()), Error::<Test>::EmptyAddress);
+			assert_ok!(Sla::register_hypernode(origin(11), account(11), *b"DE", addr.clone()));
+			assert_noop!(Sla::register_hypernode(origin(11), account(12), *b"DE", addr.clone()), Error::<Test>::AlreadyRegistered);
+			assert_noop!(Sla::register_hypernode(origin(12), account(11), *b"DE", addr.clone()), Error::<Test>::SignerInUse);
+			assert!(!HyperNodes::<Test>::get(account(11)).unwrap().is_active());
+			// Link 1 is account 12's; Link 0 is account 11's.
+			assert_noop!(Sla::stake_link(origin(11), 1), Error::<Test>::NotLinkOwner);
+			assert_noop!(Sla::stake_link(origin(11), 99), Error::<Test>::UnknownLink);
+			assert_ok!(Sla::stake_link(origin(11), 0));
+			assert!(HyperNodes::<Test>::get(account(11)).unwrap().is_active());
+			assert!(<Test as Config>::Links::is_locked(0));
+			// A staked Link can't be staked again, nor back a provider node.
+			assert_noop!(Sla::stake_link(origin(11), 0), Error::<Test>::LinkInUse);
+			assert_noop!(
+				Providers::register_node(origin(11), spec("http://127.0.0.1:1", audit([1; 32])), 0, vec![0].try_into().unwrap()),
+				pallet_icn_providers::Error::<Test>::LinkInUse
+			);
+			assert_ok!(Sla::unstake_link(origin(11), 0));
+			assert!(!<Test as Config>::Links::is_locked(0));
+			assert_noop!(Sla::unstake_link(origin(11), 0), Error::<Test>::LinkNotStaked);
+			assert_ok!(Sla::stake_link(origin(11), 0));
+			assert_ok!(Sla::deregister_hypernode(origin(11)));
+			assert!(!<Test as Config>::Links::is_locked(0));
+			assert!(HyperNodes::<Test>::get(account(11)).is_none());
+			assert!(events().contains(&Event::HyperNodeDeregistered { owner: account(11) }));
+		});
+	}
+
+	#[test]
+	fn a_link_backing_a_provider_node_cannot_be_staked() {
+		run(|| {
+			let id = pallet_icn_providers::NextNodeId::<Test>::get();
+			assert_ok!(Providers::register_node(origin(11), spec("http://127.0.0.1:1", audit([1; 32])), 0, vec![0].try_into().unwrap()));
+			let _ = id;
+			assert_ok!(Sla::register_hypernode(origin(11), account(11), *b"DE", b"o.example".to_vec().try_into().unwrap()));
+			assert_noop!(Sla::stake_link(origin(11), 0), Error::<Test>::LinkInUse);
+		});
+	}
+}
+
+mod reports {
+	use super::*;
+
+	#[test]
+	fn eras_snapshot_the_active_hypernodes_with_their_randomness() {
+		run(|| {
+			hypernodes(3);
+			// Era 0 began before they registered.
+			assert!(EraOracles::<Test>::get(0).is_empty());
+			run_to_block(start_of(1));
+			assert_eq!(CurrentEra::<Test>::get(), Some(1));
+			let oracles = EraOracles::<Test>::get(1);
+			assert_eq!(oracles.len(), 3);
+			assert!(oracles.windows(2).all(|w| w[0] < w[1]), "sorted");
+			assert!(EraSeeds::<Test>::get(1).is_some());
+			assert!(events().contains(&Event::EraStarted { era: 1, oracles: 3 }));
+		});
+	}
+
+	#[test]
+	fn a_report_is_checked_and_free_when_accepted() {
+		run(|| {
+			hypernodes(3);
+			let node = provider_node(1, "http://127.0.0.1:8080", audit([1; 32]));
+			run_to_block(start_of(1) + 1);
+			// Every oracle is assigned (k = min(3, 5) = 3).
+			for n in 11..=13 {
+				assert_eq!(Sla::assignments(&account(n), 1), vec![node]);
+			}
+			assert_noop!(report(11, 0, vec![(node, OK)]), Error::<Test>::WrongEra);
+			assert_noop!(report(11, 2, vec![(node, OK)]), Error::<Test>::WrongEra);
+			assert_noop!(report(5, 1, vec![(node, OK)]), Error::<Test>::NotAnOracle);
+			assert_noop!(report(11, 1, vec![(node + 1, OK)]), Error::<Test>::NotAssigned);
+			assert_noop!(report(11, 1, vec![(node, OK), (node, OK)]), Error::<Test>::DuplicateNode);
+			assert_noop!(report(11, 1, vec![]), Error::<Test>::EmptyReport);
+			let post = report(11, 1, vec![(node, OK)]).expect("accepted");
+			assert_eq!(post.pays_fee, Pays::No);
+			assert_noop!(report(11, 1, vec![(node, OK)]), Error::<Test>::DuplicateReport);
+			assert!(events().contains(&Event::ReportAccepted { owner: account(11), era: 1, results: 1 }));
+			assert_eq!(Reports::<Test>::get(1, node).len(), 1);
+		});
+	}
+
+	#[test]
+	fn unregistered_nodes_are_not_assigned() {
+		run(|| {
+			hypernodes(1);
+			// Half the collateral: Registered, not probed.
+			assert_ok!(Providers::register_node(origin(1), spec("http://127.0.0.1:1", audit([1; 32])), PER_UNIT, Default::default()));
+			run_to_block(start_of(1) + 1);
+			assert!(Sla::assignments(&account(11), 1).is_empty());
+			assert_noop!(report(11, 1, vec![(0, OK)]), Error::<Test>::NotAssigned);
+		});
+	}
+}
+
+mod aggregation {
+	use super::*;
+
+	fn verdicts(node: NodeId) -> Vec<(EraIndex, EraVerdict)> {
+		events()
+			.into_iter()
+			.filter_map(|e| match e {
+				Event::NodeVerdict { node: n, era, verdict, .. } if n == node => Some((era, verdict)),
+				_ => None,
+			})
+			.collect()
+	}
+
+	#[test]
+	fn quorum_majority_and_median_decide_each_era() {
+		run(|| {
+			hypernodes(3);
+			let node = provider_node(1, "http://127.0.0.1:8080", audit([1; 32]));
+			// Era 1: all three pass. Era 2: only one reports (quorum 2): not counted. Era 3:
+			// two of three fail. Era 4: all up but the median latency (600 ms) is over 500.
+			let slow = ProbeOutcome::Ok { latency_ms: 600 };
+			let plan: [&[(u8, ProbeOutcome)]; 4] = [
+				&[(11, OK), (12, OK), (13, OK)],
+				&[(11, OK)],
+				&[(11, OK), (12, DOWN), (13, DOWN)],
+				&[(11, OK), (12, slow), (13, slow)],
+			];
+			for (i, reports) in plan.iter().enumerate() {
+				let era = i as u32 + 1;
+				run_to_block(start_of(era) + 1);
+				for (n, o) in *reports {
+					assert_ok!(report(*n, era, vec![(node, *o)]));
+				}
+			}
+			run_to_block(start_of(5) + 1);
+			assert_eq!(
+				verdicts(node),
+				vec![(0, EraVerdict::NotCounted), (1, EraVerdict::Passed), (2, EraVerdict::NotCounted), (3, EraVerdict::Failed), (4, EraVerdict::Failed)]
+			);
+			let sla = Sla::node_sla(node);
+			assert_eq!((sla.passed, sla.counted, sla.consecutive_failures), (1, 3, 2));
+			assert_eq!(sla.score, Perbill::from_rational(1u32, 3));
+			// The marketplace's view.
+			assert!(<Sla as SlaResults>::is_final(4));
+			assert!(!<Sla as SlaResults>::is_final(5));
+			assert!(<Sla as SlaResults>::failed(node, 3));
+			assert!(!<Sla as SlaResults>::failed(node, 1));
+			// The provider pallet knows it is failing.
+			assert_eq!(pallet_icn_providers::Nodes::<Test>::get(node).unwrap().status, pallet_icn_providers::NodeStatus::Failing);
+		});
+	}
+
+	/// One HyperNode (k = 1): fails the node `eras` eras in a row from era 1.
+	fn fail_eras(node: NodeId, eras: u32) {
+		for era in 1..=eras {
+			run_to_block(start_of(era) + 1);
+			assert_ok!(report(11, era, vec![(node, DOWN)]));
+		}
+	}
+
+	#[test]
+	fn three_failures_are_free_then_slashes_double_to_the_cap_one_era_late() {
+		run(|| {
+			hypernodes(1);
+			let node = provider_node(1, "http://127.0.0.1:8080", audit([1; 32]));
+			let collateral = || pallet_icn_providers::Nodes::<Test>::get(node).unwrap().collateral;
+			let required = 10 * PER_UNIT;
+			fail_eras(node, 9);
+			// Aggregate up to era 8 (era 9 still open).
+			run_to_block(start_of(9) + 5);
+			let pending: Vec<_> = events()
+				.into_iter()
+				.filter_map(|e| match e {
+					Event::SlashPending { era, fraction, .. } => Some((era, fraction)),
+					_ => None,
+				})
+				.collect();
+			let pct = Perbill::from_percent;
+			assert_eq!(pending, vec![(4, pct(1)), (5, pct(2)), (6, pct(4)), (7, pct(8)), (8, pct(10))]);
+			// Each applied when the next era is aggregated: eras 4–7 so far, era 8's pends.
+			let applied: Vec<_> = events()
+				.into_iter()
+				.filter_map(|e| match e {
+					Event::SlashApplied { era, .. } => Some(era),
+					_ => None,
+				})
+				.collect();
+			assert_eq!(applied, vec![4, 5, 6, 7]);
+			assert_eq!(collateral(), required - pct(1 + 2 + 4 + 8) * required);
+			assert_eq!(Sla::node_sla(node).pending_slashes, vec![(8, pct(10))]);
+			assert_eq!(Balances::free_balance(Treasury::get()), pct(15) * required);
+		});
+	}
+
+	#[test]
+	fn root_cancels_a_pending_slash_before_it_applies() {
+		run(|| {
+			hypernodes(1);
+			let node = provider_node(1, "http://127.0.0.1:8080", audit([1; 32]));
+			fail_eras(node, 4);
+			// Era 4 aggregated during era 5: its 1 % slash is pending.
+			run_to_block(start_of(5) + 2);
+			assert_eq!(PendingSlashes::<Test>::get(4).to_vec(), vec![(node, Perbill::from_percent(1))]);
+			assert_noop!(Sla::cancel_slash(origin(1), 4, node), sp_runtime::DispatchError::BadOrigin);
+			assert_noop!(Sla::cancel_slash(RuntimeOrigin::root(), 3, node), Error::<Test>::NoPendingSlash);
+			assert_ok!(Sla::cancel_slash(RuntimeOrigin::root(), 4, node));
+			run_to_block(start_of(7));
+			assert_eq!(pallet_icn_providers::Nodes::<Test>::get(node).unwrap().collateral, 10 * PER_UNIT);
+			assert!(events().contains(&Event::SlashCancelled { node, era: 4 }));
+		});
+	}
+
+	#[test]
+	fn a_passed_era_resets_the_run() {
+		run(|| {
+			hypernodes(1);
+			let node = provider_node(1, "http://127.0.0.1:8080", audit([1; 32]));
+			for era in 1..=8 {
+				run_to_block(start_of(era) + 1);
+				// Pass every fourth era: never four failures in a row.
+				let o = if era % 4 == 0 { OK } else { DOWN };
+				assert_ok!(report(11, era, vec![(node, o)]));
+			}
+			run_to_block(start_of(9) + 5);
+			assert!(!events().iter().any(|e| matches!(e, Event::SlashPending { .. })));
+		});
+	}
+
+	#[test]
+	fn inaccurate_hypernodes_leave_the_active_set() {
+		run(|| {
+			hypernodes(3);
+			let mut p = Params::<Test>::get();
+			p.min_reports_for_accuracy = 3;
+			assert_ok!(Sla::set_params(RuntimeOrigin::root(), p));
+			let node = provider_node(1, "http://127.0.0.1:8080", audit([1; 32]));
+			// Account 13 always disagrees with the other two.
+			for era in 1..=3 {
+				run_to_block(start_of(era) + 1);
+				assert_ok!(report(11, era, vec![(node, OK)]));
+				assert_ok!(report(12, era, vec![(node, OK)]));
+				assert_ok!(report(13, era, vec![(node, DOWN)]));
+			}
+			run_to_block(start_of(4) + 5);
+			assert!(HyperNodes::<Test>::get(account(13)).unwrap().removed);
+			assert!(events().iter().any(|e| matches!(e, Event::HyperNodeRemoved { owner, .. } if *owner == account(13))));
+			assert_eq!(HyperNodes::<Test>::get(account(11)).unwrap().accuracy(), Perbill::one());
+			run_to_block(start_of(5));
+			assert!(!EraOracles::<Test>::get(5).contains(&account(13)));
+		});
+	}
+}
+
+mod worker {
+	use super::*;
+	use crate::offchain::{probe_all, sample_chunk};
+	use icn_primitives::providers::ProbeTarget;
+	use sp_core::offchain::{testing, OffchainDbExt, OffchainWorkerExt};
+
+	const SIZE: usize = 10_000;
+
+	fn object() -> (Vec<u8>, Vec<u8>, [u8; 32]) {
+		let data: Vec<u8> = (0..SIZE).map(|i| (i * 7 % 251) as u8).collect();
+		let hashes: Vec<u8> = data.chunks(4096).flat_map(|c| sp_io::hashing::blake2_256(c)).collect();
+		let root = sp_io::hashing::blake2_256(&hashes);
+		(data, hashes, root)
+	}
+
+	fn target(root: [u8; 32]) -> ProbeTarget {
+		ProbeTarget {
+			endpoint: b"http://storage.test/".to_vec(),
+			path: b"audit/object.bin".to_vec(),
+			size: SIZE as u64,
+			chunk_size: 4096,
+			root,
+			latency_bound_ms: 500,
+		}
+	}
+
+	fn expect(state: &mut testing::OffchainState, method: &str, uri: &str, headers: Vec<(String, String)>, body: Vec<u8>) {
+		state.expect_request(testing::PendingRequest {
+			method: method.into(),
+			uri: uri.into(),
+			headers,
+			response: Some(body),
+			sent: true,
+			..Default::default()
+		});
+	}
+
+	/// Probes one node whose server answers the HEAD, the `.hashes` object and the chunk with
+	/// these bodies.
+	fn probe(hashes_body: Vec<u8>, chunk_body: Option<Vec<u8>>, root: [u8; 32]) -> ProbeOutcome {
+		let (offchain, state) = testing::TestOffchainExt::new();
+		let mut ext = sp_io::TestExternalities::default();
+		ext.register_extension(OffchainWorkerExt::new(offchain.clone()));
+		ext.register_extension(OffchainDbExt::new(offchain));
+		let t = target(root);
+		let seed = [3u8; 32];
+		let chunk = ext.execute_with(|| sample_chunk(&t, &seed, 7));
+		{
+			let mut s = state.write();
+			expect(&mut s, "HEAD", "http://storage.test/audit/object.bin", vec![], vec![]);
+			expect(&mut s, "GET", "http://storage.test/audit/object.bin.hashes", vec![], hashes_body);
+			if let Some(body) = chunk_body {
+				let first = chunk as usize * 4096;
+				let last = (first + 4096).min(SIZE) - 1;
+				expect(
+					&mut s,
+					"GET",
+					"http://storage.test/audit/object.bin",
+					vec![("Range".into(), format!("bytes={first}-{last}"))],
+					body,
+				);
+			}
+		}
+		ext.execute_with(|| {
+			let out = probe_all(&[(7, t.clone())], &seed, 2_000);
+			assert_eq!(out.len(), 1);
+			out[0].1
+		})
+	}
+
+	fn chunk_of(data: &[u8], target: &ProbeTarget) -> Vec<u8> {
+		let mut ext = sp_io::TestExternalities::default();
+		let (offchain, _) = testing::TestOffchainExt::new();
+		ext.register_extension(OffchainWorkerExt::new(offchain));
+		let i = ext.execute_with(|| sample_chunk(target, &[3u8; 32], 7)) as usize;
+		data[i * 4096..((i + 1) * 4096).min(data.len())].to_vec()
+	}
+
+	#[test]
+	fn a_good_node_passes_head_hashes_and_a_random_chunk() {
+		let (data, hashes, root) = object();
+		let chunk = chunk_of(&data, &target(root));
+		assert!(matches!(probe(hashes, Some(chunk), root), ProbeOutcome::Ok { .. }));
+	}
+
+	#[test]
+	fn a_corrupted_chunk_fails_the_audit() {
+		let (data, hashes, root) = object();
+		let mut chunk = chunk_of(&data, &target(root));
+		chunk[0] ^= 0xff;
+		assert_eq!(probe(hashes, Some(chunk), root), ProbeOutcome::Failed(ProbeFailure::BadChunk));
+	}
+
+	#[test]
+	fn hashes_that_do_not_match_the_root_fail_without_fetching_a_chunk() {
+		let (_, mut hashes, root) = object();
+		hashes[5] ^= 1;
+		assert_eq!(probe(hashes, None, root), ProbeOutcome::Failed(ProbeFailure::BadHashes));
+		// Too short is bad too.
+		let (_, hashes, root) = object();
+		assert_eq!(probe(hashes[..64].to_vec(), None, root), ProbeOutcome::Failed(ProbeFailure::BadHashes));
+	}
+
+	#[test]
+	fn an_oversized_hashes_body_is_not_read_past_its_cap() {
+		let (_, mut hashes, root) = object();
+		hashes.extend(vec![0u8; 10_000]);
+		assert_eq!(probe(hashes, None, root), ProbeOutcome::Failed(ProbeFailure::TooLarge));
+	}
+
+	#[test]
+	fn the_worker_signs_and_submits_one_report_for_its_assigned_nodes() {
+		use sp_core::offchain::TransactionPoolExt;
+		use sp_keystore::{testing::MemoryKeystore, Keystore, KeystoreExt};
+		let (offchain, state) = testing::TestOffchainExt::new();
+		let (pool, pool_state) = testing::TestTransactionPoolExt::new();
+		let keystore = MemoryKeystore::new();
+		let public = keystore.sr25519_generate_new(crate::KEY_TYPE, Some("//Oracle")).unwrap();
+		let signer = account_of(public);
+		let mut ext = new_test_ext();
+		ext.register_extension(OffchainWorkerExt::new(offchain.clone()));
+		ext.register_extension(OffchainDbExt::new(offchain));
+		ext.register_extension(TransactionPoolExt::new(pool));
+		ext.register_extension(KeystoreExt::new(keystore));
+		let (data, hashes, root) = object();
+		ext.execute_with(|| {
+			assert_ok!(Sla::register_hypernode(origin(11), signer.clone(), *b"DE", b"o.example".to_vec().try_into().unwrap()));
+			assert_ok!(Sla::stake_link(origin(11), 0));
+			let node = provider_node(1, "http://storage.test/", audit(root));
+			run_to_block(start_of(1) + 1);
+			let t = <Providers as SlaTargets>::probe_target(node).unwrap();
+			let seed = sp_io::offchain::random_seed();
+			let chunk = sample_chunk(&t, &seed, node) as usize;
+			{
+				let mut s = state.write();
+				expect(&mut s, "HEAD", "http://storage.test/audit/object.bin", vec![], vec![]);
+				expect(&mut s, "GET", "http://storage.test/audit/object.bin.hashes", vec![], hashes.clone());
+				let first = chunk * 4096;
+				let last = (first + 4096).min(SIZE) - 1;
+				expect(
+					&mut s,
+					"GET",
+					"http://storage.test/audit/object.bin",
+					vec![("Range".into(), format!("bytes={first}-{last}"))],
+					data[first..=last].to_vec(),
+				);
+			}
+			crate::offchain::run::<Test>(System::block_number());
+			let tx = pool_state.write().transactions.pop().expect("a report was submitted");
+			assert!(pool_state.read().transactions.is_empty());
+			let tx = <Extrinsic as codec::Decode>::decode(&mut &tx[..]).unwrap();
+			let RuntimeCall::Sla(crate::Call::submit_report { era, results }) = tx.function else {
+				panic!("not a report: {:?}", tx.function)
+			};
+			assert_eq!(era, 1);
+			assert_eq!(results.len(), 1);
+			assert_eq!(results[0].0, node);
+			assert!(matches!(results[0].1, ProbeOutcome::Ok { .. }));
+			// Remembered: a second run in the same era sends nothing more.
+			crate::offchain::run::<Test>(System::block_number());
+			assert!(pool_state.read().transactions.is_empty());
+		});
+		let _ = ICNT;
+	}
+}

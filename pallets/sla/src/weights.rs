@@ -1,0 +1,89 @@
+//! Weights of `pallet-icn-sla`: the [`WeightInfo`] interface.
+//!
+//! The ICN runtime uses weights generated from this pallet's benchmarks, in
+//! `runtime/src/weights/pallet_icn_sla.rs`, by
+//!
+//! ```sh
+//! icn-node benchmark pallet --chain dev --pallet pallet_icn_sla --extrinsic '*' \
+//!   --steps 50 --repeat 20 --output runtime/src/weights/pallet_icn_sla.rs
+//! ```
+//!
+//! The `()` implementation below is for unit tests only: rounded-up figures of that run.
+#![allow(unused_parens, unused_imports)]
+
+use frame_support::weights::{constants::RocksDbWeight, Weight};
+
+/// Weight functions of this pallet's calls and hooks.
+pub trait WeightInfo {
+	/// `register_hypernode`.
+	fn register_hypernode() -> Weight;
+	/// `stake_link`.
+	fn stake_link() -> Weight;
+	/// `unstake_link`.
+	fn unstake_link() -> Weight;
+	/// `deregister_hypernode` with `l` Links.
+	fn deregister_hypernode(l: u32) -> Weight;
+	/// `submit_report` with `n` results.
+	fn submit_report(n: u32) -> Weight;
+	/// `cancel_slash`.
+	fn cancel_slash() -> Weight;
+	/// `set_params`.
+	fn set_params() -> Weight;
+	/// `on_initialize` within an era.
+	fn on_initialize_idle() -> Weight;
+	/// `on_initialize` starting an era with `h` HyperNodes.
+	fn start_era(h: u32) -> Weight;
+	/// Aggregating one node's era (5 reports, a pending slash).
+	fn aggregate_node() -> Weight;
+	/// Finalizing an era, applying `s` slashes.
+	fn finalize_era(s: u32) -> Weight;
+}
+
+/// For unit tests: rounded-up figures of the generated weights, on RocksDB weights.
+impl WeightInfo for () {
+	fn register_hypernode() -> Weight {
+		Weight::from_parts(40_000_000, 4_000).saturating_add(RocksDbWeight::get().reads_writes(3, 3))
+	}
+	fn stake_link() -> Weight {
+		Weight::from_parts(80_000_000, 6_000).saturating_add(RocksDbWeight::get().reads_writes(6, 4))
+	}
+	fn unstake_link() -> Weight {
+		Weight::from_parts(60_000_000, 6_000).saturating_add(RocksDbWeight::get().reads_writes(4, 3))
+	}
+	fn deregister_hypernode(l: u32) -> Weight {
+		Weight::from_parts(50_000_000, 6_000)
+			.saturating_add(Weight::from_parts(40_000_000, 3_000).saturating_mul(l.into()))
+			.saturating_add(RocksDbWeight::get().reads_writes(3, 3))
+			.saturating_add(RocksDbWeight::get().reads_writes(2, 2).saturating_mul(l.into()))
+	}
+	fn submit_report(n: u32) -> Weight {
+		Weight::from_parts(60_000_000, 8_000)
+			.saturating_add(Weight::from_parts(40_000_000, 6_000).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads_writes(6, 2))
+			.saturating_add(RocksDbWeight::get().reads_writes(3, 1).saturating_mul(n.into()))
+	}
+	fn cancel_slash() -> Weight {
+		Weight::from_parts(30_000_000, 4_000).saturating_add(RocksDbWeight::get().reads_writes(1, 1))
+	}
+	fn set_params() -> Weight {
+		Weight::from_parts(10_000_000, 0).saturating_add(RocksDbWeight::get().writes(1))
+	}
+	fn on_initialize_idle() -> Weight {
+		Weight::from_parts(5_000_000, 1_500).saturating_add(RocksDbWeight::get().reads(1))
+	}
+	fn start_era(h: u32) -> Weight {
+		Weight::from_parts(40_000_000, 4_000)
+			.saturating_add(Weight::from_parts(10_000_000, 3_000).saturating_mul(h.into()))
+			.saturating_add(RocksDbWeight::get().reads_writes(4, 6))
+			.saturating_add(RocksDbWeight::get().reads(1).saturating_mul(h.into()))
+	}
+	fn aggregate_node() -> Weight {
+		Weight::from_parts(250_000_000, 40_000).saturating_add(RocksDbWeight::get().reads_writes(20, 12))
+	}
+	fn finalize_era(s: u32) -> Weight {
+		Weight::from_parts(100_000_000, 10_000)
+			.saturating_add(Weight::from_parts(3_000_000_000, 150_000).saturating_mul(s.into()))
+			.saturating_add(RocksDbWeight::get().reads_writes(10, 5))
+			.saturating_add(RocksDbWeight::get().reads_writes(100, 100).saturating_mul(s.into()))
+	}
+}
