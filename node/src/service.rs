@@ -153,6 +153,17 @@ pub fn new_full<
 		other: (block_import, grandpa_link, mut telemetry),
 	} = new_partial(&config)?;
 
+	// Development keys (`--dev`, `--alice`, …): besides the session keys the runtime lists,
+	// the seed's sr25519 key is the node's HyperNode report key (`icno`), so the dev chain's
+	// genesis HyperNode (Alice) reports from the first era. In memory only, like the others.
+	if let Some(seed) = config.dev_key_seed.as_deref() {
+		use sp_keystore::Keystore;
+		keystore_container
+			.keystore()
+			.sr25519_generate_new(pallet_icn_sla::KEY_TYPE, Some(seed))
+			.map_err(|e| ServiceError::Other(format!("inserting the {seed} icno key: {e}")))?;
+	}
+
 	let mut net_config = sc_network::config::FullNetworkConfiguration::<
 		Block,
 		<Block as sp_runtime::traits::Block>::Hash,

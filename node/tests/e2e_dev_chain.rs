@@ -46,7 +46,10 @@ impl Drop for Node {
 struct TempDir(PathBuf);
 impl TempDir {
 	fn new(tag: &str) -> Self {
-		let dir = std::env::temp_dir().join(format!("icn-e2e-{tag}-{}", std::process::id()));
+		// Unique per call: tests run in parallel and several start a dev node.
+		static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+		let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+		let dir = std::env::temp_dir().join(format!("icn-e2e-{tag}-{}-{n}", std::process::id()));
 		let _ = std::fs::remove_dir_all(&dir);
 		std::fs::create_dir_all(&dir).expect("create temp dir");
 		Self(dir)
@@ -395,13 +398,16 @@ fn audit_object(dir: &std::path::Path) -> pallet_icn_providers::AuditObject {
 /// A provider registers a node on the dev chain the way docs/hardware-provider.md says: an
 /// audit object made by `scripts/audit-object.py`, ICNT plus an ICN Link as collateral. The
 /// node is Active through the runtime API, and the locked Link cannot be transferred. Then,
-/// with @polkadot/api (clients/js/examples/), Alice reads and releases her vesting and a
+/// with @polkadot/api (clients/js/examples/), Bob reads and releases his vesting and a
 /// builder books the node, is settled and cancels.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_provider_registers_a_node_and_a_builder_books_it() {
 	use pallet_icn_providers::{runtime_api::NodeInfo, CountryCode, HardwareClass, NodeSpec, NodeStatus};
 	let dir = TempDir::new("provider");
 	let audit = audit_object(&dir.0);
+	// The dev chain's HyperNode probes the node every era: serve its audit object for real,
+	// or it fails its eras (and the builder below would be refunded instead of paying).
+	let server = StorageServer::start(&dir.0);
 	let mut node = Node::start_dev();
 	let client = node.connect().await;
 	let genesis: Hash = client.request("chain_getBlockHash", rpc_params![0]).await.unwrap();
@@ -414,7 +420,7 @@ async fn a_provider_registers_a_node_and_a_builder_books_it() {
 		cluster: 0,
 		capacity: 15,
 		location: CountryCode(*b"DE"),
-		endpoint: b"http://127.0.0.1:8080".to_vec().try_into().unwrap(),
+		endpoint: format!("http://127.0.0.1:{}", server.port).into_bytes().try_into().unwrap(),
 		audit: audit.clone(),
 		reservation_price: ICNT / 2,
 		hardware: HardwareClass::Enterprise,
@@ -470,11 +476,12 @@ async fn a_provider_registers_a_node_and_a_builder_books_it() {
 		"a locked Link moved: {events:?}"
 	);
 
-	// Alice's vesting read and released with @polkadot/api, as docs/tokenomics.md shows.
-	let lines = run_js_example(&node, "vesting.mjs", &["//Alice"]);
+	// Bob's vesting (Ecosystem development fund) read and released with @polkadot/api, as
+	// docs/tokenomics.md shows. (Not Alice: her HyperNode signs reports with her account.)
+	let lines = run_js_example(&node, "vesting.mjs", &["//Bob"]);
 	let info = lines.iter().find(|l| l["what"] == "info").expect("info line");
-	assert_eq!(info["total"], (37_800_000 * ICNT).to_string(), "{info}");
-	assert_eq!(info["bucket"], "DevCo", "{info}");
+	assert_eq!(info["total"], (70_000_000 * ICNT).to_string(), "{info}");
+	assert_eq!(info["bucket"], "EcosystemDevelopmentFund", "{info}");
 	let bucket = lines.iter().find(|l| l["what"] == "bucket").expect("bucket line");
 	assert_eq!(bucket["amount"], (140_000_000 * ICNT).to_string(), "{bucket}");
 	let vested = lines.iter().find(|l| l["what"] == "vested").expect("vested line");
@@ -499,6 +506,7 @@ async fn a_provider_registers_a_node_and_a_builder_books_it() {
 	assert_eq!(get("usage")["booked"], "0");
 	drop(client);
 	node.stop();
+	drop(server);
 }
 
 /// Runs `clients/js/examples/<script>` with Node.js against `node`; returns the JSON lines
@@ -613,6 +621,161 @@ fn a_malformed_icnt_genesis_fails_to_build_with_a_message() {
 	assert!(!out.status.success(), "a genesis with 700M + 1 planck built");
 	assert!(stderr.contains("invalid ICNT genesis"), "{stderr}");
 	assert!(stderr.contains("NetworkExpansionFund: beneficiaries sum to"), "{stderr}");
+}
+
+/// `python3 scripts/audit-object.py serve` on a free loopback port: a real static HTTP
+/// storage server with Range support and switchable fault modes; killed when dropped.
+struct StorageServer {
+	child: Child,
+	port: u16,
+}
+
+impl StorageServer {
+	fn start(dir: &std::path::Path) -> Self {
+		use std::io::BufRead;
+		let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../scripts/audit-object.py");
+		let mut child = Command::new("python3")
+			.arg(script)
+			.args(["serve", dir.to_str().unwrap(), "--port", "0", "--bind", "127.0.0.1", "--quiet"])
+			.stdout(Stdio::piped())
+			.stderr(Stdio::null())
+			.spawn()
+			.expect("start the storage server");
+		let mut line = String::new();
+		std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).expect("server banner");
+		let port = line.trim().rsplit(':').next().and_then(|p| p.parse().ok()).unwrap_or_else(|| panic!("banner: {line}"));
+		Self { child, port }
+	}
+
+	/// Switches the fault mode (`none`, `500`, `slow`, `corrupt`).
+	fn set_mode(&self, mode: &str) {
+		use std::io::{Read, Write};
+		let mut s = std::net::TcpStream::connect(("127.0.0.1", self.port)).expect("connect to the storage server");
+		write!(s, "POST /__mode/{mode} HTTP/1.0\r\nContent-Length: 0\r\n\r\n").unwrap();
+		let mut answer = String::new();
+		let _ = s.read_to_string(&mut answer);
+		assert!(answer.starts_with("HTTP/1.0 204") || answer.starts_with("HTTP/1.1 204"), "{answer}");
+	}
+}
+
+impl Drop for StorageServer {
+	fn drop(&mut self) {
+		let _ = self.child.kill();
+		let _ = self.child.wait();
+	}
+}
+
+/// `icn_nodeSla(node)`.
+async fn node_sla(client: &WsClient, node: u64) -> Value {
+	client.request("icn_nodeSla", rpc_params![node]).await.expect("icn_nodeSla")
+}
+
+/// Waits (up to `secs`) until `check` holds for the node's SLA; returns it.
+async fn wait_sla(client: &WsClient, node: &Node, secs: u64, what: &str, check: impl Fn(&Value) -> bool) -> Value {
+	let deadline = Instant::now() + Duration::from_secs(secs);
+	loop {
+		let sla = node_sla(client, 0).await;
+		if check(&sla) {
+			return sla
+		}
+		assert!(Instant::now() < deadline, "{what} did not happen: {sla}\n{}", node.log_tail());
+		tokio::time::sleep(Duration::from_secs(2)).await;
+	}
+}
+
+/// The SLA oracle end to end, for real: the dev chain's HyperNode (Alice, her `icno` key
+/// inserted by `--dev`) probes a provider node served by a real HTTP server on loopback;
+/// its reports land every era and the node's score rises. Then the server serves corrupted
+/// chunks: the node fails its eras, a slash is computed, applied one era later, and the
+/// provider's held ICNT moves to the treasury — all read over JSON-RPC.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_hypernode_probes_real_storage_and_a_broken_node_is_slashed() {
+	let dir = TempDir::new("sla");
+	let audit = audit_object(&dir.0);
+	let server = StorageServer::start(&dir.0);
+	let mut node = Node::start_dev();
+	let client = node.connect().await;
+	let genesis: Hash = client.request("chain_getBlockHash", rpc_params![0]).await.unwrap();
+	let (alice, bob) = (Sr25519Keyring::Alice, Sr25519Keyring::Bob);
+	let nonce = |who: Sr25519Keyring| {
+		let client = &client;
+		async move {
+			let n: u32 = client.request("system_accountNextIndex", rpc_params![who.to_account_id().to_string()]).await.unwrap();
+			n
+		}
+	};
+
+	// No repair window on this test chain: the first failed era is slashed (root).
+	let params = pallet_icn_sla::SlaParams { grace_eras: 0, ..Default::default() };
+	let call = icn_runtime::RuntimeCall::Sudo(pallet_sudo::Call::sudo {
+		call: Box::new(icn_runtime::RuntimeCall::Sla(pallet_icn_sla::Call::set_params { params })),
+	});
+	let xt = hex(&icn_runtime::signing::sign(call, &alice.pair(), nonce(alice).await, genesis).encode());
+	submit_finalized(&client, &node, &xt).await;
+
+	// Bob's node serves the audit object from the real server.
+	let spec = pallet_icn_providers::NodeSpec {
+		cluster: 0,
+		capacity: 15,
+		location: pallet_icn_providers::CountryCode(*b"DE"),
+		endpoint: format!("http://127.0.0.1:{}", server.port).into_bytes().try_into().unwrap(),
+		audit,
+		reservation_price: ICNT / 2,
+		hardware: pallet_icn_providers::HardwareClass::Enterprise,
+		commission: sp_runtime::Perbill::from_percent(10),
+	};
+	let call = icn_runtime::RuntimeCall::Providers(pallet_icn_providers::Call::register_node {
+		spec,
+		collateral: 15_000 * ICNT,
+		links: Default::default(),
+	});
+	let xt = hex(&icn_runtime::signing::sign(call, &bob.pair(), nonce(bob).await, genesis).encode());
+	submit_finalized(&client, &node, &xt).await;
+
+	// Alice's worker probes it and reports; the era passes and the score counts it.
+	let assigned: Value = client.request("icn_assignments", rpc_params![alice.to_account_id().to_string()]).await.unwrap();
+	assert!(assigned["era"].is_u64(), "{assigned}");
+	let sla = wait_sla(&client, &node, 300, "a passed era", |s| s["passed"].as_u64() >= Some(1)).await;
+	assert_eq!(sla["scorePpb"], 1_000_000_000, "{sla}");
+	let log = std::fs::read_to_string(&node.log).unwrap();
+	assert!(log.contains("icn-sla") || log.contains("probed"), "no worker log line");
+
+	// The storage now corrupts every chunk it serves: the audit fails.
+	let treasury = TreasuryAccount::get();
+	let best: Hash = client.request("chain_getBlockHash", rpc_params![]).await.unwrap();
+	let treasury_before = free_balance(&client, &treasury, best).await;
+	server.set_mode("corrupt");
+	let sla = wait_sla(&client, &node, 300, "a failed era", |s| s["consecutiveFailures"].as_u64() >= Some(1)).await;
+	assert!(sla["scorePpb"].as_u64().unwrap() < 1_000_000_000, "{sla}");
+	let failed_era = sla["lastEra"].as_u64().unwrap();
+
+	// The 1 % slash (150 ICNT of the 15,000 required) is applied one era later, from Bob's
+	// held collateral to the treasury.
+	let deadline = Instant::now() + Duration::from_secs(300);
+	loop {
+		let bytes: String = client
+			.request("state_call", rpc_params!["ProvidersApi_node", hex(&0u64.encode())])
+			.await
+			.unwrap();
+		let info = Option::<pallet_icn_providers::runtime_api::NodeInfo<AccountId, u32>>::decode(&mut &unhex(&bytes)[..])
+			.unwrap()
+			.unwrap();
+		if info.collateral < 15_000 * ICNT {
+			assert_eq!(info.collateral, 15_000 * ICNT - 150 * ICNT, "{info:?}");
+			assert_eq!(info.status, pallet_icn_providers::NodeStatus::UnderCollateralized);
+			break
+		}
+		assert!(Instant::now() < deadline, "no slash applied after era {failed_era}:\n{}", node.log_tail());
+		tokio::time::sleep(Duration::from_secs(2)).await;
+	}
+	// The held ICNT went to the treasury (reports pay no fee: nothing else moved it).
+	let best: Hash = client.request("chain_getBlockHash", rpc_params![]).await.unwrap();
+	assert_eq!(free_balance(&client, &treasury, best).await, treasury_before + 150 * ICNT);
+	let pending: Value = client.request("icn_pendingSlashes", rpc_params![]).await.unwrap();
+	assert!(pending.is_array(), "{pending}");
+	drop(client);
+	node.stop();
+	drop(server);
 }
 
 /// Every `js` snippet of docs/builder.md and docs/tokenomics.md is, verbatim, part of the

@@ -19,7 +19,7 @@ use sp_version::RuntimeVersion;
 use super::{
 	genesis, genesis_config_presets, opaque::SessionKeys, AccountId, Aura, Balance, Block,
 	BlockNumber, Executive, Grandpa, InherentDataExt, Nonce, Runtime, RuntimeCall,
-	Marketplace, Providers, RuntimeGenesisConfig, System, TransactionPayment, Vesting, VERSION,
+	Marketplace, Providers, RuntimeGenesisConfig, Sla, System, TransactionPayment, Vesting, VERSION,
 };
 
 impl_runtime_apis! {
@@ -195,6 +195,23 @@ impl_runtime_apis! {
 
 		fn cluster_usage(cluster: pallet_icn_marketplace::ClusterId) -> pallet_icn_marketplace::runtime_api::ClusterUsage {
 			Marketplace::cluster_usage(cluster)
+		}
+	}
+
+	impl pallet_icn_sla::runtime_api::SlaApi<Block, AccountId> for Runtime {
+		fn node_sla(node: pallet_icn_sla::NodeId) -> pallet_icn_sla::runtime_api::NodeSlaInfo {
+			Sla::node_sla(node)
+		}
+
+		fn assignments(owner: AccountId) -> (pallet_icn_sla::EraIndex, Vec<pallet_icn_sla::NodeId>) {
+			let era = pallet_icn_sla::CurrentEra::<Runtime>::get().unwrap_or_default();
+			(era, Sla::assignments(&owner, era))
+		}
+
+		fn pending_slashes() -> Vec<(pallet_icn_sla::EraIndex, pallet_icn_sla::NodeId, sp_runtime::Perbill)> {
+			pallet_icn_sla::PendingSlashes::<Runtime>::iter()
+				.flat_map(|(era, slashes)| slashes.into_iter().map(move |(node, f)| (era, node, f)))
+				.collect()
 		}
 	}
 

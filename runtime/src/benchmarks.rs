@@ -16,4 +16,5 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_icn_vesting, Vesting]
 	[pallet_icn_providers, Providers]
 	[pallet_icn_marketplace, Marketplace]
+	[pallet_icn_sla, Sla]
 );

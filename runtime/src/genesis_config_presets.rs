@@ -21,6 +21,9 @@
 //! collateral per unit and at most 1 ICNT per unit-era; two ICN Links to each of Alice,
 //! Bob, Charlie, Dave, Eve and Ferdie (Links 0–11 in that order); private endpoints allowed
 //! (tests serve storage on 127.0.0.1) and a 20-block unbonding delay.
+//!
+//! SLA oracle ([`dev_sla`]): Alice is a HyperNode (her Link 0 staked, her own key as its
+//! `icno` report key).
 
 use alloc::{vec, vec::Vec};
 use frame_support::build_struct_json_patch;
@@ -108,6 +111,23 @@ pub fn dev_providers() -> pallet_icn_providers::GenesisConfig<crate::Runtime> {
 	}
 }
 
+/// The SLA oracle of the dev/local chains: Alice runs a HyperNode, signing reports with her
+/// own sr25519 key as its `icno` key (the node inserts `//Alice` under `icno` with `--dev`
+/// or `--alice`), her Link 0 staked to it.
+pub fn dev_sla() -> pallet_icn_sla::GenesisConfig<crate::Runtime> {
+	let alice = Sr25519Keyring::Alice.to_account_id();
+	pallet_icn_sla::GenesisConfig {
+		params: None,
+		hypernodes: vec![pallet_icn_sla::HyperNodeGenesis {
+			owner: alice.clone(),
+			signer: alice,
+			location: "DE".into(),
+			address: "127.0.0.1".into(),
+			links: vec![0],
+		}],
+	}
+}
+
 /// A genesis configuration from its parts.
 fn testnet_genesis(initial_authorities: Vec<(AuraId, GrandpaId)>, root: AccountId) -> Value {
 	build_struct_json_patch!(RuntimeGenesisConfig {
@@ -124,6 +144,7 @@ fn testnet_genesis(initial_authorities: Vec<(AuraId, GrandpaId)>, root: AccountI
 		},
 		sudo: SudoConfig { key: Some(root) },
 		providers: dev_providers(),
+		sla: dev_sla(),
 	})
 }
 

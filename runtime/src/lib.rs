@@ -183,4 +183,8 @@ mod runtime {
 	/// The capacity marketplace: quotes, bookings in escrow, per-era settlement.
 	#[runtime::pallet_index(10)]
 	pub type Marketplace = pallet_icn_marketplace;
+
+	/// The SLA oracle: HyperNodes, off-chain HTTP probes, era reports, scores, slashing.
+	#[runtime::pallet_index(11)]
+	pub type Sla = pallet_icn_sla;
 }

@@ -6,6 +6,7 @@
 #![warn(missing_docs)]
 
 pub mod marketplace;
+pub mod sla;
 pub mod vesting;
 
 use std::sync::Arc;
@@ -38,6 +39,7 @@ where
 	C::Api: BlockBuilder<Block>,
 	C::Api: pallet_icn_vesting::runtime_api::VestingApi<Block, AccountId, icn_runtime::BlockNumber>,
 	C::Api: pallet_icn_marketplace::runtime_api::MarketplaceApi<Block, AccountId>,
+	C::Api: pallet_icn_sla::runtime_api::SlaApi<Block, AccountId>,
 	P: TransactionPool + 'static,
 {
 	use pallet_transaction_payment_rpc::{TransactionPayment, TransactionPaymentApiServer};
@@ -58,7 +60,10 @@ where
 		module.merge(IcnVesting::new(client.clone()).into_rpc())?;
 		use marketplace::{IcnMarketplace, IcnMarketplaceApiServer};
 		// `icn_quote`, `icn_bookings`, `icn_clusterUsage`.
-		module.merge(IcnMarketplace::new(client).into_rpc())?;
+		module.merge(IcnMarketplace::new(client.clone()).into_rpc())?;
+		use sla::{IcnSla, IcnSlaApiServer};
+		// `icn_nodeSla`, `icn_assignments`, `icn_pendingSlashes`.
+		module.merge(IcnSla::new(client).into_rpc())?;
 	}
 
 	Ok(module)

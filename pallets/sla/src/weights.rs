@@ -69,7 +69,7 @@ impl WeightInfo for () {
 		Weight::from_parts(10_000_000, 0).saturating_add(RocksDbWeight::get().writes(1))
 	}
 	fn on_initialize_idle() -> Weight {
-		Weight::from_parts(5_000_000, 1_500).saturating_add(RocksDbWeight::get().reads(1))
+		Weight::from_parts(12_000_000, 1_500).saturating_add(RocksDbWeight::get().reads(2))
 	}
 	fn start_era(h: u32) -> Weight {
 		Weight::from_parts(40_000_000, 4_000)

@@ -274,8 +274,8 @@ impl pallet_icn_marketplace::Config for Runtime {
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type Capacity = crate::Providers;
 	type Rewards = crate::Providers;
-	/// Until the SLA oracle lands every era is final and every node passes.
-	type Sla = ();
+	/// Failed eras are refunded; settlement waits for each era's aggregation.
+	type Sla = crate::Sla;
 	type Treasury = TreasuryAccount;
 	type EraBlocks = ChainEraBlocks;
 	type MaxNodesPerBooking = ConstU32<16>;
@@ -285,4 +285,89 @@ impl pallet_icn_marketplace::Config for Runtime {
 	type WeightInfo = crate::weights::pallet_icn_marketplace::WeightInfo<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = MarketplaceBenchmarkHelper;
+}
+
+/// Off-chain workers sign transactions (HyperNode reports) with keystore keys.
+impl frame_system::offchain::SigningTypes for Runtime {
+	type Public = <icn_primitives::Signature as sp_runtime::traits::Verify>::Signer;
+	type Signature = icn_primitives::Signature;
+}
+
+impl<C> frame_system::offchain::CreateTransactionBase<C> for Runtime
+where
+	RuntimeCall: From<C>,
+{
+	type Extrinsic = crate::UncheckedExtrinsic;
+	type RuntimeCall = RuntimeCall;
+}
+
+impl<C> frame_system::offchain::CreateSignedTransaction<C> for Runtime
+where
+	RuntimeCall: From<C>,
+{
+	fn create_signed_transaction<A: frame_system::offchain::AppCrypto<Self::Public, Self::Signature>>(
+		call: RuntimeCall,
+		public: <icn_primitives::Signature as sp_runtime::traits::Verify>::Signer,
+		account: AccountId,
+		nonce: Nonce,
+	) -> Option<crate::UncheckedExtrinsic> {
+		use codec::Encode;
+		use sp_runtime::{generic::Era, SaturatedConversion};
+		// Mortal for a quarter of the block-hash window, counted from the block the worker
+		// runs on (the best block: `block_number` is already the next one).
+		let period = (BlockHashCount::get() / 4).next_power_of_two().min(1024) as u64;
+		let current = System::block_number().saturated_into::<u64>().saturating_sub(1);
+		let extension: crate::TxExtension = (
+			frame_system::CheckNonZeroSender::<Runtime>::new(),
+			frame_system::CheckSpecVersion::<Runtime>::new(),
+			frame_system::CheckTxVersion::<Runtime>::new(),
+			frame_system::CheckGenesis::<Runtime>::new(),
+			frame_system::CheckEra::<Runtime>::from(Era::mortal(period, current)),
+			frame_system::CheckNonce::<Runtime>::from(nonce),
+			frame_system::CheckWeight::<Runtime>::new(),
+			pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0),
+			frame_metadata_hash_extension::CheckMetadataHash::<Runtime>::new(false),
+			frame_system::WeightReclaim::<Runtime>::new(),
+		);
+		let payload = crate::SignedPayload::new(call, extension).ok()?;
+		let signature = payload.using_encoded(|bytes| A::sign(bytes, public))?;
+		let (call, extension, _) = payload.deconstruct();
+		Some(crate::UncheckedExtrinsic::new_signed(call, sp_runtime::MultiAddress::Id(account), signature, extension))
+	}
+}
+
+parameter_types! {
+	/// Aggregation may use at most a tenth of a block.
+	pub AggregationWeightPerBlock: Weight = RuntimeBlockWeights::get().max_block / 10;
+}
+
+/// Benchmark set-up for the SLA oracle: Links minted by root, probe-able nodes in cluster 0.
+#[cfg(feature = "runtime-benchmarks")]
+pub struct SlaBenchmarkHelper;
+#[cfg(feature = "runtime-benchmarks")]
+impl pallet_icn_sla::BenchmarkHelper<AccountId> for SlaBenchmarkHelper {
+	fn link(owner: &AccountId) -> pallet_icn_sla::LinkId {
+		let link = pallet_icn_providers::NextLinkId::<Runtime>::get();
+		let _ = crate::Providers::mint_link(RuntimeOrigin::root(), owner.clone());
+		link
+	}
+	fn probe_nodes(n: u32) -> alloc::vec::Vec<pallet_icn_sla::NodeId> {
+		pallet_icn_providers::bench_helpers::bookable_nodes::<Runtime>(0, n, 1, true)
+	}
+}
+
+impl pallet_icn_sla::Config for Runtime {
+	type AuthorityId = pallet_icn_sla::crypto::OracleAuthId;
+	type Targets = crate::Providers;
+	type Slashing = crate::Providers;
+	type Links = IcnLinks;
+	type EraBlocks = ChainEraBlocks;
+	type MaxHyperNodes = ConstU32<256>;
+	type MaxLinksPerHyperNode = ConstU32<64>;
+	type MaxReportResults = ConstU32<128>;
+	type MaxSlashesPerEra = ConstU32<32>;
+	type AggregationWeightPerBlock = AggregationWeightPerBlock;
+	type WeightInfo = crate::weights::pallet_icn_sla::WeightInfo<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = SlaBenchmarkHelper;
 }

@@ -4,3 +4,4 @@
 pub mod pallet_icn_vesting;
 pub mod pallet_icn_providers;
 pub mod pallet_icn_marketplace;
+pub mod pallet_icn_sla;
