@@ -46,7 +46,7 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 		//  Measured:  `235`
 		//  Estimated: `4069`
 		// Minimum execution time: 19_449_000 picoseconds.
-		Weight::from_parts(20_921_000, 0)
+		Weight::from_parts(21_021_000, 0)
 			.saturating_add(Weight::from_parts(0, 4069))
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().writes(3))
@@ -67,8 +67,8 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1408`
 		//  Estimated: `4326`
-		// Minimum execution time: 74_261_000 picoseconds.
-		Weight::from_parts(77_986_000, 0)
+		// Minimum execution time: 74_871_000 picoseconds.
+		Weight::from_parts(78_427_000, 0)
 			.saturating_add(Weight::from_parts(0, 4326))
 			.saturating_add(T::DbWeight::get().reads(6))
 			.saturating_add(T::DbWeight::get().writes(3))
@@ -83,8 +83,8 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `671`
 		//  Estimated: `4069`
-		// Minimum execution time: 35_513_000 picoseconds.
-		Weight::from_parts(37_696_000, 0)
+		// Minimum execution time: 35_523_000 picoseconds.
+		Weight::from_parts(37_646_000, 0)
 			.saturating_add(Weight::from_parts(0, 4069))
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().writes(3))
@@ -104,11 +104,11 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `591 + l * (84 ±0)`
 		//  Estimated: `4069 + l * (2954 ±0)`
-		// Minimum execution time: 37_766_000 picoseconds.
-		Weight::from_parts(26_643_995, 0)
+		// Minimum execution time: 37_826_000 picoseconds.
+		Weight::from_parts(27_295_014, 0)
 			.saturating_add(Weight::from_parts(0, 4069))
-			// Standard Error: 11_576
-			.saturating_add(Weight::from_parts(14_589_820, 0).saturating_mul(l.into()))
+			// Standard Error: 8_844
+			.saturating_add(Weight::from_parts(14_518_067, 0).saturating_mul(l.into()))
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(l.into())))
 			.saturating_add(T::DbWeight::get().writes(4))
@@ -136,11 +136,11 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `716 + n * (235 ±0)`
 		//  Estimated: `11671 + n * (3113 ±0)`
-		// Minimum execution time: 52_137_000 picoseconds.
-		Weight::from_parts(48_078_775, 0)
+		// Minimum execution time: 51_617_000 picoseconds.
+		Weight::from_parts(52_822_035, 0)
 			.saturating_add(Weight::from_parts(0, 11671))
-			// Standard Error: 28_124
-			.saturating_add(Weight::from_parts(12_171_564, 0).saturating_mul(n.into()))
+			// Standard Error: 30_846
+			.saturating_add(Weight::from_parts(11_959_590, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(6))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -153,8 +153,8 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `518`
 		//  Estimated: `3862`
-		// Minimum execution time: 12_047_000 picoseconds.
-		Weight::from_parts(13_109_000, 0)
+		// Minimum execution time: 12_038_000 picoseconds.
+		Weight::from_parts(13_099_000, 0)
 			.saturating_add(Weight::from_parts(0, 3862))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -165,8 +165,8 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 5_519_000 picoseconds.
-		Weight::from_parts(6_129_000, 0)
+		// Minimum execution time: 5_598_000 picoseconds.
+		Weight::from_parts(6_229_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
@@ -178,8 +178,8 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `389`
 		//  Estimated: `1489`
-		// Minimum execution time: 9_154_000 picoseconds.
-		Weight::from_parts(10_005_000, 0)
+		// Minimum execution time: 9_274_000 picoseconds.
+		Weight::from_parts(10_125_000, 0)
 			.saturating_add(Weight::from_parts(0, 1489))
 			.saturating_add(T::DbWeight::get().reads(2))
 	}
@@ -198,11 +198,11 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `201 + h * (123 ±0)`
 		//  Estimated: `7264 + h * (3078 ±0)`
-		// Minimum execution time: 16_404_000 picoseconds.
-		Weight::from_parts(929_071, 0)
+		// Minimum execution time: 16_405_000 picoseconds.
+		Weight::from_parts(12_366_698, 0)
 			.saturating_add(Weight::from_parts(0, 7264))
-			// Standard Error: 14_806
-			.saturating_add(Weight::from_parts(5_012_034, 0).saturating_mul(h.into()))
+			// Standard Error: 8_577
+			.saturating_add(Weight::from_parts(4_982_527, 0).saturating_mul(h.into()))
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(h.into())))
 			.saturating_add(T::DbWeight::get().writes(3))
@@ -242,8 +242,8 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2141`
 		//  Estimated: `16385`
-		// Minimum execution time: 107_539_000 picoseconds.
-		Weight::from_parts(111_156_000, 0)
+		// Minimum execution time: 108_180_000 picoseconds.
+		Weight::from_parts(111_876_000, 0)
 			.saturating_add(Weight::from_parts(0, 16385))
 			.saturating_add(T::DbWeight::get().reads(19))
 			.saturating_add(T::DbWeight::get().writes(11))
@@ -262,9 +262,11 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 	/// Proof: `Providers::Clusters` (`max_values`: None, `max_size`: Some(78), added: 2553, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Regions` (r:1 w:0)
 	/// Proof: `Providers::Regions` (`max_values`: None, `max_size`: Some(203), added: 2678, mode: `MaxEncodedLen`)
-	/// Storage: `Balances::Holds` (r:32 w:32)
+	/// Storage: `Providers::Delegations` (r:1056 w:1024)
+	/// Proof: `Providers::Delegations` (`max_values`: None, `max_size`: Some(108), added: 2583, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1024 w:1024)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:33 w:33)
+	/// Storage: `System::Account` (r:1025 w:1025)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Params` (r:1 w:0)
 	/// Proof: `Providers::Params` (`max_values`: Some(1), `max_size`: Some(45), added: 540, mode: `MaxEncodedLen`)
@@ -277,17 +279,17 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 	/// The range of component `s` is `[0, 32]`.
 	fn finalize_era(s: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `463 + s * (1008 ±0)`
-		//  Estimated: `11671 + s * (3113 ±0)`
-		// Minimum execution time: 26_690_000 picoseconds.
-		Weight::from_parts(47_216_036, 0)
+		//  Measured:  `848 + s * (8140 ±0)`
+		//  Estimated: `11671 + s * (85239 ±0)`
+		// Minimum execution time: 26_500_000 picoseconds.
+		Weight::from_parts(27_070_000, 0)
 			.saturating_add(Weight::from_parts(0, 11671))
-			// Standard Error: 105_855
-			.saturating_add(Weight::from_parts(72_041_634, 0).saturating_mul(s.into()))
+			// Standard Error: 2_777_251
+			.saturating_add(Weight::from_parts(1_955_033_578, 0).saturating_mul(s.into()))
 			.saturating_add(T::DbWeight::get().reads(9))
-			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(s.into())))
+			.saturating_add(T::DbWeight::get().reads((98_u64).saturating_mul(s.into())))
 			.saturating_add(T::DbWeight::get().writes(4))
-			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(s.into())))
-			.saturating_add(Weight::from_parts(0, 3113).saturating_mul(s.into()))
+			.saturating_add(T::DbWeight::get().writes((97_u64).saturating_mul(s.into())))
+			.saturating_add(Weight::from_parts(0, 85239).saturating_mul(s.into()))
 	}
 }
