@@ -647,13 +647,15 @@ pub mod pallet {
 					}
 					Self::aggregate_node(era, next);
 					Aggregation::<T>::put((era, next.saturating_add(1)));
+				} else if let Some(previous) = era.checked_sub(1).filter(|p| PendingSlashes::<T>::decode_len(p).unwrap_or(0) > 0) {
+					// The slashes computed for the era before are applied one per step, so
+					// any number of them fits in the per-block budget.
+					if meter.try_consume(T::WeightInfo::apply_slash()).is_err() {
+						return
+					}
+					Self::apply_one_slash(previous);
 				} else {
-					// Finalizing applies the slashes pending for the era before.
-					let slashes = era
-						.checked_sub(1)
-						.and_then(PendingSlashes::<T>::decode_len)
-						.unwrap_or(0) as u32;
-					if meter.try_consume(T::WeightInfo::finalize_era(slashes)).is_err() {
+					if meter.try_consume(T::WeightInfo::finalize_era()).is_err() {
 						return
 					}
 					Self::finalize_era(era);
@@ -713,17 +715,23 @@ pub mod pallet {
 			Self::deposit_event(Event::NodeVerdict { node, era, verdict, reports: reports.len() as u32 });
 		}
 
-		/// Closes `era`: applies the slashes computed for the era before it, checks HyperNode
-		/// accuracy, prunes old failure records.
-		fn finalize_era(era: EraIndex) {
-			if let Some(previous) = era.checked_sub(1) {
-				for (node, fraction) in PendingSlashes::<T>::take(previous) {
-					match T::Slashing::slash(node, fraction) {
-						Ok(_) => Self::deposit_event(Event::SlashApplied { node, era: previous, fraction }),
-						Err(_) => Self::deposit_event(Event::SlashSkipped { node, era: previous }),
-					}
+		/// Applies the first slash pending for `era` (computed when `era` was aggregated).
+		fn apply_one_slash(era: EraIndex) {
+			let next = PendingSlashes::<T>::mutate(era, |slashes| (!slashes.is_empty()).then(|| slashes.remove(0)));
+			if PendingSlashes::<T>::decode_len(era) == Some(0) {
+				PendingSlashes::<T>::remove(era);
+			}
+			if let Some((node, fraction)) = next {
+				match T::Slashing::slash(node, fraction) {
+					Ok(_) => Self::deposit_event(Event::SlashApplied { node, era, fraction }),
+					Err(_) => Self::deposit_event(Event::SlashSkipped { node, era }),
 				}
 			}
+		}
+
+		/// Closes `era` (its nodes aggregated, the era before's slashes applied): checks
+		/// HyperNode accuracy, prunes old failure records.
+		fn finalize_era(era: EraIndex) {
 			let p = Params::<T>::get();
 			let window_over = p.accuracy_window > 0 && (era.saturating_add(1)) % p.accuracy_window == 0;
 			for owner in EraOracles::<T>::get(era) {

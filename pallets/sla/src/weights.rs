@@ -35,8 +35,10 @@ pub trait WeightInfo {
 	fn start_era(h: u32) -> Weight;
 	/// Aggregating one node's era (5 reports, a pending slash).
 	fn aggregate_node() -> Weight;
-	/// Finalizing an era, applying `s` slashes.
-	fn finalize_era(s: u32) -> Weight;
+	/// Applying one pending slash (the worst: every delegator of the node pays).
+	fn apply_slash() -> Weight;
+	/// Finalizing an era: accuracy of its `MaxHyperNodes` oracles, pruning.
+	fn finalize_era() -> Weight;
 }
 
 /// For unit tests: rounded-up figures of the generated weights, on RocksDB weights.
@@ -80,10 +82,10 @@ impl WeightInfo for () {
 	fn aggregate_node() -> Weight {
 		Weight::from_parts(250_000_000, 40_000).saturating_add(RocksDbWeight::get().reads_writes(20, 12))
 	}
-	fn finalize_era(s: u32) -> Weight {
-		Weight::from_parts(100_000_000, 10_000)
-			.saturating_add(Weight::from_parts(3_000_000_000, 150_000).saturating_mul(s.into()))
-			.saturating_add(RocksDbWeight::get().reads_writes(10, 5))
-			.saturating_add(RocksDbWeight::get().reads_writes(100, 100).saturating_mul(s.into()))
+	fn apply_slash() -> Weight {
+		Weight::from_parts(2_500_000_000, 100_000).saturating_add(RocksDbWeight::get().reads_writes(100, 100))
+	}
+	fn finalize_era() -> Weight {
+		Weight::from_parts(100_000_000, 20_000).saturating_add(RocksDbWeight::get().reads_writes(20, 10))
 	}
 }

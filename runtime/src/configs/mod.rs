@@ -365,7 +365,7 @@ impl pallet_icn_sla::Config for Runtime {
 	type MaxHyperNodes = ConstU32<256>;
 	type MaxLinksPerHyperNode = ConstU32<64>;
 	type MaxReportResults = ConstU32<128>;
-	type MaxSlashesPerEra = ConstU32<32>;
+	type MaxSlashesPerEra = ConstU32<1024>;
 	type AggregationWeightPerBlock = AggregationWeightPerBlock;
 	type WeightInfo = crate::weights::pallet_icn_sla::WeightInfo<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]

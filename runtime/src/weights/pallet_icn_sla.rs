@@ -45,8 +45,8 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `235`
 		//  Estimated: `4069`
-		// Minimum execution time: 19_449_000 picoseconds.
-		Weight::from_parts(21_021_000, 0)
+		// Minimum execution time: 19_379_000 picoseconds.
+		Weight::from_parts(20_891_000, 0)
 			.saturating_add(Weight::from_parts(0, 4069))
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().writes(3))
@@ -67,8 +67,8 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1408`
 		//  Estimated: `4326`
-		// Minimum execution time: 74_871_000 picoseconds.
-		Weight::from_parts(78_427_000, 0)
+		// Minimum execution time: 75_762_000 picoseconds.
+		Weight::from_parts(79_127_000, 0)
 			.saturating_add(Weight::from_parts(0, 4326))
 			.saturating_add(T::DbWeight::get().reads(6))
 			.saturating_add(T::DbWeight::get().writes(3))
@@ -83,8 +83,8 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `671`
 		//  Estimated: `4069`
-		// Minimum execution time: 35_523_000 picoseconds.
-		Weight::from_parts(37_646_000, 0)
+		// Minimum execution time: 35_583_000 picoseconds.
+		Weight::from_parts(38_157_000, 0)
 			.saturating_add(Weight::from_parts(0, 4069))
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().writes(3))
@@ -104,11 +104,11 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `591 + l * (84 ±0)`
 		//  Estimated: `4069 + l * (2954 ±0)`
-		// Minimum execution time: 37_826_000 picoseconds.
-		Weight::from_parts(27_295_014, 0)
+		// Minimum execution time: 37_857_000 picoseconds.
+		Weight::from_parts(22_025_886, 0)
 			.saturating_add(Weight::from_parts(0, 4069))
-			// Standard Error: 8_844
-			.saturating_add(Weight::from_parts(14_518_067, 0).saturating_mul(l.into()))
+			// Standard Error: 15_911
+			.saturating_add(Weight::from_parts(15_040_463, 0).saturating_mul(l.into()))
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(l.into())))
 			.saturating_add(T::DbWeight::get().writes(4))
@@ -136,11 +136,11 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `716 + n * (235 ±0)`
 		//  Estimated: `11671 + n * (3113 ±0)`
-		// Minimum execution time: 51_617_000 picoseconds.
-		Weight::from_parts(52_822_035, 0)
+		// Minimum execution time: 60_650_000 picoseconds.
+		Weight::from_parts(52_936_841, 0)
 			.saturating_add(Weight::from_parts(0, 11671))
-			// Standard Error: 30_846
-			.saturating_add(Weight::from_parts(11_959_590, 0).saturating_mul(n.into()))
+			// Standard Error: 30_303
+			.saturating_add(Weight::from_parts(12_553_403, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(6))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -148,14 +148,14 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 			.saturating_add(Weight::from_parts(0, 3113).saturating_mul(n.into()))
 	}
 	/// Storage: `Sla::PendingSlashes` (r:1 w:1)
-	/// Proof: `Sla::PendingSlashes` (`max_values`: None, `max_size`: Some(397), added: 2872, mode: `MaxEncodedLen`)
+	/// Proof: `Sla::PendingSlashes` (`max_values`: None, `max_size`: Some(12302), added: 14777, mode: `MaxEncodedLen`)
 	fn cancel_slash() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `518`
-		//  Estimated: `3862`
-		// Minimum execution time: 12_038_000 picoseconds.
-		Weight::from_parts(13_099_000, 0)
-			.saturating_add(Weight::from_parts(0, 3862))
+		//  Measured:  `12423`
+		//  Estimated: `15767`
+		// Minimum execution time: 18_928_000 picoseconds.
+		Weight::from_parts(21_032_000, 0)
+			.saturating_add(Weight::from_parts(0, 15767))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
@@ -165,8 +165,8 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 5_598_000 picoseconds.
-		Weight::from_parts(6_229_000, 0)
+		// Minimum execution time: 5_679_000 picoseconds.
+		Weight::from_parts(6_310_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
@@ -178,8 +178,8 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `389`
 		//  Estimated: `1489`
-		// Minimum execution time: 9_274_000 picoseconds.
-		Weight::from_parts(10_125_000, 0)
+		// Minimum execution time: 9_104_000 picoseconds.
+		Weight::from_parts(9_965_000, 0)
 			.saturating_add(Weight::from_parts(0, 1489))
 			.saturating_add(T::DbWeight::get().reads(2))
 	}
@@ -198,11 +198,11 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `201 + h * (123 ±0)`
 		//  Estimated: `7264 + h * (3078 ±0)`
-		// Minimum execution time: 16_405_000 picoseconds.
-		Weight::from_parts(12_366_698, 0)
+		// Minimum execution time: 16_575_000 picoseconds.
+		Weight::from_parts(17_526_000, 0)
 			.saturating_add(Weight::from_parts(0, 7264))
-			// Standard Error: 8_577
-			.saturating_add(Weight::from_parts(4_982_527, 0).saturating_mul(h.into()))
+			// Standard Error: 28_001
+			.saturating_add(Weight::from_parts(5_250_558, 0).saturating_mul(h.into()))
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(h.into())))
 			.saturating_add(T::DbWeight::get().writes(3))
@@ -235,18 +235,50 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 	/// Storage: `Sla::Params` (r:1 w:0)
 	/// Proof: `Sla::Params` (`max_values`: Some(1), `max_size`: Some(24), added: 519, mode: `MaxEncodedLen`)
 	/// Storage: `Sla::PendingSlashes` (r:2 w:1)
-	/// Proof: `Sla::PendingSlashes` (`max_values`: None, `max_size`: Some(397), added: 2872, mode: `MaxEncodedLen`)
+	/// Proof: `Sla::PendingSlashes` (`max_values`: None, `max_size`: Some(12302), added: 14777, mode: `MaxEncodedLen`)
 	/// Storage: `Sla::Failures` (r:0 w:1)
 	/// Proof: `Sla::Failures` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	fn aggregate_node() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `2141`
-		//  Estimated: `16385`
-		// Minimum execution time: 108_180_000 picoseconds.
-		Weight::from_parts(111_876_000, 0)
-			.saturating_add(Weight::from_parts(0, 16385))
+		//  Estimated: `30544`
+		// Minimum execution time: 110_605_000 picoseconds.
+		Weight::from_parts(115_732_000, 0)
+			.saturating_add(Weight::from_parts(0, 30544))
 			.saturating_add(T::DbWeight::get().reads(19))
 			.saturating_add(T::DbWeight::get().writes(11))
+	}
+	/// Storage: `Sla::CurrentEra` (r:1 w:0)
+	/// Proof: `Sla::CurrentEra` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Sla::Aggregation` (r:1 w:0)
+	/// Proof: `Sla::Aggregation` (`max_values`: Some(1), `max_size`: Some(12), added: 507, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::NextNodeId` (r:1 w:0)
+	/// Proof: `Providers::NextNodeId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Sla::PendingSlashes` (r:1 w:1)
+	/// Proof: `Sla::PendingSlashes` (`max_values`: None, `max_size`: Some(12302), added: 14777, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::Nodes` (r:1 w:1)
+	/// Proof: `Providers::Nodes` (`max_values`: None, `max_size`: Some(638), added: 3113, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::Clusters` (r:1 w:0)
+	/// Proof: `Providers::Clusters` (`max_values`: None, `max_size`: Some(78), added: 2553, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::Regions` (r:1 w:0)
+	/// Proof: `Providers::Regions` (`max_values`: None, `max_size`: Some(203), added: 2678, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::Delegations` (r:33 w:32)
+	/// Proof: `Providers::Delegations` (`max_values`: None, `max_size`: Some(108), added: 2583, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:32 w:32)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:33 w:33)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::Params` (r:1 w:0)
+	/// Proof: `Providers::Params` (`max_values`: Some(1), `max_size`: Some(45), added: 540, mode: `MaxEncodedLen`)
+	fn apply_slash() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `8933`
+		//  Estimated: `86889`
+		// Minimum execution time: 1_769_620_000 picoseconds.
+		Weight::from_parts(1_820_765_000, 0)
+			.saturating_add(Weight::from_parts(0, 86889))
+			.saturating_add(T::DbWeight::get().reads(106))
+			.saturating_add(T::DbWeight::get().writes(99))
 	}
 	/// Storage: `Sla::CurrentEra` (r:1 w:0)
 	/// Proof: `Sla::CurrentEra` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
@@ -254,42 +286,24 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 	/// Proof: `Sla::Aggregation` (`max_values`: Some(1), `max_size`: Some(12), added: 507, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::NextNodeId` (r:1 w:0)
 	/// Proof: `Providers::NextNodeId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
-	/// Storage: `Sla::PendingSlashes` (r:1 w:1)
-	/// Proof: `Sla::PendingSlashes` (`max_values`: None, `max_size`: Some(397), added: 2872, mode: `MaxEncodedLen`)
-	/// Storage: `Providers::Nodes` (r:32 w:32)
-	/// Proof: `Providers::Nodes` (`max_values`: None, `max_size`: Some(638), added: 3113, mode: `MaxEncodedLen`)
-	/// Storage: `Providers::Clusters` (r:1 w:0)
-	/// Proof: `Providers::Clusters` (`max_values`: None, `max_size`: Some(78), added: 2553, mode: `MaxEncodedLen`)
-	/// Storage: `Providers::Regions` (r:1 w:0)
-	/// Proof: `Providers::Regions` (`max_values`: None, `max_size`: Some(203), added: 2678, mode: `MaxEncodedLen`)
-	/// Storage: `Providers::Delegations` (r:1056 w:1024)
-	/// Proof: `Providers::Delegations` (`max_values`: None, `max_size`: Some(108), added: 2583, mode: `MaxEncodedLen`)
-	/// Storage: `Balances::Holds` (r:1024 w:1024)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:1025 w:1025)
-	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// Storage: `Providers::Params` (r:1 w:0)
-	/// Proof: `Providers::Params` (`max_values`: Some(1), `max_size`: Some(45), added: 540, mode: `MaxEncodedLen`)
+	/// Storage: `Sla::PendingSlashes` (r:1 w:0)
+	/// Proof: `Sla::PendingSlashes` (`max_values`: None, `max_size`: Some(12302), added: 14777, mode: `MaxEncodedLen`)
 	/// Storage: `Sla::Params` (r:1 w:0)
 	/// Proof: `Sla::Params` (`max_values`: Some(1), `max_size`: Some(24), added: 519, mode: `MaxEncodedLen`)
 	/// Storage: `Sla::EraOracles` (r:1 w:0)
 	/// Proof: `Sla::EraOracles` (`max_values`: None, `max_size`: Some(8206), added: 10681, mode: `MaxEncodedLen`)
+	/// Storage: `Sla::HyperNodes` (r:256 w:256)
+	/// Proof: `Sla::HyperNodes` (`max_values`: None, `max_size`: Some(604), added: 3079, mode: `MaxEncodedLen`)
 	/// Storage: `Sla::FinalizedEra` (r:0 w:1)
 	/// Proof: `Sla::FinalizedEra` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
-	/// The range of component `s` is `[0, 32]`.
-	fn finalize_era(s: u32, ) -> Weight {
+	fn finalize_era() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `848 + s * (8140 ±0)`
-		//  Estimated: `11671 + s * (85239 ±0)`
-		// Minimum execution time: 26_500_000 picoseconds.
-		Weight::from_parts(27_070_000, 0)
-			.saturating_add(Weight::from_parts(0, 11671))
-			// Standard Error: 2_777_251
-			.saturating_add(Weight::from_parts(1_955_033_578, 0).saturating_mul(s.into()))
-			.saturating_add(T::DbWeight::get().reads(9))
-			.saturating_add(T::DbWeight::get().reads((98_u64).saturating_mul(s.into())))
-			.saturating_add(T::DbWeight::get().writes(4))
-			.saturating_add(T::DbWeight::get().writes((97_u64).saturating_mul(s.into())))
-			.saturating_add(Weight::from_parts(0, 85239).saturating_mul(s.into()))
+		//  Measured:  `40211`
+		//  Estimated: `789214`
+		// Minimum execution time: 1_517_304_000 picoseconds.
+		Weight::from_parts(1_582_943_000, 0)
+			.saturating_add(Weight::from_parts(0, 789214))
+			.saturating_add(T::DbWeight::get().reads(262))
+			.saturating_add(T::DbWeight::get().writes(258))
 	}
 }
