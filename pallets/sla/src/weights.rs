@@ -83,9 +83,9 @@ impl WeightInfo for () {
 		Weight::from_parts(250_000_000, 40_000).saturating_add(RocksDbWeight::get().reads_writes(20, 12))
 	}
 	fn apply_slash() -> Weight {
-		Weight::from_parts(2_500_000_000, 100_000).saturating_add(RocksDbWeight::get().reads_writes(100, 100))
+		Weight::from_parts(1_900_000_000, 90_000).saturating_add(RocksDbWeight::get().reads_writes(110, 100))
 	}
 	fn finalize_era() -> Weight {
-		Weight::from_parts(100_000_000, 20_000).saturating_add(RocksDbWeight::get().reads_writes(20, 10))
+		Weight::from_parts(1_600_000_000, 800_000).saturating_add(RocksDbWeight::get().reads_writes(270, 260))
 	}
 }
