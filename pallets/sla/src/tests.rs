@@ -340,12 +340,104 @@ mod worker {
 		});
 	}
 
-	/// Probes one node whose server answers the HEAD, the `.hashes` object and the chunk with
-	/// these bodies.
-	fn probe(hashes_body: Vec<u8>, chunk_body: Option<Vec<u8>>, root: [u8; 32]) -> ProbeOutcome {
+	/// How a scripted request answers instead of `200`.
+	#[derive(Clone, Copy)]
+	enum Answer {
+		/// This HTTP status.
+		Status(u16),
+		/// Never: the request is still pending at every deadline.
+		Hang,
+	}
+
+	/// The offchain test externalities (which answer every request `200`) with scripted
+	/// statuses by request order (0 = the first request started): HTTP errors and requests
+	/// that never answer.
+	struct Scripted {
+		inner: testing::TestOffchainExt,
+		script: Vec<(u16, Answer)>,
+		/// Request id → its order (the test externalities reuse ids).
+		started: Vec<(u16, u16)>,
+	}
+
+	impl sp_core::offchain::Externalities for Scripted {
+		fn is_validator(&self) -> bool {
+			self.inner.is_validator()
+		}
+		fn network_state(&self) -> Result<sp_core::offchain::OpaqueNetworkState, ()> {
+			self.inner.network_state()
+		}
+		fn timestamp(&mut self) -> sp_core::offchain::Timestamp {
+			self.inner.timestamp()
+		}
+		fn sleep_until(&mut self, deadline: sp_core::offchain::Timestamp) {
+			self.inner.sleep_until(deadline)
+		}
+		fn random_seed(&mut self) -> [u8; 32] {
+			self.inner.random_seed()
+		}
+		fn http_request_start(&mut self, method: &str, uri: &str, meta: &[u8]) -> Result<sp_core::offchain::HttpRequestId, ()> {
+			let id = self.inner.http_request_start(method, uri, meta)?;
+			let order = self.started.len() as u16;
+			self.started.retain(|(i, _)| *i != id.0);
+			self.started.push((id.0, order));
+			Ok(id)
+		}
+		fn http_request_add_header(&mut self, id: sp_core::offchain::HttpRequestId, name: &str, value: &str) -> Result<(), ()> {
+			self.inner.http_request_add_header(id, name, value)
+		}
+		fn http_request_write_body(
+			&mut self,
+			id: sp_core::offchain::HttpRequestId,
+			chunk: &[u8],
+			deadline: Option<sp_core::offchain::Timestamp>,
+		) -> Result<(), sp_core::offchain::HttpError> {
+			self.inner.http_request_write_body(id, chunk, deadline)
+		}
+		fn http_response_wait(
+			&mut self,
+			ids: &[sp_core::offchain::HttpRequestId],
+			deadline: Option<sp_core::offchain::Timestamp>,
+		) -> Vec<sp_core::offchain::HttpRequestStatus> {
+			use sp_core::offchain::HttpRequestStatus;
+			let mut out = self.inner.http_response_wait(ids, deadline);
+			for (status, id) in out.iter_mut().zip(ids) {
+				let order = self.started.iter().find(|(i, _)| *i == id.0).map(|(_, o)| *o);
+				match self.script.iter().find(|(o, _)| Some(*o) == order).map(|(_, a)| *a) {
+					Some(Answer::Status(code)) => *status = HttpRequestStatus::Finished(code),
+					Some(Answer::Hang) => {
+						// Waiting for it takes until the deadline.
+						if let Some(d) = deadline {
+							self.inner.sleep_until(d);
+						}
+						*status = HttpRequestStatus::DeadlineReached;
+					},
+					None => {},
+				}
+			}
+			out
+		}
+		fn http_response_headers(&mut self, id: sp_core::offchain::HttpRequestId) -> Vec<(Vec<u8>, Vec<u8>)> {
+			self.inner.http_response_headers(id)
+		}
+		fn http_response_read_body(
+			&mut self,
+			id: sp_core::offchain::HttpRequestId,
+			buffer: &mut [u8],
+			deadline: Option<sp_core::offchain::Timestamp>,
+		) -> Result<usize, sp_core::offchain::HttpError> {
+			self.inner.http_response_read_body(id, buffer, deadline)
+		}
+		fn set_authorized_nodes(&mut self, nodes: Vec<sp_core::OpaquePeerId>, authorized_only: bool) {
+			self.inner.set_authorized_nodes(nodes, authorized_only)
+		}
+	}
+
+	/// Probes one node whose server answers the HEAD (request 0), the `.hashes` object
+	/// (request 1) and the chunk (request 2) with these bodies, `200` unless scripted.
+	fn probe_scripted(script: Vec<(u16, Answer)>, hashes_body: Vec<u8>, chunk_body: Option<Vec<u8>>, root: [u8; 32]) -> ProbeOutcome {
 		let (offchain, state) = testing::TestOffchainExt::new();
 		let mut ext = sp_io::TestExternalities::default();
-		ext.register_extension(OffchainWorkerExt::new(offchain.clone()));
+		ext.register_extension(OffchainWorkerExt::new(Scripted { inner: offchain.clone(), script, started: vec![] }));
 		ext.register_extension(OffchainDbExt::new(offchain));
 		let t = target(root);
 		let seed = [3u8; 32];
@@ -371,6 +463,39 @@ mod worker {
 			assert_eq!(out.len(), 1);
 			out[0].1
 		})
+	}
+
+	/// Probes one node answering `200` to everything.
+	fn probe(hashes_body: Vec<u8>, chunk_body: Option<Vec<u8>>, root: [u8; 32]) -> ProbeOutcome {
+		probe_scripted(vec![], hashes_body, chunk_body, root)
+	}
+
+	#[test]
+	fn an_http_500_on_head_fails_with_its_status() {
+		let (_, hashes, root) = object();
+		assert_eq!(probe_scripted(vec![(0, Answer::Status(500))], hashes, None, root), ProbeOutcome::Failed(ProbeFailure::HttpStatus(500)));
+	}
+
+	#[test]
+	fn a_missing_hashes_object_fails_with_404() {
+		let (_, hashes, root) = object();
+		assert_eq!(probe_scripted(vec![(1, Answer::Status(404))], hashes, None, root), ProbeOutcome::Failed(ProbeFailure::HttpStatus(404)));
+	}
+
+	#[test]
+	fn a_missing_chunk_fails_with_its_status() {
+		let (data, hashes, root) = object();
+		let chunk = chunk_of(&data, &target(root));
+		assert_eq!(
+			probe_scripted(vec![(2, Answer::Status(416))], hashes, Some(chunk), root),
+			ProbeOutcome::Failed(ProbeFailure::HttpStatus(416))
+		);
+	}
+
+	#[test]
+	fn a_server_that_never_answers_times_out_at_the_deadline() {
+		let (_, hashes, root) = object();
+		assert_eq!(probe_scripted(vec![(0, Answer::Hang)], hashes, None, root), ProbeOutcome::Failed(ProbeFailure::Timeout));
 	}
 
 	fn chunk_of(data: &[u8], target: &ProbeTarget) -> Vec<u8> {
