@@ -125,10 +125,16 @@ impl<T: pallet::Config> Booking<T> {
 
 	/// The escrow eras `from..end` need.
 	pub fn cost_of(&self, from: EraIndex, end: EraIndex) -> Balance {
-		(from..end).fold(0, |sum: Balance, era| {
-			let (p, m) = self.era_cost(era);
-			sum.saturating_add(p).saturating_add(m)
-		})
+		// Per price segment (at most eight), not per era: a long booking is cheap to cancel.
+		let mut sum: Balance = 0;
+		for (i, (start, price)) in self.prices.iter().enumerate() {
+			let until = self.prices.get(i + 1).map(|(next, _)| *next).unwrap_or(EraIndex::MAX);
+			let eras = end.min(until).saturating_sub(from.max(*start));
+			let providers = price.saturating_mul(self.units.into());
+			let per_era = providers.saturating_add(self.margin.mul_floor(providers));
+			sum = sum.saturating_add(per_era.saturating_mul(eras.into()));
+		}
+		sum
 	}
 }
 
@@ -584,19 +590,17 @@ pub mod pallet {
 					Some(id) => {
 						// A booking's era costs by its number of nodes; bookings with nothing to
 						// settle this era cost one read.
-						let due = Bookings::<T>::get(id)
-							.filter(|b| b.next_to_settle == era && era < b.end)
-							.map(|b| b.assignments.len() as u32);
-						let cost = match due {
-							Some(nodes) => T::WeightInfo::settle_booking_era(nodes),
+						let due = Bookings::<T>::get(id).filter(|b| b.next_to_settle == era && era < b.end);
+						let cost = match &due {
+							Some(b) => T::WeightInfo::settle_booking_era(b.assignments.len() as u32),
 							None => T::DbWeight::get().reads(1),
 						};
 						if meter.try_consume(cost).is_err() {
 							return
 						}
 						SettlementCursor::<T>::put((era, Some(id)));
-						if due.is_some() {
-							Self::settle_booking(id, era);
+						if let Some(b) = due {
+							Self::settle_booking(id, b, era);
 						}
 					},
 					None => {
@@ -610,12 +614,8 @@ pub mod pallet {
 			}
 		}
 
-		/// Settles `era` of booking `id` if it is the booking's next era to settle.
-		fn settle_booking(id: BookingId, era: EraIndex) {
-			let Some(mut b) = Bookings::<T>::get(id) else { return };
-			if b.next_to_settle != era || era >= b.end {
-				return
-			}
+		/// Settles `era`, the next era to settle, of booking `id` (`b`, as stored).
+		fn settle_booking(id: BookingId, mut b: Booking<T>, era: EraIndex) {
 			let (paid, margin, refunded) = Self::settle_era(id, &b, era);
 			b.escrow = b.escrow.saturating_sub(paid).saturating_sub(margin).saturating_sub(refunded);
 			b.next_to_settle = era.saturating_add(1);

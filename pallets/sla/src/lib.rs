@@ -483,8 +483,7 @@ pub mod pallet {
 			results: BoundedVec<(NodeId, ProbeOutcome), T::MaxReportResults>,
 		) -> DispatchResultWithPostInfo {
 			let signer = ensure_signed(origin)?;
-			let (owner, index, count, seed) = Self::check_report(&signer, era, &results)?;
-			let _ = (count, seed);
+			let (owner, index) = Self::check_report(&signer, era, &results)?;
 			for (node, outcome) in &results {
 				Reports::<T>::mutate(era, node, |r| {
 					// Bounded by k ≤ 5 oracles per node, each reporting once: cannot overflow.
@@ -590,13 +589,12 @@ pub mod pallet {
 			Self::deposit_event(Event::EraStarted { era, oracles: count });
 		}
 
-		/// Checks a report; returns the HyperNode owner, its index in the era's oracles, the
-		/// number of oracles and the era's seed.
+		/// Checks a report; returns the HyperNode owner and its index in the era's oracles.
 		pub fn check_report(
 			signer: &T::AccountId,
 			era: EraIndex,
 			results: &[(NodeId, ProbeOutcome)],
-		) -> Result<(T::AccountId, u32, u32, [u8; 32]), Error<T>> {
+		) -> Result<(T::AccountId, u32), Error<T>> {
 			let owner = Signers::<T>::get(signer).ok_or(Error::<T>::NotAnOracle)?;
 			ensure!(CurrentEra::<T>::get() == Some(era), Error::<T>::WrongEra);
 			let oracles = EraOracles::<T>::get(era);
@@ -610,7 +608,7 @@ pub mod pallet {
 				ensure!(logic::oracles_for(&seed, *node, count).contains(&index), Error::<T>::NotAssigned);
 				ensure!(T::Targets::probe_target(*node).is_some(), Error::<T>::NotAssigned);
 			}
-			Ok((owner, index, count, seed))
+			Ok((owner, index))
 		}
 
 		/// The nodes `owner` must probe in `era` (for the off-chain worker and the runtime API).
@@ -619,9 +617,10 @@ pub mod pallet {
 			let Some(index) = oracles.iter().position(|o| o == owner) else { return Vec::new() };
 			let Some(seed) = EraSeeds::<T>::get(era) else { return Vec::new() };
 			let count = oracles.len() as u32;
+			// The hash first: only assigned nodes cost a storage read.
 			(0..T::Targets::next_node_id())
-				.filter(|node| T::Targets::probe_target(*node).is_some())
 				.filter(|node| logic::oracles_for(&seed, *node, count).contains(&(index as u32)))
+				.filter(|node| T::Targets::probe_target(*node).is_some())
 				.take(T::MaxReportResults::get() as usize)
 				.collect()
 		}
