@@ -113,6 +113,32 @@ pub struct RewardShares<AccountId> {
 	pub delegations: Vec<(AccountId, Balance)>,
 }
 
+impl<AccountId: Clone> RewardShares<AccountId> {
+	/// Splits `amount` earned by the node: each delegator gets the part of its stake in the
+	/// node's whole stake (own collateral + delegations), less the provider's commission on
+	/// it, rounded down; returns those parts (zeros left out) and the rest, the provider's.
+	/// The parts never sum to more than `amount`.
+	pub fn split(&self, amount: Balance) -> (Vec<(AccountId, Balance)>, Balance) {
+		use sp_runtime::{helpers_128bit::multiply_by_rational_with_rounding, Rounding};
+		let delegated = self.delegations.iter().fold(0 as Balance, |acc, (_, s)| acc.saturating_add(*s));
+		let total = self.own_stake.saturating_add(delegated);
+		let mut rest = amount;
+		let mut parts = Vec::new();
+		if delegated == 0 || total == 0 {
+			return (parts, rest)
+		}
+		for (who, stake) in &self.delegations {
+			let gross = multiply_by_rational_with_rounding(amount, *stake, total, Rounding::Down).unwrap_or(0);
+			let net = gross.saturating_sub(self.commission.mul_floor(gross)).min(rest);
+			if net > 0 {
+				rest = rest.saturating_sub(net);
+				parts.push((who.clone(), net));
+			}
+		}
+		(parts, rest)
+	}
+}
+
 /// Paying rewards to provider nodes.
 pub trait NodeRewards<AccountId> {
 	/// How `node`'s rewards are shared, if it exists.
@@ -164,6 +190,23 @@ pub struct ProbeTarget {
 	pub root: [u8; 32],
 	/// The node's cluster latency bound, milliseconds.
 	pub latency_bound_ms: u32,
+	/// The node's cluster (its utilization scales the capacity reward, protocol §4.4).
+	pub cluster: ClusterId,
+	/// The node's committed capacity, units.
+	pub capacity: u32,
+}
+
+/// The network-rewards pool (protocol §2.1, §4.4): the account that pays node and HyperNode
+/// rewards and the budget its vesting schedule has released. Rewards are paid out of it,
+/// never minted.
+pub trait RewardsPool<AccountId> {
+	/// The pool account.
+	fn account() -> AccountId;
+	/// The reward budget released from genesis up to block `block`: the bucket's schedule,
+	/// with its TGE part spread evenly over the first 12 months.
+	fn released_budget(block: u64) -> Balance;
+	/// Unfreezes what the pool's vesting schedule has released so far, so it can be paid.
+	fn unfreeze_released();
 }
 
 /// Provider nodes as the SLA oracle probes them.

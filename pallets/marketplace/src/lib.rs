@@ -164,11 +164,7 @@ pub mod pallet {
 		weights::WeightMeter,
 	};
 	use frame_system::pallet_prelude::*;
-	use sp_runtime::{
-		helpers_128bit::multiply_by_rational_with_rounding,
-		traits::UniqueSaturatedInto,
-		Rounding,
-	};
+	use sp_runtime::traits::UniqueSaturatedInto;
 
 	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
 
@@ -690,19 +686,10 @@ pub mod pallet {
 			let mut out = 0;
 			let mut to_provider = share;
 			if let Some(shares) = T::Rewards::reward_shares(node) {
-				let delegated: Balance = shares.delegations.iter().map(|(_, s)| *s).sum();
-				let total = shares.own_stake.saturating_add(delegated);
-				if delegated > 0 && total > 0 {
-					for (who, stake) in &shares.delegations {
-						let gross = multiply_by_rational_with_rounding(share, *stake, total, Rounding::Down).unwrap_or(0);
-						let net = gross.saturating_sub(shares.commission.mul_floor(gross));
-						if net == 0 {
-							continue
-						}
-						if T::Currency::transfer_on_hold(&escrow, builder, who, net, Precision::Exact, Restriction::Free, Fortitude::Polite).is_ok() {
-							out += net;
-							to_provider = to_provider.saturating_sub(net);
-						}
+				for (who, net) in shares.split(share).0 {
+					if T::Currency::transfer_on_hold(&escrow, builder, &who, net, Precision::Exact, Restriction::Free, Fortitude::Polite).is_ok() {
+						out += net;
+						to_provider = to_provider.saturating_sub(net);
 					}
 				}
 			}

@@ -1345,6 +1345,8 @@ pub mod pallet {
 				chunk_size: n.audit.chunk_size,
 				root: n.audit.root,
 				latency_bound_ms: cluster.latency_bound_ms,
+				cluster: n.cluster,
+				capacity: n.capacity,
 			})
 		}
 	}

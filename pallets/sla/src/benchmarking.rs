@@ -4,7 +4,11 @@ use super::*;
 use crate::Pallet as Sla;
 use alloc::vec::Vec;
 use frame_benchmarking::v2::*;
-use frame_support::{traits::Get, weights::WeightMeter};
+use frame_support::{
+	traits::{fungible::Mutate, Get},
+	weights::WeightMeter,
+};
+use icn_primitives::currency::ICNT;
 use frame_system::RawOrigin;
 
 fn hypernode<T: Config>(i: u32) -> T::AccountId {
@@ -14,6 +18,23 @@ fn hypernode<T: Config>(i: u32) -> T::AccountId {
 	let link = T::BenchmarkHelper::link(&owner);
 	Sla::<T>::do_stake(&owner, link).expect("stake");
 	owner
+}
+
+/// Makes era 1 the one being aggregated at `step` (era 2 current).
+fn aggregating<T: Config>(step: AggregationStep) {
+	let era_blocks: u32 = T::EraBlocks::get();
+	frame_system::Pallet::<T>::set_block_number((2 * era_blocks).into());
+	CurrentEra::<T>::put(2);
+	Aggregation::<T>::put((1, step));
+}
+
+/// Registers HyperNodes up to the most allowed; returns how many are active.
+fn most_hypernodes<T: Config>() -> u32 {
+	let existing = HyperNodeCount::<T>::get();
+	for i in 0..T::MaxHyperNodes::get().saturating_sub(existing) {
+		hypernode::<T>(i);
+	}
+	HyperNodes::<T>::iter_values().filter(|n| n.is_active()).count() as u32
 }
 
 /// Starts era 1 with the registered HyperNodes.
@@ -69,7 +90,7 @@ mod benchmarks {
 	fn submit_report(n: Linear<1, { T::MaxReportResults::get() }>) {
 		// One HyperNode: every node is assigned to it.
 		let owner = hypernode::<T>(0);
-		let nodes = T::BenchmarkHelper::probe_nodes(n);
+		let nodes = T::BenchmarkHelper::probe_nodes(n, false);
 		era_one::<T>();
 		let results: Vec<(NodeId, ProbeOutcome)> =
 			nodes.iter().map(|node| (*node, ProbeOutcome::Ok { latency_ms: 20 })).collect();
@@ -111,8 +132,7 @@ mod benchmarks {
 	fn start_era(h: Linear<0, { T::MaxHyperNodes::get() }>) {
 		// HyperNodes of the genesis count towards the bound.
 		let existing = HyperNodeCount::<T>::get();
-		let added = h.min(T::MaxHyperNodes::get().saturating_sub(existing));
-		for i in 0..added {
+		for i in 0..h.min(T::MaxHyperNodes::get().saturating_sub(existing)) {
 			hypernode::<T>(i);
 		}
 		let active = HyperNodes::<T>::iter_values().filter(|n| n.is_active()).count() as u32;
@@ -125,25 +145,26 @@ mod benchmarks {
 
 	#[benchmark]
 	fn aggregate_node() {
-		// Five oracles all reporting, the node failing its fourth era in a row: a slash pends.
-		for i in 0..5 {
-			hypernode::<T>(i);
-		}
-		let node = T::BenchmarkHelper::probe_nodes(1)[0];
+		// The most oracles in the era (the list is read per node), the node's five assigned
+		// ones all reporting it down, its fourth failed era in a row: a slash pends.
+		most_hypernodes::<T>();
+		let node = T::BenchmarkHelper::probe_nodes(1, false)[0];
 		era_one::<T>();
-		let oracles = EraOracles::<T>::get(1);
-		let reports: Vec<(u32, ProbeOutcome)> =
-			(0..oracles.len() as u32).map(|i| (i, ProbeOutcome::Failed(ProbeFailure::Timeout))).collect();
+		let count = EraOracles::<T>::decode_len(1).unwrap_or(0) as u32;
+		let seed = EraSeeds::<T>::get(1).expect("era 1 started");
+		let reports: Vec<(u32, ProbeOutcome)> = logic::oracles_for(&seed, node, count)
+			.into_iter()
+			.map(|i| (i, ProbeOutcome::Failed(ProbeFailure::Timeout)))
+			.collect();
 		Reports::<T>::insert(1, node, BoundedVec::truncate_from(reports));
 		let mut window = SlaWindow::default();
 		for era in 0..3 {
 			window.record(era, EraVerdict::Failed);
 		}
 		NodeSla::<T>::insert(node, window);
-		Aggregation::<T>::put((1, node));
-		let era_blocks: u32 = T::EraBlocks::get();
-		frame_system::Pallet::<T>::set_block_number((2 * era_blocks).into());
-		CurrentEra::<T>::put(2);
+		let cluster = T::Targets::probe_target(node).expect("probed").cluster;
+		ClusterUtilization::<T>::insert(cluster, (1, Perbill::zero()));
+		aggregating::<T>(AggregationStep::Nodes(node));
 		let mut meter = WeightMeter::with_limit(T::WeightInfo::aggregate_node());
 		#[block]
 		{
@@ -153,16 +174,76 @@ mod benchmarks {
 	}
 
 	#[benchmark]
+	fn measure_cluster() {
+		// A full cluster: its usage sums every node.
+		let nodes = T::BenchmarkHelper::probe_nodes(T::BenchmarkHelper::max_cluster_nodes(), false);
+		let cluster = T::Targets::probe_target(nodes[0]).expect("probed").cluster;
+		aggregating::<T>(AggregationStep::Nodes(nodes[0]));
+		let mut meter = WeightMeter::with_limit(T::WeightInfo::measure_cluster());
+		#[block]
+		{
+			Sla::<T>::aggregate(&mut meter);
+		}
+		assert_eq!(ClusterUtilization::<T>::get(cluster).map(|(era, _)| era), Some(1));
+	}
+
+	#[benchmark]
+	fn era_budget() {
+		aggregating::<T>(AggregationStep::Budget);
+		let mut meter = WeightMeter::with_limit(T::WeightInfo::era_budget());
+		#[block]
+		{
+			Sla::<T>::aggregate(&mut meter);
+		}
+		assert!(EraRewards::<T>::get(1).node_budget > 0);
+	}
+
+	#[benchmark]
+	fn reward_node() {
+		// The most delegators, each paid its part.
+		let node = T::BenchmarkHelper::probe_nodes(1, true)[0];
+		T::Currency::mint_into(&T::Pool::account(), 1_000_000 * ICNT).expect("pool funded");
+		RewardPoints::<T>::insert(1, node, 1_000_000_000);
+		EraRewards::<T>::insert(
+			1,
+			EraReward { capacity_points: 1_000_000_000, node_budget: 1_000 * ICNT, ..Default::default() },
+		);
+		aggregating::<T>(AggregationStep::NodeRewards);
+		let mut meter = WeightMeter::with_limit(T::WeightInfo::reward_node());
+		#[block]
+		{
+			Sla::<T>::aggregate(&mut meter);
+		}
+		assert_eq!(EraRewards::<T>::get(1).node_paid, 1_000 * ICNT);
+	}
+
+	#[benchmark]
+	fn reward_hypernode() {
+		// The most oracles in the era (the list is read per HyperNode).
+		let active = most_hypernodes::<T>();
+		era_one::<T>();
+		T::Currency::mint_into(&T::Pool::account(), 1_000_000 * ICNT).expect("pool funded");
+		EraRewards::<T>::mutate(1, |r| r.hypernode_budget = 1_000 * ICNT);
+		aggregating::<T>(AggregationStep::HyperNodeRewards(active.saturating_sub(1)));
+		let mut meter = WeightMeter::with_limit(T::WeightInfo::reward_hypernode());
+		#[block]
+		{
+			Sla::<T>::aggregate(&mut meter);
+		}
+		assert!(EraRewards::<T>::get(1).hypernode_paid > 0);
+	}
+
+	#[benchmark]
 	fn apply_slash() {
 		// Worst case: the own collateral is gone already, so the slash takes from every
 		// delegator of the node.
-		let node = T::BenchmarkHelper::probe_nodes(1)[0];
+		let node = T::BenchmarkHelper::probe_nodes(1, true)[0];
 		T::Slashing::slash(node, Perbill::from_percent(100)).expect("pre-slash");
 		PendingSlashes::<T>::insert(1, BoundedVec::truncate_from(alloc::vec![(node, Perbill::from_percent(100))]));
 		let era_blocks: u32 = T::EraBlocks::get();
 		frame_system::Pallet::<T>::set_block_number((3 * era_blocks).into());
 		CurrentEra::<T>::put(3);
-		Aggregation::<T>::put((2, <T::Targets as SlaTargets>::next_node_id()));
+		Aggregation::<T>::put((2, AggregationStep::Slashes));
 		let mut meter = WeightMeter::with_limit(T::WeightInfo::apply_slash());
 		#[block]
 		{
@@ -174,16 +255,13 @@ mod benchmarks {
 	#[benchmark]
 	fn finalize_era() {
 		// The most oracles in the era, each checked for accuracy.
-		let existing = HyperNodeCount::<T>::get();
-		for i in 0..T::MaxHyperNodes::get().saturating_sub(existing) {
-			hypernode::<T>(i);
-		}
+		most_hypernodes::<T>();
 		let era_blocks: u32 = T::EraBlocks::get();
 		frame_system::Pallet::<T>::set_block_number((2 * era_blocks).into());
 		Sla::<T>::start_era(2);
 		frame_system::Pallet::<T>::set_block_number((3 * era_blocks).into());
 		CurrentEra::<T>::put(3);
-		Aggregation::<T>::put((2, <T::Targets as SlaTargets>::next_node_id()));
+		Aggregation::<T>::put((2, AggregationStep::Finalize));
 		let mut meter = WeightMeter::with_limit(T::WeightInfo::finalize_era());
 		#[block]
 		{

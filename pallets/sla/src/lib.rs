@@ -18,6 +18,15 @@
 //!   (three failed eras in a row are free, then 1 %, 2 %, 4 %, 8 %, 10 % of the node's
 //!   collateral) with each slash **applied one era later** through [`ProviderSlashing`],
 //!   cancellable by root in between; HyperNode accuracy, and removal below 90 %.
+//! - **Rewards** (protocol §4.4), after the slashes: the era's budget is what the
+//!   Network-rewards schedule released during it ([`RewardsPool::released_budget`]; its TGE
+//!   part spread over 12 months), paid out of the pool account, never minted. `node_share`
+//!   (80 %) goes to provider nodes pro rata to committed capacity × (1 − the cluster's
+//!   utilization), only for a passed era with a score at or above `sla_target` (the SLA
+//!   multiplier: 0 below, 1 at target), shared with delegators after the provider's
+//!   commission ([`RewardShares::split`]) and diverted into collateral while the node is
+//!   under-collateralized ([`NodeRewards::pay_node`]); the rest goes to HyperNodes pro rata to
+//!   staked Links × accuracy. Whatever is not paid stays in the pool.
 //! - The marketplace reads the verdicts through [`SlaResults`].
 
 #![cfg_attr(not(feature = "std"), no_std)]
@@ -35,7 +44,11 @@ pub mod runtime_api;
 mod tests;
 pub mod weights;
 
-pub use icn_primitives::providers::{EraIndex, LinkId, LinkRegistry, NodeId, ProviderSlashing, SlaResults, SlaTargets};
+pub use icn_primitives::providers::{
+	CapacityLedger, ClusterId, EraIndex, LinkId, LinkRegistry, NodeId, NodeRewards, ProviderSlashing, RewardShares,
+	RewardsPool, SlaResults, SlaTargets,
+};
+use icn_primitives::Balance;
 pub use logic::{EraVerdict, ProbeFailure, ProbeOutcome, SlaWindow};
 pub use pallet::*;
 pub use weights::WeightInfo;
@@ -122,6 +135,10 @@ pub struct SlaParams {
 	pub min_reports_for_accuracy: u32,
 	/// Eras of one accuracy window (720).
 	pub accuracy_window: u32,
+	/// The SLA score target (99.95 %): a node below it earns no capacity reward.
+	pub sla_target: Perbill,
+	/// Provider nodes' part of each era's reward budget (80 %); HyperNodes get the rest.
+	pub node_share: Perbill,
 }
 
 impl Default for SlaParams {
@@ -133,17 +150,60 @@ impl Default for SlaParams {
 			min_accuracy: Perbill::from_percent(90),
 			min_reports_for_accuracy: 20,
 			accuracy_window: logic::SCORE_WINDOW,
+			sla_target: Perbill::from_parts(999_500_000),
+			node_share: Perbill::from_percent(80),
 		}
 	}
+}
+
+/// An era's reward accounting (protocol §4.4).
+#[derive(Clone, PartialEq, Eq, Default, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug)]
+pub struct EraReward {
+	/// Σ capacity × 10⁹ of the nodes aggregated: what a node's reward points are a part of.
+	pub capacity_points: u128,
+	/// Links staked to the era's active HyperNodes when it started.
+	pub links: u32,
+	/// The provider nodes' part of the budget.
+	pub node_budget: Balance,
+	/// The HyperNodes' part of the budget.
+	pub hypernode_budget: Balance,
+	/// Paid to provider nodes (and their delegators) so far.
+	pub node_paid: Balance,
+	/// Paid to HyperNodes so far.
+	pub hypernode_paid: Balance,
+}
+
+/// Where the aggregation of an era is.
+#[derive(Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug)]
+pub enum AggregationStep {
+	/// Aggregating the nodes from this one on.
+	Nodes(NodeId),
+	/// Applying the slashes pending from the era before.
+	Slashes,
+	/// Setting the era's reward budget.
+	Budget,
+	/// Paying provider nodes.
+	NodeRewards,
+	/// Paying the era's HyperNodes from this index on.
+	HyperNodeRewards(u32),
+	/// Closing the era.
+	Finalize,
 }
 
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
 	use alloc::vec::Vec;
-	use frame_support::{pallet_prelude::*, weights::WeightMeter};
+	use frame_support::{
+		pallet_prelude::*,
+		traits::{fungible::Mutate, tokens::Preservation},
+		weights::WeightMeter,
+	};
 	use frame_system::{offchain::CreateSignedTransaction, pallet_prelude::*};
-	use sp_runtime::traits::UniqueSaturatedInto;
+	use sp_runtime::{helpers_128bit::multiply_by_rational_with_rounding, traits::UniqueSaturatedInto, PerThing, Rounding};
+
+	/// Reward points of a whole capacity unit (utilization and multiplier scale them down).
+	const POINTS_PER_UNIT: u128 = 1_000_000_000;
 
 	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
 
@@ -180,6 +240,14 @@ pub mod pallet {
 		/// Most weight aggregation may use in one block.
 		#[pallet::constant]
 		type AggregationWeightPerBlock: Get<Weight>;
+		/// ICNT, as rewards are paid.
+		type Currency: Mutate<Self::AccountId, Balance = Balance>;
+		/// Provider nodes' capacity and their clusters' utilization.
+		type Capacity: CapacityLedger<Self::AccountId>;
+		/// Paying provider nodes and their delegators.
+		type Rewards: NodeRewards<Self::AccountId>;
+		/// The network-rewards pool and its released budget.
+		type Pool: RewardsPool<Self::AccountId>;
 		/// Weights.
 		type WeightInfo: WeightInfo;
 		/// Benchmark set-up: Links and probe-able provider nodes.
@@ -192,9 +260,12 @@ pub mod pallet {
 	pub trait BenchmarkHelper<AccountId> {
 		/// Mints a new Link to `owner`.
 		fn link(owner: &AccountId) -> LinkId;
-		/// Registers `n` probe-able provider nodes (fully collateralized, with the most
-		/// delegators and Links, the worst to slash); returns them.
-		fn probe_nodes(n: u32) -> Vec<NodeId>;
+		/// Registers `n` probe-able provider nodes of one cluster (fully collateralized, with
+		/// the most delegators a node may have if `delegators`: the worst to slash and to
+		/// pay); returns them.
+		fn probe_nodes(n: u32, delegators: bool) -> Vec<NodeId>;
+		/// The most nodes one cluster may have.
+		fn max_cluster_nodes() -> u32;
 	}
 
 	/// The HyperNodes, by owner account.
@@ -238,9 +309,21 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Reported<T: Config> = StorageDoubleMap<_, Twox64Concat, EraIndex, Blake2_128Concat, T::AccountId, u32>;
 
-	/// Aggregation: the era being aggregated and the next node.
+	/// Aggregation: the era being aggregated and where it is.
 	#[pallet::storage]
-	pub type Aggregation<T> = StorageValue<_, (EraIndex, NodeId), OptionQuery>;
+	pub type Aggregation<T> = StorageValue<_, (EraIndex, AggregationStep), OptionQuery>;
+
+	/// Each era's reward accounting, until the era is finalized.
+	#[pallet::storage]
+	pub type EraRewards<T> = StorageMap<_, Twox64Concat, EraIndex, EraReward, ValueQuery>;
+
+	/// Reward points of the nodes that earned a capacity reward in an era, until paid.
+	#[pallet::storage]
+	pub type RewardPoints<T> = StorageDoubleMap<_, Twox64Concat, EraIndex, Twox64Concat, NodeId, u128>;
+
+	/// Each cluster's utilization (booked / capacity) and the era it was measured for.
+	#[pallet::storage]
+	pub type ClusterUtilization<T> = StorageMap<_, Twox64Concat, ClusterId, (EraIndex, Perbill)>;
 
 	/// The last era fully aggregated.
 	#[pallet::storage]
@@ -342,6 +425,14 @@ pub mod pallet {
 		SlashSkipped { node: NodeId, era: EraIndex },
 		/// An era's aggregation finished.
 		EraFinalized { era: EraIndex },
+		/// An era's reward budget, as released by the network-rewards schedule.
+		EraBudget { era: EraIndex, nodes: Balance, hypernodes: Balance },
+		/// A node's capacity reward for an era (its delegators' parts included).
+		NodeRewarded { era: EraIndex, node: NodeId, amount: Balance },
+		/// A HyperNode's reward for an era.
+		HyperNodeRewarded { era: EraIndex, owner: T::AccountId, amount: Balance },
+		/// An era's rewards are paid; `unspent` stays in the pool.
+		EraRewardsPaid { era: EraIndex, paid: Balance, unspent: Balance },
 		/// The parameters changed.
 		ParamsSet { params: SlaParams },
 	}
@@ -515,6 +606,7 @@ pub mod pallet {
 		pub fn set_params(origin: OriginFor<T>, params: SlaParams) -> DispatchResult {
 			ensure_root(origin)?;
 			ensure!(params.slash_base <= params.slash_cap && params.accuracy_window > 0, Error::<T>::BadParams);
+			ensure!(!params.sla_target.is_zero(), Error::<T>::BadParams);
 			Params::<T>::put(&params);
 			Self::deposit_event(Event::ParamsSet { params });
 			Ok(())
@@ -572,9 +664,16 @@ pub mod pallet {
 
 		/// Snapshots the active HyperNodes and the randomness of `era`; prunes old eras.
 		pub(crate) fn start_era(era: EraIndex) {
-			let mut oracles: Vec<T::AccountId> =
-				HyperNodes::<T>::iter().filter(|(_, h)| h.is_active()).map(|(o, _)| o).collect();
+			let mut links = 0u32;
+			let mut oracles: Vec<T::AccountId> = HyperNodes::<T>::iter()
+				.filter(|(_, h)| h.is_active())
+				.map(|(o, h)| {
+					links = links.saturating_add(h.links.len() as u32);
+					o
+				})
+				.collect();
 			oracles.sort();
+			EraRewards::<T>::mutate(era, |r| r.links = links);
 			let count = oracles.len() as u32;
 			EraOracles::<T>::insert(era, BoundedVec::truncate_from(oracles));
 			let seed: [u8; 32] = frame_system::Pallet::<T>::parent_hash().as_ref().try_into().unwrap_or([0; 32]);
@@ -625,47 +724,159 @@ pub mod pallet {
 				.collect()
 		}
 
-		/// Aggregates ended eras node by node within `meter`.
+		/// Aggregates ended eras step by step within `meter`: each node's verdict (with its
+		/// cluster's utilization measured once per era), the era before's slashes, the
+		/// reward budget, each node's and each HyperNode's reward, the era's close.
 		pub fn aggregate(meter: &mut WeightMeter) {
-			let node_step = T::WeightInfo::aggregate_node();
 			loop {
 				let Some(current) = CurrentEra::<T>::get() else { return };
-				let (era, next) = match Aggregation::<T>::get() {
-					Some(a) => a,
-					None => (current, 0),
-				};
+				let (era, step) = Aggregation::<T>::get().unwrap_or((current, AggregationStep::Nodes(0)));
 				if era >= current {
 					if Aggregation::<T>::get().is_none() {
-						Aggregation::<T>::put((era, 0));
+						Aggregation::<T>::put((era, step));
 					}
 					return
 				}
-				if next < T::Targets::next_node_id() {
-					if meter.try_consume(node_step).is_err() {
-						return
-					}
-					Self::aggregate_node(era, next);
-					Aggregation::<T>::put((era, next.saturating_add(1)));
-				} else if let Some(previous) = era.checked_sub(1).filter(|p| PendingSlashes::<T>::decode_len(p).unwrap_or(0) > 0) {
-					// The slashes computed for the era before are applied one per step, so
-					// any number of them fits in the per-block budget.
-					if meter.try_consume(T::WeightInfo::apply_slash()).is_err() {
-						return
-					}
-					Self::apply_one_slash(previous);
-				} else {
-					if meter.try_consume(T::WeightInfo::finalize_era()).is_err() {
-						return
-					}
-					Self::finalize_era(era);
-					Aggregation::<T>::put((era.saturating_add(1), 0));
-				}
+				let next = match step {
+					AggregationStep::Nodes(node) if node < T::Targets::next_node_id() => {
+						let target = T::Targets::probe_target(node);
+						if let Some(cluster) = target.as_ref().map(|t| t.cluster).filter(|c| {
+							ClusterUtilization::<T>::get(c).map(|(e, _)| e) != Some(era)
+						}) {
+							if meter.try_consume(T::WeightInfo::measure_cluster()).is_err() {
+								return
+							}
+							Self::measure_cluster(era, cluster);
+							continue
+						}
+						if meter.try_consume(T::WeightInfo::aggregate_node()).is_err() {
+							return
+						}
+						Self::aggregate_node(era, node, target);
+						AggregationStep::Nodes(node.saturating_add(1))
+					},
+					AggregationStep::Nodes(_) => AggregationStep::Slashes,
+					AggregationStep::Slashes => match era.checked_sub(1).filter(|p| PendingSlashes::<T>::decode_len(p).unwrap_or(0) > 0) {
+						// The slashes computed for the era before are applied one per step,
+						// so any number of them fits in the per-block budget.
+						Some(previous) => {
+							if meter.try_consume(T::WeightInfo::apply_slash()).is_err() {
+								return
+							}
+							Self::apply_one_slash(previous);
+							AggregationStep::Slashes
+						},
+						None => AggregationStep::Budget,
+					},
+					AggregationStep::Budget => {
+						if meter.try_consume(T::WeightInfo::era_budget()).is_err() {
+							return
+						}
+						Self::set_budget(era);
+						AggregationStep::NodeRewards
+					},
+					AggregationStep::NodeRewards => match RewardPoints::<T>::iter_prefix(era).next() {
+						Some((node, points)) => {
+							if meter.try_consume(T::WeightInfo::reward_node()).is_err() {
+								return
+							}
+							Self::reward_node(era, node, points);
+							AggregationStep::NodeRewards
+						},
+						None => AggregationStep::HyperNodeRewards(0),
+					},
+					AggregationStep::HyperNodeRewards(index) if index < EraOracles::<T>::decode_len(era).unwrap_or(0) as u32 => {
+						if meter.try_consume(T::WeightInfo::reward_hypernode()).is_err() {
+							return
+						}
+						Self::reward_hypernode(era, index);
+						AggregationStep::HyperNodeRewards(index.saturating_add(1))
+					},
+					AggregationStep::HyperNodeRewards(_) => AggregationStep::Finalize,
+					AggregationStep::Finalize => {
+						if meter.try_consume(T::WeightInfo::finalize_era()).is_err() {
+							return
+						}
+						Self::finalize_era(era);
+						Aggregation::<T>::put((era.saturating_add(1), AggregationStep::Nodes(0)));
+						continue
+					},
+				};
+				Aggregation::<T>::put((era, next));
 			}
 		}
 
+		/// Records `cluster`'s utilization (booked / capacity of its bookable nodes) for `era`.
+		fn measure_cluster(era: EraIndex, cluster: ClusterId) {
+			let (capacity, booked) = T::Capacity::cluster_usage(cluster);
+			let utilization = if capacity == 0 { Perbill::zero() } else { Perbill::from_rational(booked.min(capacity), capacity) };
+			ClusterUtilization::<T>::insert(cluster, (era, utilization));
+		}
+
+		/// Sets `era`'s reward budget: what the pool's schedule released during the era,
+		/// split between provider nodes and HyperNodes; unfreezes it in the pool.
+		fn set_budget(era: EraIndex) {
+			T::Pool::unfreeze_released();
+			let blocks = u64::from(T::EraBlocks::get().max(1));
+			let start = u64::from(era).saturating_mul(blocks);
+			let end = start.saturating_add(blocks);
+			let budget = T::Pool::released_budget(end).saturating_sub(T::Pool::released_budget(start));
+			let nodes = Params::<T>::get().node_share.mul_floor(budget);
+			let hypernodes = budget.saturating_sub(nodes);
+			EraRewards::<T>::mutate(era, |r| {
+				r.node_budget = nodes;
+				r.hypernode_budget = hypernodes;
+			});
+			Self::deposit_event(Event::EraBudget { era, nodes, hypernodes });
+		}
+
+		/// Pays `node` its capacity reward for `era`: `points` of the era's capacity points of
+		/// the node budget, delegators first (after commission), the rest to the provider
+		/// (into its collateral while under-collateralized). A failed payment stays in the pool.
+		fn reward_node(era: EraIndex, node: NodeId, points: u128) {
+			RewardPoints::<T>::remove(era, node);
+			let r = EraRewards::<T>::get(era);
+			let amount = multiply_by_rational_with_rounding(r.node_budget, points, r.capacity_points, Rounding::Down)
+				.unwrap_or(0)
+				.min(r.node_budget.saturating_sub(r.node_paid));
+			let Some(shares) = T::Rewards::reward_shares(node).filter(|_| amount > 0) else { return };
+			let pool = T::Pool::account();
+			let (delegators, to_provider) = shares.split(amount);
+			let mut paid: Balance = 0;
+			for (who, part) in delegators {
+				if T::Currency::transfer(&pool, &who, part, Preservation::Preserve).is_ok() {
+					paid = paid.saturating_add(part);
+				}
+			}
+			if to_provider > 0 && T::Rewards::pay_node(node, &pool, to_provider).is_ok() {
+				paid = paid.saturating_add(to_provider);
+			}
+			EraRewards::<T>::mutate(era, |r| r.node_paid = r.node_paid.saturating_add(paid));
+			Self::deposit_event(Event::NodeRewarded { era, node, amount: paid });
+		}
+
+		/// Pays the era's `index`-th HyperNode: its staked Links' part of the HyperNode budget
+		/// × its accuracy. Removed or Link-less HyperNodes earn nothing.
+		fn reward_hypernode(era: EraIndex, index: u32) {
+			let Some(owner) = EraOracles::<T>::get(era).get(index as usize).cloned() else { return };
+			let Some(h) = HyperNodes::<T>::get(&owner).filter(|h| h.is_active()) else { return };
+			let r = EraRewards::<T>::get(era);
+			let links = (h.links.len() as u32).min(r.links);
+			let gross = multiply_by_rational_with_rounding(r.hypernode_budget, links.into(), r.links.into(), Rounding::Down)
+				.unwrap_or(0);
+			let amount = h.accuracy().mul_floor(gross).min(r.hypernode_budget.saturating_sub(r.hypernode_paid));
+			if amount == 0 ||
+				T::Currency::transfer(&T::Pool::account(), &owner, amount, Preservation::Preserve).is_err()
+			{
+				return
+			}
+			EraRewards::<T>::mutate(era, |r| r.hypernode_paid = r.hypernode_paid.saturating_add(amount));
+			Self::deposit_event(Event::HyperNodeRewarded { era, owner, amount });
+		}
+
 		/// One node's verdict for `era`: score, failure record, repair window, oracle accuracy.
-		fn aggregate_node(era: EraIndex, node: NodeId) {
-			let Some(target) = T::Targets::probe_target(node) else {
+		fn aggregate_node(era: EraIndex, node: NodeId, target: Option<icn_primitives::providers::ProbeTarget>) {
+			let Some(target) = target else {
 				Reports::<T>::remove(era, node);
 				return
 			};
@@ -695,14 +906,27 @@ pub mod pallet {
 				});
 			}
 
+			let p = Params::<T>::get();
 			let mut window = NodeSla::<T>::get(node).unwrap_or_default();
 			window.record(era, verdict);
 			if verdict != EraVerdict::NotCounted {
 				let _ = T::Slashing::set_failing(node, verdict == EraVerdict::Failed);
 			}
+			// Capacity reward (§4.4): every probed node's capacity counts in the whole; a node
+			// earns its part × (1 − cluster utilization) for a passed era at the SLA target.
+			let capacity = u128::from(target.capacity);
+			EraRewards::<T>::mutate(era, |r| {
+				r.capacity_points = r.capacity_points.saturating_add(capacity.saturating_mul(POINTS_PER_UNIT))
+			});
+			if verdict == EraVerdict::Passed && window.score() >= p.sla_target {
+				let utilization = ClusterUtilization::<T>::get(target.cluster).map(|(_, u)| u).unwrap_or_default();
+				let points = capacity.saturating_mul(utilization.left_from_one().deconstruct().into());
+				if points > 0 {
+					RewardPoints::<T>::insert(era, node, points);
+				}
+			}
 			if verdict == EraVerdict::Failed {
 				Failures::<T>::insert(era, node, ());
-				let p = Params::<T>::get();
 				let fraction = logic::slash_fraction(window.consecutive_failures, p.grace_eras, p.slash_base, p.slash_cap);
 				if !fraction.is_zero() &&
 					PendingSlashes::<T>::mutate(era, |s| s.try_push((node, fraction))).is_ok()
@@ -750,6 +974,10 @@ pub mod pallet {
 			if let Some(old) = era.checked_sub(24) {
 				let _ = Failures::<T>::clear_prefix(old, 1_000, None);
 			}
+			let r = EraRewards::<T>::take(era);
+			let budget = r.node_budget.saturating_add(r.hypernode_budget);
+			let paid = r.node_paid.saturating_add(r.hypernode_paid);
+			Self::deposit_event(Event::EraRewardsPaid { era, paid, unspent: budget.saturating_sub(paid) });
 			FinalizedEra::<T>::put(era);
 			Self::deposit_event(Event::EraFinalized { era });
 		}
@@ -779,7 +1007,8 @@ pub mod pallet {
 			}
 		}
 
-		/// Checks the invariants: the HyperNode count, signer index and staked Links.
+		/// Checks the invariants: the HyperNode count, signer index and staked Links; no era
+		/// pays more than its budget and no node's points exceed the era's whole.
 		#[cfg(any(feature = "try-runtime", test))]
 		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 			let mut count = 0u32;
@@ -792,6 +1021,12 @@ pub mod pallet {
 				}
 			}
 			ensure!(count == HyperNodeCount::<T>::get(), "HyperNode count differs");
+			for (era, r) in EraRewards::<T>::iter() {
+				ensure!(r.node_paid <= r.node_budget, "paid provider nodes more than their budget");
+				ensure!(r.hypernode_paid <= r.hypernode_budget, "paid HyperNodes more than their budget");
+				let points = RewardPoints::<T>::iter_prefix(era).fold(0u128, |acc, (_, p)| acc.saturating_add(p));
+				ensure!(points <= r.capacity_points, "reward points above the era's capacity");
+			}
 			ensure!(Signers::<T>::iter().count() as u32 == count, "stale signer entries");
 			Ok(())
 		}

@@ -160,6 +160,10 @@ impl crate::Config for Test {
 	type MaxReportResults = ConstU32<32>;
 	type MaxSlashesPerEra = ConstU32<8>;
 	type AggregationWeightPerBlock = AggregationWeight;
+	type Currency = Balances;
+	type Capacity = Providers;
+	type Rewards = Providers;
+	type Pool = MockPool;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = BenchHelper;
@@ -175,12 +179,32 @@ impl crate::BenchmarkHelper<AccountId32> for BenchHelper {
 		frame_support::assert_ok!(Providers::mint_link(RuntimeOrigin::root(), owner.clone()));
 		link
 	}
-	fn probe_nodes(n: u32) -> Vec<NodeId> {
-		pallet_icn_providers::bench_helpers::bookable_nodes::<Test>(0, n, 1, false)
+	fn probe_nodes(n: u32, delegators: bool) -> Vec<NodeId> {
+		pallet_icn_providers::bench_helpers::bookable_nodes::<Test>(0, n, 1, delegators)
+	}
+	fn max_cluster_nodes() -> u32 {
+		32
 	}
 }
 
 /// Test account `n`.
+/// What the mock rewards pool releases per block.
+pub const POOL_PER_BLOCK: Balance = 1_000 * ICNT;
+/// What the mock rewards pool holds at genesis.
+pub const POOL_FUNDS: Balance = 10_000_000 * ICNT;
+
+/// A rewards pool releasing [`POOL_PER_BLOCK`] every block.
+pub struct MockPool;
+impl icn_primitives::providers::RewardsPool<AccountId32> for MockPool {
+	fn account() -> AccountId32 {
+		account(250)
+	}
+	fn released_budget(block: u64) -> Balance {
+		POOL_PER_BLOCK * Balance::from(block)
+	}
+	fn unfreeze_released() {}
+}
+
 pub fn account(n: u8) -> AccountId32 {
 	AccountId32::new([n; 32])
 }
@@ -210,7 +234,10 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	let storage = RuntimeGenesisConfig {
 		system: Default::default(),
 		balances: pallet_balances::GenesisConfig {
-			balances: (1..=30).map(|n| (account(n), 1_000_000 * ICNT)).collect(),
+			balances: (1..=30)
+				.map(|n| (account(n), 1_000_000 * ICNT))
+				.chain([(account(250), POOL_FUNDS)])
+				.collect(),
 			..Default::default()
 		},
 		providers: pallet_icn_providers::GenesisConfig {

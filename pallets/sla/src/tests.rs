@@ -1,7 +1,7 @@
 //! Tests of the SLA oracle: HyperNodes and Links, era snapshots and assignment, report
 //! validation, aggregation (quorum, majority, median), the repair window and deferred,
-//! cancellable slashes, accuracy and removal; and the off-chain worker's probes against
-//! expected HTTP requests.
+//! cancellable slashes, accuracy and removal; era rewards out of the pool; and the off-chain
+//! worker's probes against expected HTTP requests.
 
 use crate::{mock::*, *};
 use frame_support::{assert_noop, assert_ok, dispatch::Pays, BoundedVec};
@@ -303,6 +303,223 @@ mod aggregation {
 	}
 }
 
+mod rewards {
+	use super::*;
+	use icn_primitives::providers::{CapacityLedger, NodeRewards, ProviderSlashing};
+	use sp_runtime::{helpers_128bit::multiply_by_rational_with_rounding, PerThing, Rounding};
+
+	/// What the mock pool releases in one era, and its parts.
+	const BUDGET: Balance = POOL_PER_BLOCK * ERA as Balance;
+	const NODE_BUDGET: Balance = BUDGET / 10 * 8;
+	const HYPERNODE_BUDGET: Balance = BUDGET - NODE_BUDGET;
+
+	fn pool() -> Balance {
+		Balances::free_balance(account(250))
+	}
+
+	/// The nodes rewarded for `era` (paid in storage-key order), by node id.
+	fn node_rewards(era: EraIndex) -> Vec<(NodeId, Balance)> {
+		let mut paid: Vec<_> = events()
+			.into_iter()
+			.filter_map(|e| match e {
+				Event::NodeRewarded { era: e, node, amount } if e == era => Some((node, amount)),
+				_ => None,
+			})
+			.collect();
+		paid.sort();
+		paid
+	}
+
+	fn hypernode_rewards(era: EraIndex) -> Vec<(AccountId32, Balance)> {
+		events()
+			.into_iter()
+			.filter_map(|e| match e {
+				Event::HyperNodeRewarded { era: e, owner, amount } if e == era => Some((owner, amount)),
+				_ => None,
+			})
+			.collect()
+	}
+
+	fn era_paid(era: EraIndex) -> Option<(Balance, Balance)> {
+		events().into_iter().find_map(|e| match e {
+			Event::EraRewardsPaid { era: e, paid, unspent } if e == era => Some((paid, unspent)),
+			_ => None,
+		})
+	}
+
+	/// `part` of `whole` of `budget`, rounded down.
+	fn share(budget: Balance, part: u128, whole: u128) -> Balance {
+		multiply_by_rational_with_rounding(budget, part, whole, Rounding::Down).unwrap()
+	}
+
+	use sp_runtime::AccountId32;
+
+	#[test]
+	fn a_passing_node_alone_earns_the_node_budget_and_its_hypernode_the_rest_out_of_the_pool() {
+		run(|| {
+			hypernodes(1);
+			let node = provider_node(1, "http://127.0.0.1:8080", audit([1; 32]));
+			let (issuance, provider, oracle) = (Balances::total_issuance(), Balances::free_balance(account(1)), Balances::free_balance(account(11)));
+			run_to_block(start_of(1) + 1);
+			assert_ok!(report(11, 1, vec![(node, OK)]));
+			let pool_before = pool();
+			run_to_block(start_of(2) + 5);
+			assert!(events().contains(&Event::EraBudget { era: 1, nodes: NODE_BUDGET, hypernodes: HYPERNODE_BUDGET }));
+			assert_eq!(node_rewards(1), vec![(node, NODE_BUDGET)]);
+			assert_eq!(hypernode_rewards(1), vec![(account(11), HYPERNODE_BUDGET)]);
+			assert_eq!(era_paid(1), Some((BUDGET, 0)));
+			// Era 0 had no oracle: nothing counted, its whole budget stayed in the pool.
+			assert_eq!(era_paid(0), Some((0, BUDGET)));
+			assert_eq!(Balances::free_balance(account(1)), provider + NODE_BUDGET);
+			assert_eq!(Balances::free_balance(account(11)), oracle + HYPERNODE_BUDGET);
+			assert_eq!(pool_before - pool(), BUDGET);
+			// Paid, never minted.
+			assert_eq!(Balances::total_issuance(), issuance);
+			assert_eq!(EraRewards::<Test>::iter().count(), 1, "only the open era keeps a record");
+		});
+	}
+
+	#[test]
+	fn capacity_reward_is_pro_rata_shrinks_with_utilization_and_skips_failed_and_low_score_nodes() {
+		run(|| {
+			hypernodes(1);
+			let a = provider_node(1, "http://127.0.0.1:8080", audit([1; 32]));
+			let b = provider_node(2, "http://127.0.0.1:8081", audit([2; 32]));
+			let c = provider_node(3, "http://127.0.0.1:8082", audit([3; 32]));
+			// 5 of the cluster's 30 units booked: a sixth of it used.
+			assert_ok!(<Providers as CapacityLedger<_>>::reserve(a, 5));
+			run_to_block(start_of(1) + 1);
+			assert_ok!(report(11, 1, vec![(a, OK), (b, OK), (c, DOWN)]));
+			run_to_block(start_of(2) + 1);
+			assert_ok!(report(11, 2, vec![(a, OK), (b, OK), (c, OK)]));
+			run_to_block(start_of(3) + 5);
+			// Utilization is booked / capacity of the cluster's bookable nodes: 5/30 in era 1,
+			// 5/20 in era 2 while c, failing, is not bookable.
+			let whole = 30 * 1_000_000_000;
+			let each = |booked: u64, capacity: u64| {
+				let points = 10 * u128::from(Perbill::from_rational(booked, capacity).left_from_one().deconstruct());
+				share(NODE_BUDGET, points, whole)
+			};
+			assert!(each(5, 30) < NODE_BUDGET / 3, "utilization shrinks the subsidy");
+			// Era 1: c failed (withheld). Era 2: c passed, but 1 of 2 eras is below the
+			// 99.95 % target: its SLA multiplier is 0.
+			assert_eq!(node_rewards(1), vec![(a, each(5, 30)), (b, each(5, 30))]);
+			assert_eq!(node_rewards(2), vec![(a, each(5, 20)), (b, each(5, 20))]);
+			for (era, paid_nodes) in [(1, 2 * each(5, 30)), (2, 2 * each(5, 20))] {
+				let (paid, unspent) = era_paid(era).unwrap();
+				assert_eq!(paid, paid_nodes + HYPERNODE_BUDGET);
+				assert_eq!(paid + unspent, BUDGET);
+			}
+			// A lower target lets c earn again.
+			let mut p = Params::<Test>::get();
+			p.sla_target = Perbill::from_percent(50);
+			assert_ok!(Sla::set_params(RuntimeOrigin::root(), p));
+			assert_ok!(report(11, 3, vec![(a, OK), (b, OK), (c, OK)]));
+			run_to_block(start_of(4) + 5);
+			assert_eq!(node_rewards(3), vec![(a, each(5, 30)), (b, each(5, 30)), (c, each(5, 30))]);
+		});
+	}
+
+	#[test]
+	fn delegators_share_after_commission_and_an_under_collateralized_node_refills_its_collateral() {
+		run(|| {
+			hypernodes(1);
+			let node = provider_node(1, "http://127.0.0.1:8080", audit([1; 32]));
+			assert_ok!(Providers::delegate(origin(5), node, 10 * PER_UNIT));
+			// Half the own collateral slashed: under-collateralized.
+			assert_ok!(<Providers as ProviderSlashing>::slash(node, Perbill::from_percent(25)));
+			let before = pallet_icn_providers::Nodes::<Test>::get(node).unwrap();
+			assert_eq!(before.status, pallet_icn_providers::NodeStatus::UnderCollateralized);
+			let (delegator, provider) = (Balances::free_balance(account(5)), Balances::free_balance(account(1)));
+			let (parts, to_provider) = <Providers as NodeRewards<_>>::reward_shares(node).unwrap().split(NODE_BUDGET);
+			assert_eq!(parts.len(), 1);
+			// The delegator's part of the stake, less the 10 % commission.
+			let stake = <Providers as NodeRewards<_>>::reward_shares(node).unwrap();
+			let gross = share(NODE_BUDGET, stake.delegations[0].1, stake.own_stake + stake.delegations[0].1);
+			assert_eq!(parts[0], (account(5), gross - Perbill::from_percent(10) * gross));
+			run_to_block(start_of(1) + 1);
+			assert_ok!(report(11, 1, vec![(node, OK)]));
+			run_to_block(start_of(2) + 5);
+			assert_eq!(node_rewards(1), vec![(node, NODE_BUDGET)]);
+			assert_eq!(Balances::free_balance(account(5)), delegator + parts[0].1);
+			// The provider's part went into its collateral first, up to what is missing.
+			let after = pallet_icn_providers::Nodes::<Test>::get(node).unwrap();
+			let diverted = after.collateral - before.collateral;
+			assert!(diverted > 0);
+			assert_eq!(Balances::free_balance(account(1)), provider + to_provider - diverted);
+			assert!(System::events().iter().any(|r| matches!(
+				&r.event,
+				RuntimeEvent::Providers(pallet_icn_providers::Event::RewardPaid { node: n, amount, diverted: d })
+					if *n == node && *amount == to_provider && *d == diverted
+			)));
+		});
+	}
+
+	#[test]
+	fn hypernodes_share_by_staked_links_times_accuracy() {
+		run(|| {
+			hypernodes(3);
+			// Account 11 stakes a second Link: 4 Links in all.
+			let link = pallet_icn_providers::NextLinkId::<Test>::get();
+			assert_ok!(Providers::mint_link(RuntimeOrigin::root(), account(11)));
+			assert_ok!(Sla::stake_link(origin(11), link));
+			let node = provider_node(1, "http://127.0.0.1:8080", audit([1; 32]));
+			run_to_block(start_of(1) + 1);
+			assert_eq!(EraRewards::<Test>::get(1).links, 4);
+			// 13 disagrees with the verdict: accuracy 0 in this window.
+			assert_ok!(report(11, 1, vec![(node, OK)]));
+			assert_ok!(report(12, 1, vec![(node, OK)]));
+			assert_ok!(report(13, 1, vec![(node, DOWN)]));
+			run_to_block(start_of(2) + 5);
+			assert_eq!(
+				hypernode_rewards(1),
+				vec![(account(11), HYPERNODE_BUDGET / 2), (account(12), HYPERNODE_BUDGET / 4)]
+			);
+			assert_eq!(era_paid(1), Some((NODE_BUDGET + HYPERNODE_BUDGET / 4 * 3, HYPERNODE_BUDGET / 4)));
+		});
+	}
+
+	#[test]
+	fn odd_capacities_and_delegations_never_pay_more_than_the_budget_to_the_planck() {
+		run(|| {
+			hypernodes(1);
+			let mut nodes = Vec::new();
+			for (i, capacity) in [1u32, 3, 7, 9].into_iter().enumerate() {
+				let n = 1 + i as u8;
+				let id = pallet_icn_providers::NextNodeId::<Test>::get();
+				let mut spec = spec(&format!("http://127.0.0.1:{}", 8080 + i), audit([n; 32]));
+				spec.capacity = capacity;
+				spec.commission = Perbill::from_rational(1u32, 3);
+				assert_ok!(Providers::register_node(origin(n), spec, u128::from(capacity) * PER_UNIT + 7, Default::default()));
+				assert_ok!(Providers::delegate(origin(20 + n), id, 100 * ICNT + u128::from(n)));
+				nodes.push(id);
+			}
+			assert_ok!(<Providers as CapacityLedger<_>>::reserve(nodes[2], 3));
+			let pool_before = pool();
+			for era in 1..=3 {
+				run_to_block(start_of(era) + 1);
+				assert_ok!(report(11, era, nodes.iter().map(|n| (*n, OK)).collect()));
+			}
+			run_to_block(start_of(4) + 5);
+			for era in 1..=3 {
+				let paid_nodes: Balance = node_rewards(era).iter().map(|(_, a)| a).sum();
+				let paid_oracles: Balance = hypernode_rewards(era).iter().map(|(_, a)| a).sum();
+				assert!(paid_nodes <= NODE_BUDGET);
+				assert_eq!(paid_oracles, HYPERNODE_BUDGET);
+				let (paid, unspent) = era_paid(era).unwrap();
+				assert_eq!(paid, paid_nodes + paid_oracles);
+				assert_eq!(paid + unspent, BUDGET);
+				// Utilization 3/20: the nodes get 17/20 of their budget, less rounding.
+				let expected = Perbill::from_rational(3u32, 20).left_from_one() * NODE_BUDGET;
+				assert!(expected.abs_diff(paid_nodes) <= 8, "{expected} vs {paid_nodes}");
+			}
+			// What the events say was paid is what left the pool, to the planck.
+			let paid: Balance = (0..=3).map(|e| era_paid(e).unwrap().0).sum();
+			assert_eq!(pool_before - pool(), paid);
+		});
+	}
+}
+
 mod worker {
 	use super::*;
 	use crate::offchain::{probe_all, sample_chunk};
@@ -326,6 +543,8 @@ mod worker {
 			chunk_size: 4096,
 			root,
 			latency_bound_ms: 500,
+			cluster: 0,
+			capacity: 10,
 		}
 	}
 

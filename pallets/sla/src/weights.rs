@@ -39,6 +39,14 @@ pub trait WeightInfo {
 	fn apply_slash() -> Weight;
 	/// Finalizing an era: accuracy of its `MaxHyperNodes` oracles, pruning.
 	fn finalize_era() -> Weight;
+	/// Measuring a cluster's utilization (its most nodes).
+	fn measure_cluster() -> Weight;
+	/// Setting an era's reward budget (unfreezing the pool's released ICNT).
+	fn era_budget() -> Weight;
+	/// Paying one node's capacity reward (the most delegators).
+	fn reward_node() -> Weight;
+	/// Paying one HyperNode's reward (the most oracles in the era).
+	fn reward_hypernode() -> Weight;
 }
 
 /// For unit tests: rounded-up figures of the generated weights, on RocksDB weights.
@@ -87,5 +95,17 @@ impl WeightInfo for () {
 	}
 	fn finalize_era() -> Weight {
 		Weight::from_parts(1_600_000_000, 800_000).saturating_add(RocksDbWeight::get().reads_writes(270, 260))
+	}
+	fn measure_cluster() -> Weight {
+		Weight::from_parts(1_000_000_000, 200_000).saturating_add(RocksDbWeight::get().reads_writes(300, 1))
+	}
+	fn era_budget() -> Weight {
+		Weight::from_parts(300_000_000, 10_000).saturating_add(RocksDbWeight::get().reads_writes(6, 4))
+	}
+	fn reward_node() -> Weight {
+		Weight::from_parts(2_000_000_000, 120_000).saturating_add(RocksDbWeight::get().reads_writes(80, 40))
+	}
+	fn reward_hypernode() -> Weight {
+		Weight::from_parts(100_000_000, 20_000).saturating_add(RocksDbWeight::get().reads_writes(6, 3))
 	}
 }

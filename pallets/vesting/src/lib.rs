@@ -41,6 +41,10 @@ pub use pallet::*;
 pub use schedule::{Balance, Curve, Schedule, ScheduleError};
 pub use weights::WeightInfo;
 
+/// Months over which the Network-rewards TGE part is spread into era reward budgets
+/// (protocol §4.4).
+pub const TGE_SPREAD_MONTHS: u32 = 12;
+
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
 
@@ -511,6 +515,24 @@ pub mod pallet {
 				);
 			}
 			Ok(())
+		}
+	}
+
+	/// The Network-rewards pool as the SLA oracle pays from it (protocol §4.4).
+	impl<T: Config> icn_primitives::providers::RewardsPool<T::AccountId> for Pallet<T> {
+		fn account() -> T::AccountId {
+			Self::pool_account(Bucket::NetworkRewards)
+		}
+
+		fn released_budget(block: u64) -> Balance {
+			let bucket = Bucket::NetworkRewards;
+			bucket.schedule().vested_with_tge_spread(bucket.amount(), block, MonthBlocks::<T>::get(), TGE_SPREAD_MONTHS)
+		}
+
+		fn unfreeze_released() {
+			let pool = Self::pool_account(Bucket::NetworkRewards);
+			// `NothingToVest` (already released, or no schedule on this chain) is fine.
+			let _ = Self::do_vest(&pool);
 		}
 	}
 }

@@ -138,6 +138,16 @@ impl Schedule {
 		tge.saturating_add(released.min(rest))
 	}
 
+	/// Like [`Self::vested`], with the TGE part spread evenly over the first `spread_months`
+	/// months instead of released at genesis: the network-rewards budget (protocol §4.4).
+	/// Never above [`Self::vested`], non-decreasing, `total` from the end of both.
+	pub fn vested_with_tge_spread(&self, total: Balance, elapsed: u64, month_blocks: u32, spread_months: u32) -> Balance {
+		let tge = self.tge_amount(total);
+		let spread = u64::from(month_blocks.max(1)).saturating_mul(spread_months.into());
+		let tge_part = if elapsed >= spread { tge } else { mul_div(tge, elapsed.into(), spread.into()) };
+		self.vested(total, elapsed, month_blocks).saturating_sub(tge).saturating_add(tge_part)
+	}
+
 	/// The first block after `elapsed` at which more is released, if any: the cliff's end
 	/// while in the cliff, the next block while a curve runs, `None` once all is released.
 	pub fn next_unlock(&self, elapsed: u64, month_blocks: u32) -> Option<u64> {

@@ -40,6 +40,36 @@ mod schedule {
 	}
 
 	#[test]
+	fn reward_budget_spreads_the_tge_part_over_twelve_months_and_never_runs_ahead_of_vesting() {
+		let total = 140_000_000 * ICNT;
+		let s = network_rewards();
+		let tge = s.tge_amount(total);
+		let decaying = |t| s.vested(total, t, MONTH) - tge;
+		assert_eq!(s.vested_with_tge_spread(total, 0, MONTH, 12), 0);
+		// Half-way through month 6: half the TGE part plus what the curve released.
+		let t = at_month(6);
+		assert_eq!(s.vested_with_tge_spread(total, t, MONTH, 12), tge / 2 + decaying(t));
+		assert_eq!(s.vested_with_tge_spread(total, at_month(12), MONTH, 12), s.vested(total, at_month(12), MONTH));
+		assert_eq!(s.vested_with_tge_spread(total, at_month(48), MONTH, 12), total);
+		assert_eq!(s.vested_with_tge_spread(total, u64::MAX, MONTH, 12), total);
+		// Non-decreasing and never above what the pool has vested, block by block over a
+		// short-month schedule and sampled over the real one.
+		for month_blocks in [10u32, MONTH] {
+			let end = 49 * u64::from(month_blocks);
+			let step = (end / 5_000).max(1);
+			let mut last = 0;
+			let mut t = 0;
+			while t <= end {
+				let budget = s.vested_with_tge_spread(total, t, month_blocks, 12);
+				assert!(budget >= last, "budget fell at {t}");
+				assert!(budget <= s.vested(total, t, month_blocks), "budget ahead of vesting at {t}");
+				last = budget;
+				t += step;
+			}
+		}
+	}
+
+	#[test]
 	fn decaying_curve_releases_18_4_percent_in_month_one_and_everything_by_month_48() {
 		let total = 140_000_000 * ICNT;
 		let s = network_rewards();

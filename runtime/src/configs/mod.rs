@@ -351,8 +351,11 @@ impl pallet_icn_sla::BenchmarkHelper<AccountId> for SlaBenchmarkHelper {
 		let _ = crate::Providers::mint_link(RuntimeOrigin::root(), owner.clone());
 		link
 	}
-	fn probe_nodes(n: u32) -> alloc::vec::Vec<pallet_icn_sla::NodeId> {
-		pallet_icn_providers::bench_helpers::bookable_nodes::<Runtime>(0, n, 1, true)
+	fn probe_nodes(n: u32, delegators: bool) -> alloc::vec::Vec<pallet_icn_sla::NodeId> {
+		pallet_icn_providers::bench_helpers::bookable_nodes::<Runtime>(0, n, 1, delegators)
+	}
+	fn max_cluster_nodes() -> u32 {
+		<Runtime as pallet_icn_providers::Config>::MaxNodesPerCluster::get()
 	}
 }
 
@@ -367,6 +370,10 @@ impl pallet_icn_sla::Config for Runtime {
 	type MaxReportResults = ConstU32<128>;
 	type MaxSlashesPerEra = ConstU32<1024>;
 	type AggregationWeightPerBlock = AggregationWeightPerBlock;
+	type Currency = Balances;
+	type Capacity = crate::Providers;
+	type Rewards = crate::Providers;
+	type Pool = crate::Vesting;
 	type WeightInfo = crate::weights::pallet_icn_sla::WeightInfo<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = SlaBenchmarkHelper;

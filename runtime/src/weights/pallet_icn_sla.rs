@@ -306,4 +306,17 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 			.saturating_add(T::DbWeight::get().reads(262))
 			.saturating_add(T::DbWeight::get().writes(258))
 	}
+	// Placeholders until the next generation run.
+	fn measure_cluster() -> Weight {
+		<() as pallet_icn_sla::WeightInfo>::measure_cluster()
+	}
+	fn era_budget() -> Weight {
+		<() as pallet_icn_sla::WeightInfo>::era_budget()
+	}
+	fn reward_node() -> Weight {
+		<() as pallet_icn_sla::WeightInfo>::reward_node()
+	}
+	fn reward_hypernode() -> Weight {
+		<() as pallet_icn_sla::WeightInfo>::reward_hypernode()
+	}
 }
