@@ -21,6 +21,7 @@ pub fn tx_extension(nonce: Nonce, tip: crate::Balance) -> TxExtension {
 		frame_system::CheckNonce::<Runtime>::from(nonce),
 		frame_system::CheckWeight::<Runtime>::new(),
 		pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(tip),
+		pallet_icn_sla::CheckReport::<Runtime>::new(),
 		frame_metadata_hash_extension::CheckMetadataHash::<Runtime>::new(false),
 		frame_system::WeightReclaim::<Runtime>::new(),
 	)
@@ -42,6 +43,7 @@ pub fn sign(
 		VERSION.transaction_version,
 		genesis_hash,
 		genesis_hash,
+		(),
 		(),
 		(),
 		(),

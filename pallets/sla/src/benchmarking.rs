@@ -100,6 +100,22 @@ mod benchmarks {
 	}
 
 	#[benchmark]
+	fn validate_report(n: Linear<1, { T::MaxReportResults::get() }>) {
+		// What `CheckReport` runs in the pool: the dispatch's checks, nothing written.
+		let owner = hypernode::<T>(0);
+		let nodes = T::BenchmarkHelper::probe_nodes(n, false);
+		era_one::<T>();
+		let results: Vec<(NodeId, ProbeOutcome)> =
+			nodes.iter().map(|node| (*node, ProbeOutcome::Ok { latency_ms: 20 })).collect();
+		let checked;
+		#[block]
+		{
+			checked = Sla::<T>::check_report(&owner, 1, &results);
+		}
+		assert!(checked.is_ok());
+	}
+
+	#[benchmark]
 	fn cancel_slash() {
 		let max = T::MaxSlashesPerEra::get();
 		let slashes: Vec<(NodeId, Perbill)> = (0..max).map(|n| (n.into(), Perbill::from_percent(1))).collect();

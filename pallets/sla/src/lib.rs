@@ -11,7 +11,8 @@
 //!   randomness (the parent block hash); every probe-able provider node gets
 //!   `k = min(#oracles, 5)` of them ([`logic::oracles_for`]).
 //! - **Reports**: the off-chain worker ([`offchain`]) of each HyperNode probes its nodes over
-//!   HTTP and sends one signed `submit_report` per era; accepted reports pay no fee.
+//!   HTTP and sends one signed `submit_report` per era; accepted reports pay no fee, and
+//!   the [`CheckReport`] transaction extension refuses invalid ones in the pool already.
 //! - **Aggregation** of an era runs in `on_poll` during the next eras, node by node with a
 //!   cursor and a weight budget: quorum `⌈2k/3⌉`, majority and median latency
 //!   ([`logic::verdict`]); the sliding-window score ([`logic::SlaWindow`]); the repair window
@@ -35,6 +36,7 @@ extern crate alloc;
 
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+pub mod extension;
 pub mod logic;
 #[cfg(test)]
 mod mock;
@@ -49,6 +51,7 @@ pub use icn_primitives::providers::{
 	RewardsPool, SlaResults, SlaTargets,
 };
 use icn_primitives::Balance;
+pub use extension::CheckReport;
 pub use logic::{EraVerdict, ProbeFailure, ProbeOutcome, SlaWindow};
 pub use pallet::*;
 pub use weights::WeightInfo;

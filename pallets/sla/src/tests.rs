@@ -4,6 +4,7 @@
 //! worker's probes against expected HTTP requests.
 
 use crate::{mock::*, *};
+use codec::Encode;
 use frame_support::{assert_noop, assert_ok, dispatch::Pays, BoundedVec};
 use icn_primitives::currency::ICNT;
 use pallet_icn_providers::AuditObject;
@@ -134,6 +135,49 @@ mod reports {
 			assert_noop!(report(11, 1, vec![(node, OK)]), Error::<Test>::DuplicateReport);
 			assert!(events().contains(&Event::ReportAccepted { owner: account(11), era: 1, results: 1 }));
 			assert_eq!(Reports::<Test>::get(1, node).len(), 1);
+		});
+	}
+
+	#[test]
+	fn the_pool_refuses_invalid_reports_with_the_pallet_error_and_tags_valid_ones() {
+		use frame_support::dispatch::GetDispatchInfo;
+		use sp_runtime::{
+			traits::DispatchTransaction,
+			transaction_validity::{InvalidTransaction, TransactionSource, TransactionValidityError},
+		};
+		run(|| {
+			hypernodes(3);
+			let node = provider_node(1, "http://127.0.0.1:8080", audit([1; 32]));
+			run_to_block(start_of(1) + 1);
+			let check = |n: u8, era: EraIndex, results: Vec<(NodeId, ProbeOutcome)>| {
+				let call = RuntimeCall::Sla(Call::submit_report { era, results: BoundedVec::truncate_from(results) });
+				CheckReport::<Test>::new().validate_only(origin(n), &call, &call.get_dispatch_info(), 0, TransactionSource::External, 0)
+			};
+			let refused = |e: Error<Test>| {
+				let index = match sp_runtime::DispatchError::from(e) {
+					sp_runtime::DispatchError::Module(m) => m.error[0],
+					_ => unreachable!(),
+				};
+				Err(TransactionValidityError::Invalid(InvalidTransaction::Custom(index)))
+			};
+			assert_eq!(check(11, 2, vec![(node, OK)]).map(|_| ()), refused(Error::<Test>::WrongEra));
+			assert_eq!(check(5, 1, vec![(node, OK)]).map(|_| ()), refused(Error::<Test>::NotAnOracle));
+			assert_eq!(check(11, 1, vec![(node + 1, OK)]).map(|_| ()), refused(Error::<Test>::NotAssigned));
+			assert_eq!(check(11, 1, vec![]).map(|_| ()), refused(Error::<Test>::EmptyReport));
+			assert_eq!(refused(Error::<Test>::WrongEra), Err(InvalidTransaction::Custom(12).into()), "index of WrongEra");
+			// Valid: boosted, tagged by (era, HyperNode), alive until the era ends.
+			let (valid, ..) = check(11, 1, vec![(node, OK)]).expect("valid in the pool");
+			assert_eq!(valid.priority, extension::REPORT_PRIORITY);
+			assert_eq!(valid.provides, vec![("IcnSlaReport", (1u32, account(11))).encode()]);
+			assert_eq!(valid.longevity, start_of(2) - (start_of(1) + 1));
+			assert_ok!(report(11, 1, vec![(node, OK)]));
+			assert_eq!(check(11, 1, vec![(node, OK)]).map(|_| ()), refused(Error::<Test>::DuplicateReport));
+			// Other calls pass through untouched.
+			let other = RuntimeCall::Sla(Call::deregister_hypernode {});
+			let (valid, ..) = CheckReport::<Test>::new()
+				.validate_only(origin(5), &other, &other.get_dispatch_info(), 0, TransactionSource::External, 0)
+				.expect("not a report");
+			assert_eq!(valid, sp_runtime::transaction_validity::ValidTransaction::default());
 		});
 	}
 

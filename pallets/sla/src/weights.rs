@@ -25,6 +25,8 @@ pub trait WeightInfo {
 	fn deregister_hypernode(l: u32) -> Weight;
 	/// `submit_report` with `n` results.
 	fn submit_report(n: u32) -> Weight;
+	/// The pool check of a report with `n` results ([`crate::CheckReport`]).
+	fn validate_report(n: u32) -> Weight;
 	/// `cancel_slash`.
 	fn cancel_slash() -> Weight;
 	/// `set_params`.
@@ -71,6 +73,12 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(40_000_000, 6_000).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads_writes(6, 2))
 			.saturating_add(RocksDbWeight::get().reads_writes(3, 1).saturating_mul(n.into()))
+	}
+	fn validate_report(n: u32) -> Weight {
+		Weight::from_parts(40_000_000, 8_000)
+			.saturating_add(Weight::from_parts(30_000_000, 3_000).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(5))
+			.saturating_add(RocksDbWeight::get().reads(1).saturating_mul(n.into()))
 	}
 	fn cancel_slash() -> Weight {
 		Weight::from_parts(30_000_000, 4_000).saturating_add(RocksDbWeight::get().reads_writes(1, 1))

@@ -307,6 +307,9 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 			.saturating_add(T::DbWeight::get().writes(258))
 	}
 	// Placeholders until the next generation run.
+	fn validate_report(n: u32) -> Weight {
+		<() as pallet_icn_sla::WeightInfo>::validate_report(n)
+	}
 	fn measure_cluster() -> Weight {
 		<() as pallet_icn_sla::WeightInfo>::measure_cluster()
 	}
