@@ -228,6 +228,34 @@ async fn events_of(client: &WsClient, block: Hash, xt_hex: &str) -> Vec<RuntimeE
 		.collect()
 }
 
+/// Scans blocks from number `from` on (waiting up to `secs` for new ones) for an event that
+/// `pick` accepts; returns the block's number and hash with what `pick` returned.
+async fn find_event<T>(
+	client: &WsClient,
+	node: &Node,
+	from: u32,
+	secs: u64,
+	what: &str,
+	pick: impl Fn(&RuntimeEvent) -> Option<T>,
+) -> (u32, Hash, T) {
+	let deadline = Instant::now() + Duration::from_secs(secs);
+	let mut n = from;
+	loop {
+		let hash: Option<Hash> = client.request("chain_getBlockHash", rpc_params![n]).await.expect("block hash");
+		if let Some(hash) = hash {
+			let events: Vec<frame_system::EventRecord<RuntimeEvent, Hash>> =
+				storage(client, storage_value_key(b"System", b"Events"), hash).await.unwrap_or_default();
+			if let Some(found) = events.iter().find_map(|r| pick(&r.event)) {
+				return (n, hash, found)
+			}
+			n += 1;
+			continue
+		}
+		assert!(Instant::now() < deadline, "no {what} up to block {n}:\n{}", node.log_tail());
+		tokio::time::sleep(Duration::from_millis(500)).await;
+	}
+}
+
 /// Alice's vesting, read through the runtime API with `state_call` at `block`.
 async fn vesting_info(client: &WsClient, who: &AccountId, block: Hash) -> VestingInfo<u32> {
 	let bytes: String = client
@@ -685,7 +713,8 @@ async fn wait_sla(client: &WsClient, node: &Node, secs: u64, what: &str, check: 
 
 /// The SLA oracle end to end, for real: the dev chain's HyperNode (Alice, her `icno` key
 /// inserted by `--dev`) probes a provider node served by a real HTTP server on loopback;
-/// its reports land every era and the node's score rises. Then the server serves corrupted
+/// its reports land every era, the node's score rises and it is rewarded out of the pool
+/// (never minted). Then the server serves corrupted
 /// chunks: the node fails its eras, a slash is computed, applied one era later, and the
 /// provider's held ICNT moves to the treasury — all read over JSON-RPC.
 #[tokio::test(flavor = "multi_thread")]
@@ -730,7 +759,9 @@ async fn a_hypernode_probes_real_storage_and_a_broken_node_is_slashed() {
 		links: Default::default(),
 	});
 	let xt = hex(&icn_runtime::signing::sign(call, &bob.pair(), nonce(bob).await, genesis).encode());
-	submit_finalized(&client, &node, &xt).await;
+	let registered = submit_finalized(&client, &node, &xt).await;
+	let header: Value = client.request("chain_getHeader", rpc_params![registered]).await.unwrap();
+	let registered_at = u32::from_str_radix(header["number"].as_str().unwrap().trim_start_matches("0x"), 16).unwrap();
 
 	// Alice's worker probes it and reports; the era passes and the score counts it.
 	let assigned: Value = client.request("icn_assignments", rpc_params![alice.to_account_id().to_string()]).await.unwrap();
@@ -739,6 +770,34 @@ async fn a_hypernode_probes_real_storage_and_a_broken_node_is_slashed() {
 	assert_eq!(sla["scorePpb"], 1_000_000_000, "{sla}");
 	let log = std::fs::read_to_string(&node.log).unwrap();
 	assert!(log.contains("icn-sla") || log.contains("probed"), "no worker log line");
+
+	// The passed era is rewarded out of the Network-rewards pool: the node's capacity reward
+	// within the era's budget, the pool paying exactly what the era's close reports, no ICNT
+	// minted.
+	use pallet_icn_sla::Event as Sla;
+	let (_, _, (era, reward)) = find_event(&client, &node, registered_at, 120, "node reward", |e| match e {
+		RuntimeEvent::Sla(Sla::NodeRewarded { era, node: 0, amount }) => Some((*era, *amount)),
+		_ => None,
+	})
+	.await;
+	let (budget_at, _, nodes_budget) = find_event(&client, &node, registered_at, 10, "era budget", |e| match e {
+		RuntimeEvent::Sla(Sla::EraBudget { era: e, nodes, .. }) if *e == era => Some(*nodes),
+		_ => None,
+	})
+	.await;
+	let (_, paid_in, (paid, unspent)) = find_event(&client, &node, budget_at, 60, "era rewards paid", |e| match e {
+		RuntimeEvent::Sla(Sla::EraRewardsPaid { era: e, paid, unspent }) if *e == era => Some((*paid, *unspent)),
+		_ => None,
+	})
+	.await;
+	assert!(reward > 0 && reward <= nodes_budget, "reward {reward} of {nodes_budget}");
+	assert!(paid >= reward, "{paid} < {reward}");
+	let pool = pallet_icn_vesting::Pallet::<Runtime>::pool_account(pallet_icn_vesting::Bucket::NetworkRewards);
+	let before: Hash = client.request("chain_getBlockHash", rpc_params![budget_at - 1]).await.unwrap();
+	assert_eq!(free_balance(&client, &pool, before).await - free_balance(&client, &pool, paid_in).await, paid);
+	let issuance: Balance = storage(&client, storage_value_key(b"Balances", b"TotalIssuance"), paid_in).await.unwrap();
+	let burned: Balance = storage(&client, storage_value_key(b"Vesting", b"Burned"), paid_in).await.unwrap_or(0);
+	assert_eq!(issuance + burned, TOTAL_SUPPLY, "rewards minted ICNT (unspent {unspent})");
 
 	// The storage now corrupts every chunk it serves: the audit fails.
 	let treasury = TreasuryAccount::get();

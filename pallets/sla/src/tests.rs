@@ -164,7 +164,17 @@ mod reports {
 			assert_eq!(check(5, 1, vec![(node, OK)]).map(|_| ()), refused(Error::<Test>::NotAnOracle));
 			assert_eq!(check(11, 1, vec![(node + 1, OK)]).map(|_| ()), refused(Error::<Test>::NotAssigned));
 			assert_eq!(check(11, 1, vec![]).map(|_| ()), refused(Error::<Test>::EmptyReport));
-			assert_eq!(refused(Error::<Test>::WrongEra), Err(InvalidTransaction::Custom(12).into()), "index of WrongEra");
+			// The indices docs/hypernode.md lists.
+			for (i, e) in [
+				(11, Error::<Test>::NotAnOracle),
+				(12, Error::<Test>::WrongEra),
+				(13, Error::<Test>::DuplicateReport),
+				(14, Error::<Test>::NotAssigned),
+				(15, Error::<Test>::DuplicateNode),
+				(16, Error::<Test>::EmptyReport),
+			] {
+				assert_eq!(refused(e), Err(InvalidTransaction::Custom(i).into()));
+			}
 			// Valid: boosted, tagged by (era, HyperNode), alive until the era ends.
 			let (valid, ..) = check(11, 1, vec![(node, OK)]).expect("valid in the pool");
 			assert_eq!(valid.priority, extension::REPORT_PRIORITY);

@@ -75,9 +75,9 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().reads_writes(3, 1).saturating_mul(n.into()))
 	}
 	fn validate_report(n: u32) -> Weight {
-		Weight::from_parts(40_000_000, 8_000)
-			.saturating_add(Weight::from_parts(30_000_000, 3_000).saturating_mul(n.into()))
-			.saturating_add(RocksDbWeight::get().reads(5))
+		Weight::from_parts(40_000_000, 12_000)
+			.saturating_add(Weight::from_parts(30_000_000, 3_200).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(6))
 			.saturating_add(RocksDbWeight::get().reads(1).saturating_mul(n.into()))
 	}
 	fn cancel_slash() -> Weight {
@@ -96,24 +96,24 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().reads(1).saturating_mul(h.into()))
 	}
 	fn aggregate_node() -> Weight {
-		Weight::from_parts(250_000_000, 40_000).saturating_add(RocksDbWeight::get().reads_writes(20, 12))
+		Weight::from_parts(250_000_000, 40_000).saturating_add(RocksDbWeight::get().reads_writes(22, 12))
 	}
 	fn apply_slash() -> Weight {
 		Weight::from_parts(1_900_000_000, 90_000).saturating_add(RocksDbWeight::get().reads_writes(110, 100))
 	}
 	fn finalize_era() -> Weight {
-		Weight::from_parts(1_600_000_000, 800_000).saturating_add(RocksDbWeight::get().reads_writes(270, 260))
+		Weight::from_parts(1_650_000_000, 800_000).saturating_add(RocksDbWeight::get().reads_writes(270, 260))
 	}
 	fn measure_cluster() -> Weight {
-		Weight::from_parts(1_000_000_000, 200_000).saturating_add(RocksDbWeight::get().reads_writes(300, 1))
+		Weight::from_parts(1_500_000_000, 400_000).saturating_add(RocksDbWeight::get().reads_writes(140, 1))
 	}
 	fn era_budget() -> Weight {
-		Weight::from_parts(300_000_000, 10_000).saturating_add(RocksDbWeight::get().reads_writes(6, 4))
+		Weight::from_parts(300_000_000, 12_000).saturating_add(RocksDbWeight::get().reads_writes(12, 5))
 	}
 	fn reward_node() -> Weight {
 		Weight::from_parts(2_000_000_000, 120_000).saturating_add(RocksDbWeight::get().reads_writes(80, 40))
 	}
 	fn reward_hypernode() -> Weight {
-		Weight::from_parts(100_000_000, 20_000).saturating_add(RocksDbWeight::get().reads_writes(6, 3))
+		Weight::from_parts(150_000_000, 20_000).saturating_add(RocksDbWeight::get().reads_writes(8, 4))
 	}
 }

@@ -356,7 +356,7 @@ impl pallet_icn_sla::BenchmarkHelper<AccountId> for SlaBenchmarkHelper {
 		pallet_icn_providers::bench_helpers::bookable_nodes::<Runtime>(0, n, 1, delegators)
 	}
 	fn max_cluster_nodes() -> u32 {
-		<Runtime as pallet_icn_providers::Config>::MaxNodesPerCluster::get()
+		<<Runtime as pallet_icn_providers::Config>::MaxNodesPerCluster as frame_support::traits::Get<u32>>::get()
 	}
 }
 

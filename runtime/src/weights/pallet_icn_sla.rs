@@ -45,8 +45,8 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `235`
 		//  Estimated: `4069`
-		// Minimum execution time: 19_379_000 picoseconds.
-		Weight::from_parts(20_891_000, 0)
+		// Minimum execution time: 19_439_000 picoseconds.
+		Weight::from_parts(20_981_000, 0)
 			.saturating_add(Weight::from_parts(0, 4069))
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().writes(3))
@@ -67,8 +67,8 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1408`
 		//  Estimated: `4326`
-		// Minimum execution time: 75_762_000 picoseconds.
-		Weight::from_parts(79_127_000, 0)
+		// Minimum execution time: 75_281_000 picoseconds.
+		Weight::from_parts(79_188_000, 0)
 			.saturating_add(Weight::from_parts(0, 4326))
 			.saturating_add(T::DbWeight::get().reads(6))
 			.saturating_add(T::DbWeight::get().writes(3))
@@ -83,8 +83,8 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `671`
 		//  Estimated: `4069`
-		// Minimum execution time: 35_583_000 picoseconds.
-		Weight::from_parts(38_157_000, 0)
+		// Minimum execution time: 35_914_000 picoseconds.
+		Weight::from_parts(38_327_000, 0)
 			.saturating_add(Weight::from_parts(0, 4069))
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().writes(3))
@@ -104,11 +104,11 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `591 + l * (84 ±0)`
 		//  Estimated: `4069 + l * (2954 ±0)`
-		// Minimum execution time: 37_857_000 picoseconds.
-		Weight::from_parts(22_025_886, 0)
+		// Minimum execution time: 38_056_000 picoseconds.
+		Weight::from_parts(27_667_051, 0)
 			.saturating_add(Weight::from_parts(0, 4069))
-			// Standard Error: 15_911
-			.saturating_add(Weight::from_parts(15_040_463, 0).saturating_mul(l.into()))
+			// Standard Error: 21_003
+			.saturating_add(Weight::from_parts(14_905_353, 0).saturating_mul(l.into()))
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(l.into())))
 			.saturating_add(T::DbWeight::get().writes(4))
@@ -136,15 +136,43 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `716 + n * (235 ±0)`
 		//  Estimated: `11671 + n * (3113 ±0)`
-		// Minimum execution time: 60_650_000 picoseconds.
-		Weight::from_parts(52_936_841, 0)
+		// Minimum execution time: 47_190_000 picoseconds.
+		Weight::from_parts(30_795_522, 0)
 			.saturating_add(Weight::from_parts(0, 11671))
-			// Standard Error: 30_303
-			.saturating_add(Weight::from_parts(12_553_403, 0).saturating_mul(n.into()))
+			// Standard Error: 37_261
+			.saturating_add(Weight::from_parts(11_229_288, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(6))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(1))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 3113).saturating_mul(n.into()))
+	}
+	/// Storage: `Sla::Signers` (r:1 w:0)
+	/// Proof: `Sla::Signers` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `Sla::CurrentEra` (r:1 w:0)
+	/// Proof: `Sla::CurrentEra` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Sla::EraOracles` (r:1 w:0)
+	/// Proof: `Sla::EraOracles` (`max_values`: None, `max_size`: Some(8206), added: 10681, mode: `MaxEncodedLen`)
+	/// Storage: `Sla::Reported` (r:1 w:0)
+	/// Proof: `Sla::Reported` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `Sla::EraSeeds` (r:1 w:0)
+	/// Proof: `Sla::EraSeeds` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::Nodes` (r:128 w:0)
+	/// Proof: `Providers::Nodes` (`max_values`: None, `max_size`: Some(638), added: 3113, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::Clusters` (r:1 w:0)
+	/// Proof: `Providers::Clusters` (`max_values`: None, `max_size`: Some(78), added: 2553, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[1, 128]`.
+	fn validate_report(n: u32, ) -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `716 + n * (235 ±0)`
+		//  Estimated: `11671 + n * (3113 ±0)`
+		// Minimum execution time: 33_309_000 picoseconds.
+		Weight::from_parts(22_381_911, 0)
+			.saturating_add(Weight::from_parts(0, 11671))
+			// Standard Error: 14_917
+			.saturating_add(Weight::from_parts(7_505_906, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(6))
+			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 3113).saturating_mul(n.into()))
 	}
 	/// Storage: `Sla::PendingSlashes` (r:1 w:1)
@@ -153,20 +181,20 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `12423`
 		//  Estimated: `15767`
-		// Minimum execution time: 18_928_000 picoseconds.
-		Weight::from_parts(21_032_000, 0)
+		// Minimum execution time: 18_958_000 picoseconds.
+		Weight::from_parts(20_490_000, 0)
 			.saturating_add(Weight::from_parts(0, 15767))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
 	/// Storage: `Sla::Params` (r:0 w:1)
-	/// Proof: `Sla::Params` (`max_values`: Some(1), `max_size`: Some(24), added: 519, mode: `MaxEncodedLen`)
+	/// Proof: `Sla::Params` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
 	fn set_params() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 5_679_000 picoseconds.
-		Weight::from_parts(6_310_000, 0)
+		// Minimum execution time: 5_788_000 picoseconds.
+		Weight::from_parts(6_510_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
@@ -176,15 +204,17 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 	/// Proof: `Sla::CurrentEra` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn on_initialize_idle() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `389`
+		//  Measured:  `422`
 		//  Estimated: `1489`
-		// Minimum execution time: 9_104_000 picoseconds.
-		Weight::from_parts(9_965_000, 0)
+		// Minimum execution time: 9_273_000 picoseconds.
+		Weight::from_parts(10_115_000, 0)
 			.saturating_add(Weight::from_parts(0, 1489))
 			.saturating_add(T::DbWeight::get().reads(2))
 	}
 	/// Storage: `Sla::HyperNodes` (r:257 w:0)
 	/// Proof: `Sla::HyperNodes` (`max_values`: None, `max_size`: Some(604), added: 3079, mode: `MaxEncodedLen`)
+	/// Storage: `Sla::EraRewards` (r:1 w:1)
+	/// Proof: `Sla::EraRewards` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
 	/// Storage: `System::ParentHash` (r:1 w:0)
 	/// Proof: `System::ParentHash` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
 	/// Storage: `Sla::CurrentEra` (r:0 w:1)
@@ -198,26 +228,28 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `201 + h * (123 ±0)`
 		//  Estimated: `7264 + h * (3078 ±0)`
-		// Minimum execution time: 16_575_000 picoseconds.
-		Weight::from_parts(17_526_000, 0)
+		// Minimum execution time: 18_878_000 picoseconds.
+		Weight::from_parts(19_090_353, 0)
 			.saturating_add(Weight::from_parts(0, 7264))
-			// Standard Error: 28_001
-			.saturating_add(Weight::from_parts(5_250_558, 0).saturating_mul(h.into()))
-			.saturating_add(T::DbWeight::get().reads(3))
+			// Standard Error: 16_214
+			.saturating_add(Weight::from_parts(5_213_756, 0).saturating_mul(h.into()))
+			.saturating_add(T::DbWeight::get().reads(4))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(h.into())))
-			.saturating_add(T::DbWeight::get().writes(3))
+			.saturating_add(T::DbWeight::get().writes(4))
 			.saturating_add(Weight::from_parts(0, 3078).saturating_mul(h.into()))
 	}
 	/// Storage: `Sla::CurrentEra` (r:1 w:0)
 	/// Proof: `Sla::CurrentEra` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Sla::Aggregation` (r:1 w:1)
-	/// Proof: `Sla::Aggregation` (`max_values`: Some(1), `max_size`: Some(12), added: 507, mode: `MaxEncodedLen`)
+	/// Proof: `Sla::Aggregation` (`max_values`: Some(1), `max_size`: Some(13), added: 508, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::NextNodeId` (r:1 w:0)
 	/// Proof: `Providers::NextNodeId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Nodes` (r:1 w:1)
 	/// Proof: `Providers::Nodes` (`max_values`: None, `max_size`: Some(638), added: 3113, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Clusters` (r:1 w:0)
 	/// Proof: `Providers::Clusters` (`max_values`: None, `max_size`: Some(78), added: 2553, mode: `MaxEncodedLen`)
+	/// Storage: `Sla::ClusterUtilization` (r:1 w:0)
+	/// Proof: `Sla::ClusterUtilization` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
 	/// Storage: `Sla::EraOracles` (r:1 w:0)
 	/// Proof: `Sla::EraOracles` (`max_values`: None, `max_size`: Some(8206), added: 10681, mode: `MaxEncodedLen`)
 	/// Storage: `Sla::EraSeeds` (r:1 w:0)
@@ -226,34 +258,144 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 	/// Proof: `Sla::Reports` (`max_values`: None, `max_size`: Some(74), added: 2549, mode: `MaxEncodedLen`)
 	/// Storage: `Sla::HyperNodes` (r:5 w:5)
 	/// Proof: `Sla::HyperNodes` (`max_values`: None, `max_size`: Some(604), added: 3079, mode: `MaxEncodedLen`)
+	/// Storage: `Sla::Params` (r:1 w:0)
+	/// Proof: `Sla::Params` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
 	/// Storage: `Sla::NodeSla` (r:1 w:1)
 	/// Proof: `Sla::NodeSla` (`max_values`: None, `max_size`: Some(205), added: 2680, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Params` (r:1 w:0)
 	/// Proof: `Providers::Params` (`max_values`: Some(1), `max_size`: Some(45), added: 540, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Regions` (r:1 w:0)
 	/// Proof: `Providers::Regions` (`max_values`: None, `max_size`: Some(203), added: 2678, mode: `MaxEncodedLen`)
-	/// Storage: `Sla::Params` (r:1 w:0)
-	/// Proof: `Sla::Params` (`max_values`: Some(1), `max_size`: Some(24), added: 519, mode: `MaxEncodedLen`)
+	/// Storage: `Sla::EraRewards` (r:1 w:1)
+	/// Proof: `Sla::EraRewards` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
 	/// Storage: `Sla::PendingSlashes` (r:2 w:1)
 	/// Proof: `Sla::PendingSlashes` (`max_values`: None, `max_size`: Some(12302), added: 14777, mode: `MaxEncodedLen`)
 	/// Storage: `Sla::Failures` (r:0 w:1)
 	/// Proof: `Sla::Failures` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	fn aggregate_node() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2141`
+		//  Measured:  `12326`
 		//  Estimated: `30544`
-		// Minimum execution time: 110_605_000 picoseconds.
-		Weight::from_parts(115_732_000, 0)
+		// Minimum execution time: 169_371_000 picoseconds.
+		Weight::from_parts(200_889_000, 0)
 			.saturating_add(Weight::from_parts(0, 30544))
-			.saturating_add(T::DbWeight::get().reads(19))
-			.saturating_add(T::DbWeight::get().writes(11))
+			.saturating_add(T::DbWeight::get().reads(21))
+			.saturating_add(T::DbWeight::get().writes(12))
 	}
 	/// Storage: `Sla::CurrentEra` (r:1 w:0)
 	/// Proof: `Sla::CurrentEra` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Sla::Aggregation` (r:1 w:0)
-	/// Proof: `Sla::Aggregation` (`max_values`: Some(1), `max_size`: Some(12), added: 507, mode: `MaxEncodedLen`)
+	/// Proof: `Sla::Aggregation` (`max_values`: Some(1), `max_size`: Some(13), added: 508, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::NextNodeId` (r:1 w:0)
 	/// Proof: `Providers::NextNodeId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::Nodes` (r:128 w:0)
+	/// Proof: `Providers::Nodes` (`max_values`: None, `max_size`: Some(638), added: 3113, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::Clusters` (r:1 w:0)
+	/// Proof: `Providers::Clusters` (`max_values`: None, `max_size`: Some(78), added: 2553, mode: `MaxEncodedLen`)
+	/// Storage: `Sla::ClusterUtilization` (r:1 w:1)
+	/// Proof: `Sla::ClusterUtilization` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::ClusterNodes` (r:1 w:0)
+	/// Proof: `Providers::ClusterNodes` (`max_values`: None, `max_size`: Some(1046), added: 3521, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::Params` (r:1 w:0)
+	/// Proof: `Providers::Params` (`max_values`: Some(1), `max_size`: Some(45), added: 540, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::Regions` (r:1 w:0)
+	/// Proof: `Providers::Regions` (`max_values`: None, `max_size`: Some(203), added: 2678, mode: `MaxEncodedLen`)
+	fn measure_cluster() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `31853`
+		//  Estimated: `399454`
+		// Minimum execution time: 1_387_352_000 picoseconds.
+		Weight::from_parts(1_461_402_000, 0)
+			.saturating_add(Weight::from_parts(0, 399454))
+			.saturating_add(T::DbWeight::get().reads(136))
+			.saturating_add(T::DbWeight::get().writes(1))
+	}
+	/// Storage: `Sla::CurrentEra` (r:1 w:0)
+	/// Proof: `Sla::CurrentEra` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Sla::Aggregation` (r:1 w:1)
+	/// Proof: `Sla::Aggregation` (`max_values`: Some(1), `max_size`: Some(13), added: 508, mode: `MaxEncodedLen`)
+	/// Storage: `Vesting::Vesting` (r:1 w:1)
+	/// Proof: `Vesting::Vesting` (`max_values`: None, `max_size`: Some(481), added: 2956, mode: `MaxEncodedLen`)
+	/// Storage: `Vesting::MonthBlocks` (r:1 w:0)
+	/// Proof: `Vesting::MonthBlocks` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Freezes` (r:1 w:1)
+	/// Proof: `Balances::Freezes` (`max_values`: None, `max_size`: Some(67), added: 2542, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Locks` (r:1 w:0)
+	/// Proof: `Balances::Locks` (`max_values`: None, `max_size`: Some(49), added: 2524, mode: `MaxEncodedLen`)
+	/// Storage: `Vesting::EraBlocks` (r:1 w:0)
+	/// Proof: `Vesting::EraBlocks` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Sla::Params` (r:1 w:0)
+	/// Proof: `Sla::Params` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
+	/// Storage: `Sla::EraRewards` (r:1 w:1)
+	/// Proof: `Sla::EraRewards` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
+	/// Storage: `Sla::RewardPoints` (r:1 w:0)
+	/// Proof: `Sla::RewardPoints` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
+	/// Storage: `Sla::EraOracles` (r:1 w:0)
+	/// Proof: `Sla::EraOracles` (`max_values`: None, `max_size`: Some(8206), added: 10681, mode: `MaxEncodedLen`)
+	fn era_budget() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `1019`
+		//  Estimated: `11671`
+		// Minimum execution time: 237_182_000 picoseconds.
+		Weight::from_parts(245_525_000, 0)
+			.saturating_add(Weight::from_parts(0, 11671))
+			.saturating_add(T::DbWeight::get().reads(12))
+			.saturating_add(T::DbWeight::get().writes(5))
+	}
+	/// Storage: `Sla::CurrentEra` (r:1 w:0)
+	/// Proof: `Sla::CurrentEra` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Sla::Aggregation` (r:1 w:1)
+	/// Proof: `Sla::Aggregation` (`max_values`: Some(1), `max_size`: Some(13), added: 508, mode: `MaxEncodedLen`)
+	/// Storage: `Sla::RewardPoints` (r:2 w:1)
+	/// Proof: `Sla::RewardPoints` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
+	/// Storage: `Sla::EraRewards` (r:1 w:1)
+	/// Proof: `Sla::EraRewards` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::Nodes` (r:1 w:0)
+	/// Proof: `Providers::Nodes` (`max_values`: None, `max_size`: Some(638), added: 3113, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::Delegations` (r:33 w:0)
+	/// Proof: `Providers::Delegations` (`max_values`: None, `max_size`: Some(108), added: 2583, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:34 w:34)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Sla::EraOracles` (r:1 w:0)
+	/// Proof: `Sla::EraOracles` (`max_values`: None, `max_size`: Some(8206), added: 10681, mode: `MaxEncodedLen`)
+	fn reward_node() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `6533`
+		//  Estimated: `89492`
+		// Minimum execution time: 1_636_713_000 picoseconds.
+		Weight::from_parts(1_721_809_000, 0)
+			.saturating_add(Weight::from_parts(0, 89492))
+			.saturating_add(T::DbWeight::get().reads(74))
+			.saturating_add(T::DbWeight::get().writes(37))
+	}
+	/// Storage: `Sla::CurrentEra` (r:1 w:0)
+	/// Proof: `Sla::CurrentEra` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Sla::Aggregation` (r:1 w:1)
+	/// Proof: `Sla::Aggregation` (`max_values`: Some(1), `max_size`: Some(13), added: 508, mode: `MaxEncodedLen`)
+	/// Storage: `Sla::EraOracles` (r:1 w:0)
+	/// Proof: `Sla::EraOracles` (`max_values`: None, `max_size`: Some(8206), added: 10681, mode: `MaxEncodedLen`)
+	/// Storage: `Sla::HyperNodes` (r:1 w:0)
+	/// Proof: `Sla::HyperNodes` (`max_values`: None, `max_size`: Some(604), added: 3079, mode: `MaxEncodedLen`)
+	/// Storage: `Sla::EraRewards` (r:1 w:1)
+	/// Proof: `Sla::EraRewards` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:2 w:2)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	fn reward_hypernode() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `9905`
+		//  Estimated: `11671`
+		// Minimum execution time: 121_370_000 picoseconds.
+		Weight::from_parts(143_814_000, 0)
+			.saturating_add(Weight::from_parts(0, 11671))
+			.saturating_add(T::DbWeight::get().reads(7))
+			.saturating_add(T::DbWeight::get().writes(4))
+	}
+	/// Storage: `Sla::CurrentEra` (r:1 w:0)
+	/// Proof: `Sla::CurrentEra` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Sla::Aggregation` (r:1 w:1)
+	/// Proof: `Sla::Aggregation` (`max_values`: Some(1), `max_size`: Some(13), added: 508, mode: `MaxEncodedLen`)
 	/// Storage: `Sla::PendingSlashes` (r:1 w:1)
 	/// Proof: `Sla::PendingSlashes` (`max_values`: None, `max_size`: Some(12302), added: 14777, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Nodes` (r:1 w:1)
@@ -272,54 +414,36 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 	/// Proof: `Providers::Params` (`max_values`: Some(1), `max_size`: Some(45), added: 540, mode: `MaxEncodedLen`)
 	fn apply_slash() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `8933`
+		//  Measured:  `8841`
 		//  Estimated: `86889`
-		// Minimum execution time: 1_769_620_000 picoseconds.
-		Weight::from_parts(1_820_765_000, 0)
+		// Minimum execution time: 1_784_002_000 picoseconds.
+		Weight::from_parts(1_854_246_000, 0)
 			.saturating_add(Weight::from_parts(0, 86889))
-			.saturating_add(T::DbWeight::get().reads(106))
-			.saturating_add(T::DbWeight::get().writes(99))
+			.saturating_add(T::DbWeight::get().reads(105))
+			.saturating_add(T::DbWeight::get().writes(100))
 	}
 	/// Storage: `Sla::CurrentEra` (r:1 w:0)
 	/// Proof: `Sla::CurrentEra` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Sla::Aggregation` (r:1 w:1)
-	/// Proof: `Sla::Aggregation` (`max_values`: Some(1), `max_size`: Some(12), added: 507, mode: `MaxEncodedLen`)
-	/// Storage: `Providers::NextNodeId` (r:1 w:0)
-	/// Proof: `Providers::NextNodeId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
-	/// Storage: `Sla::PendingSlashes` (r:1 w:0)
-	/// Proof: `Sla::PendingSlashes` (`max_values`: None, `max_size`: Some(12302), added: 14777, mode: `MaxEncodedLen`)
+	/// Proof: `Sla::Aggregation` (`max_values`: Some(1), `max_size`: Some(13), added: 508, mode: `MaxEncodedLen`)
 	/// Storage: `Sla::Params` (r:1 w:0)
-	/// Proof: `Sla::Params` (`max_values`: Some(1), `max_size`: Some(24), added: 519, mode: `MaxEncodedLen`)
+	/// Proof: `Sla::Params` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
 	/// Storage: `Sla::EraOracles` (r:1 w:0)
 	/// Proof: `Sla::EraOracles` (`max_values`: None, `max_size`: Some(8206), added: 10681, mode: `MaxEncodedLen`)
 	/// Storage: `Sla::HyperNodes` (r:256 w:256)
 	/// Proof: `Sla::HyperNodes` (`max_values`: None, `max_size`: Some(604), added: 3079, mode: `MaxEncodedLen`)
+	/// Storage: `Sla::EraRewards` (r:1 w:1)
+	/// Proof: `Sla::EraRewards` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
 	/// Storage: `Sla::FinalizedEra` (r:0 w:1)
 	/// Proof: `Sla::FinalizedEra` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn finalize_era() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `40211`
+		//  Measured:  `40145`
 		//  Estimated: `789214`
-		// Minimum execution time: 1_517_304_000 picoseconds.
-		Weight::from_parts(1_582_943_000, 0)
+		// Minimum execution time: 1_518_487_000 picoseconds.
+		Weight::from_parts(1_605_756_000, 0)
 			.saturating_add(Weight::from_parts(0, 789214))
-			.saturating_add(T::DbWeight::get().reads(262))
-			.saturating_add(T::DbWeight::get().writes(258))
-	}
-	// Placeholders until the next generation run.
-	fn validate_report(n: u32) -> Weight {
-		<() as pallet_icn_sla::WeightInfo>::validate_report(n)
-	}
-	fn measure_cluster() -> Weight {
-		<() as pallet_icn_sla::WeightInfo>::measure_cluster()
-	}
-	fn era_budget() -> Weight {
-		<() as pallet_icn_sla::WeightInfo>::era_budget()
-	}
-	fn reward_node() -> Weight {
-		<() as pallet_icn_sla::WeightInfo>::reward_node()
-	}
-	fn reward_hypernode() -> Weight {
-		<() as pallet_icn_sla::WeightInfo>::reward_hypernode()
+			.saturating_add(T::DbWeight::get().reads(261))
+			.saturating_add(T::DbWeight::get().writes(259))
 	}
 }
