@@ -1,6 +1,7 @@
-//! Genesis presets: `dev` (one validator, Alice) and `local` (Alice and Bob).
+//! Genesis presets: `dev` (one validator, Alice), `local` (Alice, Bob, Charlie and Dave) and
+//! `staging` (three validators of their own, production lengths; see [`staging_config_genesis`]).
 //!
-//! Both distribute exactly 700,000,000 ICNT through the vesting pallet's seven buckets with
+//! `dev` and `local` distribute exactly 700,000,000 ICNT through the vesting pallet's seven buckets with
 //! the protocol's real amounts and schedules (§2.1), the dev accounts as beneficiaries:
 //!
 //! | bucket | beneficiary |
@@ -35,8 +36,8 @@ use sp_genesis_builder::{self, PresetId};
 use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
 
 use crate::{
-	configs::TreasuryAccount, currency::ICNT, AccountId, Balance, RuntimeGenesisConfig,
-	SudoConfig, Vesting,
+	configs::TreasuryAccount, currency::ICNT, opaque::SessionKeys, AccountId, Balance,
+	RuntimeGenesisConfig, SudoConfig, Vesting,
 };
 
 /// What each development account receives unlocked from the Network expansion fund.
@@ -128,48 +129,175 @@ pub fn dev_sla() -> pallet_icn_sla::GenesisConfig<crate::Runtime> {
 	}
 }
 
-/// A genesis configuration from its parts.
-fn testnet_genesis(initial_authorities: Vec<(AuraId, GrandpaId)>, root: AccountId) -> Value {
+/// What each dev/local genesis validator bonds (out of its [`DEV_ENDOWMENT`]).
+pub const DEV_VALIDATOR_BOND: Balance = 100_000 * ICNT;
+
+/// A genesis validator: its stash account (also its validator id) and session keys.
+pub type GenesisValidator = (AccountId, AuraId, GrandpaId);
+
+/// Session keys and staking of `validators`, each bonding `bond`; at most `validator_count`
+/// are elected.
+fn validators_genesis(
+	validators: &[GenesisValidator],
+	bond: Balance,
+	validator_count: u32,
+) -> (pallet_session::GenesisConfig<crate::Runtime>, pallet_staking::GenesisConfig<crate::Runtime>) {
+	let session = pallet_session::GenesisConfig {
+		keys: validators
+			.iter()
+			.map(|(stash, aura, grandpa)| {
+				(stash.clone(), stash.clone(), SessionKeys { aura: aura.clone(), grandpa: grandpa.clone() })
+			})
+			.collect(),
+		..Default::default()
+	};
+	let staking = pallet_staking::GenesisConfig {
+		validator_count,
+		minimum_validator_count: 1,
+		stakers: validators
+			.iter()
+			.map(|(stash, ..)| (stash.clone(), stash.clone(), bond, pallet_staking::StakerStatus::Validator))
+			.collect(),
+		..Default::default()
+	};
+	(session, staking)
+}
+
+/// A dev/local genesis: the dev buckets, providers and SLA oracle, `validators` bonding
+/// [`DEV_VALIDATOR_BOND`] each. Aura and GRANDPA authorities come from the session keys.
+fn testnet_genesis(validators: Vec<GenesisValidator>, validator_count: u32, root: AccountId) -> Value {
+	let (session, staking) = validators_genesis(&validators, DEV_VALIDATOR_BOND, validator_count);
 	build_struct_json_patch!(RuntimeGenesisConfig {
 		vesting: pallet_icn_vesting::GenesisConfig {
 			buckets: dev_buckets(),
 			month_blocks: DEV_MONTH_BLOCKS,
 			era_blocks: DEV_ERA_BLOCKS,
 		},
-		aura: pallet_aura::GenesisConfig {
-			authorities: initial_authorities.iter().map(|x| x.0.clone()).collect::<Vec<_>>(),
-		},
-		grandpa: pallet_grandpa::GenesisConfig {
-			authorities: initial_authorities.iter().map(|x| (x.1.clone(), 1)).collect::<Vec<_>>(),
-		},
+		session: session,
+		staking: staking,
 		sudo: SudoConfig { key: Some(root) },
 		providers: dev_providers(),
 		sla: dev_sla(),
 	})
 }
 
-/// A dev validator's session keys: its sr25519 key for Aura, its ed25519 key for GRANDPA.
-fn authority(aura: Sr25519Keyring, grandpa: Ed25519Keyring) -> (AuraId, GrandpaId) {
-	(aura.public().into(), grandpa.public().into())
+/// A dev validator: its sr25519 account as stash and Aura key, its ed25519 key for GRANDPA.
+fn authority(aura: Sr25519Keyring, grandpa: Ed25519Keyring) -> GenesisValidator {
+	(aura.to_account_id(), aura.public().into(), grandpa.public().into())
 }
 
 /// The `dev` preset: Alice alone validates and is root.
 pub fn development_config_genesis() -> Value {
 	testnet_genesis(
 		vec![authority(Sr25519Keyring::Alice, Ed25519Keyring::Alice)],
+		1,
 		Sr25519Keyring::Alice.to_account_id(),
 	)
 }
 
-/// The `local` preset: Alice and Bob validate, Alice is root.
+/// The `local` preset: Alice, Bob, Charlie and Dave validate (up to 8 may be elected, so
+/// more can join by bonding), Alice is root.
 pub fn local_config_genesis() -> Value {
 	testnet_genesis(
 		vec![
 			authority(Sr25519Keyring::Alice, Ed25519Keyring::Alice),
 			authority(Sr25519Keyring::Bob, Ed25519Keyring::Bob),
+			authority(Sr25519Keyring::Charlie, Ed25519Keyring::Charlie),
+			authority(Sr25519Keyring::Dave, Ed25519Keyring::Dave),
 		],
+		8,
 		Sr25519Keyring::Alice.to_account_id(),
 	)
+}
+
+/// 32 bytes from 64 hex digits (for the staging keys below; a bad literal fails the build).
+const fn hex32(s: &str) -> [u8; 32] {
+	let b = s.as_bytes();
+	assert!(b.len() == 64, "64 hex digits");
+	let mut out = [0u8; 32];
+	let mut i = 0;
+	while i < 32 {
+		out[i] = (nibble(b[2 * i]) << 4) | nibble(b[2 * i + 1]);
+		i += 1;
+	}
+	out
+}
+
+const fn nibble(c: u8) -> u8 {
+	match c {
+		b'0'..=b'9' => c - b'0',
+		b'a'..=b'f' => c - b'a' + 10,
+		_ => panic!("lower-case hex digit"),
+	}
+}
+
+/// The staging network's validators: (sr25519 stash/Aura key, ed25519 GRANDPA key). Public
+/// keys only; their operators hold the secrets.
+const STAGING_VALIDATORS: [(&str, &str); 3] = [
+	(
+		"e23a5efacc8aa3cc6f73718611c29272f60663c940287ebb34cdd862ece72a4c",
+		"183c228a7fb4e4bd953fd08c988cc0544489d09e7994e6bfa4cc96f554b51e20",
+	),
+	(
+		"d0d299ebd1e27157af3aa19e32ba413afa736f405939d01404fc2a2f806edc55",
+		"6edf2692428a6f1edd644331bd28732b84620f0d1e9856be01e3e55b95fb8899",
+	),
+	(
+		"943d27c7b08848cd9d7689f654885e3334099787665305db2c691db026edd564",
+		"1f494f6c921cee4edfc5c1762efc3ab2671a2af92ceecbbd0519fd89eae0056d",
+	),
+];
+
+/// The staging network's root (sudo) and foundation account, sr25519.
+const STAGING_ROOT: &str = "8034fa99a61bba2f77817170bd5ae91f99e7d9600f2103cec5bac19fb27e564c";
+
+/// What each staging validator receives from the Network expansion fund and bonds of it.
+pub const STAGING_VALIDATOR_ENDOWMENT: Balance = 1_000_000 * ICNT;
+/// What each staging validator bonds at genesis.
+pub const STAGING_VALIDATOR_BOND: Balance = 500_000 * ICNT;
+
+/// The `staging` preset: production lengths (600-block eras, 432,000-block months), the
+/// protocol's buckets with the team/investor/DevCo/ecosystem allocations on the staging
+/// root account, three validators, no dev accounts, private endpoints refused, no Links or
+/// HyperNodes yet (governance mints and registers them).
+pub fn staging_config_genesis() -> Value {
+	let root = AccountId::from(hex32(STAGING_ROOT));
+	let validators: Vec<GenesisValidator> = STAGING_VALIDATORS
+		.iter()
+		.map(|(sr, ed)| {
+			let key = hex32(sr);
+			(
+				AccountId::from(key),
+				AuraId::from(sp_core::sr25519::Public::from_raw(key)),
+				GrandpaId::from(sp_core::ed25519::Public::from_raw(hex32(ed))),
+			)
+		})
+		.collect();
+	let mut buckets = protocol_buckets(|bucket| match bucket {
+		Bucket::NetworkRewards | Bucket::EcosystemPartners => Vesting::pool_account(bucket),
+		Bucket::NetworkExpansionFund => TreasuryAccount::get(),
+		_ => root.clone(),
+	});
+	for config in buckets.iter_mut().filter(|c| c.bucket == Bucket::NetworkExpansionFund) {
+		let given = STAGING_VALIDATOR_ENDOWMENT.saturating_mul(validators.len() as Balance);
+		config.beneficiaries = validators.iter().map(|v| (v.0.clone(), STAGING_VALIDATOR_ENDOWMENT)).collect();
+		config.beneficiaries.push((TreasuryAccount::get(), config.amount.saturating_sub(given)));
+	}
+	let (session, staking) = validators_genesis(&validators, STAGING_VALIDATOR_BOND, 16);
+	let mut providers = dev_providers();
+	providers.params = Some(Default::default());
+	providers.links = Vec::new();
+	build_struct_json_patch!(RuntimeGenesisConfig {
+		vesting: pallet_icn_vesting::GenesisConfig {
+			buckets: buckets,
+			month_blocks: crate::time::MONTH_BLOCKS,
+			era_blocks: crate::time::ERA_BLOCKS,
+		},
+		session: session,
+		staking: staking,
+		sudo: SudoConfig { key: Some(root) },
+		providers: providers,
+	})
 }
 
 /// The JSON of the preset `id`, if it exists. `dev` and `local` are accepted as short
@@ -179,6 +307,7 @@ pub fn get_preset(id: &PresetId) -> Option<Vec<u8>> {
 	let patch = match name {
 		b"development" | b"dev" => development_config_genesis(),
 		b"local_testnet" | b"local" => local_config_genesis(),
+		b"staging" => staging_config_genesis(),
 		_ => return None,
 	};
 	serde_json::to_string(&patch).ok().map(|json| json.into_bytes())
@@ -189,5 +318,6 @@ pub fn preset_names() -> Vec<PresetId> {
 	vec![
 		PresetId::from(sp_genesis_builder::DEV_RUNTIME_PRESET),
 		PresetId::from(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET),
+		PresetId::from("staging"),
 	]
 }

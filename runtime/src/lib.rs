@@ -188,4 +188,29 @@ mod runtime {
 	/// The SLA oracle: HyperNodes, off-chain HTTP probes, era reports, scores, slashing.
 	#[runtime::pallet_index(11)]
 	pub type Sla = pallet_icn_sla;
+
+	// Validators (protocol §7). Hooks and genesis run in index order: Balances and Vesting
+	// fund the stashes before Staking bonds them, Staking's genesis stakers exist before
+	// Session's genesis elects from them, Authorship reads the session's validators before
+	// Session rotates them.
+
+	/// The block author: staking points, the reporter of equivocations.
+	#[runtime::pallet_index(12)]
+	pub type Authorship = pallet_authorship;
+
+	/// NPoS: ICNT-bonded validators and nominators, election, slashing (no inflation).
+	#[runtime::pallet_index(13)]
+	pub type Staking = pallet_staking;
+
+	/// Offences (GRANDPA equivocations), handed to Staking for slashing.
+	#[runtime::pallet_index(14)]
+	pub type Offences = pallet_offences;
+
+	/// Past sessions' validator sets, for key-ownership proofs of equivocation reports.
+	#[runtime::pallet_index(15)]
+	pub type Historical = pallet_session::historical;
+
+	/// Sessions: rotate the validator set and its Aura and GRANDPA keys.
+	#[runtime::pallet_index(16)]
+	pub type Session = pallet_session;
 }

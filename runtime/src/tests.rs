@@ -29,7 +29,7 @@ mod genesis {
 	}
 
 	/// The full genesis config of a preset: the default config with the preset's patch.
-	fn preset(id: &str) -> Value {
+	pub(super) fn preset(id: &str) -> Value {
 		let patch = presets::get_preset(&id.into()).expect("preset exists");
 		let mut config = serde_json::to_value(crate::RuntimeGenesisConfig::default()).unwrap();
 		merge(&mut config, serde_json::from_slice(&patch).unwrap());
@@ -37,8 +37,8 @@ mod genesis {
 	}
 
 	#[test]
-	fn dev_and_local_genesis_issue_exactly_700m_icnt() {
-		for id in ["development", "local_testnet"] {
+	fn dev_local_and_staging_genesis_issue_exactly_700m_icnt() {
+		for id in ["development", "local_testnet", "staging"] {
 			assert_eq!(build(&preset(id)), Ok(TOTAL_SUPPLY), "preset {id}");
 			assert_eq!(TOTAL_SUPPLY, 700_000_000 * ICNT);
 		}
@@ -53,7 +53,7 @@ mod genesis {
 				String::from_utf8(bytes.to_vec()).unwrap()
 			})
 			.collect();
-		assert_eq!(names, ["development", "local_testnet"]);
+		assert_eq!(names, ["development", "local_testnet", "staging"]);
 	}
 
 	#[test]
@@ -120,5 +120,155 @@ mod genesis {
 		assert_eq!(properties["tokenSymbol"], "ICNT");
 		assert_eq!(properties["tokenDecimals"], 18);
 		assert_eq!(properties["ss58Format"], 42);
+	}
+}
+
+/// Validators (protocol §7): the genesis election, joining by bonding and session keys, and
+/// GRANDPA equivocations reported as offences that Staking slashes.
+mod validators {
+	use crate::{
+		configs::SessionsPerEra, currency::ICNT, genesis::build_state, genesis_config_presets::DEV_VALIDATOR_BOND,
+		opaque::SessionKeys, AccountId, Balances, Grandpa, Historical, Runtime, RuntimeOrigin, Session, Staking, System,
+	};
+	use codec::Encode;
+	use frame_support::{assert_ok, traits::fungible::InspectHold};
+	use sp_consensus_aura::sr25519::AuthorityId as AuraId;
+	use sp_consensus_grandpa::AuthorityId as GrandpaId;
+	use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
+	use sp_keystore::{testing::MemoryKeystore, KeystoreExt};
+
+	const LOCAL: [(Sr25519Keyring, Ed25519Keyring); 4] = [
+		(Sr25519Keyring::Alice, Ed25519Keyring::Alice),
+		(Sr25519Keyring::Bob, Ed25519Keyring::Bob),
+		(Sr25519Keyring::Charlie, Ed25519Keyring::Charlie),
+		(Sr25519Keyring::Dave, Ed25519Keyring::Dave),
+	];
+
+	/// The `local` preset's genesis, with a keystore for generating session keys.
+	fn local() -> sp_io::TestExternalities {
+		let mut ext = sp_io::TestExternalities::default();
+		ext.execute_with(|| {
+			build_state(serde_json::to_vec(&super::genesis::preset("local_testnet")).unwrap()).expect("local genesis builds");
+			System::set_block_number(1);
+		});
+		ext.register_extension(KeystoreExt::new(MemoryKeystore::new()));
+		ext
+	}
+
+	fn sorted(mut v: Vec<AccountId>) -> Vec<AccountId> {
+		v.sort();
+		v
+	}
+
+	#[test]
+	fn the_local_genesis_elects_its_four_validators_with_their_keys() {
+		local().execute_with(|| {
+			let stashes: Vec<AccountId> = LOCAL.iter().map(|(sr, _)| sr.to_account_id()).collect();
+			assert_eq!(sorted(Session::validators()), sorted(stashes.clone()));
+			assert_eq!(pallet_staking::CurrentEra::<Runtime>::get(), Some(0));
+			let aura: Vec<AuraId> = pallet_aura::Authorities::<Runtime>::get().into_inner();
+			let grandpa: Vec<GrandpaId> = Grandpa::grandpa_authorities().into_iter().map(|(id, _)| id).collect();
+			for (sr, ed) in LOCAL {
+				assert!(aura.contains(&sr.public().into()), "{sr:?} authors");
+				assert!(grandpa.contains(&ed.public().into()), "{ed:?} finalizes");
+				let stash = sr.to_account_id();
+				let held = Balances::balance_on_hold(&pallet_staking::HoldReason::Staking.into(), &stash);
+				assert_eq!(held, DEV_VALIDATOR_BOND, "bonded as a hold");
+				// The election counts stake as u64 votes (`U128CurrencyToVote`): the exposure is
+				// the bond to within a millionth.
+				let exposed = pallet_staking::ErasStakersOverview::<Runtime>::get(0, &stash).expect("exposed in era 0").total;
+				assert!(exposed <= DEV_VALIDATOR_BOND && DEV_VALIDATOR_BOND - exposed < DEV_VALIDATOR_BOND / 1_000_000, "{exposed}");
+			}
+		});
+	}
+
+	#[test]
+	fn a_validator_joins_by_bonding_setting_keys_and_validating_and_is_elected_next_era() {
+		local().execute_with(|| {
+			let eve = Sr25519Keyring::Eve.to_account_id();
+			let keys = SessionKeys::generate(&eve.encode(), None);
+			assert_ok!(Staking::bond(
+				RuntimeOrigin::signed(eve.clone()),
+				200_000 * ICNT,
+				pallet_staking::RewardDestination::Stash
+			));
+			assert_ok!(Staking::validate(RuntimeOrigin::signed(eve.clone()), Default::default()));
+			assert_ok!(Session::set_keys(RuntimeOrigin::signed(eve.clone()), keys.keys.clone(), keys.proof.encode()));
+			// A proof made for another account is refused.
+			let bob_keys = SessionKeys::generate(&Sr25519Keyring::Bob.to_account_id().encode(), None);
+			assert!(Session::set_keys(RuntimeOrigin::signed(eve.clone()), bob_keys.keys, bob_keys.proof.encode()).is_err());
+			assert!(!Session::validators().contains(&eve));
+			// Two staking eras of sessions: elected at the era's end, active the session after.
+			for _ in 0..2 * SessionsPerEra::get() {
+				Session::rotate_session();
+			}
+			assert!(pallet_staking::CurrentEra::<Runtime>::get() >= Some(1));
+			assert!(Session::validators().contains(&eve), "Eve elected: {:?}", Session::validators());
+			assert_eq!(Session::validators().len(), 5);
+			let aura: Vec<AuraId> = pallet_aura::Authorities::<Runtime>::get().into_inner();
+			assert!(aura.contains(&keys.keys.aura), "Eve's Aura key authors");
+			// The keys rotate: new keys are queued and active after the next session.
+			let new_keys = SessionKeys::generate(&eve.encode(), None);
+			assert_ok!(Session::set_keys(RuntimeOrigin::signed(eve.clone()), new_keys.keys.clone(), new_keys.proof.encode()));
+			Session::rotate_session();
+			Session::rotate_session();
+			let aura: Vec<AuraId> = pallet_aura::Authorities::<Runtime>::get().into_inner();
+			assert!(aura.contains(&new_keys.keys.aura) && !aura.contains(&keys.keys.aura), "rotated");
+		});
+	}
+
+	/// A GRANDPA prevote equivocation of `who` in round 1 of `set_id`, the votes signed by
+	/// `signer` (`who` for a real one).
+	fn equivocation(
+		set_id: u64,
+		who: Ed25519Keyring,
+		signer: Ed25519Keyring,
+	) -> sp_consensus_grandpa::EquivocationProof<crate::Hash, u32> {
+		let vote = |hash: crate::Hash| {
+			let prevote = finality_grandpa::Prevote { target_hash: hash, target_number: 1u32 };
+			let payload = sp_consensus_grandpa::localized_payload(1, set_id, &finality_grandpa::Message::Prevote(prevote.clone()));
+			(prevote, signer.sign(&payload).into())
+		};
+		sp_consensus_grandpa::EquivocationProof::new(
+			set_id,
+			sp_consensus_grandpa::Equivocation::Prevote(finality_grandpa::Equivocation {
+				round_number: 1,
+				identity: who.public().into(),
+				first: vote(crate::Hash::repeat_byte(1)),
+				second: vote(crate::Hash::repeat_byte(2)),
+			}),
+		)
+	}
+
+	#[test]
+	fn a_grandpa_equivocation_is_reported_as_an_offence_and_slashed_after_the_deferral() {
+		local().execute_with(|| {
+			use frame_support::traits::KeyOwnerProofSystem;
+			// A session later, so the historical session holds the validator set.
+			Session::rotate_session();
+			let bob = Ed25519Keyring::Bob;
+			let set_id = Grandpa::current_set_id();
+			let key_owner_proof =
+				Historical::prove((sp_consensus_grandpa::KEY_TYPE, GrandpaId::from(bob.public()))).expect("Bob's key is in the set");
+			// A forged proof (signed by someone else) is refused.
+			let forged = equivocation(set_id, bob, Ed25519Keyring::Eve);
+			assert!(Grandpa::report_equivocation_unsigned(RuntimeOrigin::none(), Box::new(forged), key_owner_proof.clone()).is_err());
+			assert_ok!(Grandpa::report_equivocation_unsigned(
+				RuntimeOrigin::none(),
+				Box::new(equivocation(set_id, bob, bob)),
+				key_owner_proof
+			));
+			assert_eq!(pallet_offences::Reports::<Runtime>::iter().count(), 1);
+			let stash = Sr25519Keyring::Bob.to_account_id();
+			let era = pallet_staking::ActiveEra::<Runtime>::get().unwrap().index;
+			assert!(pallet_staking::ValidatorSlashInEra::<Runtime>::get(era, &stash).is_some(), "slash recorded");
+			// Deferred: nothing taken yet; root could cancel it in the meantime.
+			let held = || Balances::balance_on_hold(&pallet_staking::HoldReason::Staking.into(), &stash);
+			assert_eq!(held(), DEV_VALIDATOR_BOND);
+			assert!(System::events().iter().any(|r| matches!(
+				r.event,
+				crate::RuntimeEvent::Offences(pallet_offences::Event::Offence { .. })
+			)));
+		});
 	}
 }

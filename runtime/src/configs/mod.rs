@@ -23,11 +23,11 @@ use sp_runtime::{
 use sp_version::RuntimeVersion;
 
 use super::{
-	currency::{EXISTENTIAL_DEPOSIT, MICRO_ICNT},
+	currency::{EXISTENTIAL_DEPOSIT, ICNT, MICRO_ICNT},
 	time::SLOT_DURATION,
-	AccountId, Aura, Balance, Balances, Block, BlockNumber, Hash, Nonce, PalletInfo, Runtime,
-	RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin,
-	RuntimeTask, System, VERSION,
+	AccountId, Aura, Balance, Balances, Block, BlockNumber, Hash, Historical, Nonce, Offences,
+	PalletInfo, Runtime, RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason,
+	RuntimeOrigin, RuntimeTask, Session, Staking, System, Timestamp, VERSION,
 };
 
 const NORMAL_DISPATCH_RATIO: Perbill = Perbill::from_percent(75);
@@ -73,22 +73,174 @@ impl frame_system::Config for Runtime {
 	type MaxConsumers = ConstU32<16>;
 }
 
+parameter_types! {
+	/// The most validators: the bound of Aura's and GRANDPA's authority sets and of the
+	/// staking election's winners (kept equal, so disabled indices line up).
+	pub const MaxAuthorities: u32 = 32;
+}
+
 impl pallet_aura::Config for Runtime {
 	type AuthorityId = AuraId;
-	type DisabledValidators = ();
-	type MaxAuthorities = ConstU32<32>;
+	/// Validators disabled by Session (after an offence) may not author.
+	type DisabledValidators = Session;
+	type MaxAuthorities = MaxAuthorities;
 	type AllowMultipleBlocksPerSlot = ConstBool<false>;
 	type SlotDuration = pallet_aura::MinimumPeriodTimesTwo<Runtime>;
+}
+
+parameter_types! {
+	/// An unsigned GRANDPA equivocation report stays valid for the bonding window, in blocks
+	/// (of production-length sessions).
+	pub const ReportLongevity: u64 =
+		BondingDuration::get() as u64 * SessionsPerEra::get() as u64 * crate::time::ERA_BLOCKS as u64;
+	/// GRANDPA set id → session entries kept to check equivocations (a set per session at most).
+	pub const MaxSetIdSessionEntries: u64 = BondingDuration::get() as u64 * SessionsPerEra::get() as u64;
 }
 
 impl pallet_grandpa::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
 	type WeightInfo = ();
-	type MaxAuthorities = ConstU32<32>;
-	type MaxNominators = ConstU32<0>;
-	type MaxSetIdSessionEntries = ConstU64<0>;
-	type KeyOwnerProof = sp_core::Void;
-	type EquivocationReportSystem = ();
+	type MaxAuthorities = MaxAuthorities;
+	type MaxNominators = MaxExposurePageSize;
+	type MaxSetIdSessionEntries = MaxSetIdSessionEntries;
+	type KeyOwnerProof = sp_session::MembershipProof;
+	/// Equivocations are proven against the session history and reported as offences, which
+	/// Staking slashes (to the Protocol Treasury).
+	type EquivocationReportSystem =
+		pallet_grandpa::EquivocationReportSystem<Self, Offences, Historical, ReportLongevity>;
+}
+
+// ---- Validators (protocol §7): session, authorship, offences, NPoS staking -------------------
+
+parameter_types! {
+	/// Held from an account on its first `session.setKeys`, returned by `purgeKeys`.
+	pub const SessionKeyDeposit: Balance = ICNT;
+}
+
+impl pallet_session::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type ValidatorId = AccountId;
+	/// The stash is the validator id (staking has no controllers any more).
+	type ValidatorIdOf = sp_runtime::traits::ConvertInto;
+	/// A session is one chain era (`ChainEraBlocks`: an hour of 600 blocks in production, 10
+	/// blocks on `dev`/`local`).
+	type ShouldEndSession = pallet_session::PeriodicSessions<ChainEraBlocks, ConstU32<0>>;
+	type NextSessionRotation = pallet_session::PeriodicSessions<ChainEraBlocks, ConstU32<0>>;
+	type SessionManager = pallet_session::historical::NoteHistoricalRoot<Runtime, Staking>;
+	type SessionHandler = <crate::opaque::SessionKeys as sp_runtime::traits::OpaqueKeys>::KeyTypeIdProviders;
+	type Keys = crate::opaque::SessionKeys;
+	type DisablingStrategy = pallet_session::disabling::UpToLimitWithReEnablingDisablingStrategy;
+	type WeightInfo = pallet_session::weights::SubstrateWeight<Runtime>;
+	type Currency = Balances;
+	type KeyDeposit = SessionKeyDeposit;
+}
+
+impl pallet_session::historical::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type FullIdentification = ();
+	type FullIdentificationOf = pallet_staking::UnitIdentificationOf<Runtime>;
+}
+
+impl pallet_authorship::Config for Runtime {
+	type FindAuthor = pallet_session::FindAccountFromAuthorIndex<Self, Aura>;
+	/// Era points of block authors (they pay nothing: there is no inflation).
+	type EventHandler = (Staking,);
+}
+
+impl pallet_offences::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type IdentificationTuple = pallet_session::historical::IdentificationTuple<Self>;
+	type OnOffenceHandler = Staking;
+}
+
+parameter_types! {
+	/// Snapshot bounds of the on-chain election (it runs in a session-rotation block).
+	pub ElectionBoundsOnChain: frame_election_provider_support::bounds::ElectionBounds =
+		frame_election_provider_support::bounds::ElectionBoundsBuilder::default()
+			.voters_count(5_000.into())
+			.targets_count(1_000.into())
+			.build();
+	pub const MaxBackersPerWinner: u32 = 1_024;
+}
+
+/// The on-chain sequential Phragmén election of a solochain.
+pub struct OnChainSeqPhragmen;
+impl frame_election_provider_support::onchain::Config for OnChainSeqPhragmen {
+	type System = Runtime;
+	type Solver = frame_election_provider_support::SequentialPhragmen<AccountId, Perbill>;
+	type DataProvider = Staking;
+	type WeightInfo = frame_election_provider_support::weights::SubstrateWeight<Runtime>;
+	type MaxWinnersPerPage = MaxAuthorities;
+	type MaxBackersPerWinner = MaxBackersPerWinner;
+	type Bounds = ElectionBoundsOnChain;
+	type Sort = ConstBool<true>;
+}
+
+parameter_types! {
+	/// A staking era: six sessions (six hours in production, 60 blocks on `dev`/`local`).
+	pub const SessionsPerEra: sp_staking::SessionIndex = 6;
+	/// Unbonding takes 28 staking eras (7 days in production).
+	pub const BondingDuration: sp_staking::EraIndex = 28;
+	/// Slashes wait 27 staking eras, during which root may cancel them.
+	pub const SlashDeferDuration: sp_staking::EraIndex = 27;
+	pub const HistoryDepth: u32 = 84;
+	pub const MaxExposurePageSize: u32 = 64;
+	pub const MaxUnlockingChunks: u32 = 32;
+	pub const MaxControllersInDeprecationBatch: u32 = 512;
+}
+
+/// Benchmark sizes of pallet-staking (its weights are upstream's `SubstrateWeight`).
+pub struct StakingBenchmarkingConfig;
+impl pallet_staking::BenchmarkingConfig for StakingBenchmarkingConfig {
+	type MaxValidators = ConstU32<1000>;
+	type MaxNominators = ConstU32<1000>;
+}
+
+impl pallet_staking::Config for Runtime {
+	type OldCurrency = Balances;
+	/// Bonds are `Staking` holds; vesting-frozen ICNT may back them (protocol §2.1).
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type CurrencyBalance = Balance;
+	type UnixTime = Timestamp;
+	type CurrencyToVote = sp_staking::currency_to_vote::U128CurrencyToVote;
+	type ElectionProvider = frame_election_provider_support::onchain::OnChainExecution<OnChainSeqPhragmen>;
+	type GenesisElectionProvider = frame_election_provider_support::onchain::OnChainExecution<OnChainSeqPhragmen>;
+	type NominationsQuota = pallet_staking::FixedNominationsQuota<16>;
+	type HistoryDepth = HistoryDepth;
+	/// No inflation (protocol §2): era payouts are zero, nothing is minted.
+	type EraPayout = ();
+	type RewardRemainder = ();
+	type Reward = ();
+	/// Slashed ICNT goes to the Protocol Treasury (the reporter's share comes out of it).
+	type Slash = FeesToTreasury;
+	type RuntimeEvent = RuntimeEvent;
+	type SessionsPerEra = SessionsPerEra;
+	type BondingDuration = BondingDuration;
+	type SlashDeferDuration = SlashDeferDuration;
+	type AdminOrigin = frame_system::EnsureRoot<AccountId>;
+	type SessionInterface = Self;
+	type NextNewSession = Session;
+	type MaxExposurePageSize = MaxExposurePageSize;
+	type MaxValidatorSet = MaxAuthorities;
+	type VoterList = pallet_staking::UseNominatorsAndValidatorsMap<Runtime>;
+	type TargetList = pallet_staking::UseValidatorsMap<Runtime>;
+	type MaxUnlockingChunks = MaxUnlockingChunks;
+	type MaxControllersInDeprecationBatch = MaxControllersInDeprecationBatch;
+	type EventListeners = ();
+	type Filter = frame_support::traits::Nothing;
+	type BenchmarkingConfig = StakingBenchmarkingConfig;
+	type WeightInfo = pallet_staking::weights::SubstrateWeight<Runtime>;
+}
+
+/// Bare (unsigned) extrinsics: GRANDPA equivocation reports the node submits.
+impl<C> frame_system::offchain::CreateBare<C> for Runtime
+where
+	RuntimeCall: From<C>,
+{
+	fn create_bare(call: RuntimeCall) -> crate::UncheckedExtrinsic {
+		crate::UncheckedExtrinsic::new_bare(call)
+	}
 }
 
 impl pallet_timestamp::Config for Runtime {
@@ -220,11 +372,12 @@ impl frame_support::traits::Get<u32> for ChainMonthBlocks {
 	}
 }
 
-/// The chain's era length, as the vesting pallet keeps it (root-settable).
+/// The chain's era length, as the vesting pallet keeps it (root-settable; never 0 here, as
+/// sessions divide by it).
 pub struct ChainEraBlocks;
 impl frame_support::traits::Get<u32> for ChainEraBlocks {
 	fn get() -> u32 {
-		pallet_icn_vesting::EraBlocks::<Runtime>::get()
+		pallet_icn_vesting::EraBlocks::<Runtime>::get().max(1)
 	}
 }
 
