@@ -1,5 +1,7 @@
 //! Chain specifications: `dev` and `local` from the runtime's genesis presets, or a JSON
-//! file (e.g. `chain-specs/staging-raw.json`).
+//! file (e.g. `chain-specs/staging-raw.json`, the committed staging network);
+//! `staging-preset` builds the staging network from this runtime's `staging` preset, which
+//! `scripts/chain-specs.sh` turns into the committed files.
 
 use icn_runtime::WASM_BINARY;
 use sc_service::ChainType;
@@ -37,7 +39,7 @@ pub fn development_chain_spec() -> Result<ChainSpec, String> {
 	)
 }
 
-/// The `local` testnet: Alice and Bob validate.
+/// The `local` testnet: Alice, Bob, Charlie and Dave validate.
 pub fn local_chain_spec() -> Result<ChainSpec, String> {
 	from_preset(
 		"ICN Local Testnet",
@@ -45,4 +47,10 @@ pub fn local_chain_spec() -> Result<ChainSpec, String> {
 		ChainType::Local,
 		sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET,
 	)
+}
+
+/// The staging network from this runtime's `staging` preset (production lengths, three
+/// validators of its own). Its committed raw form is `chain-specs/staging-raw.json`.
+pub fn staging_chain_spec() -> Result<ChainSpec, String> {
+	from_preset("ICN Staging", "icn_staging", ChainType::Live, "staging")
 }

@@ -83,16 +83,21 @@ impl Node {
 
 	/// Starts `icn-node --dev <extra>` on free ports, logging to a scratch directory.
 	fn start(tag: &str, extra: &[&str]) -> Self {
+		Self::spawn(tag, &[&["--dev"], extra].concat())
+	}
+
+	/// Starts `icn-node <args>` on free ports, logging to a scratch directory.
+	fn spawn(tag: &str, args: &[&str]) -> Self {
 		let dir = TempDir::new(tag);
 		let log = dir.0.join("node.log");
 		let rpc_port = free_port();
 		let prometheus_port = free_port();
 		let child = Command::new(node_binary())
-			.args(["--dev", "--no-telemetry", "--no-mdns"])
+			.args(["--no-telemetry", "--no-mdns"])
 			.args(["--rpc-port", &rpc_port.to_string()])
 			.args(["--port", &free_port().to_string()])
 			.args(["--prometheus-port", &prometheus_port.to_string()])
-			.args(extra)
+			.args(args)
 			.stdout(Stdio::null())
 			.stderr(std::fs::File::create(&log).expect("log file"))
 			.spawn()
@@ -837,13 +842,198 @@ async fn a_hypernode_probes_real_storage_and_a_broken_node_is_slashed() {
 	drop(server);
 }
 
+/// The committed staging chain spec still matches the runtime: its genesis storage is what
+/// the runtime's `staging` preset builds, its `:code` is this runtime (byte for byte when
+/// built from the same path; otherwise the same version and metadata — see
+/// chain-specs/README.md), and a node started from it has the committed genesis hash.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_committed_staging_spec_matches_the_runtime() {
+	let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+	let committed_path = root.join("chain-specs/staging-raw.json");
+	let committed: Value = serde_json::from_slice(&std::fs::read(&committed_path).expect("chain-specs/staging-raw.json"))
+		.expect("raw spec JSON");
+	let out = Command::new(node_binary())
+		.args(["build-spec", "--chain", "staging-preset", "--raw", "--disable-default-bootnode"])
+		.stderr(Stdio::null())
+		.output()
+		.expect("build-spec");
+	assert!(out.status.success(), "build-spec --chain staging-preset failed");
+	let fresh: Value = serde_json::from_slice(&out.stdout).expect("fresh raw spec JSON");
+	let regenerate = "run scripts/chain-specs.sh and commit chain-specs/";
+	for field in ["name", "id", "chainType", "protocolId", "properties", "bootNodes"] {
+		assert_eq!(committed[field], fresh[field], "{field} differs: {regenerate}");
+	}
+	const CODE: &str = "0x3a636f6465";
+	let (mut committed_top, mut fresh_top) =
+		(committed["genesis"]["raw"]["top"].clone(), fresh["genesis"]["raw"]["top"].clone());
+	let committed_code = committed_top.as_object_mut().unwrap().remove(CODE).expect("committed :code");
+	let fresh_code = fresh_top.as_object_mut().unwrap().remove(CODE).expect("fresh :code");
+	assert_eq!(committed_top, fresh_top, "genesis storage differs: {regenerate}");
+	assert_eq!(committed["genesis"]["raw"]["childrenDefault"], fresh["genesis"]["raw"]["childrenDefault"]);
+
+	// A node on the committed spec: its genesis hash, its runtime's version and metadata.
+	let committed_arg = committed_path.to_string_lossy().to_string();
+	let mut node = Node::spawn("staging", &["--chain", &committed_arg, "--tmp"]);
+	let client = node.connect().await;
+	let genesis: Hash = client.request("chain_getBlockHash", rpc_params![0]).await.unwrap();
+	let recorded = std::fs::read_to_string(root.join("chain-specs/staging.genesis-hash")).expect("genesis hash file");
+	assert_eq!(format!("{genesis:?}"), recorded.trim(), "chain-specs/staging.genesis-hash: {regenerate}");
+	let version: Value = client.request("state_getRuntimeVersion", rpc_params![]).await.unwrap();
+	assert_eq!(version["specName"], "icn");
+	assert_eq!(version["specVersion"], icn_runtime::VERSION.spec_version, "{regenerate}");
+	assert_eq!(version["transactionVersion"], icn_runtime::VERSION.transaction_version, "{regenerate}");
+	if committed_code != fresh_code {
+		// Built from another checkout path (the WASM embeds source paths): the committed
+		// code must still be this runtime — the same metadata, every call, event and type.
+		let metadata: String = client
+			.request("state_call", rpc_params!["Metadata_metadata_at_version", hex(&16u32.encode())])
+			.await
+			.unwrap();
+		let native = icn_runtime::Runtime::metadata_at_version(16).expect("metadata v16");
+		assert_eq!(unhex(&metadata), Some(native).encode(), "the committed :code is another runtime: {regenerate}");
+	}
+	drop(client);
+	node.stop();
+}
+
+/// docs/validator.md, step by step, on a `dev` chain (Alice validates alone): a stash key
+/// from `icn-node key generate`, a second node started with `--validator`, validator.mjs
+/// (the page's snippets) asking that node for session keys with their proof and registering
+/// them, bonding and validating; the stash is elected, its node authors blocks and the chain
+/// keeps finalizing with both validators voting.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_new_validator_joins_and_authors() {
+	let doc = std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../docs/validator.md")).unwrap();
+	for command in [
+		"icn-node key generate --scheme sr25519 --output-type json",
+		"icn-node key generate-node-key --chain chain-specs/staging-raw.json --base-path /var/lib/icn-validator",
+		"icn-node --chain chain-specs/staging-raw.json --validator --base-path /var/lib/icn-validator --name my-validator",
+		"node clients/js/examples/validator.mjs ws://127.0.0.1:9944",
+	] {
+		assert!(doc.contains(command), "docs/validator.md no longer says `{command}`");
+	}
+	// 2. The stash key.
+	let out = Command::new(node_binary())
+		.args(["key", "generate", "--scheme", "sr25519", "--output-type", "json"])
+		.output()
+		.expect("key generate");
+	let key: Value = serde_json::from_slice(&out.stdout).expect("key JSON");
+	let phrase = key["secretPhrase"].as_str().unwrap().to_string();
+	let stash: AccountId = unhex(key["accountId"].as_str().unwrap()).as_slice().try_into().map(AccountId::new).unwrap();
+
+	let mut alice_node = Node::start_dev();
+	let alice_rpc = alice_node.connect().await;
+	let genesis: Hash = alice_rpc.request("chain_getBlockHash", rpc_params![0]).await.unwrap();
+	let alice = Sr25519Keyring::Alice;
+	let mut nonce: u32 =
+		alice_rpc.request("system_accountNextIndex", rpc_params![alice.to_account_id().to_string()]).await.unwrap();
+	let mut as_alice = |call: icn_runtime::RuntimeCall| {
+		nonce += 1;
+		hex(&icn_runtime::signing::sign(call, &alice.pair(), nonce - 1, genesis).encode())
+	};
+	let sudo = |call: icn_runtime::RuntimeCall| icn_runtime::RuntimeCall::Sudo(pallet_sudo::Call::sudo { call: Box::new(call) });
+	// Test-only: fund the stash, make room for a second validator.
+	let fund = as_alice(icn_runtime::RuntimeCall::Balances(BalancesCall::transfer_keep_alive {
+		dest: stash.clone().into(),
+		value: 300_000 * ICNT,
+	}));
+	submit_finalized(&alice_rpc, &alice_node, &fund).await;
+	let count = as_alice(sudo(icn_runtime::RuntimeCall::Staking(pallet_staking::Call::set_validator_count { new: 2 })));
+	submit_finalized(&alice_rpc, &alice_node, &count).await;
+
+	// 3. The validator node, syncing from Alice's.
+	let addresses: Vec<String> = alice_rpc.request("system_localListenAddresses", rpc_params![]).await.unwrap();
+	let bootnode = addresses.iter().find(|a| a.contains("/127.0.0.1/")).expect("a loopback address").clone();
+	let base = TempDir::new("validator-base");
+	let base_path = base.0.to_string_lossy().to_string();
+	let status = Command::new(node_binary())
+		.args(["key", "generate-node-key", "--chain", "dev", "--base-path", &base_path])
+		.stdout(Stdio::null())
+		.stderr(Stdio::null())
+		.status()
+		.expect("generate-node-key");
+	assert!(status.success(), "generate-node-key failed");
+	let mut validator = Node::spawn(
+		"validator",
+		&["--chain", "dev", "--validator", "--base-path", &base_path, "--name", "my-validator", "--bootnodes", &bootnode],
+	);
+	validator.connect().await;
+
+	// 4. Session keys, bond, validate — against the validator's own node.
+	let out = run_js_example(&validator, "validator.mjs", &[&phrase, "200000"]);
+	let keys = out.iter().find(|o| o["what"] == "keys").expect("keys printed")["keys"].as_str().unwrap().to_string();
+	let registered = out.iter().find(|o| o["what"] == "registered").expect("registered");
+	assert_eq!(registered["bonded"], (200_000 * ICNT).to_string());
+	let aura_key = unhex(&keys)[..32].to_vec();
+
+	// Test-only: a new staking era now rather than in up to six minutes.
+	let force = as_alice(sudo(icn_runtime::RuntimeCall::Staking(pallet_staking::Call::force_new_era {})));
+	submit_finalized(&alice_rpc, &alice_node, &force).await;
+
+	// 5. Elected, then authoring: a block whose Aura slot belongs to the stash's key.
+	let validators_key = pallet_session::Validators::<Runtime>::hashed_key().to_vec();
+	let deadline = Instant::now() + Duration::from_secs(300);
+	let mut checked = 0u32;
+	let authored = loop {
+		let (finalized, _) = finalized_number(&alice_rpc).await;
+		let best: Hash = alice_rpc.request("chain_getBlockHash", rpc_params![]).await.unwrap();
+		let elected: Vec<AccountId> = storage(&alice_rpc, validators_key.clone(), best).await.unwrap_or_default();
+		let mut found = None;
+		if elected.contains(&stash) {
+			let header: Value = alice_rpc.request("chain_getHeader", rpc_params![best]).await.unwrap();
+			let number = u32::from_str_radix(header["number"].as_str().unwrap().trim_start_matches("0x"), 16).unwrap();
+			for n in checked.max(1)..=number {
+				let hash: Hash = alice_rpc.request("chain_getBlockHash", rpc_params![n]).await.unwrap();
+				let header: Value = alice_rpc.request("chain_getHeader", rpc_params![hash]).await.unwrap();
+				let slot = header["digest"]["logs"].as_array().unwrap().iter().find_map(|log| {
+					match sp_runtime::generic::DigestItem::decode(&mut &unhex(log.as_str().unwrap())[..]) {
+						Ok(sp_runtime::generic::DigestItem::PreRuntime(id, data)) if id == sp_consensus_aura::AURA_ENGINE_ID =>
+							u64::decode(&mut &data[..]).ok(),
+						_ => None,
+					}
+				});
+				let parent: Hash = serde_json::from_value(header["parentHash"].clone()).unwrap();
+				let authorities: String =
+					alice_rpc.request("state_call", rpc_params!["AuraApi_authorities", "0x", parent]).await.unwrap();
+				let authorities = Vec::<[u8; 32]>::decode(&mut &unhex(&authorities)[..]).unwrap();
+				if let Some(slot) = slot {
+					if authorities[(slot % authorities.len() as u64) as usize].as_slice() == aura_key.as_slice() {
+						found = Some(n);
+						break
+					}
+				}
+			}
+			checked = number + 1;
+		}
+		if let Some(n) = found {
+			// Finality goes on past it, with both validators voting.
+			let finalize_deadline = Instant::now() + Duration::from_secs(120);
+			while finalized_number(&alice_rpc).await.0 <= n {
+				assert!(Instant::now() < finalize_deadline, "not finalized past #{n}:\n{}", alice_node.log_tail());
+				tokio::time::sleep(Duration::from_secs(1)).await;
+			}
+			break n
+		}
+		assert!(
+			Instant::now() < deadline,
+			"stash not elected/authoring (finalized #{finalized}, validators {elected:?}):\n{}",
+			validator.log_tail()
+		);
+		tokio::time::sleep(Duration::from_secs(2)).await;
+	};
+	assert!(authored > 0);
+	drop(alice_rpc);
+	validator.stop();
+	alice_node.stop();
+}
+
 /// Every `js` snippet of docs/builder.md and docs/tokenomics.md is, verbatim, part of the
 /// example script the provider/builder end-to-end test runs against a real node.
 #[test]
 fn doc_snippets_are_the_tested_examples() {
 	let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
 	for (doc, script, at_least) in
-		[("docs/builder.md", "builder.mjs", 6), ("docs/tokenomics.md", "vesting.mjs", 4)]
+		[("docs/builder.md", "builder.mjs", 6), ("docs/tokenomics.md", "vesting.mjs", 4), ("docs/validator.md", "validator.mjs", 4)]
 	{
 		let text = std::fs::read_to_string(root.join(doc)).expect("doc");
 		let code = std::fs::read_to_string(root.join("clients/js/examples").join(script)).expect("script");
