@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The test command: sets the machine up, builds the whole workspace ONCE (release profile,
-# runtime-benchmarks feature set) and runs every test: unit tests, benchmark tests, and the
-# end-to-end tests that start the very `icn-node` binary this build produced.
+# runtime-benchmarks feature set) and runs every test: unit tests, benchmark tests, the
+# end-to-end tests that start the very `icn-node` binary this build produced, and zombienet
+# networks of that binary.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -20,5 +21,14 @@ python3 -m unittest scripts/test_audit_object.py
 
 echo "[test] cargo test ${CARGO_FLAGS[*]}"
 cargo test "${CARGO_FLAGS[@]}" -- --nocapture
+
+# Multi-validator networks of that same binary (zombienet, native provider): block
+# production and finality with four validators, and a validator's death and restart.
+# 0003-onboarding and 0004-sla run by hand (scripts/zombienet.sh, docs/zombienet.md).
+export ICN_NODE="$CARGO_TARGET_DIR/release/icn-node"
+for network in 0001-block-production 0002-validator-fault; do
+  echo "[test] zombienet $network"
+  bash scripts/zombienet.sh "$network"
+done
 
 echo "[test] all tests passed"
