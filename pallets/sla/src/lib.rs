@@ -838,7 +838,7 @@ pub mod pallet {
 		/// (into its collateral while under-collateralized). A failed payment stays in the pool.
 		fn reward_node(era: EraIndex, node: NodeId, points: u128) {
 			RewardPoints::<T>::remove(era, node);
-			let r = EraRewards::<T>::get(era);
+			let mut r = EraRewards::<T>::get(era);
 			let amount = multiply_by_rational_with_rounding(r.node_budget, points, r.capacity_points, Rounding::Down)
 				.unwrap_or(0)
 				.min(r.node_budget.saturating_sub(r.node_paid));
@@ -854,7 +854,8 @@ pub mod pallet {
 			if to_provider > 0 && T::Rewards::pay_node(node, &pool, to_provider).is_ok() {
 				paid = paid.saturating_add(to_provider);
 			}
-			EraRewards::<T>::mutate(era, |r| r.node_paid = r.node_paid.saturating_add(paid));
+			r.node_paid = r.node_paid.saturating_add(paid);
+			EraRewards::<T>::insert(era, r);
 			Self::deposit_event(Event::NodeRewarded { era, node, amount: paid });
 		}
 
@@ -863,7 +864,7 @@ pub mod pallet {
 		fn reward_hypernode(era: EraIndex, index: u32) {
 			let Some(owner) = EraOracles::<T>::get(era).get(index as usize).cloned() else { return };
 			let Some(h) = HyperNodes::<T>::get(&owner).filter(|h| h.is_active()) else { return };
-			let r = EraRewards::<T>::get(era);
+			let mut r = EraRewards::<T>::get(era);
 			let links = (h.links.len() as u32).min(r.links);
 			let gross = multiply_by_rational_with_rounding(r.hypernode_budget, links.into(), r.links.into(), Rounding::Down)
 				.unwrap_or(0);
@@ -873,7 +874,8 @@ pub mod pallet {
 			{
 				return
 			}
-			EraRewards::<T>::mutate(era, |r| r.hypernode_paid = r.hypernode_paid.saturating_add(amount));
+			r.hypernode_paid = r.hypernode_paid.saturating_add(amount);
+			EraRewards::<T>::insert(era, r);
 			Self::deposit_event(Event::HyperNodeRewarded { era, owner, amount });
 		}
 
