@@ -3,7 +3,8 @@
 #
 # - Debian packages the build needs (protobuf-compiler for the networking crates,
 #   clang/libclang for bindgen, ca-certificates for the off-chain HTTP client, python3 for
-#   the audit-object tool and its tests, Node.js/npm for the client examples).
+#   the audit-object tool and its tests, zstd to compress the runtime-upgrade test blob,
+#   Node.js/npm for the client examples and suite).
 # - The WASM toolchain: `rustup target add wasm32v1-none`; where rustup cannot download
 #   (offline machines), the offline recipe of docs/wasm-offline.md: Debian's Rust + its
 #   std source build core/alloc for wasm32v1-none once, installed as the `icn-wasm` rustup
@@ -19,7 +20,7 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 # --- 1. Debian packages --------------------------------------------------------------
-APT_PKGS=(protobuf-compiler clang libclang-dev ca-certificates curl python3)
+APT_PKGS=(protobuf-compiler clang libclang-dev ca-certificates curl python3 zstd)
 missing=()
 for p in "${APT_PKGS[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The test command: sets the machine up, builds the whole workspace ONCE (release profile,
 # runtime-benchmarks feature set) and runs every test: unit tests, benchmark tests, the
-# end-to-end tests that start the very `icn-node` binary this build produced, and zombienet
-# networks of that binary.
+# end-to-end tests that start the very `icn-node` binary this build produced, the
+# @polkadot/api client suite, and zombienet networks of that binary.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -22,10 +22,19 @@ python3 -m unittest scripts/test_audit_object.py
 echo "[test] cargo test ${CARGO_FLAGS[*]}"
 cargo test "${CARGO_FLAGS[@]}" -- --nocapture
 
+# The client suite (clients/js, node --test): @polkadot/api against an `icn-node --dev` of
+# this build, ending with a runtime upgrade to this runtime with spec_version + 1, built by
+# scripts/upgrade-wasm.sh (only the runtime crate compiles again).
+export ICN_NODE="$CARGO_TARGET_DIR/release/icn-node"
+echo "[test] scripts/upgrade-wasm.sh"
+ICN_UPGRADE_WASM="$(bash scripts/upgrade-wasm.sh)"
+export ICN_UPGRADE_WASM
+echo "[test] client suite: npm test in clients/js"
+(cd clients/js && npm test)
+
 # Multi-validator networks of that same binary (zombienet, native provider): block
 # production and finality with four validators, and a validator's death and restart.
 # 0003-onboarding and 0004-sla run by hand (scripts/zombienet.sh, docs/zombienet.md).
-export ICN_NODE="$CARGO_TARGET_DIR/release/icn-node"
 for network in 0001-block-production 0002-validator-fault; do
   echo "[test] zombienet $network"
   bash scripts/zombienet.sh "$network"

@@ -68,12 +68,30 @@ pub mod opaque {
 }
 
 /// The runtime version. Bump `spec_version` for every runtime upgrade.
+#[cfg(not(feature = "upgrade-test"))]
 #[sp_version::runtime_version]
 pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: Cow::Borrowed("icn"),
 	impl_name: Cow::Borrowed("icn-node"),
 	authoring_version: 1,
 	spec_version: 100,
+	impl_version: 1,
+	apis: apis::RUNTIME_API_VERSIONS,
+	transaction_version: 1,
+	system_version: 1,
+};
+
+/// The runtime version of the upgrade the client suite applies with `system.set_code`
+/// (`scripts/upgrade-wasm.sh` builds it with the `upgrade-test` feature): the same runtime,
+/// `spec_version` one higher. `sp_version::runtime_version` takes literals only, hence the
+/// second constant.
+#[cfg(feature = "upgrade-test")]
+#[sp_version::runtime_version]
+pub const VERSION: RuntimeVersion = RuntimeVersion {
+	spec_name: Cow::Borrowed("icn"),
+	impl_name: Cow::Borrowed("icn-node"),
+	authoring_version: 1,
+	spec_version: 101,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,

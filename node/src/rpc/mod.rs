@@ -6,6 +6,7 @@
 #![warn(missing_docs)]
 
 pub mod marketplace;
+pub mod providers;
 pub mod sla;
 pub mod vesting;
 
@@ -40,6 +41,7 @@ where
 	C::Api: pallet_icn_vesting::runtime_api::VestingApi<Block, AccountId, icn_runtime::BlockNumber>,
 	C::Api: pallet_icn_marketplace::runtime_api::MarketplaceApi<Block, AccountId>,
 	C::Api: pallet_icn_sla::runtime_api::SlaApi<Block, AccountId>,
+	C::Api: pallet_icn_providers::runtime_api::ProvidersApi<Block, AccountId, icn_runtime::BlockNumber>,
 	P: TransactionPool + 'static,
 {
 	use pallet_transaction_payment_rpc::{TransactionPayment, TransactionPaymentApiServer};
@@ -61,8 +63,11 @@ where
 		use marketplace::{IcnMarketplace, IcnMarketplaceApiServer};
 		// `icn_quote`, `icn_bookings`, `icn_clusterUsage`.
 		module.merge(IcnMarketplace::new(client.clone()).into_rpc())?;
+		use providers::{IcnProviders, IcnProvidersApiServer};
+		// `icn_nodeInfo`, `icn_clusterNodes`, `icn_providerNodes`, `icn_delegation`.
+		module.merge(IcnProviders::new(client.clone()).into_rpc())?;
 		use sla::{IcnSla, IcnSlaApiServer};
-		// `icn_nodeSla`, `icn_assignments`, `icn_pendingSlashes`.
+		// `icn_slaScore`, `icn_nodeSla`, `icn_assignments`, `icn_pendingSlashes`.
 		module.merge(IcnSla::new(client).into_rpc())?;
 	}
 

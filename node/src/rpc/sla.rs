@@ -1,4 +1,4 @@
-//! `icn_nodeSla`, `icn_assignments` and `icn_pendingSlashes`: the SLA oracle's runtime API
+//! `icn_slaScore`, `icn_nodeSla`, `icn_assignments` and `icn_pendingSlashes`: the SLA oracle's runtime API
 //! over JSON-RPC. Fractions are parts per billion (`1_000_000_000` = 100 %).
 
 use std::sync::Arc;
@@ -64,6 +64,12 @@ pub struct RpcAssignment {
 /// The `icn_*` SLA methods.
 #[rpc(server)]
 pub trait IcnSlaApi<BlockHash> {
+	/// A node's SLA score at block `at` (default: best): passed / counted eras over the
+	/// sliding window, parts per billion (`1_000_000_000` = 100 %, also before any era is
+	/// counted: `icn_nodeSla` tells how many are).
+	#[method(name = "icn_slaScore")]
+	fn sla_score(&self, node: NodeId, at: Option<BlockHash>) -> RpcResult<u32>;
+
 	/// A node's SLA score (ppb), passed/counted eras, failure run, last ten eras and pending
 	/// slashes, at block `at` (default: best).
 	#[method(name = "icn_nodeSla")]
@@ -99,6 +105,11 @@ where
 	C: ProvideRuntimeApi<Block> + HeaderBackend<Block> + Send + Sync + 'static,
 	C::Api: SlaRuntimeApi<Block, AccountId>,
 {
+	fn sla_score(&self, node: NodeId, at: Option<<Block as BlockT>::Hash>) -> RpcResult<u32> {
+		let at = at.unwrap_or_else(|| self.client.info().best_hash);
+		Ok(self.client.runtime_api().node_sla(at, node).map_err(runtime_error)?.score.deconstruct())
+	}
+
 	fn node_sla(&self, node: NodeId, at: Option<<Block as BlockT>::Hash>) -> RpcResult<RpcNodeSla> {
 		let at = at.unwrap_or_else(|| self.client.info().best_hash);
 		Ok(self.client.runtime_api().node_sla(at, node).map_err(runtime_error)?.into())
