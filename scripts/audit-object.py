@@ -300,6 +300,9 @@ def parse_range(header, size):
 class AuditHTTPServer(http.server.ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    # A HyperNode opens every probe connection at once (thousands when one worker probes
+    # many nodes served here): a deep accept backlog, not socketserver's default of 5.
+    request_queue_size = 4096
 
     def __init__(self, addr, handler, root, fail_mode, slow_seconds, quiet):
         self.root = os.path.realpath(root)
@@ -475,9 +478,21 @@ class AuditRequestHandler(http.server.BaseHTTPRequestHandler):
                 self.close_connection = True
 
 
+def _raise_open_files_limit():
+    """One thread and one socket per connection: lift the soft limit to the hard one."""
+    try:
+        import resource
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        if hard == resource.RLIM_INFINITY or hard > soft:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    except (ImportError, ValueError, OSError):
+        pass
+
+
 def cmd_serve(args):
     if not os.path.isdir(args.dir):
         raise AuditError("not a directory: %s" % args.dir)
+    _raise_open_files_limit()
     cls = AuditServer6 if ":" in args.bind else AuditHTTPServer
     try:
         httpd = cls((args.bind, args.port), AuditRequestHandler, args.dir,

@@ -5,8 +5,10 @@
 //! unassigned nodes or a duplicate would be included in a block, fail in dispatch and cost
 //! its sender the fee. This extension runs the same checks as the dispatch
 //! ([`Pallet::check_report`]) when the transaction is validated, so such reports never
-//! enter the pool; valid ones get a priority boost and the tag `(era, HyperNode)`, so a
-//! second report of the same HyperNode for the same era is a duplicate to the pool too.
+//! enter the pool; valid ones get a priority boost and the tag `(era, HyperNode, first
+//! node)`, so the same part of a HyperNode's report sent twice is a duplicate to the pool
+//! too, while the parts of one report (each starting after the one before, sent with
+//! consecutive nonces) are distinct transactions.
 //!
 //! A rejection is `InvalidTransaction::Custom(i)`, `i` being the index of the pallet
 //! [`Error`] variant (e.g. `WrongEra`); wallets show it as "Custom error: i".
@@ -98,7 +100,7 @@ where
 		let longevity = u64::from(*era).saturating_add(1).saturating_mul(era_blocks).saturating_sub(now).max(1);
 		let valid = ValidTransaction::with_tag_prefix("IcnSlaReport")
 			.priority(REPORT_PRIORITY)
-			.and_provides((*era, owner))
+			.and_provides((*era, owner, results.first().map(|(node, _)| *node)))
 			.longevity(longevity)
 			.propagate(true)
 			.build()?;

@@ -296,6 +296,12 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type EraSeeds<T> = StorageMap<_, Twox64Concat, EraIndex, [u8; 32]>;
 
+	/// Each era's provider nodes: those with an id below this bound (the next node id when
+	/// the era started). Nodes registered during an era are probed from the next one, so no
+	/// HyperNode is held to report a node that did not exist when it probed.
+	#[pallet::storage]
+	pub type EraNodeBound<T> = StorageMap<_, Twox64Concat, EraIndex, NodeId>;
+
 	/// Reports: era → node → (oracle index, outcome).
 	#[pallet::storage]
 	pub type Reports<T> = StorageDoubleMap<
@@ -308,9 +314,16 @@ pub mod pallet {
 		ValueQuery,
 	>;
 
-	/// Which HyperNodes reported in which era.
+	/// Which HyperNodes reported in which era, and how many node results (all parts of the
+	/// report together).
 	#[pallet::storage]
 	pub type Reported<T: Config> = StorageDoubleMap<_, Twox64Concat, EraIndex, Blake2_128Concat, T::AccountId, u32>;
+
+	/// The last node of each HyperNode's report so far in each era: a further part of the
+	/// report must start after it.
+	#[pallet::storage]
+	pub type ReportedUpTo<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, EraIndex, Blake2_128Concat, T::AccountId, NodeId>;
 
 	/// Aggregation: the era being aggregated and where it is.
 	#[pallet::storage]
@@ -468,11 +481,13 @@ pub mod pallet {
 		NotAnOracle,
 		/// Reports are taken for the current era only.
 		WrongEra,
-		/// This HyperNode already reported this era.
+		/// This HyperNode already reported these nodes this era (a further part of its report
+		/// must start after the last node it reported).
 		DuplicateReport,
 		/// A node is not assigned to this HyperNode this era.
 		NotAssigned,
-		/// A node is listed twice.
+		/// A node is listed twice or out of order: a report lists each node once, in
+		/// ascending node order (as the worker sends them).
 		DuplicateNode,
 		/// An empty report.
 		EmptyReport,
@@ -567,8 +582,11 @@ pub mod pallet {
 		}
 
 		/// A HyperNode's probe results for the current era, signed by its `icno` key's
-		/// account: one report per HyperNode per era, only for the nodes assigned to it. An
-		/// accepted report pays no fee.
+		/// account: one report per HyperNode per era, only for the nodes assigned to it, each
+		/// node once, in ascending node order. A HyperNode assigned more nodes than one
+		/// transaction carries (`MaxReportResults`) sends its report in parts, each starting
+		/// after the last node of the part before (so parts are disjoint and in order; the
+		/// worker sends them with consecutive nonces). An accepted part pays no fee.
 		#[pallet::call_index(4)]
 		#[pallet::weight(T::WeightInfo::submit_report(results.len() as u32))]
 		pub fn submit_report(
@@ -584,7 +602,12 @@ pub mod pallet {
 					let _ = r.try_push((index, *outcome));
 				});
 			}
-			Reported::<T>::insert(era, &owner, results.len() as u32);
+			Reported::<T>::mutate(era, &owner, |count| {
+				*count = Some(count.unwrap_or(0).saturating_add(results.len() as u32))
+			});
+			if let Some((last, _)) = results.last() {
+				ReportedUpTo::<T>::insert(era, &owner, last);
+			}
 			Self::deposit_event(Event::ReportAccepted { owner, era, results: results.len() as u32 });
 			Ok(Pays::No.into())
 		}
@@ -681,12 +704,15 @@ pub mod pallet {
 			EraOracles::<T>::insert(era, BoundedVec::truncate_from(oracles));
 			let seed: [u8; 32] = frame_system::Pallet::<T>::parent_hash().as_ref().try_into().unwrap_or([0; 32]);
 			EraSeeds::<T>::insert(era, seed);
+			EraNodeBound::<T>::insert(era, T::Targets::next_node_id());
 			CurrentEra::<T>::put(era);
 			// Eras older than the one being aggregated are no longer needed.
 			if let Some(old) = era.checked_sub(4) {
 				EraOracles::<T>::remove(old);
 				EraSeeds::<T>::remove(old);
+				EraNodeBound::<T>::remove(old);
 				let _ = Reported::<T>::clear_prefix(old, T::MaxHyperNodes::get(), None);
+				let _ = ReportedUpTo::<T>::clear_prefix(old, T::MaxHyperNodes::get(), None);
 			}
 			Self::deposit_event(Event::EraStarted { era, oracles: count });
 		}
@@ -701,16 +727,34 @@ pub mod pallet {
 			ensure!(CurrentEra::<T>::get() == Some(era), Error::<T>::WrongEra);
 			let oracles = EraOracles::<T>::get(era);
 			let index = oracles.iter().position(|o| *o == owner).ok_or(Error::<T>::NotAnOracle)? as u32;
-			ensure!(!Reported::<T>::contains_key(era, &owner), Error::<T>::DuplicateReport);
 			ensure!(!results.is_empty(), Error::<T>::EmptyReport);
+			// A further part of this era's report starts after the last node already reported.
+			if let (Some(last), Some((first, _))) = (ReportedUpTo::<T>::get(era, &owner), results.first()) {
+				ensure!(*first > last, Error::<T>::DuplicateReport);
+			}
 			let seed = EraSeeds::<T>::get(era).ok_or(Error::<T>::WrongEra)?;
+			let bound = Self::node_bound(era);
 			let count = oracles.len() as u32;
-			for (i, (node, _)) in results.iter().enumerate() {
-				ensure!(!results[..i].iter().any(|(n, _)| n == node), Error::<T>::DuplicateNode);
+			// Ascending node order makes the duplicate check linear in the report's size.
+			ensure!(
+				results.windows(2).all(|w| match w {
+					[(a, _), (b, _)] => a < b,
+					_ => true,
+				}),
+				Error::<T>::DuplicateNode
+			);
+			for (node, _) in results.iter() {
+				ensure!(*node < bound, Error::<T>::NotAssigned);
 				ensure!(logic::oracles_for(&seed, *node, count).contains(&index), Error::<T>::NotAssigned);
 				ensure!(T::Targets::probe_target(*node).is_some(), Error::<T>::NotAssigned);
 			}
 			Ok((owner, index))
+		}
+
+		/// The provider nodes of `era`: ids below this bound (all nodes for an era started
+		/// before the bound was recorded).
+		pub fn node_bound(era: EraIndex) -> NodeId {
+			EraNodeBound::<T>::get(era).unwrap_or_else(T::Targets::next_node_id)
 		}
 
 		/// The nodes `owner` must probe in `era` (for the off-chain worker and the runtime API).
@@ -719,11 +763,11 @@ pub mod pallet {
 			let Some(index) = oracles.iter().position(|o| o == owner) else { return Vec::new() };
 			let Some(seed) = EraSeeds::<T>::get(era) else { return Vec::new() };
 			let count = oracles.len() as u32;
-			// The hash first: only assigned nodes cost a storage read.
-			(0..T::Targets::next_node_id())
+			// The hash first: only assigned nodes cost a storage read. In ascending order, as
+			// reports list them; more than `MaxReportResults` are reported in several parts.
+			(0..Self::node_bound(era))
 				.filter(|node| logic::oracles_for(&seed, *node, count).contains(&(index as u32)))
 				.filter(|node| T::Targets::probe_target(*node).is_some())
-				.take(T::MaxReportResults::get() as usize)
 				.collect()
 		}
 
@@ -741,7 +785,7 @@ pub mod pallet {
 					return
 				}
 				let next = match step {
-					AggregationStep::Nodes(node) if node < T::Targets::next_node_id() => {
+					AggregationStep::Nodes(node) if node < Self::node_bound(era) => {
 						let target = T::Targets::probe_target(node);
 						if let Some(cluster) = target.as_ref().map(|t| t.cluster).filter(|c| {
 							ClusterUtilization::<T>::get(c).map(|(e, _)| e) != Some(era)

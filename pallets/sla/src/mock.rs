@@ -54,6 +54,8 @@ parameter_types! {
 	pub const ProvidersPalletId: PalletId = PalletId(*b"icn/prov");
 	pub Treasury: AccountId32 = account(200);
 	pub const AggregationWeight: Weight = Weight::from_parts(u64::MAX / 4, u64::MAX / 4);
+	/// Results per report transaction; a test lowers it to see a report sent in parts.
+	pub static MaxReportResults: u32 = 32;
 }
 
 impl pallet_nfts::Config for Test {
@@ -157,7 +159,7 @@ impl crate::Config for Test {
 	type EraBlocks = ConstU32<{ ERA as u32 }>;
 	type MaxHyperNodes = ConstU32<16>;
 	type MaxLinksPerHyperNode = ConstU32<4>;
-	type MaxReportResults = ConstU32<32>;
+	type MaxReportResults = MaxReportResults;
 	type MaxSlashesPerEra = ConstU32<8>;
 	type AggregationWeightPerBlock = AggregationWeight;
 	type Currency = Balances;

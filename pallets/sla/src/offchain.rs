@@ -11,8 +11,9 @@
 //!
 //! Every request of a phase is in flight at once, each with a deadline ([`PROBE_DEADLINE_MS`]);
 //! bodies are capped; there are no retries within an era. Then one signed `submit_report`
-//! per HyperNode, remembered in local storage so it is not sent again for that era unless it
-//! failed to land ([`RESEND_AFTER_BLOCKS`]). An expiring `StorageLock` keeps overlapping runs
+//! per HyperNode — in parts of at most `MaxReportResults` nodes, with consecutive nonces,
+//! when it is assigned more — remembered in local storage so it is not sent again for that
+//! era unless it failed to land ([`RESEND_AFTER_BLOCKS`]; then what is not on chain yet). An expiring `StorageLock` keeps overlapping runs
 //! apart without ever wedging the worker.
 
 use alloc::{format, string::String, vec, vec::Vec};
@@ -36,13 +37,15 @@ use sp_runtime::{
 
 use crate::{
 	logic::{ProbeFailure, ProbeOutcome},
-	Call, Config, EraOracles, Pallet, Reported, Signers,
+	Call, Config, EraOracles, Pallet, ReportedUpTo, Signers,
 };
 
 /// Deadline of each probe request, milliseconds.
 pub const PROBE_DEADLINE_MS: u64 = 2_000;
 /// A report not seen on chain this many blocks after it was sent is sent again.
 pub const RESEND_AFTER_BLOCKS: u32 = 3;
+/// Failed nodes listed (with their reasons) in the worker's info log line.
+const MAX_FAILURES_LOGGED: usize = 10;
 /// How often in-flight requests are polled to time each one, milliseconds.
 const POLL_MS: u64 = 5;
 
@@ -79,7 +82,7 @@ pub fn run<T: Config>(n: BlockNumberFor<T>) {
 		let public: T::Public = generic.into();
 		let signer_account = public.clone().into_account();
 		let Some(owner) = Signers::<T>::get(&signer_account) else { continue };
-		if !oracles.contains(&owner) || Reported::<T>::contains_key(era, &owner) {
+		if !oracles.contains(&owner) {
 			continue
 		}
 		let sent_key = [SENT_KEY_PREFIX, &owner.encode()].concat();
@@ -89,30 +92,70 @@ pub fn run<T: Config>(n: BlockNumberFor<T>) {
 				continue
 			}
 		}
-		let nodes = Pallet::<T>::assignments(&owner, era);
+		// What is still to report this era: every assigned node, or those after the last
+		// node of the parts already on chain.
+		let up_to = ReportedUpTo::<T>::get(era, &owner);
+		let nodes: Vec<NodeId> = Pallet::<T>::assignments(&owner, era)
+			.into_iter()
+			.filter(|node| up_to.map_or(true, |last| *node > last))
+			.collect();
 		if nodes.is_empty() {
 			continue
 		}
 		let targets: Vec<(NodeId, ProbeTarget)> =
 			nodes.into_iter().filter_map(|n| T::Targets::probe_target(n).map(|t| (n, t))).collect();
 		let seed = sp_io::offchain::random_seed();
+		let started = sp_io::offchain::timestamp();
 		let results = probe_all(&targets, &seed, PROBE_DEADLINE_MS);
-		let failed = results.iter().filter(|(_, o)| matches!(o, ProbeOutcome::Failed(_))).count();
+		let elapsed_ms = sp_io::offchain::timestamp().diff(&started).millis();
+		let failures: Vec<&(NodeId, ProbeOutcome)> =
+			results.iter().filter(|(_, o)| matches!(o, ProbeOutcome::Failed(_))).collect();
+		let failed = failures.len();
+		// The first failures with their reasons (all of them with `-l icn-sla=debug`).
+		let shown = failures.get(..failed.min(MAX_FAILURES_LOGGED)).unwrap_or(&[]);
+		// The sum of the measured HEAD latencies: what probing one node after another
+		// would at least have taken (`clients/js/bench/worker-speed.mjs` compares the two).
+		let latency_sum_ms: u64 = results
+			.iter()
+			.map(|(_, o)| match o {
+				ProbeOutcome::Ok { latency_ms } => u64::from(*latency_ms),
+				ProbeOutcome::Failed(_) => 0,
+			})
+			.sum();
 		log::info!(
 			target: "icn-sla",
-			"era {era}: probed {} node(s) for HyperNode {:?}, {failed} failed: {:?}",
+			"era {era}: probed {} node(s) for HyperNode {:?} in {elapsed_ms} ms (HEAD latencies sum {latency_sum_ms} ms), {failed} failed: {:?}{}",
 			results.len(),
 			owner,
-			results
+			shown,
+			if failed > shown.len() { " …" } else { "" },
 		);
-		let results: BoundedVec<_, T::MaxReportResults> = BoundedVec::truncate_from(results);
-		let outcome = Signer::<T, T::AuthorityId>::all_accounts()
-			.with_filter(vec![public])
-			.send_signed_transaction(|_| Call::submit_report { era, results: results.clone() });
-		match outcome.first() {
-			Some((_, Ok(()))) => sent.set(&(era, block)),
-			Some((acc, Err(()))) => log::warn!(target: "icn-sla", "era {era}: report of {:?} not submitted", acc.id),
-			None => log::warn!(target: "icn-sla", "era {era}: no local key could sign the report"),
+		log::debug!(target: "icn-sla", "era {era}: results {:?}", results);
+		// One transaction per `MaxReportResults` nodes, in order: the signer's nonce goes up
+		// by one per part, so the pool includes them in order.
+		let part_size = (T::MaxReportResults::get() as usize).max(1);
+		let parts = results.len().div_ceil(part_size);
+		let mut submitted = 0;
+		for part in results.chunks(part_size) {
+			let part: BoundedVec<_, T::MaxReportResults> = BoundedVec::truncate_from(part.to_vec());
+			let outcome = Signer::<T, T::AuthorityId>::all_accounts()
+				.with_filter(vec![public.clone()])
+				.send_signed_transaction(|_| Call::submit_report { era, results: part.clone() });
+			match outcome.first() {
+				Some((_, Ok(()))) => submitted += 1,
+				Some((acc, Err(()))) => {
+					log::warn!(target: "icn-sla", "era {era}: report part {} of {parts} of {:?} not submitted", submitted + 1, acc.id);
+					break
+				},
+				None => {
+					log::warn!(target: "icn-sla", "era {era}: no local key could sign the report");
+					break
+				},
+			}
+		}
+		if submitted > 0 {
+			// Parts that do not land are sent again from the last node on chain.
+			sent.set(&(era, block));
 		}
 	}
 }
@@ -231,6 +274,9 @@ pub fn probe_all(targets: &[(NodeId, ProbeTarget)], seed: &[u8; 32], deadline_ms
 		let checked = result.and_then(|response| {
 			status(&response)?;
 			if index % 2 == 0 {
+				// Read the (empty) `HEAD` body to its end: that releases the request in the
+				// host, as reading any other body to its end does.
+				let _ = read_body(&response, 0, deadline);
 				return Ok(None)
 			}
 			let expected = target.size.div_ceil(u64::from(target.chunk_size.max(1))).saturating_mul(32);

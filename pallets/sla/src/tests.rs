@@ -98,6 +98,31 @@ mod hypernodes {
 mod reports {
 	use super::*;
 
+	/// What the pool's `CheckReport` says of a report of `n`.
+	fn check(
+		n: u8,
+		era: EraIndex,
+		results: Vec<(NodeId, ProbeOutcome)>,
+	) -> Result<
+		(sp_runtime::transaction_validity::ValidTransaction, (), RuntimeOrigin),
+		sp_runtime::transaction_validity::TransactionValidityError,
+	> {
+		use frame_support::dispatch::GetDispatchInfo;
+		use sp_runtime::{traits::DispatchTransaction, transaction_validity::TransactionSource};
+		let call = RuntimeCall::Sla(Call::submit_report { era, results: BoundedVec::truncate_from(results) });
+		CheckReport::<Test>::new().validate_only(origin(n), &call, &call.get_dispatch_info(), 0, TransactionSource::External, 0)
+	}
+
+	/// The pool's refusal for `e`: `Custom(its index)`.
+	fn refused(e: Error<Test>) -> Result<(), sp_runtime::transaction_validity::TransactionValidityError> {
+		use sp_runtime::transaction_validity::{InvalidTransaction, TransactionValidityError};
+		let index = match sp_runtime::DispatchError::from(e) {
+			sp_runtime::DispatchError::Module(m) => m.error[0],
+			_ => u8::MAX,
+		};
+		Err(TransactionValidityError::Invalid(InvalidTransaction::Custom(index)))
+	}
+
 	#[test]
 	fn eras_snapshot_the_active_hypernodes_with_their_randomness() {
 		run(|| {
@@ -111,6 +136,71 @@ mod reports {
 			assert!(oracles.windows(2).all(|w| w[0] < w[1]), "sorted");
 			assert!(EraSeeds::<Test>::get(1).is_some());
 			assert!(events().contains(&Event::EraStarted { era: 1, oracles: 3 }));
+		});
+	}
+
+	#[test]
+	fn a_report_lists_its_nodes_once_in_ascending_order() {
+		run(|| {
+			hypernodes(3);
+			let a = provider_node(1, "http://127.0.0.1:8080", audit([1; 32]));
+			let b = provider_node(2, "http://127.0.0.1:8081", audit([2; 32]));
+			assert!(a < b);
+			run_to_block(start_of(1) + 1);
+			// The worker's order is the assignment's: ascending.
+			assert_eq!(Sla::assignments(&account(11), 1), vec![a, b]);
+			assert_noop!(report(11, 1, vec![(b, OK), (a, OK)]), Error::<Test>::DuplicateNode);
+			assert_noop!(report(11, 1, vec![(a, OK), (b, OK), (b, OK)]), Error::<Test>::DuplicateNode);
+			assert_ok!(report(11, 1, vec![(a, OK), (b, OK)]));
+		});
+	}
+
+	#[test]
+	fn a_report_comes_in_ascending_disjoint_parts() {
+		run(|| {
+			hypernodes(3);
+			let nodes: Vec<NodeId> =
+				(0..4).map(|i| provider_node(1 + i, "http://127.0.0.1:8080", audit([1; 32]))).collect();
+			run_to_block(start_of(1) + 1);
+			assert_eq!(Sla::assignments(&account(11), 1), nodes);
+			// The first part, then one starting after it: both accepted, both free.
+			let post = report(11, 1, vec![(nodes[0], OK), (nodes[1], OK)]).expect("first part");
+			assert_eq!(post.pays_fee, Pays::No);
+			assert_eq!(ReportedUpTo::<Test>::get(1, account(11)), Some(nodes[1]));
+			// A part overlapping or before what was reported is a duplicate.
+			assert_noop!(report(11, 1, vec![(nodes[1], OK), (nodes[2], OK)]), Error::<Test>::DuplicateReport);
+			assert_noop!(report(11, 1, vec![(nodes[0], OK)]), Error::<Test>::DuplicateReport);
+			assert_eq!(check(11, 1, vec![(nodes[1], OK)]).map(|_| ()), refused(Error::<Test>::DuplicateReport));
+			// The pool tells parts apart by their first node.
+			let (valid, ..) = check(11, 1, vec![(nodes[2], OK)]).expect("the next part is valid");
+			assert_eq!(valid.provides, vec![("IcnSlaReport", (1u32, account(11), Some(nodes[2]))).encode()]);
+			assert_ok!(report(11, 1, vec![(nodes[2], OK), (nodes[3], OK)]));
+			assert_eq!(Reported::<Test>::get(1, account(11)), Some(4));
+			assert_eq!(ReportedUpTo::<Test>::get(1, account(11)), Some(nodes[3]));
+			for node in &nodes {
+				assert_eq!(Reports::<Test>::get(1, node).len(), 1);
+			}
+			// Pruned with the era's other records.
+			run_to_block(start_of(5) + 1);
+			assert_eq!(ReportedUpTo::<Test>::get(1, account(11)), None);
+			assert_eq!(Reported::<Test>::get(1, account(11)), None);
+		});
+	}
+
+	#[test]
+	fn a_node_registered_during_an_era_is_probed_from_the_next() {
+		run(|| {
+			hypernodes(3);
+			let early = provider_node(1, "http://127.0.0.1:8080", audit([1; 32]));
+			run_to_block(start_of(1) + 1);
+			let late = provider_node(2, "http://127.0.0.1:8081", audit([2; 32]));
+			assert_eq!(EraNodeBound::<Test>::get(1), Some(late));
+			// Era 1 knows only the nodes that existed when it started.
+			assert_eq!(Sla::assignments(&account(11), 1), vec![early]);
+			assert_noop!(report(11, 1, vec![(early, OK), (late, OK)]), Error::<Test>::NotAssigned);
+			assert_ok!(report(11, 1, vec![(early, OK)]));
+			run_to_block(start_of(2) + 1);
+			assert_eq!(Sla::assignments(&account(11), 2), vec![early, late]);
 		});
 	}
 
@@ -143,23 +233,12 @@ mod reports {
 		use frame_support::dispatch::GetDispatchInfo;
 		use sp_runtime::{
 			traits::DispatchTransaction,
-			transaction_validity::{InvalidTransaction, TransactionSource, TransactionValidityError},
+			transaction_validity::{InvalidTransaction, TransactionSource},
 		};
 		run(|| {
 			hypernodes(3);
 			let node = provider_node(1, "http://127.0.0.1:8080", audit([1; 32]));
 			run_to_block(start_of(1) + 1);
-			let check = |n: u8, era: EraIndex, results: Vec<(NodeId, ProbeOutcome)>| {
-				let call = RuntimeCall::Sla(Call::submit_report { era, results: BoundedVec::truncate_from(results) });
-				CheckReport::<Test>::new().validate_only(origin(n), &call, &call.get_dispatch_info(), 0, TransactionSource::External, 0)
-			};
-			let refused = |e: Error<Test>| {
-				let index = match sp_runtime::DispatchError::from(e) {
-					sp_runtime::DispatchError::Module(m) => m.error[0],
-					_ => unreachable!(),
-				};
-				Err(TransactionValidityError::Invalid(InvalidTransaction::Custom(index)))
-			};
 			assert_eq!(check(11, 2, vec![(node, OK)]).map(|_| ()), refused(Error::<Test>::WrongEra));
 			assert_eq!(check(5, 1, vec![(node, OK)]).map(|_| ()), refused(Error::<Test>::NotAnOracle));
 			assert_eq!(check(11, 1, vec![(node + 1, OK)]).map(|_| ()), refused(Error::<Test>::NotAssigned));
@@ -175,10 +254,10 @@ mod reports {
 			] {
 				assert_eq!(refused(e), Err(InvalidTransaction::Custom(i).into()));
 			}
-			// Valid: boosted, tagged by (era, HyperNode), alive until the era ends.
+			// Valid: boosted, tagged by (era, HyperNode, first node), alive until the era ends.
 			let (valid, ..) = check(11, 1, vec![(node, OK)]).expect("valid in the pool");
 			assert_eq!(valid.priority, extension::REPORT_PRIORITY);
-			assert_eq!(valid.provides, vec![("IcnSlaReport", (1u32, account(11))).encode()]);
+			assert_eq!(valid.provides, vec![("IcnSlaReport", (1u32, account(11), Some(node))).encode()]);
 			assert_eq!(valid.longevity, start_of(2) - (start_of(1) + 1));
 			assert_ok!(report(11, 1, vec![(node, OK)]));
 			assert_eq!(check(11, 1, vec![(node, OK)]).map(|_| ()), refused(Error::<Test>::DuplicateReport));
@@ -239,9 +318,10 @@ mod aggregation {
 				}
 			}
 			run_to_block(start_of(5) + 1);
+			// Registered during era 0: no verdict for era 0, judged from era 1 on.
 			assert_eq!(
 				verdicts(node),
-				vec![(0, EraVerdict::NotCounted), (1, EraVerdict::Passed), (2, EraVerdict::NotCounted), (3, EraVerdict::Failed), (4, EraVerdict::Failed)]
+				vec![(1, EraVerdict::Passed), (2, EraVerdict::NotCounted), (3, EraVerdict::Failed), (4, EraVerdict::Failed)]
 			);
 			let sla = Sla::node_sla(node);
 			assert_eq!((sla.passed, sla.counted, sla.consecutive_failures), (1, 3, 2));
@@ -809,6 +889,76 @@ mod worker {
 		let (_, mut hashes, root) = object();
 		hashes.extend(vec![0u8; 10_000]);
 		assert_eq!(probe(hashes, None, root), ProbeOutcome::Failed(ProbeFailure::TooLarge));
+	}
+
+	#[test]
+	fn the_worker_sends_a_long_report_in_ascending_parts() {
+		use sp_core::offchain::TransactionPoolExt;
+		use sp_keystore::{testing::MemoryKeystore, Keystore, KeystoreExt};
+		let (offchain, state) = testing::TestOffchainExt::new();
+		let (pool, pool_state) = testing::TestTransactionPoolExt::new();
+		let keystore = MemoryKeystore::new();
+		let public = keystore.sr25519_generate_new(crate::KEY_TYPE, Some("//Oracle")).unwrap();
+		let signer = account_of(public);
+		let mut ext = new_test_ext();
+		ext.register_extension(OffchainWorkerExt::new(offchain.clone()));
+		ext.register_extension(OffchainDbExt::new(offchain));
+		ext.register_extension(TransactionPoolExt::new(pool));
+		ext.register_extension(KeystoreExt::new(keystore));
+		let (data, hashes, root) = object();
+		// Two results per transaction: three assigned nodes make a report of two parts.
+		MaxReportResults::set(2);
+		ext.execute_with(|| {
+			assert_ok!(Sla::register_hypernode(origin(11), signer.clone(), *b"DE", b"o.example".to_vec().try_into().unwrap()));
+			assert_ok!(Sla::stake_link(origin(11), 0));
+			let nodes: Vec<NodeId> = (1..=3).map(|n| provider_node(n, "http://storage.test/", audit(root))).collect();
+			run_to_block(start_of(1) + 1);
+			assert_eq!(Sla::assignments(&account(11), 1), nodes);
+			let seed = sp_io::offchain::random_seed();
+			{
+				let mut s = state.write();
+				for _ in &nodes {
+					expect(&mut s, "HEAD", "http://storage.test/audit/object.bin", vec![], vec![]);
+					expect(&mut s, "GET", "http://storage.test/audit/object.bin.hashes", vec![], hashes.clone());
+				}
+				for node in &nodes {
+					let t = <Providers as SlaTargets>::probe_target(*node).unwrap();
+					let first = sample_chunk(&t, &seed, *node) as usize * 4096;
+					let last = (first + 4096).min(SIZE) - 1;
+					expect(
+						&mut s,
+						"GET",
+						"http://storage.test/audit/object.bin",
+						vec![("Range".into(), format!("bytes={first}-{last}"))],
+						data[first..=last].to_vec(),
+					);
+				}
+			}
+			crate::offchain::run::<Test>(System::block_number());
+			let parts: Vec<Vec<(NodeId, ProbeOutcome)>> = pool_state
+				.read()
+				.transactions
+				.iter()
+				.map(|tx| match <Extrinsic as codec::Decode>::decode(&mut &tx[..]).unwrap().function {
+					RuntimeCall::Sla(crate::Call::submit_report { era: 1, results }) => results.into_inner(),
+					other => panic!("not a report of era 1: {other:?}"),
+				})
+				.collect();
+			let reported: Vec<Vec<NodeId>> = parts.iter().map(|p| p.iter().map(|(n, _)| *n).collect()).collect();
+			assert_eq!(reported, vec![vec![nodes[0], nodes[1]], vec![nodes[2]]]);
+			assert!(parts.iter().flatten().all(|(_, o)| matches!(o, ProbeOutcome::Ok { .. })), "{parts:?}");
+			// Included in order, the parts make the whole report.
+			for part in parts {
+				assert_ok!(Sla::submit_report(RuntimeOrigin::signed(signer.clone()), 1, BoundedVec::truncate_from(part)));
+			}
+			assert_eq!(Reported::<Test>::get(1, account(11)), Some(3));
+			// Nothing left to report: a later run (after the resend delay) sends nothing.
+			pool_state.write().transactions.clear();
+			run_to_block(start_of(1) + 1 + u64::from(crate::offchain::RESEND_AFTER_BLOCKS));
+			crate::offchain::run::<Test>(System::block_number());
+			assert!(pool_state.read().transactions.is_empty());
+		});
+		MaxReportResults::set(32);
 	}
 
 	#[test]

@@ -71,13 +71,13 @@ impl WeightInfo for () {
 	fn submit_report(n: u32) -> Weight {
 		Weight::from_parts(60_000_000, 8_000)
 			.saturating_add(Weight::from_parts(40_000_000, 6_000).saturating_mul(n.into()))
-			.saturating_add(RocksDbWeight::get().reads_writes(6, 2))
+			.saturating_add(RocksDbWeight::get().reads_writes(8, 2))
 			.saturating_add(RocksDbWeight::get().reads_writes(3, 1).saturating_mul(n.into()))
 	}
 	fn validate_report(n: u32) -> Weight {
 		Weight::from_parts(40_000_000, 12_000)
 			.saturating_add(Weight::from_parts(30_000_000, 3_200).saturating_mul(n.into()))
-			.saturating_add(RocksDbWeight::get().reads(6))
+			.saturating_add(RocksDbWeight::get().reads(7))
 			.saturating_add(RocksDbWeight::get().reads(1).saturating_mul(n.into()))
 	}
 	fn cancel_slash() -> Weight {

@@ -495,7 +495,9 @@ parameter_types! {
 	pub AggregationWeightPerBlock: Weight = RuntimeBlockWeights::get().max_block / 10;
 }
 
-/// Benchmark set-up for the SLA oracle: Links minted by root, probe-able nodes in cluster 0.
+/// Benchmark set-up for the SLA oracle: Links minted by root, probe-able nodes in cluster 0
+/// and, past its `MaxNodesPerCluster`, in clusters root creates in region 0 (a full report
+/// of `MaxReportResults` nodes spans several clusters).
 #[cfg(feature = "runtime-benchmarks")]
 pub struct SlaBenchmarkHelper;
 #[cfg(feature = "runtime-benchmarks")]
@@ -506,7 +508,29 @@ impl pallet_icn_sla::BenchmarkHelper<AccountId> for SlaBenchmarkHelper {
 		link
 	}
 	fn probe_nodes(n: u32, delegators: bool) -> alloc::vec::Vec<pallet_icn_sla::NodeId> {
-		pallet_icn_providers::bench_helpers::bookable_nodes::<Runtime>(0, n, 1, delegators)
+		let per_cluster = Self::max_cluster_nodes().max(1);
+		let mut nodes = alloc::vec::Vec::new();
+		let mut cluster = 0;
+		while (nodes.len() as u32) < n {
+			let count = (n - nodes.len() as u32).min(per_cluster);
+			if !nodes.is_empty() {
+				cluster = pallet_icn_providers::NextClusterId::<Runtime>::get();
+				let created = crate::Providers::create_cluster(
+					RuntimeOrigin::root(),
+					0,
+					frame_support::BoundedVec::truncate_from(alloc::format!("BENCH-{cluster}").into_bytes()),
+					pallet_icn_providers::ResourceKind::Storage,
+					ICNT,
+					500,
+				);
+				if created.is_err() {
+					// The benchmark's own assertions then fail with too few nodes.
+					break
+				}
+			}
+			nodes.extend(pallet_icn_providers::bench_helpers::bookable_nodes::<Runtime>(cluster, count, 1, delegators));
+		}
+		nodes
 	}
 	fn max_cluster_nodes() -> u32 {
 		<<Runtime as pallet_icn_providers::Config>::MaxNodesPerCluster as frame_support::traits::Get<u32>>::get()
@@ -521,7 +545,7 @@ impl pallet_icn_sla::Config for Runtime {
 	type EraBlocks = ChainEraBlocks;
 	type MaxHyperNodes = ConstU32<256>;
 	type MaxLinksPerHyperNode = ConstU32<64>;
-	type MaxReportResults = ConstU32<128>;
+	type MaxReportResults = ConstU32<1024>;
 	type MaxSlashesPerEra = ConstU32<1024>;
 	type AggregationWeightPerBlock = AggregationWeightPerBlock;
 	type Currency = Balances;
