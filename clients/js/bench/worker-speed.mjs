@@ -1,0 +1,158 @@
+// Worker speed: one HyperNode's off-chain worker probing N provider nodes (default 1,000)
+// whose storage a real HTTP server on loopback serves with an injected latency (default
+// 50 ms before every answer). The worker's wall time for the era's probe is compared with
+// what probing one request after another would take (N × 3 requests × latency).
+//
+//   cd clients/js && node bench/worker-speed.mjs [--nodes 1000] [--latency-ms 50] [--eras 2]
+//
+// It starts `icn-node --dev` of the test build ($ICN_NODE, else $CARGO_TARGET_DIR/release)
+// and `bench/storage-server.mjs` (an event-driven HTTP server answering after the latency)
+// on an audit object made by `scripts/audit-object.py generate`, creates the clusters the nodes need
+// (root), funds providers from the dev accounts, registers the nodes over JSON-RPC, then reads
+// the worker's log line (`probed N node(s) … in T ms`) for `--eras` eras and checks each
+// report landed on chain with N results. Prints a JSON line per era, then a summary line.
+// `scripts/bench.sh` runs it and puts the figure in docs/benchmarks.md.
+
+import { ApiPromise, WsProvider, Keyring } from '@polkadot/api';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { ROOT, startDevNode, waitFor } from '../test/helpers.mjs';
+
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const NODES = arg('nodes', 1000);
+const LATENCY_MS = arg('latency-ms', 50);
+const ERAS = arg('eras', 2);
+const ICNT = 10n ** 18n;
+const log = (...a) => console.error('[worker-speed]', ...a);
+
+/// The audit object (scripts/audit-object.py generate) served by bench/storage-server.mjs in
+/// its own process, every answer after LATENCY_MS.
+async function startBenchStorage() {
+  const dir = mkdtempSync(join(tmpdir(), 'icn-bench-storage-'));
+  const commitment = JSON.parse(execFileSync('python3', [join(ROOT, 'scripts/audit-object.py'), 'generate',
+    join(dir, 'audit/object.bin'), '--size', '40000', '--seed', 'worker-speed', '--path', 'audit/object.bin'],
+  { encoding: 'utf8' }));
+  const child = spawn(process.execPath, [join(ROOT, 'clients/js/bench/storage-server.mjs'), dir,
+    '--latency-ms', String(LATENCY_MS)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const banner = await new Promise((resolve, reject) => {
+    createInterface({ input: child.stdout }).once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`storage server exited (${code})`)));
+  });
+  return {
+    endpoint: banner.trim().split(' ').pop(),
+    commitment,
+    async stop() {
+      child.kill();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+const storage = await startBenchStorage();
+const node = await startDevNode();
+let api;
+try {
+  api = await ApiPromise.create({ provider: new WsProvider(node.url), noInitWarn: true });
+  const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
+  const alice = keyring.addFromUri('//Alice');
+  const funders = ['//Bob', '//Dave', '//Eve', '//Ferdie'].map((s) => keyring.addFromUri(s));
+
+  const perCluster = api.consts.providers.maxNodesPerCluster.toNumber();
+  const perProvider = api.consts.providers.maxNodesPerProvider.toNumber();
+  const maxResults = api.consts.sla.maxReportResults.toNumber();
+  if (NODES > maxResults) throw new Error(`--nodes ${NODES} exceeds a report's ${maxResults} results`);
+  const region = 0;
+  const region0 = (await api.query.providers.regions(region)).unwrap();
+  const location = Buffer.from(region0.countries[0].toU8a()).toString('latin1');
+  const collateral = region0.collateralPerUnit.toBigInt();
+
+  // Nonce-ordered submission without waiting for inclusion: sign with explicit nonces.
+  const nonces = new Map();
+  async function send(tx, pair) {
+    let nonce = nonces.get(pair.address);
+    if (nonce === undefined) nonce = (await api.rpc.system.accountNextIndex(pair.address)).toNumber();
+    nonces.set(pair.address, nonce + 1);
+    const signed = await tx.signAsync(pair, { nonce });
+    return api.rpc.author.submitExtrinsic(signed);
+  }
+
+  // 1. Clusters: cluster 0 (FRA-1) exists; root adds the rest in region 0.
+  const clusters = [0];
+  const firstNew = (await api.query.providers.nextClusterId()).toNumber();
+  for (let c = 1; c * perCluster < NODES; c++) {
+    clusters.push(firstNew + c - 1);
+    await send(api.tx.sudo.sudo(api.tx.providers.createCluster(region, `BENCH-${c}`, 'Storage', ICNT, 500)), alice);
+  }
+  // 2. Providers, funded by the dev accounts.
+  const providers = Array.from({ length: Math.ceil(NODES / perProvider) },
+    (_, i) => keyring.addFromUri(`//bench//provider//${i}`));
+  const funding = BigInt(perProvider) * collateral + 1_000n * ICNT;
+  for (const [i, p] of providers.entries()) {
+    await send(api.tx.balances.transferKeepAlive(p.address, funding), funders[i % funders.length]);
+  }
+  await waitFor('clusters and funded providers', async () => {
+    const next = (await api.query.providers.nextClusterId()).toNumber();
+    const last = await api.query.system.account(providers[providers.length - 1].address);
+    return next >= firstNew + clusters.length - 1 && last.data.free.toBigInt() > 0n;
+  }, { timeout: 120_000, every: 1_000 });
+  log(`${clusters.length} cluster(s), ${providers.length} funded provider(s)`);
+
+  // 3. The nodes: all on the one loopback server (same audit object), 1 unit each.
+  const spec = (cluster) => ({
+    cluster,
+    capacity: 1,
+    location,
+    endpoint: storage.endpoint,
+    audit: storage.commitment,
+    reservationPrice: ICNT / 2n,
+    hardware: 'Enterprise',
+    commission: 0,
+  });
+  const firstNode = (await api.query.providers.nextNodeId()).toNumber();
+  for (let n = 0; n < NODES; n++) {
+    const p = providers[Math.floor(n / perProvider)];
+    await send(api.tx.providers.registerNode(spec(clusters[Math.floor(n / perCluster)]), collateral, []), p);
+  }
+  const registered = await waitFor(`${NODES} nodes registered`, async () => {
+    const next = (await api.query.providers.nextNodeId()).toNumber();
+    return next - firstNode >= NODES ? next : null;
+  }, { timeout: 300_000, every: 2_000 });
+  const registeredAt = (await api.rpc.chain.getHeader()).number.toNumber();
+  log(`${registered - firstNode} node(s) registered by block #${registeredAt}`);
+
+  // 4. The worker's era probes of all N nodes, and their reports on chain.
+  const line = /era (\d+): probed (\d+) node\(s\) for HyperNode \S+ in (\d+) ms \(HEAD latencies sum (\d+) ms\), (\d+) failed/g;
+  const eras = await waitFor(`${ERAS} era(s) with all ${NODES} nodes probed`, async () => {
+    const found = [...node.log().matchAll(line)]
+      .map((m) => ({ era: +m[1], probed: +m[2], wallMs: +m[3], headSumMs: +m[4], failed: +m[5] }))
+      .filter((e) => e.probed >= NODES);
+    return found.length >= ERAS ? found.slice(0, ERAS) : null;
+  }, { timeout: 600_000, every: 2_000 });
+  const results = [];
+  for (const e of eras) {
+    const count = await waitFor(`era ${e.era}'s report on chain`, async () => {
+      const r = await api.query.sla.reported(e.era, alice.address);
+      return r.isSome ? r.unwrap().toNumber() : null;
+    }, { timeout: 120_000, every: 1_000 });
+    const sequentialMs = e.probed * 3 * LATENCY_MS;
+    const row = { ...e, reportedResults: count, latencyMs: LATENCY_MS, sequentialMs, speedup: +(sequentialMs / e.wallMs).toFixed(1) };
+    console.log(JSON.stringify(row));
+    results.push(row);
+  }
+  const worst = results.reduce((a, b) => (b.wallMs > a.wallMs ? b : a));
+  console.log(JSON.stringify({
+    summary: true, nodes: NODES, latencyMs: LATENCY_MS, eras: results.length,
+    worstWallMs: worst.wallMs, sequentialMs: worst.sequentialMs, failed: Math.max(...results.map((r) => r.failed)),
+    goalMs: 5000, met: worst.wallMs <= 5000 && results.every((r) => r.failed === 0 && r.reportedResults === NODES),
+  }));
+} finally {
+  if (api) await api.disconnect();
+  await node.stop();
+  await storage.stop();
+}
