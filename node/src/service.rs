@@ -13,6 +13,12 @@ use sc_telemetry::{Telemetry, TelemetryWorker};
 use sc_transaction_pool_api::OffchainTransactionPoolFactory;
 use sp_consensus_aura::sr25519::{AuthorityId as AuraId, AuthorityPair as AuraPair};
 
+/// The largest block the node authors: the runtime's `RuntimeBlockLength` (5 MiB, all of it
+/// for operational transactions such as `system.set_code`), instead of the block proposer's
+/// generic 4 MiB default, under which a runtime upgrade of more than 4 MiB would wait in the
+/// pool forever (the test build's runtime, with its embedded benchmark runtime, is 5 MB).
+const MAX_BLOCK_LENGTH: usize = 5 * 1024 * 1024;
+
 /// The host functions the runtime may call: Substrate's, plus the benchmarking ones when the
 /// runtime is built with `runtime-benchmarks`.
 #[cfg(not(feature = "runtime-benchmarks"))]
@@ -266,13 +272,14 @@ pub fn new_full<
 	})?;
 
 	if role.is_authority() {
-		let proposer_factory = sc_basic_authorship::ProposerFactory::new(
+		let mut proposer_factory = sc_basic_authorship::ProposerFactory::new(
 			task_manager.spawn_handle(),
 			client.clone(),
 			transaction_pool.clone(),
 			prometheus_registry.as_ref(),
 			telemetry.as_ref().map(|x| x.handle()),
 		);
+		proposer_factory.set_default_block_size_limit(MAX_BLOCK_LENGTH);
 
 		let slot_duration = sc_consensus_aura::slot_duration::<AuraId, _, _>(&*client)?;
 

@@ -257,7 +257,11 @@ test('SLA: the dev HyperNode reports land and the score moves', async () => {
     }
   });
   // ---
-  assert.ok(assigned.nodes.includes(NODE), JSON.stringify(assigned));
+  // A node is probed from the era after its registration: wait until it is assigned.
+  if (!assigned.nodes.includes(NODE)) {
+    await waitFor('the node in Alice\'s assignment', async () =>
+      (await provider.send('icn_assignments', [alice.address])).nodes.includes(NODE), { timeout: 120_000 });
+  }
   assert.equal(score, sla.scorePpb);
   const countedBefore = sla.counted;
   await waitFor('a report from Alice', () => reports.includes(alice.address), { timeout: 180_000 });
