@@ -150,7 +150,9 @@ print("| figure | value | command |")
 print("|---|---|---|")
 for l in lines:
     what, _, value = l.partition(": ")
-    print(f"| {what} | {value or what} | {cmd} |")
+    if not value:
+        what, value = "scenario", what
+    print(f"| {what} | {value} | {cmd} |")
 print()
 PY
 }

@@ -218,16 +218,19 @@ fn scale_simulation_of_an_era() {
 			let aggregating = pallet_icn_sla::Aggregation::<Runtime>::get().map(|(e, _)| e);
 			let consumed = block(n);
 			consumed_max = consumed_max.max(consumed);
-			match aggregating {
-				Some(0) => era0_aggregation += consumed,
-				Some(1) => {
-					era1_start.get_or_insert(n);
-					era1_weight += consumed;
-				},
-				_ => {},
-			}
-			if let Some(e) = aggregating {
-				*blocks_for.entry(e).or_insert(0u32) += 1;
+			// Blocks that aggregated something (an era waits idle until the next starts).
+			if consumed.ref_time() > 0 {
+				match aggregating {
+					Some(0) => era0_aggregation += consumed,
+					Some(1) => {
+						era1_start.get_or_insert(n);
+						era1_weight += consumed;
+					},
+					_ => {},
+				}
+				if let Some(e) = aggregating {
+					*blocks_for.entry(e).or_insert(0u32) += 1;
+				}
 			}
 			n += 1;
 		}
@@ -239,6 +242,8 @@ fn scale_simulation_of_an_era() {
 		let budget = AggregationWeightPerBlock::get();
 		let era1_end = n - 1;
 
+		// Weights are picoseconds of reference time.
+		let secs = |w: Weight| w.ref_time() as f64 / 1e12;
 		let ms = |w: Weight| w.ref_time() as f64 / 1e9;
 		let pct = |w: Weight| 100.0 * w.ref_time() as f64 / max_block.ref_time() as f64;
 		println!("SCALE nodes={nodes} hypernodes={hypernodes} k={} era_blocks={era_blocks}", 5.min(hypernodes));
@@ -251,25 +256,25 @@ fn scale_simulation_of_an_era() {
 		);
 		println!(
 			"SCALE ingestion: {results} results in {parts} parts (≤ {part} each); weight {:.1} s per era (dispatch + pool check), largest part {:.1} ms = {:.1} % of a block; at ≤ 25 % per block {} blocks of the era's {era_blocks} ({:.1} s native)",
-			ms(ingestion),
-			ms(largest_part) * 1e3,
+			secs(ingestion),
+			ms(largest_part),
 			pct(largest_part),
 			ingestion.ref_time().div_ceil(quarter),
 			ingestion_time.as_secs_f64()
 		);
 		println!(
 			"SCALE aggregation: budget {:.0} ms per block ({:.0} % of a block); era 0 (no reports) {:.1} s of weight over {} blocks; era 1 (all reported and passed, rewarded) {:.1} s of weight over {} blocks, blocks #{}..#{} (era 2 starts at #{}, ends at #{}); most in one block {:.0} ms ({:.1} %); at 25 % per block era 1 would take {} blocks ({:.1} s native)",
-			ms(budget) * 1e3,
+			ms(budget),
 			pct(budget),
-			ms(era0_aggregation),
+			secs(era0_aggregation),
 			blocks_for.get(&0).copied().unwrap_or(0),
-			ms(era1_weight),
+			secs(era1_weight),
 			blocks_for.get(&1).copied().unwrap_or(0),
 			era1_start.unwrap_or(0),
 			era1_end,
 			2 * era_blocks,
 			3 * era_blocks - 1,
-			ms(consumed_max) * 1e3,
+			ms(consumed_max),
 			pct(consumed_max),
 			era1_weight.ref_time().div_ceil(quarter),
 			aggregation_time.as_secs_f64()
