@@ -3,19 +3,25 @@
 # (each row with the command that produced it). Uses the binaries of the test build
 # (scripts/build.sh), so nothing is rebuilt.
 #
-#   scripts/bench.sh [--write] [node] [worker] [load] [scale]     (no section: all four)
+#   scripts/bench.sh [--write] [node] [worker] [load] [scale] [chain]   (no section: all five)
 #
 #   node    icn-node binary size, compressed runtime WASM size, RSS of a `--dev` node after
 #           BLOCKS blocks (default 100)
 #   worker  one HyperNode worker probing WORKER_NODES endpoints (default 1,000) on a loopback
 #           storage server answering after WORKER_LATENCY_MS (default 50 ms):
 #           clients/js/bench/worker-speed.mjs
-#   load    icn-loadgen against a fresh `icn-node --dev`: LOAD_TXS (default 20,000)
-#           balance transfers from LOAD_ACCOUNTS (default 1,000) accounts, included per
-#           second and per block against the weight limit, block fullness
+#   load    icn-loadgen against a fresh `icn-node --dev` per scenario (LOAD_SCENARIOS, default
+#           "transfer book report"): LOAD_TXS (default 20,000) transfers or bookings from
+#           LOAD_ACCOUNTS (default 1,000) accounts, LOAD_REPORTS (default 60) full SLA
+#           reports from as many HyperNodes; included per second and per block against the
+#           weight limit, block fullness
 #   scale   the scale simulation (an ignored test of icn-loadgen, loadgen/src/scale.rs, same build):
 #           SCALE_NODES provider nodes (default 100,000), SCALE_HYPERNODES HyperNodes
 #           (default 100): assignment, report ingestion, era-end processing, storage
+#   chain   a validator (`icn-node --dev`) producing CHAIN_BLOCKS blocks (default 10,000) under
+#           load (CHAIN_RATE transfers per second, default 20, from icn-loadgen) on a clock
+#           sped up CHAIN_SPEED times (default 50, libfaketime: 6 s slots every 120 ms), its
+#           RSS then; and a fresh full node syncing those blocks from it over the network
 #
 # --write replaces each measured section's table between its `bench.sh:<section>` markers
 # in docs/benchmarks.md.
@@ -26,11 +32,11 @@ SECTIONS=()
 for a in "$@"; do
   case "$a" in
     --write) WRITE=1 ;;
-    node|worker|load|scale) SECTIONS+=("$a") ;;
-    *) echo "usage: scripts/bench.sh [--write] [node] [worker] [load] [scale]" >&2; exit 2 ;;
+    node|worker|load|scale|chain) SECTIONS+=("$a") ;;
+    *) echo "usage: scripts/bench.sh [--write] [node] [worker] [load] [scale] [chain]" >&2; exit 2 ;;
   esac
 done
-[ ${#SECTIONS[@]} -gt 0 ] || SECTIONS=(node worker load scale)
+[ ${#SECTIONS[@]} -gt 0 ] || SECTIONS=(node worker load scale chain)
 BIN="$(bash "$ROOT/scripts/build.sh")"
 # shellcheck source=env.sh
 . "$ROOT/scripts/env.sh"
@@ -38,7 +44,12 @@ LOADGEN="$CARGO_TARGET_DIR/release/icn-loadgen"
 WASM="$CARGO_TARGET_DIR/release/wbuild/icn-runtime/icn_runtime.compact.compressed.wasm"
 OUT="$(mktemp)"
 NODE_PID=""
-cleanup() { [ -z "$NODE_PID" ] || kill "$NODE_PID" 2>/dev/null || true; rm -f "$OUT"; }
+EXTRA_PIDS=()
+cleanup() {
+  [ -z "$NODE_PID" ] || kill "$NODE_PID" 2>/dev/null || true
+  for p in "${EXTRA_PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  rm -f "$OUT"
+}
 trap cleanup EXIT
 
 log() { printf '[bench] %s\n' "$*" >&2; }
@@ -110,26 +121,44 @@ PY
 }
 
 section_load() {
-  local txs="${LOAD_TXS:-20000}" accounts="${LOAD_ACCOUNTS:-1000}"
+  local txs="${LOAD_TXS:-20000}" accounts="${LOAD_ACCOUNTS:-1000}" reports="${LOAD_REPORTS:-60}" scenario n rss_kib
   [ -x "$LOADGEN" ] || { echo "$LOADGEN missing: scripts/build.sh builds it" >&2; exit 1; }
-  start_node
-  log "icn-loadgen: $txs transfers from $accounts accounts against rpc port $RPC_PORT"
-  "$LOADGEN" --url "ws://127.0.0.1:$RPC_PORT" --scenario transfer --txs "$txs" --accounts "$accounts" --json >"$OUT"
-  local rss_kib
-  rss_kib=$(awk '/VmRSS/ {print $2}' "/proc/$NODE_PID/status")
-  stop_node
-  python3 - "$OUT" "$txs" "$accounts" "$rss_kib" <<'PY'
+  : >"$OUT"
+  for scenario in ${LOAD_SCENARIOS:-transfer book report}; do
+    # A fresh chain per scenario; the pool holds the whole load (defaults: 8,192 transactions,
+    # 20 MiB).
+    start_node --pool-limit 100000 --pool-kbytes 512000
+    n="$txs"
+    [ "$scenario" != report ] || n="$reports"
+    log "icn-loadgen --scenario $scenario --txs $n against rpc port $RPC_PORT"
+    "$LOADGEN" --url "ws://127.0.0.1:$RPC_PORT" --scenario "$scenario" --txs "$n" --accounts "$accounts" --json \
+      | tail -n 1 >>"$OUT"
+    rss_kib=$(awk '/VmRSS/ {print $2}' "/proc/$NODE_PID/status")
+    stop_node
+    echo "{\"rssKib\": $rss_kib}" >>"$OUT"
+  done
+  python3 - "$OUT" "$txs" "$accounts" "$reports" <<'PY'
 import json, sys
-r = json.loads(open(sys.argv[1]).read().strip().splitlines()[-1])
-txs, acc, rss = sys.argv[2], sys.argv[3], int(sys.argv[4])
-cmd = f"`LOAD_TXS={txs} LOAD_ACCOUNTS={acc} scripts/bench.sh load` (`icn-loadgen --scenario transfer --txs {txs} --accounts {acc}`)"
+lines = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+txs, acc, reports = sys.argv[2], sys.argv[3], sys.argv[4]
+what = {
+    "transfer": "`balances.transferKeepAlive` (1 ICNT)",
+    "book": "`marketplace.book` (1 unit, 1 era, cluster 0)",
+    "report": "`sla.submitReport` of a full batch (1,024 results)",
+}
 print("| figure | value | command |")
 print("|---|---|---|")
-print(f"| `balances.transferKeepAlive`: theoretical maximum per block (normal-class weight limit {r['normalMaxRefTime']/1e12:.2f} s / {r['txWeightRefTime']/1e6:.1f} µs per transfer incl. base extrinsic) | {r['maxPerBlock']:,} per block, {r['maxPerSecond']:,.0f} tx/s | {cmd} |")
-print(f"| included | {r['included']:,} in {r['blocks']} blocks (#{r['firstBlock']}–#{r['lastBlock']}), {r['seconds']:.0f} s: **{r['includedPerSecond']:,.0f} tx/s**, {r['includedPerBlock']:,.0f} per block (submitted in {r['submitSeconds']:.1f} s) | same |")
-print(f"| **achieved / theoretical maximum** (goal ≥ 0.8) | **{r['achievedOverMax']:.2f}** | same |")
-print(f"| average block fullness over those blocks | weight {100*r['avgWeightFullness']:.1f} % of the normal-class limit, length {100*r['avgLengthFullness']:.1f} % | same |")
-print(f"| node RSS after the load | {rss/1024:.1f} MiB | same |")
+for r, mem in zip(lines[0::2], lines[1::2]):
+    s = r["scenario"]
+    n = reports if s == "report" else txs
+    cmd = (f"`LOAD_SCENARIOS={s} LOAD_TXS={txs} LOAD_REPORTS={reports} LOAD_ACCOUNTS={acc} scripts/bench.sh load` "
+           f"(`icn-loadgen --scenario {s} --txs {n}" + ("" if s == "report" else f" --accounts {acc}") + "`)")
+    print(f"| {what[s]}: theoretical maximum per block (normal-class limit {r['normalMaxRefTime']/1e12:.2f} s / {r['txWeightRefTime']/1e6:.1f} µs per transaction incl. base extrinsic; length {r['txLength']:,} B) | {r['maxPerBlock']:,} per block ({r['maxPerBlockByWeight']:,} by weight, {r['maxPerBlockByLength']:,} by length), {r['maxPerSecond']:,.1f} tx/s | {cmd} |")
+    print(f"| {s}: included | {r['included']:,} in {r['blocks']} blocks (#{r['firstBlock']}–#{r['lastBlock']}), {r['seconds']:.0f} s: {r['includedPerSecond']:,.1f} tx/s, {r['includedPerBlock']:,.1f} per block (submitted in {r['submitSeconds']:.1f} s) | same |")
+    per = ", ".join(f"#{b['block']}: {b['ours']:,}" for b in r["perBlock"])
+    print(f"| {s}: **achieved / theoretical maximum** (goal ≥ 0.8) | **{r['saturatedOverMax']:.2f}** over the {r['saturatedBlocks']} saturated blocks (all but the last, which takes the remainder; weight fullness {100*r['saturatedWeightFullness']:.1f} %); {r['achievedOverMax']:.2f} over all {r['blocks']} (per block: {per}) | same |")
+    print(f"| {s}: average block fullness over all those blocks | weight {100*r['avgWeightFullness']:.1f} % of the normal-class limit, length {100*r['avgLengthFullness']:.1f} % | same |")
+    print(f"| {s}: node RSS after the load | {mem['rssKib']/1024:.1f} MiB | same |")
 print()
 PY
 }
@@ -155,6 +184,97 @@ for l in lines:
     print(f"| {what} | {value} | {cmd} |")
 print()
 PY
+}
+
+rpc() {
+  curl -s -H 'Content-Type: application/json' -d "{\"id\":1,\"jsonrpc\":\"2.0\",\"method\":\"$2\",\"params\":[]}" \
+    "http://127.0.0.1:$1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["result"])'
+}
+
+section_chain() {
+  local blocks="${CHAIN_BLOCKS:-10000}" speed="${CHAIN_SPEED:-50}" rate="${CHAIN_RATE:-20}"
+  command -v faketime >/dev/null || { echo "faketime missing: scripts/setup.sh installs it" >&2; exit 1; }
+  local dir a_rpc a_p2p b_rpc peer t0 t1 best=0 rss_kib hwm_kib db_kib txs load_pid sync_pid
+  dir="$(mktemp -d)"
+  a_rpc=$(free_port); a_p2p=$(free_port); b_rpc=$(free_port)
+  # The validator: Alice's `--dev` chain on a clock CHAIN_SPEED times faster (slots, block
+  # timestamps, timers: everything the node times runs faster; block execution does not).
+  FAKETIME_NO_CACHE=1 faketime -f "+0 x$speed" "$BIN" --dev --base-path "$dir/a" \
+    --no-telemetry --no-mdns --no-prometheus --rpc-port "$a_rpc" --port "$a_p2p" \
+    --pool-limit 100000 --pool-kbytes 512000 2>"$dir/a.log" &
+  NODE_PID=$!
+  while [ "$(best_block "$a_rpc")" -lt 1 ]; do
+    sleep 1
+    kill -0 "$NODE_PID" 2>/dev/null || { echo "validator died, see $dir/a.log" >&2; exit 1; }
+  done
+  # The load: CHAIN_RATE transfers per (real) second for the whole run, from 100 accounts.
+  txs=$(( rate * blocks * 6 / speed ))
+  log "validator at x$speed on rpc port $a_rpc; $txs transfers at $rate/s; waiting for block #$blocks"
+  "$LOADGEN" --url "ws://127.0.0.1:$a_rpc" --scenario transfer --txs "$txs" --accounts 100 --rate "$rate" \
+    --timeout 100000 --json >"$dir/load.json" 2>"$dir/load.log" &
+  load_pid=$!
+  EXTRA_PIDS+=("$load_pid")
+  t0=$(date +%s)
+  while [ "$best" -lt "$blocks" ]; do
+    sleep 10
+    kill -0 "$NODE_PID" 2>/dev/null || { echo "validator died, see $dir/a.log" >&2; exit 1; }
+    best=$(best_block "$a_rpc")
+  done
+  t1=$(date +%s)
+  rss_kib=$(awk '/VmRSS/ {print $2}' "/proc/$NODE_PID/status")
+  hwm_kib=$(awk '/VmHWM/ {print $2}' "/proc/$NODE_PID/status")
+  kill "$load_pid" 2>/dev/null || true
+  db_kib=$(du -sk "$dir/a" | cut -f1)
+  log "block #$best after $((t1 - t0)) s; RSS $rss_kib KiB (peak $hwm_kib KiB); database $db_kib KiB"
+  local finalized
+  finalized=$(curl -s -H 'Content-Type: application/json' \
+    -d "{\"id\":1,\"jsonrpc\":\"2.0\",\"method\":\"chain_getHeader\",\"params\":[\"$(rpc "$a_rpc" chain_getFinalizedHead)\"]}" \
+    "http://127.0.0.1:$a_rpc" | python3 -c 'import json,sys; print(int(json.load(sys.stdin)["result"]["number"],16))')
+  local extrinsics
+  extrinsics=$(python3 - "$a_rpc" "$best" <<'PY'
+import json, sys, urllib.request
+port, best = sys.argv[1], int(sys.argv[2])
+def call(method, params):
+    req = urllib.request.Request(f"http://127.0.0.1:{port}", json.dumps({"id": 1, "jsonrpc": "2.0", "method": method, "params": params}).encode(), {"Content-Type": "application/json"})
+    return json.load(urllib.request.urlopen(req))["result"]
+total = 0
+for n in range(1, best + 1, max(1, best // 200)):
+    total += len(call("chain_getBlock", [call("chain_getBlockHash", [n])])["block"]["extrinsics"]) - 1  # the timestamp
+print(f"{total / len(range(1, best + 1, max(1, best // 200))):.1f}")
+PY
+)
+  # A fresh full node syncing from it; its clock a day ahead (never behind the validator's
+  # sped-up one, so no block is from its future) and not sped up.
+  peer=$(rpc "$a_rpc" system_localPeerId)
+  faketime -f "+2d" "$BIN" --chain dev --base-path "$dir/b" --no-telemetry --no-mdns --no-prometheus \
+    --rpc-port "$b_rpc" --port "$(free_port)" --bootnodes "/ip4/127.0.0.1/tcp/$a_p2p/p2p/$peer" 2>"$dir/b.log" &
+  sync_pid=$!
+  EXTRA_PIDS+=("$sync_pid")
+  t0=$(date +%s.%N)
+  local synced=0
+  while [ "$synced" -lt "$blocks" ]; do
+    sleep 1
+    kill -0 "$sync_pid" 2>/dev/null || { echo "syncing node died, see $dir/b.log" >&2; exit 1; }
+    synced=$(best_block "$b_rpc")
+  done
+  t1=$(date +%s.%N)
+  local sync_rss
+  sync_rss=$(awk '/VmRSS/ {print $2}' "/proc/$sync_pid/status")
+  kill "$sync_pid" 2>/dev/null || true
+  stop_node
+  log "synced #$synced in $(python3 -c "print(f'{$t1 - $t0:.1f}')") s"
+  python3 - "$blocks" "$speed" "$rate" "$rss_kib" "$hwm_kib" "$db_kib" "$t0" "$t1" "$synced" "$sync_rss" "$extrinsics" "$finalized" <<'PY'
+import sys
+blocks, speed, rate, rss, hwm, db, t0, t1, synced, sync_rss, xts, fin = sys.argv[1:13]
+secs = float(t1) - float(t0)
+cmd = f"`CHAIN_BLOCKS={blocks} CHAIN_SPEED={speed} CHAIN_RATE={rate} scripts/bench.sh chain`"
+print("| figure | value | command |")
+print("|---|---|---|")
+print(f"| validator (`icn-node --dev`) RSS after {int(blocks):,} blocks under load ({rate} transfers/s real, {xts} transactions per block on average; clock ×{speed}) | **{int(rss)/1024:.1f} MiB** (peak {int(hwm)/1024:.1f} MiB); database {int(db)/1024:.1f} MiB; finalized #{int(fin):,} | {cmd} |")
+print(f"| a fresh full node syncing those {int(blocks):,} blocks from it (loopback, ParityDB, full import) | **{int(synced)/secs:,.0f} blocks/s** ({int(synced):,} in {secs:.1f} s); its RSS then {int(sync_rss)/1024:.1f} MiB | same |")
+print()
+PY
+  rm -rf "$dir"
 }
 
 TABLES="$(mktemp -d)"

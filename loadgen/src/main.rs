@@ -27,8 +27,15 @@
 //!   HyperNode is deregistered so that no SLA probe of those (unserved) nodes fails them
 //!   out of the bookable set during the run. `max_total` is the quote (`icn_quote`).
 //!
-//! The SLA `submit_report` scenario at the maximum batch needs ~100 HyperNodes and tens of
-//! thousands of provider nodes set up first and is not implemented yet (docs/benchmarks.md).
+//! - `report`: `sla.submit_report` at the maximum batch (`MaxReportResults` results), one
+//!   from each of `--txs` HyperNodes. Set-up (as root, the dev accounts and new accounts):
+//!   region 0's collateral is lowered to 1 ICNT per unit; enough one-unit provider nodes are
+//!   registered (in new clusters of 128) that each HyperNode is assigned more than a full
+//!   batch (k = 5: `--txs` × batch × 1.3 / 5 nodes); `--txs` HyperNodes register with a Link
+//!   root mints and Alice's dev HyperNode leaves. When the next era starts (its snapshot holds
+//!   the new HyperNodes and nodes), each HyperNode's assignment is read over the runtime API
+//!   (`SlaApi_assignments`) and its report of the first full batch is pre-signed; the load is
+//!   those reports, sent at once (they must land within the era). `--accounts` is not used.
 
 use std::{
 	collections::{BTreeMap, HashSet},
@@ -70,6 +77,9 @@ enum Scenario {
 	Transfer,
 	/// `marketplace.book` of one unit for one era in cluster 0 (set-up: 16 provider nodes).
 	Book,
+	/// `sla.submit_report` of a full batch from each of `--txs` HyperNodes (set-up: the
+	/// HyperNodes and enough provider nodes; the reports go in when the next era starts).
+	Report,
 }
 
 #[derive(Parser, Debug)]
@@ -380,6 +390,173 @@ async fn setup_book(rpc: &Rpc, genesis: H256, units: u32, concurrency: usize, ti
 	Ok(total.parse()?)
 }
 
+/// Submits `txs` in chunks of at most `chunk` (the node's pool need not hold them all) and
+/// waits until each chunk is in blocks.
+async fn run_chunked(rpc: &Rpc, txs: &[Signed], chunk: usize, concurrency: usize, timeout: Duration) -> Result<()> {
+	for part in txs.chunks(chunk.max(1)) {
+		run_all(rpc, part, concurrency, timeout).await?;
+	}
+	Ok(())
+}
+
+/// The storage value under `key` at the best block, decoded.
+async fn best_storage<V: Decode>(rpc: &Rpc, key: &[u8]) -> Result<Option<V>> {
+	let best = rpc.block_hash(rpc.best_number().await?).await?.ok_or("no best block")?;
+	rpc.storage(key, best).await?.map(|b| V::decode(&mut &b[..]).map_err(Into::into)).transpose()
+}
+
+/// The `report` scenario's set-up and load: registers `hypernodes` HyperNodes and enough
+/// provider nodes, waits for the next era and returns each HyperNode's pre-signed report of
+/// a full batch of its assigned nodes.
+async fn setup_report(rpc: &Rpc, genesis: H256, hypernodes: u32, concurrency: usize, timeout: Duration) -> Result<Vec<Signed>> {
+	use pallet_icn_providers::{AuditObject, HardwareClass, NodeSpec, ResourceKind};
+	use frame_support::traits::Get;
+	use pallet_icn_sla::ProbeOutcome;
+	let log = |s: String| eprintln!("[icn-loadgen] {s}");
+	let batch: u32 = <Runtime as pallet_icn_sla::Config>::MaxReportResults::get();
+	let per_cluster: u32 = <Runtime as pallet_icn_providers::Config>::MaxNodesPerCluster::get();
+	let per_provider: u32 = <Runtime as pallet_icn_providers::Config>::MaxNodesPerProvider::get();
+	let max_hypernodes: u32 = <Runtime as pallet_icn_sla::Config>::MaxHyperNodes::get();
+	if hypernodes == 0 || hypernodes >= max_hypernodes {
+		return Err(format!("--txs (HyperNodes) must be 1..{max_hypernodes} for the report scenario").into())
+	}
+	// Each node has 5 oracles (fewer HyperNodes: all of them); 30 % more than the mean need
+	// covers the assignment's spread.
+	let k = hypernodes.min(5);
+	let nodes = (u64::from(hypernodes) * u64::from(batch) * 13 / 10).div_ceil(u64::from(k)) as u32;
+	let clusters = nodes.div_ceil(per_cluster);
+	let providers = nodes.div_ceil(per_provider);
+	let alice = pair("//Alice")?;
+	let alice_id = sp_runtime::AccountId32::from(alice.public());
+	let sudo = |call: RuntimeCall| RuntimeCall::Sudo(pallet_sudo::Call::sudo { call: Box::new(call) });
+	let to = |p: &sr25519::Pair, value: u128| {
+		RuntimeCall::Balances(BalancesCall::transfer_keep_alive { dest: sp_runtime::AccountId32::from(p.public()).into(), value })
+	};
+
+	// Root: 1 ICNT of collateral per unit in region 0, the clusters, a Link per HyperNode;
+	// Alice funds the providers and HyperNodes and her own HyperNode leaves.
+	let region: pallet_icn_providers::Region<Runtime> =
+		best_storage(rpc, &pallet_icn_providers::Regions::<Runtime>::hashed_key_for(0u32)).await?.ok_or("region 0 missing")?;
+	let location = *region.countries.first().ok_or("region 0 has no country")?;
+	let first_cluster: u32 =
+		best_storage(rpc, &pallet_icn_providers::NextClusterId::<Runtime>::hashed_key()).await?.unwrap_or_default();
+	let first_link: u32 = best_storage(rpc, &pallet_icn_providers::NextLinkId::<Runtime>::hashed_key()).await?.unwrap_or_default();
+	let hp: Vec<sr25519::Pair> = (0..providers).map(|i| pair(&format!("//loadgen//hp//{i}"))).collect::<Result<_>>()?;
+	let hn: Vec<sr25519::Pair> = (0..hypernodes).map(|i| pair(&format!("//loadgen//hn//{i}"))).collect::<Result<_>>()?;
+	let mut calls = vec![sudo(RuntimeCall::Providers(pallet_icn_providers::Call::update_region {
+		region: 0,
+		countries: region.countries.clone(),
+		collateral_per_unit: ICNT,
+		reward_weight: region.reward_weight,
+	}))];
+	for c in 0..clusters {
+		calls.push(sudo(RuntimeCall::Providers(pallet_icn_providers::Call::create_cluster {
+			region: 0,
+			name: frame_support::BoundedVec::truncate_from(format!("LOADGEN-{}", first_cluster + c).into_bytes()),
+			kind: ResourceKind::Storage,
+			max_price: ICNT,
+			latency_bound_ms: 500,
+		})));
+	}
+	for p in &hp {
+		calls.push(to(p, u128::from(per_provider) * ICNT + 100 * ICNT));
+	}
+	for p in &hn {
+		calls.push(to(p, 100 * ICNT));
+		calls.push(sudo(RuntimeCall::Providers(pallet_icn_providers::Call::mint_link {
+			owner: sp_runtime::AccountId32::from(p.public()),
+		})));
+	}
+	if best_storage::<pallet_icn_sla::HyperNode<Runtime>>(rpc, &pallet_icn_sla::HyperNodes::<Runtime>::hashed_key_for(&alice_id))
+		.await?
+		.is_some()
+	{
+		calls.push(RuntimeCall::Sla(pallet_icn_sla::Call::deregister_hypernode {}));
+	}
+	log(format!("report set-up: {clusters} clusters, {providers} providers, {hypernodes} HyperNodes (root and Alice: {} transactions)", calls.len()));
+	run_chunked(rpc, &sign_all(rpc, &alice, calls, genesis).await?, 4_000, concurrency, timeout).await?;
+
+	// The HyperNodes, then the nodes (each provider its `per_provider`, clusters filled in order).
+	let mut txs = Vec::new();
+	for (i, p) in hn.iter().enumerate() {
+		let owner = sp_runtime::AccountId32::from(p.public());
+		let calls = vec![
+			RuntimeCall::Sla(pallet_icn_sla::Call::register_hypernode {
+				signer: owner,
+				location: *b"DE",
+				address: frame_support::BoundedVec::truncate_from(format!("hn{i}.loadgen.example.com").into_bytes()),
+			}),
+			RuntimeCall::Sla(pallet_icn_sla::Call::stake_link { link: first_link + i as u32 }),
+		];
+		txs.extend(sign_all(rpc, p, calls, genesis).await?);
+	}
+	run_all(rpc, &txs, concurrency, timeout).await?;
+	let mut txs = Vec::new();
+	for (i, p) in hp.iter().enumerate() {
+		let first = i as u32 * per_provider;
+		let calls: Vec<RuntimeCall> = (first..(first + per_provider).min(nodes))
+			.map(|n| {
+				RuntimeCall::Providers(pallet_icn_providers::Call::register_node {
+					spec: NodeSpec {
+						cluster: first_cluster + n / per_cluster,
+						capacity: 1,
+						location,
+						endpoint: frame_support::BoundedVec::truncate_from(
+							format!("https://n{n}.loadgen.example.com").into_bytes(),
+						),
+						audit: AuditObject {
+							path: frame_support::BoundedVec::truncate_from(b"audit/object.bin".to_vec()),
+							size: 4096,
+							chunk_size: pallet_icn_providers::AUDIT_CHUNK_SIZE,
+							root: [1; 32],
+						},
+						reservation_price: ICNT / 2,
+						hardware: HardwareClass::Enterprise,
+						commission: sp_runtime::Perbill::from_percent(10),
+					},
+					collateral: ICNT,
+					links: Default::default(),
+				})
+			})
+			.collect();
+		txs.extend(sign_all(rpc, p, calls, genesis).await?);
+	}
+	log(format!("registering {} provider nodes", txs.len()));
+	run_chunked(rpc, &txs, 8_000, concurrency, timeout).await?;
+
+	// The next era's snapshot holds them all.
+	let era_key = pallet_icn_sla::CurrentEra::<Runtime>::hashed_key();
+	let registered_in: u32 = best_storage(rpc, &era_key).await?.unwrap_or_default();
+	let deadline = Instant::now() + timeout;
+	let era = loop {
+		let era: u32 = best_storage(rpc, &era_key).await?.unwrap_or_default();
+		if era > registered_in {
+			break era
+		}
+		if Instant::now() > deadline {
+			return Err("no new era started".into())
+		}
+		tokio::time::sleep(Duration::from_millis(200)).await;
+	};
+	let mut reports = Vec::new();
+	for p in &hn {
+		let owner = sp_runtime::AccountId32::from(p.public());
+		let raw = rpc.call("state_call", rpc_params!["SlaApi_assignments", hex(&owner.encode())]).await?;
+		let (at, assigned) = <(u32, Vec<u64>)>::decode(&mut &unhex(raw.as_str().ok_or("state_call result")?)?[..])?;
+		if at != era {
+			return Err(format!("assignments of era {at}, expected {era}: the era ended during the set-up").into())
+		}
+		if (assigned.len() as u32) < batch {
+			return Err(format!("a HyperNode has {} nodes assigned, less than a batch of {batch}", assigned.len()).into())
+		}
+		let results = assigned.iter().take(batch as usize).map(|n| (*n, ProbeOutcome::Ok { latency_ms: 20 })).collect();
+		let call = RuntimeCall::Sla(pallet_icn_sla::Call::submit_report { era, results: frame_support::BoundedVec::truncate_from(results) });
+		reports.extend(sign_all(rpc, p, vec![call], genesis).await?);
+	}
+	log(format!("era {era}: {} reports of {batch} results pre-signed", reports.len()));
+	Ok(reports)
+}
+
 #[tokio::main(flavor = "multi_thread")]
 async fn main() -> Result<()> {
 	let cli = Cli::parse();
@@ -423,34 +600,48 @@ async fn main() -> Result<()> {
 	drain(&rpc, fund_txs.iter().map(|t| t.hash).collect(), from, Duration::from_secs(cli.timeout)).await?;
 
 	let load = match cli.scenario {
-		Scenario::Transfer => Load::Transfer,
+		Scenario::Transfer => Ok(Load::Transfer),
 		Scenario::Book => {
 			let max_total = setup_book(&rpc, genesis, cli.txs, cli.concurrency, Duration::from_secs(cli.timeout)).await?;
 			log(format!("book set-up done: 16 nodes in cluster 0, one unit-era quoted at {max_total} planck"));
-			Load::Book { max_total }
+			Ok(Load::Book { max_total })
 		},
+		// Signed by their HyperNodes.
+		Scenario::Report => Err(setup_report(&rpc, genesis, cli.txs, cli.concurrency, Duration::from_secs(cli.timeout)).await?),
 	};
 
 	// The load: pre-signed before the clock starts.
-	let mut nonces = Vec::new();
-	for a in &accounts {
-		nonces.push(rpc.next_nonce(&a.public()).await?);
-	}
-	let signing = Instant::now();
 	let n = accounts.len();
-	let txs: Vec<Signed> = (0..cli.txs as usize)
-		.map(|i| {
-			let s = i % n;
-			let call = call_for(&load, &accounts[(s + 1) % n].public());
-			let xt = sign(call, &accounts[s], nonces[s] + (i / n) as u32, genesis);
-			Signed::new(xt)
-		})
-		.collect();
-	log(format!("pre-signed {} {:?} transactions in {:.1} s", txs.len(), cli.scenario, signing.elapsed().as_secs_f64()));
+	let txs: Vec<Signed> = match load {
+		Err(reports) => reports,
+		Ok(load) => {
+			let mut nonces = Vec::new();
+			for a in &accounts {
+				nonces.push(rpc.next_nonce(&a.public()).await?);
+			}
+			let signing = Instant::now();
+			let txs: Vec<Signed> = (0..cli.txs as usize)
+				.map(|i| {
+					let s = i % n;
+					let call = call_for(&load, &accounts[(s + 1) % n].public());
+					let xt = sign(call, &accounts[s], nonces[s] + (i / n) as u32, genesis);
+					Signed::new(xt)
+				})
+				.collect();
+			log(format!("pre-signed {} {:?} transactions in {:.1} s", txs.len(), cli.scenario, signing.elapsed().as_secs_f64()));
+			txs
+		},
+	};
 
-	let sample = UncheckedExtrinsic::decode(&mut &txs[0].bytes[..])?;
-	let tx_weight = sample.get_dispatch_info().total_weight().saturating_add(normal.base_extrinsic);
-	let tx_len = txs[0].bytes.len() as u64;
+	// The heaviest transaction of the load sets the maximum (all weigh the same but for
+	// rounding in the report scenario).
+	let mut tx_weight = Weight::zero();
+	let mut tx_len = 0u64;
+	for tx in &txs {
+		let xt = UncheckedExtrinsic::decode(&mut &tx.bytes[..])?;
+		tx_weight = tx_weight.max(xt.get_dispatch_info().total_weight().saturating_add(normal.base_extrinsic));
+		tx_len = tx_len.max(tx.bytes.len() as u64);
+	}
 	let max_by_weight = max_normal.ref_time() / tx_weight.ref_time().max(1);
 	let max_by_length = max_len / tx_len.max(1);
 	let max_per_block = max_by_weight.min(max_by_length);
@@ -477,6 +668,13 @@ async fn main() -> Result<()> {
 		d.per_block.len().max(1) as f64;
 	let length_fullness =
 		d.per_block.iter().map(|b| b.4 as f64 / max_len as f64).sum::<f64>() / d.per_block.len().max(1) as f64;
+	// Saturated blocks: those built while more of the load waited (all but the last, which
+	// takes the remainder) — the fullness the chain reaches under sustained load.
+	let saturated = &d.per_block[..d.per_block.len().saturating_sub(1)];
+	let saturated_per_block =
+		saturated.iter().map(|b| f64::from(b.1)).sum::<f64>() / saturated.len().max(1) as f64;
+	let saturated_fullness = saturated.iter().map(|b| b.3 as f64 / max_normal.ref_time() as f64).sum::<f64>() /
+		saturated.len().max(1) as f64;
 	let block_millis = icn_runtime::time::MILLISECS_PER_BLOCK as f64;
 	let max_tps = max_per_block as f64 * 1000.0 / block_millis;
 	let result = json!({
@@ -497,6 +695,10 @@ async fn main() -> Result<()> {
 		"maxPerBlockByLength": max_by_length,
 		"maxPerSecond": max_tps,
 		"achievedOverMax": per_block / max_per_block.max(1) as f64,
+		"saturatedBlocks": saturated.len(),
+		"saturatedPerBlock": saturated_per_block,
+		"saturatedOverMax": saturated_per_block / max_per_block.max(1) as f64,
+		"saturatedWeightFullness": saturated_fullness,
 		"txWeightRefTime": tx_weight.ref_time(),
 		"txLength": tx_len,
 		"normalMaxRefTime": max_normal.ref_time(),
@@ -510,8 +712,8 @@ async fn main() -> Result<()> {
 	} else {
 		println!(
 			"{:?}: {} included in {} blocks (#{}..#{}), {:.1} s: {:.0} tx/s, {:.0} per block; max {} per block \
-			 ({:.0} tx/s; weight {} ps per tx incl. base, limit {} ps); achieved/max {:.2}; \
-			 block fullness: weight {:.1} %, length {:.1} %",
+			 ({:.0} tx/s; weight {} ps per tx incl. base, limit {} ps); achieved/max {:.2} \
+			 ({:.2} over the {} saturated blocks); block fullness: weight {:.1} %, length {:.1} %",
 			cli.scenario,
 			d.included,
 			d.blocks,
@@ -525,6 +727,8 @@ async fn main() -> Result<()> {
 			tx_weight.ref_time(),
 			max_normal.ref_time(),
 			per_block / max_per_block.max(1) as f64,
+			saturated_per_block / max_per_block.max(1) as f64,
+			saturated.len(),
 			weight_fullness * 100.0,
 			length_fullness * 100.0
 		);

@@ -143,6 +143,9 @@ impl<AccountId: Clone> RewardShares<AccountId> {
 pub trait NodeRewards<AccountId> {
 	/// How `node`'s rewards are shared, if it exists.
 	fn reward_shares(node: NodeId) -> Option<RewardShares<AccountId>>;
+	/// How many accounts delegate to `node` (0 if it does not exist): what paying its
+	/// reward costs.
+	fn delegators(node: NodeId) -> u32;
 	/// Pays `amount` from `payer` to `node`'s provider. While the node is
 	/// under-collateralized the payment goes into its held collateral first (protocol §3);
 	/// returns the part so diverted.

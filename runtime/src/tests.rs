@@ -272,3 +272,43 @@ mod validators {
 		});
 	}
 }
+
+mod weights {
+	use crate::{configs::RuntimeBlockWeights, weights};
+	use frame_support::{dispatch::DispatchClass, traits::Get, weights::Weight};
+
+	#[test]
+	fn block_weights_are_valid_and_use_the_measured_overheads() {
+		let w = RuntimeBlockWeights::get();
+		assert!(w.clone().validate().is_ok());
+		assert_eq!(w.base_block, weights::block_weights::BlockExecutionWeight::get());
+		for class in [DispatchClass::Normal, DispatchClass::Operational, DispatchClass::Mandatory] {
+			assert_eq!(w.get(class).base_extrinsic, weights::extrinsic_weights::ExtrinsicBaseWeight::get());
+		}
+		// Two seconds per block, three quarters for normal transactions.
+		assert_eq!(w.max_block.ref_time(), 2_000_000_000_000);
+		assert_eq!(w.get(DispatchClass::Normal).max_total.map(|m| m.ref_time()), Some(1_500_000_000_000));
+	}
+	#[test]
+	fn every_aggregation_step_fits_the_per_block_budget() {
+		// A step larger than the budget would never run: aggregation would stop for good.
+		use pallet_icn_sla::WeightInfo as _;
+		type W = <crate::Runtime as pallet_icn_sla::Config>::WeightInfo;
+		let budget = crate::configs::AggregationWeightPerBlock::get();
+		let max_hypernodes: u32 = <crate::Runtime as pallet_icn_sla::Config>::MaxHyperNodes::get();
+		let max_hypernodes = u64::from(max_hypernodes);
+		let late_prune = <crate::Runtime as frame_system::Config>::DbWeight::get().writes(2 * max_hypernodes + 3);
+		let delegators = <crate::Runtime as pallet_icn_providers::Config>::MaxDelegatorsPerNode::get();
+		let steps: [(&str, Weight); 6] = [
+			("first node of a cluster", W::aggregate_nodes(1).saturating_add(W::measure_cluster())),
+			("one slash", W::apply_slash()),
+			("budget", W::era_budget()),
+			("most-delegated reward", W::reward_nodes(1).saturating_add(W::reward_delegators(delegators))),
+			("HyperNode reward", W::reward_hypernode()),
+			("late era end", W::finalize_era().saturating_add(late_prune)),
+		];
+		for (step, weight) in steps {
+			assert!(weight.all_lte(budget / 4), "{step}: {weight:?} is over a quarter of the budget {budget:?}");
+		}
+	}
+}

@@ -59,7 +59,6 @@ pub mod bench_helpers {
 		let region = Regions::<T>::get(cluster_info.region).expect("benchmark region exists");
 		let location = *region.countries.first().expect("region has a country");
 		let per_unit = region.collateral_per_unit;
-		let min = Params::<T>::get().min_delegation.max(ICNT);
 		(0..nodes)
 			.map(|i| {
 				let hp: T::AccountId = frame_benchmarking::account("bench-hp", i, 7);
@@ -88,15 +87,23 @@ pub mod bench_helpers {
 				)
 				.expect("benchmark node registers");
 				if delegators {
-					for d in 0..T::MaxDelegatorsPerNode::get() {
-						let who: T::AccountId = frame_benchmarking::account("bench-delegator", i * 1000 + d, 7);
-						T::Currency::set_balance(&who, min.saturating_mul(10));
-						Pallet::<T>::delegate(RawOrigin::Signed(who).into(), id, min).expect("benchmark delegation");
-					}
+					delegate::<T>(id, T::MaxDelegatorsPerNode::get());
 				}
 				id
 			})
 			.collect()
+	}
+
+	/// Adds `d` delegators of the minimum delegation to `node`, each a new funded account.
+	pub fn delegate<T: Config>(node: NodeId, d: u32) {
+		let min = Params::<T>::get().min_delegation.max(ICNT);
+		let first = Nodes::<T>::get(node).map(|n| n.delegators).unwrap_or(0);
+		for i in first..first.saturating_add(d) {
+			let seed = u32::try_from(node).unwrap_or(u32::MAX).wrapping_mul(1000).wrapping_add(i);
+			let who: T::AccountId = frame_benchmarking::account("bench-delegator", seed, 7);
+			T::Currency::set_balance(&who, min.saturating_mul(10));
+			Pallet::<T>::delegate(RawOrigin::Signed(who).into(), node, min).expect("benchmark delegation");
+		}
 	}
 }
 
@@ -1364,6 +1371,10 @@ pub mod pallet {
 				own_stake: record.collateral,
 				delegations,
 			})
+		}
+
+		fn delegators(node: NodeId) -> u32 {
+			Nodes::<T>::get(node).map(|n| n.delegators).unwrap_or(0)
 		}
 
 		fn pay_node(node: NodeId, payer: &T::AccountId, amount: Balance) -> Result<Balance, DispatchError> {

@@ -160,33 +160,46 @@ mod benchmarks {
 	}
 
 	#[benchmark]
-	fn aggregate_node() {
-		// The most oracles in the era (the list is read per node), the node's five assigned
-		// ones all reporting it down, its fourth failed era in a row: a slash pends.
+	fn aggregate_nodes(n: Linear<1, 32>) {
+		// The most oracles in the era; each node's five assigned ones all report it down, its
+		// fourth failed era in a row: a slash pends (on a list nearly full already).
 		most_hypernodes::<T>();
-		let node = T::BenchmarkHelper::probe_nodes(1, false)[0];
+		let nodes = T::BenchmarkHelper::probe_nodes(n, false);
 		era_one::<T>();
 		let count = EraOracles::<T>::decode_len(1).unwrap_or(0) as u32;
 		let seed = EraSeeds::<T>::get(1).expect("era 1 started");
-		let reports: Vec<(u32, ProbeOutcome)> = logic::oracles_for(&seed, node, count)
-			.into_iter()
-			.map(|i| (i, ProbeOutcome::Failed(ProbeFailure::Timeout)))
-			.collect();
-		Reports::<T>::insert(1, node, BoundedVec::truncate_from(reports));
-		let mut window = SlaWindow::default();
-		for era in 0..3 {
-			window.record(era, EraVerdict::Failed);
+		for node in &nodes {
+			let reports: Vec<(u32, ProbeOutcome)> = logic::oracles_for(&seed, *node, count)
+				.into_iter()
+				.map(|i| (i, ProbeOutcome::Failed(ProbeFailure::Timeout)))
+				.collect();
+			Reports::<T>::insert(1, node, BoundedVec::truncate_from(reports));
+			let mut window = SlaWindow::default();
+			for era in 0..3 {
+				window.record(era, EraVerdict::Failed);
+			}
+			NodeSla::<T>::insert(node, window);
+			let cluster = T::Targets::probe_target(*node).expect("probed").cluster;
+			ClusterUtilization::<T>::insert(cluster, (1, Perbill::zero()));
 		}
-		NodeSla::<T>::insert(node, window);
-		let cluster = T::Targets::probe_target(node).expect("probed").cluster;
-		ClusterUtilization::<T>::insert(cluster, (1, Perbill::zero()));
-		aggregating::<T>(AggregationStep::Nodes(node));
-		let mut meter = WeightMeter::with_limit(T::WeightInfo::aggregate_node());
+		let max = T::MaxSlashesPerEra::get();
+		let earlier: Vec<(NodeId, Perbill)> =
+			(0..max.saturating_sub(n)).map(|i| (NodeId::from(u32::MAX - i), Perbill::from_percent(1))).collect();
+		PendingSlashes::<T>::insert(1, BoundedVec::truncate_from(earlier));
+		// More nodes follow the batch: it ends because the meter does.
+		EraNodeBound::<T>::insert(1, nodes[nodes.len() - 1] + 2);
+		let first = nodes[0];
+		aggregating::<T>(AggregationStep::Nodes(first));
+		// Exactly the batch: its fixed part and n nodes.
+		let mut meter = WeightMeter::with_limit(
+			T::WeightInfo::aggregate_nodes(0).saturating_add(Sla::<T>::node_weight().saturating_mul(n.into())),
+		);
 		#[block]
 		{
 			Sla::<T>::aggregate(&mut meter);
 		}
-		assert_eq!(PendingSlashes::<T>::get(1).len(), 1);
+		assert_eq!(Aggregation::<T>::get(), Some((1, AggregationStep::Nodes(first + NodeId::from(n)))));
+		assert_eq!(PendingSlashes::<T>::get(1).len() as u32, max);
 	}
 
 	#[benchmark]
@@ -195,10 +208,9 @@ mod benchmarks {
 		let nodes = T::BenchmarkHelper::probe_nodes(T::BenchmarkHelper::max_cluster_nodes(), false);
 		let cluster = T::Targets::probe_target(nodes[0]).expect("probed").cluster;
 		aggregating::<T>(AggregationStep::Nodes(nodes[0]));
-		let mut meter = WeightMeter::with_limit(T::WeightInfo::measure_cluster());
 		#[block]
 		{
-			Sla::<T>::aggregate(&mut meter);
+			Sla::<T>::measure_cluster(1, cluster);
 		}
 		assert_eq!(ClusterUtilization::<T>::get(cluster).map(|(era, _)| era), Some(1));
 	}
@@ -215,9 +227,36 @@ mod benchmarks {
 	}
 
 	#[benchmark]
-	fn reward_node() {
-		// The most delegators, each paid its part.
-		let node = T::BenchmarkHelper::probe_nodes(1, true)[0];
+	fn reward_nodes(n: Linear<1, 32>) {
+		// n nodes without delegators, each under-collateralized after a slash: its reward
+		// goes into its collateral (a hold and the node's record written).
+		let nodes = T::BenchmarkHelper::probe_nodes(n, false);
+		T::Currency::mint_into(&T::Pool::account(), 1_000_000 * ICNT).expect("pool funded");
+		for node in &nodes {
+			T::Slashing::slash(*node, Perbill::from_percent(10)).expect("slashed");
+			RewardPoints::<T>::insert(1, node, 1_000_000_000);
+		}
+		EraRewards::<T>::insert(
+			1,
+			EraReward { capacity_points: u128::from(n) * 1_000_000_000, node_budget: 1_000 * ICNT, ..Default::default() },
+		);
+		aggregating::<T>(AggregationStep::NodeRewards);
+		let mut meter = WeightMeter::with_limit(T::WeightInfo::reward_nodes(n));
+		#[block]
+		{
+			Sla::<T>::aggregate(&mut meter);
+		}
+		assert_eq!(RewardPoints::<T>::iter_prefix(1).count(), 0);
+		assert!(EraRewards::<T>::get(1).node_paid > 0);
+	}
+
+	#[benchmark]
+	fn reward_delegators(d: Linear<0, { T::BenchmarkHelper::max_delegators() }>) {
+		// One node with d delegators, each paid its part; the provider's part goes into its
+		// collateral (under-collateralized after a slash).
+		let node = T::BenchmarkHelper::probe_nodes(1, false)[0];
+		T::BenchmarkHelper::delegate(node, d);
+		T::Slashing::slash(node, Perbill::from_percent(10)).expect("slashed");
 		T::Currency::mint_into(&T::Pool::account(), 1_000_000 * ICNT).expect("pool funded");
 		RewardPoints::<T>::insert(1, node, 1_000_000_000);
 		EraRewards::<T>::insert(
@@ -225,7 +264,10 @@ mod benchmarks {
 			EraReward { capacity_points: 1_000_000_000, node_budget: 1_000 * ICNT, ..Default::default() },
 		);
 		aggregating::<T>(AggregationStep::NodeRewards);
-		let mut meter = WeightMeter::with_limit(T::WeightInfo::reward_node());
+		// What the step charges: a batch of one node, and its delegators.
+		let mut meter = WeightMeter::with_limit(T::WeightInfo::reward_nodes(1).saturating_add(
+			T::WeightInfo::reward_delegators(d).saturating_sub(T::WeightInfo::reward_delegators(0)),
+		));
 		#[block]
 		{
 			Sla::<T>::aggregate(&mut meter);

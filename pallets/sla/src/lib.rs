@@ -208,6 +208,17 @@ pub mod pallet {
 	/// Reward points of a whole capacity unit (utilization and multiplier scale them down).
 	const POINTS_PER_UNIT: u128 = 1_000_000_000;
 
+	/// The most reward entries one block's reward batch reads.
+	const MAX_REWARD_BATCH: u32 = 4_096;
+
+	/// What every node of an era's aggregation batch shares, read once per batch.
+	pub(crate) struct EraContext<'a> {
+		era: EraIndex,
+		seed: &'a [u8; 32],
+		oracles: u32,
+		params: &'a SlaParams,
+	}
+
 	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
 
 	#[pallet::pallet]
@@ -269,6 +280,10 @@ pub mod pallet {
 		fn probe_nodes(n: u32, delegators: bool) -> Vec<NodeId>;
 		/// The most nodes one cluster may have.
 		fn max_cluster_nodes() -> u32;
+		/// Adds `d` delegators to `node`.
+		fn delegate(node: NodeId, d: u32);
+		/// The most delegators one node may have.
+		fn max_delegators() -> u32;
 	}
 
 	/// The HyperNodes, by owner account.
@@ -332,6 +347,13 @@ pub mod pallet {
 	/// Each era's reward accounting, until the era is finalized.
 	#[pallet::storage]
 	pub type EraRewards<T> = StorageMap<_, Twox64Concat, EraIndex, EraReward, ValueQuery>;
+
+	/// Each HyperNode's reports due and missed in an era (by its index in the era's oracles),
+	/// counted while the era's nodes are aggregated; added to its accuracy window when its
+	/// reward is paid.
+	#[pallet::storage]
+	pub type EraAccuracy<T: Config> =
+		StorageMap<_, Twox64Concat, EraIndex, BoundedVec<(u32, u32), T::MaxHyperNodes>, ValueQuery>;
 
 	/// Reward points of the nodes that earned a capacity reward in an era, until paid.
 	#[pallet::storage]
@@ -706,15 +728,29 @@ pub mod pallet {
 			EraSeeds::<T>::insert(era, seed);
 			EraNodeBound::<T>::insert(era, T::Targets::next_node_id());
 			CurrentEra::<T>::put(era);
-			// Eras older than the one being aggregated are no longer needed.
-			if let Some(old) = era.checked_sub(4) {
-				EraOracles::<T>::remove(old);
-				EraSeeds::<T>::remove(old);
-				EraNodeBound::<T>::remove(old);
-				let _ = Reported::<T>::clear_prefix(old, T::MaxHyperNodes::get(), None);
-				let _ = ReportedUpTo::<T>::clear_prefix(old, T::MaxHyperNodes::get(), None);
+			// An era four back is no longer needed once aggregated; an aggregation that fell
+			// that far behind prunes its era itself when it finalizes it.
+			if let Some(old) = era.checked_sub(4).filter(|old| FinalizedEra::<T>::get().is_some_and(|f| f >= *old)) {
+				Self::prune_era(old);
 			}
 			Self::deposit_event(Event::EraStarted { era, oracles: count });
+		}
+
+		/// Removes `era`'s snapshot (oracles, seed, node bound) and report bookkeeping.
+		fn prune_era(era: EraIndex) {
+			EraOracles::<T>::remove(era);
+			EraSeeds::<T>::remove(era);
+			EraNodeBound::<T>::remove(era);
+			let _ = Reported::<T>::clear_prefix(era, T::MaxHyperNodes::get(), None);
+			let _ = ReportedUpTo::<T>::clear_prefix(era, T::MaxHyperNodes::get(), None);
+		}
+
+		/// The extra weight of finalizing `era` while `current` runs: the era's pruning when
+		/// its aggregation fell four eras behind (then `start_era` left it).
+		fn late_prune_weight(era: EraIndex, current: EraIndex) -> Weight {
+			let late = current >= era.saturating_add(4);
+			let writes = if late { u64::from(T::MaxHyperNodes::get()).saturating_mul(2).saturating_add(3) } else { 0 };
+			T::DbWeight::get().writes(writes)
 		}
 
 		/// Checks a report; returns the HyperNode owner and its index in the era's oracles.
@@ -771,9 +807,10 @@ pub mod pallet {
 				.collect()
 		}
 
-		/// Aggregates ended eras step by step within `meter`: each node's verdict (with its
-		/// cluster's utilization measured once per era), the era before's slashes, the
-		/// reward budget, each node's and each HyperNode's reward, the era's close.
+		/// Aggregates ended eras step by step within `meter`: each node's verdict (in batches,
+		/// with each cluster's utilization measured once per era), the era before's slashes,
+		/// the reward budget, each node's reward (in batches) and each HyperNode's, the era's
+		/// close. Every step is charged its benchmarked weight before it runs.
 		pub fn aggregate(meter: &mut WeightMeter) {
 			loop {
 				let Some(current) = CurrentEra::<T>::get() else { return };
@@ -786,21 +823,18 @@ pub mod pallet {
 				}
 				let next = match step {
 					AggregationStep::Nodes(node) if node < Self::node_bound(era) => {
-						let target = T::Targets::probe_target(node);
-						if let Some(cluster) = target.as_ref().map(|t| t.cluster).filter(|c| {
-							ClusterUtilization::<T>::get(c).map(|(e, _)| e) != Some(era)
-						}) {
-							if meter.try_consume(T::WeightInfo::measure_cluster()).is_err() {
-								return
-							}
-							Self::measure_cluster(era, cluster);
-							continue
-						}
-						if meter.try_consume(T::WeightInfo::aggregate_node()).is_err() {
+						// A batch runs only if at least one node fits after its fixed part.
+						if !meter.can_consume(T::WeightInfo::aggregate_nodes(0).saturating_add(Self::node_weight())) {
 							return
 						}
-						Self::aggregate_node(era, node, target);
-						AggregationStep::Nodes(node.saturating_add(1))
+						meter.consume(T::WeightInfo::aggregate_nodes(0));
+						let next = Self::aggregate_nodes(era, node, meter);
+						Aggregation::<T>::put((era, AggregationStep::Nodes(next)));
+						if next == node {
+							// Not even the first node fitted (its cluster's measurement did not).
+							return
+						}
+						continue
 					},
 					AggregationStep::Nodes(_) => AggregationStep::Slashes,
 					AggregationStep::Slashes => match era.checked_sub(1).filter(|p| PendingSlashes::<T>::decode_len(p).unwrap_or(0) > 0) {
@@ -822,15 +856,17 @@ pub mod pallet {
 						Self::set_budget(era);
 						AggregationStep::NodeRewards
 					},
-					AggregationStep::NodeRewards => match RewardPoints::<T>::iter_prefix(era).next() {
-						Some((node, points)) => {
-							if meter.try_consume(T::WeightInfo::reward_node()).is_err() {
-								return
-							}
-							Self::reward_node(era, node, points);
-							AggregationStep::NodeRewards
-						},
-						None => AggregationStep::HyperNodeRewards(0),
+					AggregationStep::NodeRewards => {
+						if !meter.can_consume(T::WeightInfo::reward_nodes(1)) {
+							return
+						}
+						meter.consume(T::WeightInfo::reward_nodes(0));
+						if Self::reward_nodes(era, meter) {
+							AggregationStep::HyperNodeRewards(0)
+						} else {
+							Aggregation::<T>::put((era, AggregationStep::NodeRewards));
+							return
+						}
 					},
 					AggregationStep::HyperNodeRewards(index) if index < EraOracles::<T>::decode_len(era).unwrap_or(0) as u32 => {
 						if meter.try_consume(T::WeightInfo::reward_hypernode()).is_err() {
@@ -841,10 +877,14 @@ pub mod pallet {
 					},
 					AggregationStep::HyperNodeRewards(_) => AggregationStep::Finalize,
 					AggregationStep::Finalize => {
-						if meter.try_consume(T::WeightInfo::finalize_era()).is_err() {
+						let late = Self::late_prune_weight(era, current);
+						if meter.try_consume(T::WeightInfo::finalize_era().saturating_add(late)).is_err() {
 							return
 						}
 						Self::finalize_era(era);
+						if current >= era.saturating_add(4) {
+							Self::prune_era(era);
+						}
 						Aggregation::<T>::put((era.saturating_add(1), AggregationStep::Nodes(0)));
 						continue
 					},
@@ -853,8 +893,63 @@ pub mod pallet {
 			}
 		}
 
+		/// The weight of one more node in an aggregation batch: the benchmark's slope, plus
+		/// the reads of its cluster, cluster utilization and region, which the benchmark (one
+		/// cluster) reads once per batch but nodes of many clusters read each.
+		pub(crate) fn node_weight() -> Weight {
+			T::WeightInfo::aggregate_nodes(1)
+				.saturating_sub(T::WeightInfo::aggregate_nodes(0))
+				.saturating_add(T::DbWeight::get().reads(3))
+		}
+
+		/// Aggregates `era`'s nodes from `from` on while `meter` allows (its fixed part is
+		/// charged): the era's context is read once and its accumulators (capacity points,
+		/// HyperNode accuracy, pending slashes) are written once. Returns the next node.
+		fn aggregate_nodes(era: EraIndex, from: NodeId, meter: &mut WeightMeter) -> NodeId {
+			let bound = Self::node_bound(era);
+			let Some(seed) = EraSeeds::<T>::get(era) else { return bound };
+			let oracles = EraOracles::<T>::decode_len(era).unwrap_or(0) as u32;
+			let params = Params::<T>::get();
+			let mut accuracy = EraAccuracy::<T>::get(era).into_inner();
+			accuracy.resize(oracles as usize, (0, 0));
+			let mut slashes = PendingSlashes::<T>::get(era);
+			let mut capacity_points: u128 = 0;
+			let per_node = Self::node_weight();
+			let mut node = from;
+			while node < bound {
+				if meter.try_consume(per_node).is_err() {
+					break
+				}
+				let target = T::Targets::probe_target(node);
+				if let Some(cluster) = target.as_ref().map(|t| t.cluster).filter(|c| {
+					ClusterUtilization::<T>::get(c).map(|(e, _)| e) != Some(era)
+				}) {
+					if meter.try_consume(T::WeightInfo::measure_cluster()).is_err() {
+						break
+					}
+					Self::measure_cluster(era, cluster);
+				}
+				if let Some(target) = target {
+					let ctx = EraContext { era, seed: &seed, oracles, params: &params };
+					let points = Self::aggregate_node(&ctx, node, target, &mut accuracy, &mut slashes);
+					capacity_points = capacity_points.saturating_add(points);
+				} else {
+					Reports::<T>::remove(era, node);
+				}
+				node = node.saturating_add(1);
+			}
+			EraRewards::<T>::mutate(era, |r| r.capacity_points = r.capacity_points.saturating_add(capacity_points));
+			EraAccuracy::<T>::insert(era, BoundedVec::truncate_from(accuracy));
+			if slashes.is_empty() {
+				PendingSlashes::<T>::remove(era);
+			} else {
+				PendingSlashes::<T>::insert(era, slashes);
+			}
+			node
+		}
+
 		/// Records `cluster`'s utilization (booked / capacity of its bookable nodes) for `era`.
-		fn measure_cluster(era: EraIndex, cluster: ClusterId) {
+		pub(crate) fn measure_cluster(era: EraIndex, cluster: ClusterId) {
 			let (capacity, booked) = T::Capacity::cluster_usage(cluster);
 			let utilization = if capacity == 0 { Perbill::zero() } else { Perbill::from_rational(booked.min(capacity), capacity) };
 			ClusterUtilization::<T>::insert(cluster, (era, utilization));
@@ -877,37 +972,69 @@ pub mod pallet {
 			Self::deposit_event(Event::EraBudget { era, nodes, hypernodes });
 		}
 
-		/// Pays `node` its capacity reward for `era`: `points` of the era's capacity points of
-		/// the node budget, delegators first (after commission), the rest to the provider
-		/// (into its collateral while under-collateralized). A failed payment stays in the pool.
-		fn reward_node(era: EraIndex, node: NodeId, points: u128) {
-			RewardPoints::<T>::remove(era, node);
+		/// Pays `era`'s capacity rewards node by node while `meter` allows (the batch's fixed
+		/// part is charged; each node is charged by its delegator count); returns whether
+		/// every node is paid.
+		fn reward_nodes(era: EraIndex, meter: &mut WeightMeter) -> bool {
+			let per_node = T::WeightInfo::reward_nodes(1).saturating_sub(T::WeightInfo::reward_nodes(0));
+			let per_delegator = |d: u32| {
+				T::WeightInfo::reward_delegators(d).saturating_sub(T::WeightInfo::reward_delegators(0))
+			};
+			// No more entries are read than could be paid with no delegators.
+			let most = meter
+				.remaining()
+				.checked_div_per_component(&per_node)
+				.unwrap_or(u64::MAX)
+				.min(u64::from(MAX_REWARD_BATCH)) as usize;
+			let nodes: Vec<(NodeId, u128)> = RewardPoints::<T>::iter_prefix(era).take(most.saturating_add(1)).collect();
+			let more = nodes.len() > most;
 			let mut r = EraRewards::<T>::get(era);
-			let amount = multiply_by_rational_with_rounding(r.node_budget, points, r.capacity_points, Rounding::Down)
-				.unwrap_or(0)
-				.min(r.node_budget.saturating_sub(r.node_paid));
-			let Some(shares) = T::Rewards::reward_shares(node).filter(|_| amount > 0) else { return };
 			let pool = T::Pool::account();
-			let (delegators, to_provider) = shares.split(amount);
-			let mut paid: Balance = 0;
-			for (who, part) in delegators {
-				if T::Currency::transfer(&pool, &who, part, Preservation::Preserve).is_ok() {
-					paid = paid.saturating_add(part);
+			let mut done = !more;
+			for (node, points) in nodes.into_iter().take(most) {
+				let delegators = T::Rewards::delegators(node);
+				if meter.try_consume(per_node.saturating_add(per_delegator(delegators))).is_err() {
+					done = false;
+					break
 				}
+				RewardPoints::<T>::remove(era, node);
+				let amount = multiply_by_rational_with_rounding(r.node_budget, points, r.capacity_points, Rounding::Down)
+					.unwrap_or(0)
+					.min(r.node_budget.saturating_sub(r.node_paid));
+				let Some(shares) = T::Rewards::reward_shares(node).filter(|_| amount > 0) else { continue };
+				let (to_delegators, to_provider) = shares.split(amount);
+				let mut paid: Balance = 0;
+				for (who, part) in to_delegators {
+					if T::Currency::transfer(&pool, &who, part, Preservation::Preserve).is_ok() {
+						paid = paid.saturating_add(part);
+					}
+				}
+				if to_provider > 0 && T::Rewards::pay_node(node, &pool, to_provider).is_ok() {
+					paid = paid.saturating_add(to_provider);
+				}
+				r.node_paid = r.node_paid.saturating_add(paid);
+				Self::deposit_event(Event::NodeRewarded { era, node, amount: paid });
 			}
-			if to_provider > 0 && T::Rewards::pay_node(node, &pool, to_provider).is_ok() {
-				paid = paid.saturating_add(to_provider);
-			}
-			r.node_paid = r.node_paid.saturating_add(paid);
 			EraRewards::<T>::insert(era, r);
-			Self::deposit_event(Event::NodeRewarded { era, node, amount: paid });
+			done
 		}
 
 		/// Pays the era's `index`-th HyperNode: its staked Links' part of the HyperNode budget
-		/// × its accuracy. Removed or Link-less HyperNodes earn nothing.
+		/// × its accuracy (the era's reports due and missed counted in first). Removed or
+		/// Link-less HyperNodes earn nothing.
 		fn reward_hypernode(era: EraIndex, index: u32) {
 			let Some(owner) = EraOracles::<T>::get(era).get(index as usize).cloned() else { return };
-			let Some(h) = HyperNodes::<T>::get(&owner).filter(|h| h.is_active()) else { return };
+			let Some(mut h) = HyperNodes::<T>::get(&owner) else { return };
+			// The era's reports due and missed count in the HyperNode's accuracy window.
+			let (due, misses) = EraAccuracy::<T>::get(era).get(index as usize).copied().unwrap_or((0, 0));
+			if due > 0 {
+				h.due = h.due.saturating_add(due);
+				h.misses = h.misses.saturating_add(misses);
+				HyperNodes::<T>::insert(&owner, &h);
+			}
+			if !h.is_active() {
+				return
+			}
 			let mut r = EraRewards::<T>::get(era);
 			let links = (h.links.len() as u32).min(r.links);
 			let gross = multiply_by_rational_with_rounding(r.hypernode_budget, links.into(), r.links.into(), Rounding::Down)
@@ -923,39 +1050,38 @@ pub mod pallet {
 			Self::deposit_event(Event::HyperNodeRewarded { era, owner, amount });
 		}
 
-		/// One node's verdict for `era`: score, failure record, repair window, oracle accuracy.
-		fn aggregate_node(era: EraIndex, node: NodeId, target: Option<icn_primitives::providers::ProbeTarget>) {
-			let Some(target) = target else {
-				Reports::<T>::remove(era, node);
-				return
-			};
-			let oracles = EraOracles::<T>::get(era);
-			let count = oracles.len() as u32;
-			let Some(seed) = EraSeeds::<T>::get(era) else { return };
-			let assigned = logic::oracles_for(&seed, node, count);
+		/// One node's verdict for the era of `ctx`: score, failure record, repair window, its
+		/// oracles' accuracy (in `accuracy`, by oracle index), a slash (into `slashes`).
+		/// Returns the node's capacity points (what the era's node rewards are shared by).
+		fn aggregate_node(
+			ctx: &EraContext<'_>,
+			node: NodeId,
+			target: icn_primitives::providers::ProbeTarget,
+			accuracy: &mut [(u32, u32)],
+			slashes: &mut BoundedVec<(NodeId, Perbill), T::MaxSlashesPerEra>,
+		) -> u128 {
+			let era = ctx.era;
+			let assigned = logic::oracles_for(ctx.seed, node, ctx.oracles);
 			let reports = Reports::<T>::take(era, node);
 			let outcomes: Vec<ProbeOutcome> = reports.iter().map(|(_, o)| *o).collect();
 			let verdict = logic::verdict(&outcomes, assigned.len() as u32, target.latency_bound_ms);
 
 			// Oracle accuracy: a missing report or one disagreeing with the verdict is a miss.
 			for index in &assigned {
-				let Some(owner) = oracles.get(*index as usize) else { continue };
 				let report = reports.iter().find(|(i, _)| i == index).map(|(_, o)| o);
 				let miss = match report {
 					None => true,
 					Some(o) => !logic::agrees(o, verdict, target.latency_bound_ms),
 				};
-				HyperNodes::<T>::mutate(owner, |h| {
-					if let Some(h) = h {
-						h.due = h.due.saturating_add(1);
-						if miss {
-							h.misses = h.misses.saturating_add(1);
-						}
+				if let Some((due, misses)) = accuracy.get_mut(*index as usize) {
+					*due = due.saturating_add(1);
+					if miss {
+						*misses = misses.saturating_add(1);
 					}
-				});
+				}
 			}
 
-			let p = Params::<T>::get();
+			let p = ctx.params;
 			let mut window = NodeSla::<T>::get(node).unwrap_or_default();
 			window.record(era, verdict);
 			if verdict != EraVerdict::NotCounted {
@@ -964,9 +1090,6 @@ pub mod pallet {
 			// Capacity reward (§4.4): every probed node's capacity counts in the whole; a node
 			// earns its part × (1 − cluster utilization) for a passed era at the SLA target.
 			let capacity = u128::from(target.capacity);
-			EraRewards::<T>::mutate(era, |r| {
-				r.capacity_points = r.capacity_points.saturating_add(capacity.saturating_mul(POINTS_PER_UNIT))
-			});
 			if verdict == EraVerdict::Passed && window.score() >= p.sla_target {
 				let utilization = ClusterUtilization::<T>::get(target.cluster).map(|(_, u)| u).unwrap_or_default();
 				let points = capacity.saturating_mul(utilization.left_from_one().deconstruct().into());
@@ -977,14 +1100,13 @@ pub mod pallet {
 			if verdict == EraVerdict::Failed {
 				Failures::<T>::insert(era, node, ());
 				let fraction = logic::slash_fraction(window.consecutive_failures, p.grace_eras, p.slash_base, p.slash_cap);
-				if !fraction.is_zero() &&
-					PendingSlashes::<T>::mutate(era, |s| s.try_push((node, fraction))).is_ok()
-				{
+				if !fraction.is_zero() && slashes.try_push((node, fraction)).is_ok() {
 					Self::deposit_event(Event::SlashPending { node, era, fraction });
 				}
 			}
 			NodeSla::<T>::insert(node, window);
 			Self::deposit_event(Event::NodeVerdict { node, era, verdict, reports: reports.len() as u32 });
+			capacity.saturating_mul(POINTS_PER_UNIT)
 		}
 
 		/// Applies the first slash pending for `era` (computed when `era` was aggregated).
@@ -1023,6 +1145,7 @@ pub mod pallet {
 			if let Some(old) = era.checked_sub(24) {
 				let _ = Failures::<T>::clear_prefix(old, 1_000, None);
 			}
+			EraAccuracy::<T>::remove(era);
 			let r = EraRewards::<T>::take(era);
 			let budget = r.node_budget.saturating_add(r.hypernode_budget);
 			let paid = r.node_paid.saturating_add(r.hypernode_paid);
@@ -1077,6 +1200,14 @@ pub mod pallet {
 				ensure!(points <= r.capacity_points, "reward points above the era's capacity");
 			}
 			ensure!(Signers::<T>::iter().count() as u32 == count, "stale signer entries");
+			for (era, accuracy) in EraAccuracy::<T>::iter() {
+				ensure!(FinalizedEra::<T>::get().is_none_or(|f| era > f), "accuracy counters of a finalized era");
+				ensure!(
+					accuracy.len() <= EraOracles::<T>::decode_len(era).unwrap_or(0),
+					"accuracy counters for more HyperNodes than the era's oracles"
+				);
+				ensure!(accuracy.iter().all(|(due, misses)| misses <= due), "more misses than reports due");
+			}
 			Ok(())
 		}
 	}

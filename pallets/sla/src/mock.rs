@@ -187,6 +187,12 @@ impl crate::BenchmarkHelper<AccountId32> for BenchHelper {
 	fn max_cluster_nodes() -> u32 {
 		32
 	}
+	fn delegate(node: NodeId, d: u32) {
+		pallet_icn_providers::bench_helpers::delegate::<Test>(node, d)
+	}
+	fn max_delegators() -> u32 {
+		8
+	}
 }
 
 /// Test account `n`.

@@ -654,6 +654,153 @@ mod rewards {
 	}
 }
 
+mod batches {
+	//! Aggregation in batches: a per-block budget cut anywhere gives the outcome of one
+	//! unlimited pass.
+	use super::*;
+	use frame_support::{
+		traits::{fungible::InspectHold, Hooks},
+		weights::{Weight, WeightMeter},
+	};
+
+	/// What aggregation decides: per node (window, failure record), per account the free
+	/// and held balance, per HyperNode its accuracy counters, the pending slashes, the
+	/// rewards paid, the last era finalized.
+	#[derive(Debug, PartialEq)]
+	struct Outcome {
+		windows: Vec<Option<SlaWindow>>,
+		failures: Vec<(EraIndex, NodeId)>,
+		balances: Vec<(Balance, Balance)>,
+		accuracy: Vec<(u32, u32)>,
+		slashes: Vec<(EraIndex, Vec<(NodeId, Perbill)>)>,
+		rewards: Vec<(EraIndex, NodeId, Balance)>,
+		finalized: Option<EraIndex>,
+	}
+
+	/// The weight of exactly the aggregation step due now, with at most `k` nodes in a batch
+	/// (the cluster's measurement included when it is due).
+	fn one_step(k: u64) -> Weight {
+		type W = <Test as Config>::WeightInfo;
+		let (era, step) = Aggregation::<Test>::get().expect("aggregation started");
+		match step {
+			AggregationStep::Nodes(_) => {
+				let measured = ClusterUtilization::<Test>::get(0).map(|(e, _)| e) == Some(era);
+				W::aggregate_nodes(0)
+					.saturating_add(Sla::node_weight().saturating_mul(k))
+					.saturating_add(if measured { Weight::zero() } else { W::measure_cluster() })
+			},
+			AggregationStep::Slashes => W::apply_slash(),
+			AggregationStep::Budget => W::era_budget(),
+			AggregationStep::NodeRewards => {
+				let per_node = W::reward_nodes(1).saturating_sub(W::reward_nodes(0));
+				let per_delegator = W::reward_delegators(1).saturating_sub(W::reward_delegators(0));
+				W::reward_nodes(0).saturating_add(per_node.saturating_add(per_delegator).saturating_mul(k))
+			},
+			AggregationStep::HyperNodeRewards(_) => W::reward_hypernode(),
+			AggregationStep::Finalize => W::finalize_era(),
+		}
+	}
+
+	/// Runs blocks up to `n`; with `k`, each block aggregates one step of at most `k` nodes.
+	fn step_to(n: u64, k: Option<u64>, blocks_aggregating: &mut u32) {
+		while System::block_number() < n {
+			let b = System::block_number() + 1;
+			System::set_block_number(b);
+			Sla::on_initialize(b);
+			let before = Aggregation::<Test>::get();
+			match k {
+				None => Sla::on_poll(b, &mut WeightMeter::new()),
+				Some(k) => {
+					let limit = one_step(k);
+					let mut meter = WeightMeter::with_limit(limit);
+					Sla::aggregate(&mut meter);
+					assert!(meter.consumed().all_lte(limit));
+				},
+			}
+			if Aggregation::<Test>::get() != before {
+				*blocks_aggregating += 1;
+			}
+		}
+	}
+
+	/// Three HyperNodes, 12 nodes (every fifth down, the first with a delegator) reported
+	/// in eras 1 and 2; aggregated unlimited or `k` nodes per block.
+	fn scenario(k: Option<u64>) -> (Outcome, u32) {
+		let mut result = None;
+		run(|| {
+			let mut blocks = 0;
+			hypernodes(3);
+			let nodes: Vec<NodeId> = (0..12u8)
+				.map(|i| provider_node(i % 8 + 1, &format!("http://127.0.0.1:{}", 9000 + u32::from(i)), audit([i + 1; 32])))
+				.collect();
+			assert_ok!(Providers::delegate(origin(21), nodes[0], 100 * ICNT));
+			for era in 1..=3 {
+				step_to(start_of(era) + 1, k, &mut blocks);
+				for n in 11..=13u8 {
+					let assigned = Sla::assignments(&account(n), era);
+					let results: Vec<_> = assigned.iter().map(|x| (*x, if x % 5 == 0 { DOWN } else { OK })).collect();
+					if !results.is_empty() {
+						assert_ok!(report(n, era, results));
+					}
+				}
+			}
+			// Until era 5 is aggregated (later eras are not yet, in either run).
+			while FinalizedEra::<Test>::get() != Some(5) {
+				assert!(System::block_number() < 200, "aggregation fell behind");
+				step_to(System::block_number() + 1, k, &mut blocks);
+			}
+			let outcome = Outcome {
+				windows: nodes.iter().map(|n| NodeSla::<Test>::get(n)).collect(),
+				failures: {
+					let mut f: Vec<_> = Failures::<Test>::iter_keys().collect();
+					f.sort();
+					f
+				},
+				balances: (1..=30u8)
+					.chain([250])
+					.map(|n| (Balances::free_balance(account(n)), Balances::total_balance_on_hold(&account(n))))
+					.collect(),
+				accuracy: (11..=13u8)
+					.map(|n| HyperNodes::<Test>::get(account(n)).map(|h| (h.due, h.misses)).unwrap_or_default())
+					.collect(),
+				slashes: {
+					let mut s: Vec<_> = PendingSlashes::<Test>::iter().map(|(e, v)| (e, v.into_inner())).collect();
+					s.sort();
+					s
+				},
+				rewards: {
+					let mut r: Vec<_> = events()
+						.into_iter()
+						.filter_map(|e| match e {
+							Event::NodeRewarded { era, node, amount } => Some((era, node, amount)),
+							_ => None,
+						})
+						.collect();
+					r.sort();
+					r
+				},
+				finalized: FinalizedEra::<Test>::get(),
+			};
+			result = Some((outcome, blocks));
+		});
+		result.expect("scenario ran")
+	}
+
+	#[test]
+	fn a_budget_of_two_nodes_per_block_spreads_aggregation_with_the_same_outcome() {
+		let (unlimited, blocks_unlimited) = scenario(None);
+		let (spread, blocks_spread) = scenario(Some(2));
+		// Nodes failed and were paid; every HyperNode had reports due.
+		assert!(!unlimited.failures.is_empty());
+		assert!(unlimited.rewards.len() >= 12, "{:?}", unlimited.rewards);
+		assert!(unlimited.accuracy.iter().all(|(due, _)| *due > 0));
+		assert_eq!(spread, unlimited);
+		// One block per era (0–5) unlimited; many more two nodes at a time.
+		assert_eq!(blocks_unlimited, 6);
+		assert!(blocks_spread > 3 * blocks_unlimited, "{blocks_spread} blocks");
+	}
+}
+
 mod worker {
 	use super::*;
 	use crate::offchain::{probe_all, sample_chunk};

@@ -35,8 +35,9 @@ pub trait WeightInfo {
 	fn on_initialize_idle() -> Weight;
 	/// `on_initialize` starting an era with `h` HyperNodes.
 	fn start_era(h: u32) -> Weight;
-	/// Aggregating one node's era (5 reports, a pending slash).
-	fn aggregate_node() -> Weight;
+	/// Aggregating a batch of `n` nodes' era (each with 5 reports, failed, a slash pending):
+	/// the batch's context is read and its accumulators written once.
+	fn aggregate_nodes(n: u32) -> Weight;
 	/// Applying one pending slash (the worst: every delegator of the node pays).
 	fn apply_slash() -> Weight;
 	/// Finalizing an era: accuracy of its `MaxHyperNodes` oracles, pruning.
@@ -45,8 +46,10 @@ pub trait WeightInfo {
 	fn measure_cluster() -> Weight;
 	/// Setting an era's reward budget (unfreezing the pool's released ICNT).
 	fn era_budget() -> Weight;
-	/// Paying one node's capacity reward (the most delegators).
-	fn reward_node() -> Weight;
+	/// Paying a batch of `n` nodes' capacity rewards (no delegators).
+	fn reward_nodes(n: u32) -> Weight;
+	/// Paying one node's capacity reward shared with `d` delegators.
+	fn reward_delegators(d: u32) -> Weight;
 	/// Paying one HyperNode's reward (the most oracles in the era).
 	fn reward_hypernode() -> Weight;
 }
@@ -95,8 +98,11 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().reads_writes(4, 6))
 			.saturating_add(RocksDbWeight::get().reads(1).saturating_mul(h.into()))
 	}
-	fn aggregate_node() -> Weight {
-		Weight::from_parts(250_000_000, 40_000).saturating_add(RocksDbWeight::get().reads_writes(22, 12))
+	fn aggregate_nodes(n: u32) -> Weight {
+		Weight::from_parts(100_000_000, 30_000)
+			.saturating_add(Weight::from_parts(120_000_000, 20_000).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads_writes(12, 5))
+			.saturating_add(RocksDbWeight::get().reads_writes(6, 4).saturating_mul(n.into()))
 	}
 	fn apply_slash() -> Weight {
 		Weight::from_parts(1_900_000_000, 90_000).saturating_add(RocksDbWeight::get().reads_writes(110, 100))
@@ -110,8 +116,17 @@ impl WeightInfo for () {
 	fn era_budget() -> Weight {
 		Weight::from_parts(300_000_000, 12_000).saturating_add(RocksDbWeight::get().reads_writes(12, 5))
 	}
-	fn reward_node() -> Weight {
-		Weight::from_parts(2_000_000_000, 120_000).saturating_add(RocksDbWeight::get().reads_writes(80, 40))
+	fn reward_nodes(n: u32) -> Weight {
+		Weight::from_parts(50_000_000, 6_000)
+			.saturating_add(Weight::from_parts(100_000_000, 12_000).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads_writes(4, 3))
+			.saturating_add(RocksDbWeight::get().reads_writes(6, 4).saturating_mul(n.into()))
+	}
+	fn reward_delegators(d: u32) -> Weight {
+		Weight::from_parts(150_000_000, 18_000)
+			.saturating_add(Weight::from_parts(50_000_000, 6_000).saturating_mul(d.into()))
+			.saturating_add(RocksDbWeight::get().reads_writes(10, 7))
+			.saturating_add(RocksDbWeight::get().reads_writes(2, 1).saturating_mul(d.into()))
 	}
 	fn reward_hypernode() -> Weight {
 		Weight::from_parts(150_000_000, 20_000).saturating_add(RocksDbWeight::get().reads_writes(8, 4))

@@ -8,7 +8,7 @@ use frame_support::{
 		ConstBool, ConstU128, ConstU32, ConstU64, ConstU8, OnUnbalanced, VariantCountOf,
 	},
 	weights::{
-		constants::{RocksDbWeight, WEIGHT_REF_TIME_PER_SECOND},
+		constants::{ParityDbWeight, WEIGHT_REF_TIME_PER_SECOND},
 		ConstantMultiplier, Weight,
 	},
 	PalletId,
@@ -31,6 +31,8 @@ use super::{
 };
 
 const NORMAL_DISPATCH_RATIO: Perbill = Perbill::from_percent(75);
+/// Two seconds of compute per block; the proof size is not limited (a solochain).
+const MAXIMUM_BLOCK_WEIGHT: Weight = Weight::from_parts(2u64 * WEIGHT_REF_TIME_PER_SECOND, u64::MAX);
 
 /// The Protocol Treasury's pallet id; its account receives every transaction fee and every
 /// slash (protocol §2, §4.4) and is spent from by governance.
@@ -39,11 +41,23 @@ pub const TREASURY_PALLET_ID: PalletId = PalletId(*b"icn/trsy");
 parameter_types! {
 	pub const BlockHashCount: BlockNumber = 2400;
 	pub const Version: RuntimeVersion = VERSION;
-	/// Two seconds of compute per six-second block.
-	pub RuntimeBlockWeights: BlockWeights = BlockWeights::with_sensible_defaults(
-		Weight::from_parts(2u64 * WEIGHT_REF_TIME_PER_SECOND, u64::MAX),
-		NORMAL_DISPATCH_RATIO,
-	);
+	/// Two seconds of compute per six-second block, 75 % of it for normal transactions (the
+	/// `with_sensible_defaults` split), with this runtime's measured block and extrinsic
+	/// overheads (`weights::block_weights`, `weights::extrinsic_weights`).
+	pub RuntimeBlockWeights: BlockWeights = BlockWeights::builder()
+		.base_block(crate::weights::block_weights::BlockExecutionWeight::get())
+		.for_class(DispatchClass::all(), |weights| {
+			weights.base_extrinsic = crate::weights::extrinsic_weights::ExtrinsicBaseWeight::get();
+		})
+		.for_class(DispatchClass::Normal, |weights| {
+			weights.max_total = Some(NORMAL_DISPATCH_RATIO * MAXIMUM_BLOCK_WEIGHT);
+		})
+		.for_class(DispatchClass::Operational, |weights| {
+			weights.max_total = Some(MAXIMUM_BLOCK_WEIGHT);
+			weights.reserved = Some(MAXIMUM_BLOCK_WEIGHT.saturating_sub(NORMAL_DISPATCH_RATIO * MAXIMUM_BLOCK_WEIGHT));
+		})
+		.avg_block_initialization(Perbill::from_percent(10))
+		.build_or_panic();
 	/// 5 MiB blocks, 75 % of it for normal transactions.
 	pub RuntimeBlockLength: BlockLength = BlockLength::builder()
 		.max_length(5 * 1024 * 1024)
@@ -66,7 +80,7 @@ impl frame_system::Config for Runtime {
 	type Nonce = Nonce;
 	type Hash = Hash;
 	type BlockHashCount = BlockHashCount;
-	type DbWeight = RocksDbWeight;
+	type DbWeight = ParityDbWeight;
 	type Version = Version;
 	type AccountData = pallet_balances::AccountData<Balance>;
 	type SS58Prefix = SS58Prefix;
@@ -491,8 +505,9 @@ where
 }
 
 parameter_types! {
-	/// Aggregation may use at most a tenth of a block.
-	pub AggregationWeightPerBlock: Weight = RuntimeBlockWeights::get().max_block / 10;
+	/// Aggregation may use at most 15 % of a block: with report transactions (each at most
+	/// ~10 % of a block) the SLA oracle stays within a quarter of a block's weight.
+	pub AggregationWeightPerBlock: Weight = RuntimeBlockWeights::get().max_block.saturating_mul(15) / 100;
 }
 
 /// Benchmark set-up for the SLA oracle: Links minted by root, probe-able nodes in cluster 0
@@ -534,6 +549,12 @@ impl pallet_icn_sla::BenchmarkHelper<AccountId> for SlaBenchmarkHelper {
 	}
 	fn max_cluster_nodes() -> u32 {
 		<<Runtime as pallet_icn_providers::Config>::MaxNodesPerCluster as frame_support::traits::Get<u32>>::get()
+	}
+	fn delegate(node: pallet_icn_sla::NodeId, d: u32) {
+		pallet_icn_providers::bench_helpers::delegate::<Runtime>(node, d)
+	}
+	fn max_delegators() -> u32 {
+		<<Runtime as pallet_icn_providers::Config>::MaxDelegatorsPerNode as frame_support::traits::Get<u32>>::get()
 	}
 }
 

@@ -45,8 +45,8 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `234`
 		//  Estimated: `4069`
-		// Minimum execution time: 19_140_000 picoseconds.
-		Weight::from_parts(27_846_000, 0)
+		// Minimum execution time: 18_631_000 picoseconds.
+		Weight::from_parts(20_151_000, 0)
 			.saturating_add(Weight::from_parts(0, 4069))
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().writes(3))
@@ -67,8 +67,8 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1407`
 		//  Estimated: `4326`
-		// Minimum execution time: 71_868_000 picoseconds.
-		Weight::from_parts(94_476_000, 0)
+		// Minimum execution time: 71_913_000 picoseconds.
+		Weight::from_parts(75_958_000, 0)
 			.saturating_add(Weight::from_parts(0, 4326))
 			.saturating_add(T::DbWeight::get().reads(6))
 			.saturating_add(T::DbWeight::get().writes(3))
@@ -83,8 +83,8 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `670`
 		//  Estimated: `4069`
-		// Minimum execution time: 34_680_000 picoseconds.
-		Weight::from_parts(50_662_000, 0)
+		// Minimum execution time: 34_090_000 picoseconds.
+		Weight::from_parts(39_640_000, 0)
 			.saturating_add(Weight::from_parts(0, 4069))
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().writes(3))
@@ -104,11 +104,11 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `590 + l * (84 ±0)`
 		//  Estimated: `4069 + l * (2954 ±0)`
-		// Minimum execution time: 43_357_000 picoseconds.
-		Weight::from_parts(46_550_603, 0)
+		// Minimum execution time: 37_370_000 picoseconds.
+		Weight::from_parts(28_099_602, 0)
 			.saturating_add(Weight::from_parts(0, 4069))
-			// Standard Error: 39_198
-			.saturating_add(Weight::from_parts(15_827_273, 0).saturating_mul(l.into()))
+			// Standard Error: 18_134
+			.saturating_add(Weight::from_parts(14_174_829, 0).saturating_mul(l.into()))
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(l.into())))
 			.saturating_add(T::DbWeight::get().writes(4))
@@ -140,11 +140,11 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `804 + n * (236 ±0)`
 		//  Estimated: `11671 + n * (3113 ±0)`
-		// Minimum execution time: 64_498_000 picoseconds.
-		Weight::from_parts(77_749_000, 0)
+		// Minimum execution time: 56_334_000 picoseconds.
+		Weight::from_parts(60_820_000, 0)
 			.saturating_add(Weight::from_parts(0, 11671))
-			// Standard Error: 26_619
-			.saturating_add(Weight::from_parts(12_570_891, 0).saturating_mul(n.into()))
+			// Standard Error: 19_126
+			.saturating_add(Weight::from_parts(11_064_527, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(2))
@@ -172,11 +172,11 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `804 + n * (236 ±0)`
 		//  Estimated: `11671 + n * (3113 ±0)`
-		// Minimum execution time: 43_148_000 picoseconds.
-		Weight::from_parts(53_269_000, 0)
+		// Minimum execution time: 38_092_000 picoseconds.
+		Weight::from_parts(39_016_000, 0)
 			.saturating_add(Weight::from_parts(0, 11671))
-			// Standard Error: 14_226
-			.saturating_add(Weight::from_parts(9_375_960, 0).saturating_mul(n.into()))
+			// Standard Error: 11_431
+			.saturating_add(Weight::from_parts(7_637_208, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(7))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 3113).saturating_mul(n.into()))
@@ -187,8 +187,8 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `12422`
 		//  Estimated: `15767`
-		// Minimum execution time: 17_573_000 picoseconds.
-		Weight::from_parts(26_311_000, 0)
+		// Minimum execution time: 17_498_000 picoseconds.
+		Weight::from_parts(19_000_000, 0)
 			.saturating_add(Weight::from_parts(0, 15767))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -199,8 +199,8 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 6_068_000 picoseconds.
-		Weight::from_parts(11_103_000, 0)
+		// Minimum execution time: 5_863_000 picoseconds.
+		Weight::from_parts(6_870_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
@@ -212,8 +212,8 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `467`
 		//  Estimated: `1489`
-		// Minimum execution time: 7_649_000 picoseconds.
-		Weight::from_parts(11_953_000, 0)
+		// Minimum execution time: 7_701_000 picoseconds.
+		Weight::from_parts(8_680_000, 0)
 			.saturating_add(Weight::from_parts(0, 1489))
 			.saturating_add(T::DbWeight::get().reads(2))
 	}
@@ -238,11 +238,11 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `378 + h * (123 ±0)`
 		//  Estimated: `7264 + h * (3078 ±0)`
-		// Minimum execution time: 29_310_000 picoseconds.
-		Weight::from_parts(1_365_136, 0)
+		// Minimum execution time: 23_968_000 picoseconds.
+		Weight::from_parts(14_371_282, 0)
 			.saturating_add(Weight::from_parts(0, 7264))
-			// Standard Error: 28_568
-			.saturating_add(Weight::from_parts(6_617_026, 0).saturating_mul(h.into()))
+			// Standard Error: 13_953
+			.saturating_add(Weight::from_parts(5_275_810, 0).saturating_mul(h.into()))
 			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(h.into())))
 			.saturating_add(T::DbWeight::get().writes(5))
@@ -254,23 +254,25 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 	/// Proof: `Sla::Aggregation` (`max_values`: Some(1), `max_size`: Some(13), added: 508, mode: `MaxEncodedLen`)
 	/// Storage: `Sla::EraNodeBound` (r:1 w:0)
 	/// Proof: `Sla::EraNodeBound` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
-	/// Storage: `Providers::Nodes` (r:1 w:1)
+	/// Storage: `Sla::EraSeeds` (r:1 w:0)
+	/// Proof: `Sla::EraSeeds` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
+	/// Storage: `Sla::EraOracles` (r:1 w:0)
+	/// Proof: `Sla::EraOracles` (`max_values`: None, `max_size`: Some(8206), added: 10681, mode: `MaxEncodedLen`)
+	/// Storage: `Sla::Params` (r:1 w:0)
+	/// Proof: `Sla::Params` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
+	/// Storage: `Sla::EraAccuracy` (r:1 w:1)
+	/// Proof: `Sla::EraAccuracy` (`max_values`: None, `max_size`: Some(2062), added: 4537, mode: `MaxEncodedLen`)
+	/// Storage: `Sla::PendingSlashes` (r:1 w:1)
+	/// Proof: `Sla::PendingSlashes` (`max_values`: None, `max_size`: Some(12302), added: 14777, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::Nodes` (r:32 w:32)
 	/// Proof: `Providers::Nodes` (`max_values`: None, `max_size`: Some(638), added: 3113, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Clusters` (r:1 w:0)
 	/// Proof: `Providers::Clusters` (`max_values`: None, `max_size`: Some(78), added: 2553, mode: `MaxEncodedLen`)
 	/// Storage: `Sla::ClusterUtilization` (r:1 w:0)
 	/// Proof: `Sla::ClusterUtilization` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
-	/// Storage: `Sla::EraOracles` (r:1 w:0)
-	/// Proof: `Sla::EraOracles` (`max_values`: None, `max_size`: Some(8206), added: 10681, mode: `MaxEncodedLen`)
-	/// Storage: `Sla::EraSeeds` (r:1 w:0)
-	/// Proof: `Sla::EraSeeds` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
-	/// Storage: `Sla::Reports` (r:1 w:1)
+	/// Storage: `Sla::Reports` (r:32 w:32)
 	/// Proof: `Sla::Reports` (`max_values`: None, `max_size`: Some(74), added: 2549, mode: `MaxEncodedLen`)
-	/// Storage: `Sla::HyperNodes` (r:5 w:5)
-	/// Proof: `Sla::HyperNodes` (`max_values`: None, `max_size`: Some(604), added: 3079, mode: `MaxEncodedLen`)
-	/// Storage: `Sla::Params` (r:1 w:0)
-	/// Proof: `Sla::Params` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
-	/// Storage: `Sla::NodeSla` (r:1 w:1)
+	/// Storage: `Sla::NodeSla` (r:32 w:32)
 	/// Proof: `Sla::NodeSla` (`max_values`: None, `max_size`: Some(205), added: 2680, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Params` (r:1 w:0)
 	/// Proof: `Providers::Params` (`max_values`: Some(1), `max_size`: Some(45), added: 540, mode: `MaxEncodedLen`)
@@ -278,48 +280,44 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 	/// Proof: `Providers::Regions` (`max_values`: None, `max_size`: Some(203), added: 2678, mode: `MaxEncodedLen`)
 	/// Storage: `Sla::EraRewards` (r:1 w:1)
 	/// Proof: `Sla::EraRewards` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
-	/// Storage: `Sla::PendingSlashes` (r:2 w:1)
-	/// Proof: `Sla::PendingSlashes` (`max_values`: None, `max_size`: Some(12302), added: 14777, mode: `MaxEncodedLen`)
-	/// Storage: `Sla::Failures` (r:0 w:1)
+	/// Storage: `Sla::Failures` (r:0 w:32)
 	/// Proof: `Sla::Failures` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
-	fn aggregate_node() -> Weight {
+	/// The range of component `n` is `[1, 32]`.
+	fn aggregate_nodes(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `12283`
-		//  Estimated: `30544`
-		// Minimum execution time: 234_461_000 picoseconds.
-		Weight::from_parts(294_007_000, 0)
-			.saturating_add(Weight::from_parts(0, 30544))
-			.saturating_add(T::DbWeight::get().reads(21))
-			.saturating_add(T::DbWeight::get().writes(12))
+		//  Measured:  `21597 + n * (327 ±0)`
+		//  Estimated: `15767 + n * (3113 ±0)`
+		// Minimum execution time: 193_389_000 picoseconds.
+		Weight::from_parts(169_909_643, 0)
+			.saturating_add(Weight::from_parts(0, 15767))
+			// Standard Error: 103_325
+			.saturating_add(Weight::from_parts(38_154_778, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(13))
+			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes(4))
+			.saturating_add(T::DbWeight::get().writes((4_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 3113).saturating_mul(n.into()))
 	}
-	/// Storage: `Sla::CurrentEra` (r:1 w:0)
-	/// Proof: `Sla::CurrentEra` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
-	/// Storage: `Sla::Aggregation` (r:1 w:0)
-	/// Proof: `Sla::Aggregation` (`max_values`: Some(1), `max_size`: Some(13), added: 508, mode: `MaxEncodedLen`)
-	/// Storage: `Sla::EraNodeBound` (r:1 w:0)
-	/// Proof: `Sla::EraNodeBound` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
-	/// Storage: `Providers::NextNodeId` (r:1 w:0)
-	/// Proof: `Providers::NextNodeId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
-	/// Storage: `Providers::Nodes` (r:128 w:0)
-	/// Proof: `Providers::Nodes` (`max_values`: None, `max_size`: Some(638), added: 3113, mode: `MaxEncodedLen`)
-	/// Storage: `Providers::Clusters` (r:1 w:0)
-	/// Proof: `Providers::Clusters` (`max_values`: None, `max_size`: Some(78), added: 2553, mode: `MaxEncodedLen`)
-	/// Storage: `Sla::ClusterUtilization` (r:1 w:1)
-	/// Proof: `Sla::ClusterUtilization` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::ClusterNodes` (r:1 w:0)
 	/// Proof: `Providers::ClusterNodes` (`max_values`: None, `max_size`: Some(1046), added: 3521, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::Nodes` (r:128 w:0)
+	/// Proof: `Providers::Nodes` (`max_values`: None, `max_size`: Some(638), added: 3113, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Params` (r:1 w:0)
 	/// Proof: `Providers::Params` (`max_values`: Some(1), `max_size`: Some(45), added: 540, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::Clusters` (r:1 w:0)
+	/// Proof: `Providers::Clusters` (`max_values`: None, `max_size`: Some(78), added: 2553, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Regions` (r:1 w:0)
 	/// Proof: `Providers::Regions` (`max_values`: None, `max_size`: Some(203), added: 2678, mode: `MaxEncodedLen`)
+	/// Storage: `Sla::ClusterUtilization` (r:0 w:1)
+	/// Proof: `Sla::ClusterUtilization` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
 	fn measure_cluster() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `31852`
+		//  Measured:  `31696`
 		//  Estimated: `399454`
-		// Minimum execution time: 1_574_058_000 picoseconds.
-		Weight::from_parts(1_717_174_000, 0)
+		// Minimum execution time: 1_253_149_000 picoseconds.
+		Weight::from_parts(1_357_042_000, 0)
 			.saturating_add(Weight::from_parts(0, 399454))
-			.saturating_add(T::DbWeight::get().reads(137))
+			.saturating_add(T::DbWeight::get().reads(132))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
 	/// Storage: `Sla::CurrentEra` (r:1 w:0)
@@ -342,19 +340,55 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 	/// Proof: `Sla::Params` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
 	/// Storage: `Sla::EraRewards` (r:1 w:1)
 	/// Proof: `Sla::EraRewards` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
-	/// Storage: `Sla::RewardPoints` (r:1 w:0)
-	/// Proof: `Sla::RewardPoints` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
-	/// Storage: `Sla::EraOracles` (r:1 w:0)
-	/// Proof: `Sla::EraOracles` (`max_values`: None, `max_size`: Some(8206), added: 10681, mode: `MaxEncodedLen`)
 	fn era_budget() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `1053`
-		//  Estimated: `11671`
-		// Minimum execution time: 172_456_000 picoseconds.
-		Weight::from_parts(228_953_000, 0)
-			.saturating_add(Weight::from_parts(0, 11671))
-			.saturating_add(T::DbWeight::get().reads(12))
+		//  Estimated: `3946`
+		// Minimum execution time: 161_587_000 picoseconds.
+		Weight::from_parts(172_698_000, 0)
+			.saturating_add(Weight::from_parts(0, 3946))
+			.saturating_add(T::DbWeight::get().reads(10))
 			.saturating_add(T::DbWeight::get().writes(5))
+	}
+	/// Storage: `Sla::CurrentEra` (r:1 w:0)
+	/// Proof: `Sla::CurrentEra` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Sla::Aggregation` (r:1 w:1)
+	/// Proof: `Sla::Aggregation` (`max_values`: Some(1), `max_size`: Some(13), added: 508, mode: `MaxEncodedLen`)
+	/// Storage: `Sla::RewardPoints` (r:33 w:32)
+	/// Proof: `Sla::RewardPoints` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
+	/// Storage: `Sla::EraRewards` (r:1 w:1)
+	/// Proof: `Sla::EraRewards` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::Nodes` (r:32 w:32)
+	/// Proof: `Providers::Nodes` (`max_values`: None, `max_size`: Some(638), added: 3113, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::Delegations` (r:32 w:0)
+	/// Proof: `Providers::Delegations` (`max_values`: None, `max_size`: Some(108), added: 2583, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:33 w:33)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::Clusters` (r:1 w:0)
+	/// Proof: `Providers::Clusters` (`max_values`: None, `max_size`: Some(78), added: 2553, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::Regions` (r:1 w:0)
+	/// Proof: `Providers::Regions` (`max_values`: None, `max_size`: Some(203), added: 2678, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::Params` (r:1 w:0)
+	/// Proof: `Providers::Params` (`max_values`: Some(1), `max_size`: Some(45), added: 540, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:32 w:32)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
+	/// Storage: `Sla::EraOracles` (r:1 w:0)
+	/// Proof: `Sla::EraOracles` (`max_values`: None, `max_size`: Some(8206), added: 10681, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[1, 32]`.
+	fn reward_nodes(n: u32, ) -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `923 + n * (428 ±0)`
+		//  Estimated: `11671 + n * (3113 ±0)`
+		// Minimum execution time: 157_229_000 picoseconds.
+		Weight::from_parts(49_080_437, 0)
+			.saturating_add(Weight::from_parts(0, 11671))
+			// Standard Error: 114_345
+			.saturating_add(Weight::from_parts(115_723_237, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(9))
+			.saturating_add(T::DbWeight::get().reads((5_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes(3))
+			.saturating_add(T::DbWeight::get().writes((4_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 3113).saturating_mul(n.into()))
 	}
 	/// Storage: `Sla::CurrentEra` (r:1 w:0)
 	/// Proof: `Sla::CurrentEra` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
@@ -364,23 +398,37 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 	/// Proof: `Sla::RewardPoints` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// Storage: `Sla::EraRewards` (r:1 w:1)
 	/// Proof: `Sla::EraRewards` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
-	/// Storage: `Providers::Nodes` (r:1 w:0)
+	/// Storage: `Providers::Nodes` (r:1 w:1)
 	/// Proof: `Providers::Nodes` (`max_values`: None, `max_size`: Some(638), added: 3113, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Delegations` (r:33 w:0)
 	/// Proof: `Providers::Delegations` (`max_values`: None, `max_size`: Some(108), added: 2583, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:34 w:34)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::Clusters` (r:1 w:0)
+	/// Proof: `Providers::Clusters` (`max_values`: None, `max_size`: Some(78), added: 2553, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::Regions` (r:1 w:0)
+	/// Proof: `Providers::Regions` (`max_values`: None, `max_size`: Some(203), added: 2678, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::Params` (r:1 w:0)
+	/// Proof: `Providers::Params` (`max_values`: Some(1), `max_size`: Some(45), added: 540, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
 	/// Storage: `Sla::EraOracles` (r:1 w:0)
 	/// Proof: `Sla::EraOracles` (`max_values`: None, `max_size`: Some(8206), added: 10681, mode: `MaxEncodedLen`)
-	fn reward_node() -> Weight {
+	/// The range of component `d` is `[0, 32]`.
+	fn reward_delegators(d: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `6532`
-		//  Estimated: `89492`
-		// Minimum execution time: 1_424_406_000 picoseconds.
-		Weight::from_parts(1_838_365_000, 0)
-			.saturating_add(Weight::from_parts(0, 89492))
-			.saturating_add(T::DbWeight::get().reads(74))
-			.saturating_add(T::DbWeight::get().writes(37))
+		//  Measured:  `1519 + d * (182 ±0)`
+		//  Estimated: `11671 + d * (2603 ±0)`
+		// Minimum execution time: 156_284_000 picoseconds.
+		Weight::from_parts(180_141_416, 0)
+			.saturating_add(Weight::from_parts(0, 11671))
+			// Standard Error: 51_424
+			.saturating_add(Weight::from_parts(45_172_290, 0).saturating_mul(d.into()))
+			.saturating_add(T::DbWeight::get().reads(14))
+			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(d.into())))
+			.saturating_add(T::DbWeight::get().writes(7))
+			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(d.into())))
+			.saturating_add(Weight::from_parts(0, 2603).saturating_mul(d.into()))
 	}
 	/// Storage: `Sla::CurrentEra` (r:1 w:0)
 	/// Proof: `Sla::CurrentEra` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
@@ -390,6 +438,8 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 	/// Proof: `Sla::EraOracles` (`max_values`: None, `max_size`: Some(8206), added: 10681, mode: `MaxEncodedLen`)
 	/// Storage: `Sla::HyperNodes` (r:1 w:0)
 	/// Proof: `Sla::HyperNodes` (`max_values`: None, `max_size`: Some(604), added: 3079, mode: `MaxEncodedLen`)
+	/// Storage: `Sla::EraAccuracy` (r:1 w:0)
+	/// Proof: `Sla::EraAccuracy` (`max_values`: None, `max_size`: Some(2062), added: 4537, mode: `MaxEncodedLen`)
 	/// Storage: `Sla::EraRewards` (r:1 w:1)
 	/// Proof: `Sla::EraRewards` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
@@ -398,10 +448,10 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `9916`
 		//  Estimated: `11671`
-		// Minimum execution time: 151_848_000 picoseconds.
-		Weight::from_parts(186_380_000, 0)
+		// Minimum execution time: 144_896_000 picoseconds.
+		Weight::from_parts(163_102_000, 0)
 			.saturating_add(Weight::from_parts(0, 11671))
-			.saturating_add(T::DbWeight::get().reads(7))
+			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().writes(4))
 	}
 	/// Storage: `Sla::CurrentEra` (r:1 w:0)
@@ -428,8 +478,8 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `8877`
 		//  Estimated: `86889`
-		// Minimum execution time: 1_733_441_000 picoseconds.
-		Weight::from_parts(2_101_276_000, 0)
+		// Minimum execution time: 1_583_761_000 picoseconds.
+		Weight::from_parts(1_727_915_000, 0)
 			.saturating_add(Weight::from_parts(0, 86889))
 			.saturating_add(T::DbWeight::get().reads(105))
 			.saturating_add(T::DbWeight::get().writes(100))
@@ -446,16 +496,18 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 	/// Proof: `Sla::HyperNodes` (`max_values`: None, `max_size`: Some(604), added: 3079, mode: `MaxEncodedLen`)
 	/// Storage: `Sla::EraRewards` (r:1 w:1)
 	/// Proof: `Sla::EraRewards` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
+	/// Storage: `Sla::EraAccuracy` (r:0 w:1)
+	/// Proof: `Sla::EraAccuracy` (`max_values`: None, `max_size`: Some(2062), added: 4537, mode: `MaxEncodedLen`)
 	/// Storage: `Sla::FinalizedEra` (r:0 w:1)
 	/// Proof: `Sla::FinalizedEra` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn finalize_era() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `40156`
 		//  Estimated: `789214`
-		// Minimum execution time: 1_498_707_000 picoseconds.
-		Weight::from_parts(2_064_428_000, 0)
+		// Minimum execution time: 1_503_788_000 picoseconds.
+		Weight::from_parts(1_640_590_000, 0)
 			.saturating_add(Weight::from_parts(0, 789214))
 			.saturating_add(T::DbWeight::get().reads(261))
-			.saturating_add(T::DbWeight::get().writes(259))
+			.saturating_add(T::DbWeight::get().writes(260))
 	}
 }
