@@ -18,9 +18,8 @@
 #   scale   the scale simulation (an ignored test of icn-loadgen, loadgen/src/scale.rs, same build):
 #           SCALE_NODES provider nodes (default 100,000), SCALE_HYPERNODES HyperNodes
 #           (default 100): assignment, report ingestion, era-end processing, storage
-#   chain   a validator (`icn-node --dev`) producing CHAIN_BLOCKS blocks (default 10,000) under
-#           load (CHAIN_RATE transfers per second, default 20, from icn-loadgen) on a clock
-#           sped up CHAIN_SPEED times (default 50, libfaketime: 6 s slots every 120 ms), its
+#   chain   a validator (`icn-node --dev`) producing CHAIN_BLOCKS blocks (default 100, 10 min)
+#           under load (CHAIN_RATE transfers per second, default 200, from icn-loadgen), its
 #           RSS then; and a fresh full node syncing those blocks from it over the network
 #
 # --write replaces each measured section's table between its `bench.sh:<section>` markers
@@ -153,7 +152,7 @@ for r, mem in zip(lines[0::2], lines[1::2]):
     n = reports if s == "report" else txs
     cmd = (f"`LOAD_SCENARIOS={s} LOAD_TXS={txs} LOAD_REPORTS={reports} LOAD_ACCOUNTS={acc} scripts/bench.sh load` "
            f"(`icn-loadgen --scenario {s} --txs {n}" + ("" if s == "report" else f" --accounts {acc}") + "`)")
-    print(f"| {what[s]}: theoretical maximum per block (normal-class limit {r['normalMaxRefTime']/1e12:.2f} s / {r['txWeightRefTime']/1e6:.1f} µs per transaction incl. base extrinsic; length {r['txLength']:,} B) | {r['maxPerBlock']:,} per block ({r['maxPerBlockByWeight']:,} by weight, {r['maxPerBlockByLength']:,} by length), {r['maxPerSecond']:,.1f} tx/s | {cmd} |")
+    print(f"| {what[s]}: theoretical maximum per block (normal-class limit {r['normalMaxRefTime']/1e12:.2f} s / {r['txWeightRefTime']/1e6:.1f} µs per transaction: call {r['callWeightRefTime']/1e6:.1f} + extensions {r['extensionWeightRefTime']/1e6:.1f} + base extrinsic {r['baseExtrinsicRefTime']/1e6:.1f}; length {r['txLength']:,} B) | {r['maxPerBlock']:,} per block ({r['maxPerBlockByWeight']:,} by weight, {r['maxPerBlockByLength']:,} by length), {r['maxPerSecond']:,.1f} tx/s | {cmd} |")
     print(f"| {s}: included | {r['included']:,} in {r['blocks']} blocks (#{r['firstBlock']}–#{r['lastBlock']}), {r['seconds']:.0f} s: {r['includedPerSecond']:,.1f} tx/s, {r['includedPerBlock']:,.1f} per block (submitted in {r['submitSeconds']:.1f} s) | same |")
     per = ", ".join(f"#{b['block']}: {b['ours']:,}" for b in r["perBlock"])
     print(f"| {s}: **achieved / theoretical maximum** (goal ≥ 0.8) | **{r['saturatedOverMax']:.2f}** over the {r['saturatedBlocks']} saturated blocks (all but the last, which takes the remainder; weight fullness {100*r['saturatedWeightFullness']:.1f} %); {r['achievedOverMax']:.2f} over all {r['blocks']} (per block: {per}) | same |")
@@ -192,14 +191,12 @@ rpc() {
 }
 
 section_chain() {
-  local blocks="${CHAIN_BLOCKS:-10000}" speed="${CHAIN_SPEED:-50}" rate="${CHAIN_RATE:-20}"
-  command -v faketime >/dev/null || { echo "faketime missing: scripts/setup.sh installs it" >&2; exit 1; }
+  local blocks="${CHAIN_BLOCKS:-100}" rate="${CHAIN_RATE:-200}"
   local dir a_rpc a_p2p b_rpc peer t0 t1 best=0 rss_kib hwm_kib db_kib txs load_pid sync_pid
   dir="$(mktemp -d)"
   a_rpc=$(free_port); a_p2p=$(free_port); b_rpc=$(free_port)
-  # The validator: Alice's `--dev` chain on a clock CHAIN_SPEED times faster (slots, block
-  # timestamps, timers: everything the node times runs faster; block execution does not).
-  FAKETIME_NO_CACHE=1 faketime -f "+0 x$speed" "$BIN" --dev --base-path "$dir/a" \
+  # The validator: Alice's `--dev` chain, kept on disk for the syncing node.
+  "$BIN" --dev --base-path "$dir/a" \
     --no-telemetry --no-mdns --no-prometheus --rpc-port "$a_rpc" --port "$a_p2p" \
     --pool-limit 100000 --pool-kbytes 512000 2>"$dir/a.log" &
   NODE_PID=$!
@@ -207,10 +204,10 @@ section_chain() {
     sleep 1
     kill -0 "$NODE_PID" 2>/dev/null || { echo "validator died, see $dir/a.log" >&2; exit 1; }
   done
-  # The load: CHAIN_RATE transfers per (real) second for the whole run, from 100 accounts.
-  txs=$(( rate * blocks * 6 / speed ))
-  log "validator at x$speed on rpc port $a_rpc; $txs transfers at $rate/s; waiting for block #$blocks"
-  "$LOADGEN" --url "ws://127.0.0.1:$a_rpc" --scenario transfer --txs "$txs" --accounts 100 --rate "$rate" \
+  # The load: CHAIN_RATE transfers per second for the whole run, from 1,000 accounts.
+  txs=$(( rate * blocks * 6 ))
+  log "validator on rpc port $a_rpc; $txs transfers at $rate/s; waiting for block #$blocks (~$((blocks * 6)) s)"
+  "$LOADGEN" --url "ws://127.0.0.1:$a_rpc" --scenario transfer --txs "$txs" --accounts 1000 --rate "$rate" \
     --timeout 100000 --json >"$dir/load.json" 2>"$dir/load.log" &
   load_pid=$!
   EXTRA_PIDS+=("$load_pid")
@@ -243,10 +240,9 @@ for n in range(1, best + 1, max(1, best // 200)):
 print(f"{total / len(range(1, best + 1, max(1, best // 200))):.1f}")
 PY
 )
-  # A fresh full node syncing from it; its clock a day ahead (never behind the validator's
-  # sped-up one, so no block is from its future) and not sped up.
+  # A fresh full node syncing from it.
   peer=$(rpc "$a_rpc" system_localPeerId)
-  faketime -f "+2d" "$BIN" --chain dev --base-path "$dir/b" --no-telemetry --no-mdns --no-prometheus \
+  "$BIN" --chain dev --base-path "$dir/b" --no-telemetry --no-mdns --no-prometheus \
     --rpc-port "$b_rpc" --port "$(free_port)" --bootnodes "/ip4/127.0.0.1/tcp/$a_p2p/p2p/$peer" 2>"$dir/b.log" &
   sync_pid=$!
   EXTRA_PIDS+=("$sync_pid")
@@ -263,15 +259,15 @@ PY
   kill "$sync_pid" 2>/dev/null || true
   stop_node
   log "synced #$synced in $(python3 -c "print(f'{$t1 - $t0:.1f}')") s"
-  python3 - "$blocks" "$speed" "$rate" "$rss_kib" "$hwm_kib" "$db_kib" "$t0" "$t1" "$synced" "$sync_rss" "$extrinsics" "$finalized" <<'PY'
+  python3 - "$blocks" "$rate" "$rss_kib" "$hwm_kib" "$db_kib" "$t0" "$t1" "$synced" "$sync_rss" "$extrinsics" "$finalized" <<'PY'
 import sys
-blocks, speed, rate, rss, hwm, db, t0, t1, synced, sync_rss, xts, fin = sys.argv[1:13]
+blocks, rate, rss, hwm, db, t0, t1, synced, sync_rss, xts, fin = sys.argv[1:12]
 secs = float(t1) - float(t0)
-cmd = f"`CHAIN_BLOCKS={blocks} CHAIN_SPEED={speed} CHAIN_RATE={rate} scripts/bench.sh chain`"
+cmd = f"`CHAIN_BLOCKS={blocks} CHAIN_RATE={rate} scripts/bench.sh chain`"
 print("| figure | value | command |")
 print("|---|---|---|")
-print(f"| validator (`icn-node --dev`) RSS after {int(blocks):,} blocks under load ({rate} transfers/s real, {xts} transactions per block on average; clock ×{speed}) | **{int(rss)/1024:.1f} MiB** (peak {int(hwm)/1024:.1f} MiB); database {int(db)/1024:.1f} MiB; finalized #{int(fin):,} | {cmd} |")
-print(f"| a fresh full node syncing those {int(blocks):,} blocks from it (loopback, ParityDB, full import) | **{int(synced)/secs:,.0f} blocks/s** ({int(synced):,} in {secs:.1f} s); its RSS then {int(sync_rss)/1024:.1f} MiB | same |")
+print(f"| validator (`icn-node --dev`) RSS after {int(blocks):,} blocks under load ({rate} transfers/s offered, {xts} transactions per block on average) | **{int(rss)/1024:.1f} MiB** (peak {int(hwm)/1024:.1f} MiB); database {int(db)/1024:.1f} MiB; finalized #{int(fin):,} | {cmd} |")
+print(f"| a fresh full node syncing those {int(blocks):,} blocks from it (loopback, ParityDB, full import and execution) | **{int(synced)/secs:,.1f} blocks/s**, {int(synced)*float(xts)/secs:,.0f} transactions/s ({int(synced):,} blocks in {secs:.1f} s from its start); its RSS then {int(sync_rss)/1024:.1f} MiB | same |")
 print()
 PY
   rm -rf "$dir"

@@ -20,8 +20,7 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 # --- 1. Debian packages --------------------------------------------------------------
-# faketime: scripts/bench.sh chain runs nodes on a sped-up clock (10,000 blocks in minutes).
-APT_PKGS=(protobuf-compiler clang libclang-dev ca-certificates curl python3 zstd faketime)
+APT_PKGS=(protobuf-compiler clang libclang-dev ca-certificates curl python3 zstd)
 missing=()
 for p in "${APT_PKGS[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

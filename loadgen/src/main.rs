@@ -636,10 +636,14 @@ async fn main() -> Result<()> {
 	// The heaviest transaction of the load sets the maximum (all weigh the same but for
 	// rounding in the report scenario).
 	let mut tx_weight = Weight::zero();
+	let (mut call_weight, mut extension_weight) = (Weight::zero(), Weight::zero());
 	let mut tx_len = 0u64;
 	for tx in &txs {
-		let xt = UncheckedExtrinsic::decode(&mut &tx.bytes[..])?;
-		tx_weight = tx_weight.max(xt.get_dispatch_info().total_weight().saturating_add(normal.base_extrinsic));
+		let info = UncheckedExtrinsic::decode(&mut &tx.bytes[..])?.get_dispatch_info();
+		let total = info.total_weight().saturating_add(normal.base_extrinsic);
+		if total.ref_time() >= tx_weight.ref_time() {
+			(tx_weight, call_weight, extension_weight) = (total, info.call_weight, info.extension_weight);
+		}
 		tx_len = tx_len.max(tx.bytes.len() as u64);
 	}
 	let max_by_weight = max_normal.ref_time() / tx_weight.ref_time().max(1);
@@ -700,6 +704,9 @@ async fn main() -> Result<()> {
 		"saturatedOverMax": saturated_per_block / max_per_block.max(1) as f64,
 		"saturatedWeightFullness": saturated_fullness,
 		"txWeightRefTime": tx_weight.ref_time(),
+		"callWeightRefTime": call_weight.ref_time(),
+		"extensionWeightRefTime": extension_weight.ref_time(),
+		"baseExtrinsicRefTime": normal.base_extrinsic.ref_time(),
 		"txLength": tx_len,
 		"normalMaxRefTime": max_normal.ref_time(),
 		"normalMaxLength": max_len,

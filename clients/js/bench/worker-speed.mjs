@@ -127,7 +127,7 @@ try {
   log(`${registered - firstNode} node(s) registered by block #${registeredAt}`);
 
   // 4. The worker's era probes of all N nodes, and their reports on chain.
-  const line = /era (\d+): probed (\d+) node\(s\) for HyperNode \S+ in (\d+) ms \(HEAD latencies sum (\d+) ms\), (\d+) failed/g;
+  const line = /era (\d+): probed (\d+) node\(s\) for HyperNode .+? in (\d+) ms \(HEAD latencies sum (\d+) ms\), (\d+) failed/g;
   const eras = await waitFor(`${ERAS} era(s) with all ${NODES} nodes probed`, async () => {
     const found = [...node.log().matchAll(line)]
       .map((m) => ({ era: +m[1], probed: +m[2], wallMs: +m[3], headSumMs: +m[4], failed: +m[5] }))
