@@ -745,12 +745,16 @@ pub mod pallet {
 			let _ = ReportedUpTo::<T>::clear_prefix(era, T::MaxHyperNodes::get(), None);
 		}
 
-		/// The extra weight of finalizing `era` while `current` runs: the era's pruning when
-		/// its aggregation fell four eras behind (then `start_era` left it).
+		/// Whether `era`, finalized while `current` runs, fell four eras behind: then
+		/// `start_era` left its pruning to its finalization.
+		fn prunes_late(era: EraIndex, current: EraIndex) -> bool {
+			current >= era.saturating_add(4)
+		}
+
+		/// The extra weight of finalizing `era` while `current` runs: its pruning if late.
 		fn late_prune_weight(era: EraIndex, current: EraIndex) -> Weight {
-			let late = current >= era.saturating_add(4);
-			let writes = if late { u64::from(T::MaxHyperNodes::get()).saturating_mul(2).saturating_add(3) } else { 0 };
-			T::DbWeight::get().writes(writes)
+			let writes = u64::from(T::MaxHyperNodes::get()).saturating_mul(2).saturating_add(3);
+			T::DbWeight::get().writes(if Self::prunes_late(era, current) { writes } else { 0 })
 		}
 
 		/// Checks a report; returns the HyperNode owner and its index in the era's oracles.
@@ -882,7 +886,7 @@ pub mod pallet {
 							return
 						}
 						Self::finalize_era(era);
-						if current >= era.saturating_add(4) {
+						if Self::prunes_late(era, current) {
 							Self::prune_era(era);
 						}
 						Aggregation::<T>::put((era.saturating_add(1), AggregationStep::Nodes(0)));

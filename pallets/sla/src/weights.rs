@@ -99,10 +99,10 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().reads(1).saturating_mul(h.into()))
 	}
 	fn aggregate_nodes(n: u32) -> Weight {
-		Weight::from_parts(100_000_000, 30_000)
-			.saturating_add(Weight::from_parts(120_000_000, 20_000).saturating_mul(n.into()))
-			.saturating_add(RocksDbWeight::get().reads_writes(12, 5))
-			.saturating_add(RocksDbWeight::get().reads_writes(6, 4).saturating_mul(n.into()))
+		Weight::from_parts(180_000_000, 16_000)
+			.saturating_add(Weight::from_parts(40_000_000, 3_200).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads_writes(13, 4))
+			.saturating_add(RocksDbWeight::get().reads_writes(3, 4).saturating_mul(n.into()))
 	}
 	fn apply_slash() -> Weight {
 		Weight::from_parts(1_900_000_000, 90_000).saturating_add(RocksDbWeight::get().reads_writes(110, 100))
@@ -117,15 +117,15 @@ impl WeightInfo for () {
 		Weight::from_parts(300_000_000, 12_000).saturating_add(RocksDbWeight::get().reads_writes(12, 5))
 	}
 	fn reward_nodes(n: u32) -> Weight {
-		Weight::from_parts(50_000_000, 6_000)
-			.saturating_add(Weight::from_parts(100_000_000, 12_000).saturating_mul(n.into()))
-			.saturating_add(RocksDbWeight::get().reads_writes(4, 3))
-			.saturating_add(RocksDbWeight::get().reads_writes(6, 4).saturating_mul(n.into()))
+		Weight::from_parts(50_000_000, 12_000)
+			.saturating_add(Weight::from_parts(120_000_000, 3_200).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads_writes(9, 3))
+			.saturating_add(RocksDbWeight::get().reads_writes(5, 4).saturating_mul(n.into()))
 	}
 	fn reward_delegators(d: u32) -> Weight {
-		Weight::from_parts(150_000_000, 18_000)
-			.saturating_add(Weight::from_parts(50_000_000, 6_000).saturating_mul(d.into()))
-			.saturating_add(RocksDbWeight::get().reads_writes(10, 7))
+		Weight::from_parts(190_000_000, 12_000)
+			.saturating_add(Weight::from_parts(50_000_000, 2_700).saturating_mul(d.into()))
+			.saturating_add(RocksDbWeight::get().reads_writes(14, 7))
 			.saturating_add(RocksDbWeight::get().reads_writes(2, 1).saturating_mul(d.into()))
 	}
 	fn reward_hypernode() -> Weight {
