@@ -8,8 +8,9 @@
 #   node    icn-node binary size, compressed runtime WASM size, RSS of a `--dev` node after
 #           BLOCKS blocks (default 100)
 #   worker  one HyperNode worker probing WORKER_NODES endpoints (default 1,000) on a loopback
-#           storage server answering after WORKER_LATENCY_MS (default 50 ms):
-#           clients/js/bench/worker-speed.mjs
+#           storage server answering after WORKER_LATENCY_MS (default 50 ms), with
+#           WORKER_HANG_PERCENT of them never answering and WORKER_SLOW_PERCENT answering after
+#           1.5 s (default 0 and 0): clients/js/bench/worker-speed.mjs
 #   load    icn-loadgen against a fresh `icn-node --dev` per scenario (LOAD_SCENARIOS, default
 #           "transfer book report"): LOAD_TXS (default 20,000) transfers or bookings from
 #           LOAD_ACCOUNTS (default 1,000) accounts, LOAD_REPORTS (default 60) full SLA
@@ -99,21 +100,28 @@ TABLE
 
 section_worker() {
   local nodes="${WORKER_NODES:-1000}" latency="${WORKER_LATENCY_MS:-50}"
-  log "worker speed: $nodes endpoints, $latency ms injected latency"
-  (cd "$ROOT/clients/js" && ICN_NODE="$BIN" node bench/worker-speed.mjs --nodes "$nodes" --latency-ms "$latency" --eras 2) >"$OUT"
-  python3 - "$OUT" "$nodes" "$latency" <<'PY'
+  local hang="${WORKER_HANG_PERCENT:-0}" slow="${WORKER_SLOW_PERCENT:-0}"
+  log "worker speed: $nodes endpoints, $latency ms injected latency, $hang % hanging, $slow % slow"
+  (cd "$ROOT/clients/js" && ICN_NODE="$BIN" node bench/worker-speed.mjs --nodes "$nodes" --latency-ms "$latency" --eras 2 \
+    --hang-percent "$hang" --slow-percent "$slow") >"$OUT"
+  python3 - "$OUT" "$nodes" "$latency" "$hang" "$slow" <<'PY'
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip().startswith("{")]
 eras = [r for r in rows if not r.get("summary")]
 s = next(r for r in rows if r.get("summary"))
-n, lat = sys.argv[2], sys.argv[3]
-cmd = f"`WORKER_NODES={n} WORKER_LATENCY_MS={lat} scripts/bench.sh worker` (`clients/js/bench/worker-speed.mjs`)"
+n, lat, hang, slow = sys.argv[2:6]
+faults = f" WORKER_HANG_PERCENT={hang} WORKER_SLOW_PERCENT={slow}" if s["hanging"] or s["slow"] else ""
+cmd = f"`WORKER_NODES={n} WORKER_LATENCY_MS={lat}{faults} scripts/bench.sh worker` (`clients/js/bench/worker-speed.mjs`)"
 print("| figure | value | command |")
 print("|---|---|---|")
 for e in eras:
     print(f"| worker probe of era {e['era']}: {e['probed']:,} endpoints × 3 requests at {lat} ms each | **{e['wallMs']:,} ms** wall "
           f"(sequential: {e['sequentialMs']:,} ms, {e['speedup']}× less; HEAD latencies sum {e['headSumMs']:,} ms); "
           f"{e['failed']} failed; report of {e['reportedResults']:,} results on chain | {cmd} |")
+if s["hanging"] or s["slow"]:
+    print(f"| of them {s['hanging']:,} never answering and {s['slow']:,} answering after {s['slowMs']:,} ms | "
+          f"{s['failed']:,} failed (exactly the hanging ones: {'yes' if s['failed'] == s['hanging'] else 'NO'}), "
+          f"the other {s['nodes'] - s['hanging']:,} passed | same |")
 print(f"| goal: ≤ 5 s for 1,000 endpoints at 50 ms | {'met' if s['met'] else 'NOT met'} (worst {s['worstWallMs']:,} ms) | same |")
 print()
 PY

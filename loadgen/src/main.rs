@@ -482,9 +482,11 @@ async fn setup_report(rpc: &Rpc, genesis: H256, hypernodes: u32, concurrency: us
 		let owner = sp_runtime::AccountId32::from(p.public());
 		let calls = vec![
 			RuntimeCall::Sla(pallet_icn_sla::Call::register_hypernode {
-				signer: owner,
+				signer: owner.clone(),
 				location: *b"DE",
 				address: frame_support::BoundedVec::truncate_from(format!("hn{i}.loadgen.example.com").into_bytes()),
+				// The key signs for its own account: `("icn-sla:signer", owner, genesis)`.
+				proof: sp_runtime::MultiSignature::from(p.sign(&(b"icn-sla:signer", &owner, genesis).encode())),
 			}),
 			RuntimeCall::Sla(pallet_icn_sla::Call::stake_link { link: first_link + i as u32 }),
 		];

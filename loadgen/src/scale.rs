@@ -143,15 +143,19 @@ fn scale_simulation_of_an_era() {
 		// HyperNodes: Alice's (dev genesis) and the rest, each with a Link.
 		let mut owners = vec![sp_keyring::Sr25519Keyring::Alice.to_account_id()];
 		for h in 1..hypernodes {
-			let owner = account("hypernode", h);
+			// Its own `icno` key, which proves it signs for it.
+			let key = <sp_core::sr25519::Pair as sp_core::Pair>::from_string(&format!("//hn{h}"), None).expect("key");
+			let owner = AccountId::from(sp_core::Pair::public(&key));
 			let _ = Balances::set_balance(&owner, 1_000 * ICNT);
 			let link = pallet_icn_providers::NextLinkId::<Runtime>::get();
 			Providers::mint_link(root(), owner.clone()).expect("link");
+			let proof = sp_core::Pair::sign(&key, &Sla::signer_proof_payload(&owner));
 			Sla::register_hypernode(
 				RuntimeOrigin::signed(owner.clone()),
 				owner.clone(),
 				*b"DE",
 				BoundedVec::truncate_from(format!("hn{h}.example.com").into_bytes()),
+				proof.into(),
 			)
 			.expect("hypernode");
 			Sla::stake_link(RuntimeOrigin::signed(owner.clone()), link).expect("stake");

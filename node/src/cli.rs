@@ -8,6 +8,11 @@ pub enum Subcommand {
 	#[command(subcommand)]
 	Key(sc_cli::KeySubcommand),
 
+	/// Sign a message with a secret key URI, e.g. a HyperNode's proof that its `icno` key
+	/// signs for its owner (`sign --suri <phrase> --hex --message 0x<payload>`; see
+	/// docs/hypernode.md).
+	Sign(sc_cli::SignCmd),
+
 	/// Build a chain specification.
 	/// Deprecated upstream in favour of `export-chain-spec`, kept for zombienet and scripts.
 	BuildSpec(sc_cli::BuildSpecCmd),

@@ -842,6 +842,89 @@ async fn a_hypernode_probes_real_storage_and_a_broken_node_is_slashed() {
 	drop(server);
 }
 
+/// A provider node whose endpoint accepts connections and never answers, registered next to
+/// an honest one: the dev HyperNode probes both in the same run, and only the hanging node
+/// fails (`Timeout`); the honest node passes every era (each request has its own deadline).
+#[tokio::test(flavor = "multi_thread")]
+async fn an_endpoint_that_never_answers_fails_only_its_own_node() {
+	let dir = TempDir::new("sla-hang");
+	let audit = audit_object(&dir.0);
+	let server = StorageServer::start(&dir.0);
+	// Accepts connections (the kernel's backlog) and never reads or answers.
+	let hanging = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+	let hanging_port = hanging.local_addr().unwrap().port();
+	let mut node = Node::start_dev();
+	let client = node.connect().await;
+	let genesis: Hash = client.request("chain_getBlockHash", rpc_params![0]).await.unwrap();
+
+	// Dave registers a HyperNode whose `icno` key proves it signs for him, the proof made
+	// with `icn-node sign` exactly as docs/hypernode.md shows: the key signs
+	// "icn-sla:signer" ++ owner ++ genesis hash.
+	let dave = Sr25519Keyring::Dave;
+	let key = <sp_core::sr25519::Pair as sp_core::Pair>::from_string("//DaveOracle", None).unwrap();
+	let signer = AccountId::from(sp_core::Pair::public(&key));
+	let payload = [&b"icn-sla:signer"[..], dave.to_account_id().as_ref(), genesis.as_ref()].concat();
+	assert_eq!(payload, (b"icn-sla:signer", dave.to_account_id(), genesis).encode());
+	let out = Command::new(node_binary())
+		.args(["sign", "--suri", "//DaveOracle", "--hex", "--message", &hex(&payload)])
+		.output()
+		.unwrap();
+	assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+	let signature = unhex(String::from_utf8_lossy(&out.stdout).trim());
+	let proof = sp_runtime::MultiSignature::Sr25519(sp_core::sr25519::Signature::from_raw(signature.try_into().unwrap()));
+	let call = icn_runtime::RuntimeCall::Sla(pallet_icn_sla::Call::register_hypernode {
+		signer: signer.clone(),
+		location: *b"DE",
+		address: b"oracle.dave.example".to_vec().try_into().unwrap(),
+		proof,
+	});
+	let nonce: u32 = client.request("system_accountNextIndex", rpc_params![dave.to_account_id().to_string()]).await.unwrap();
+	let xt = hex(&icn_runtime::signing::sign(call, &dave.pair(), nonce, genesis).encode());
+	let block = submit_finalized(&client, &node, &xt).await;
+	assert!(
+		events_of(&client, block, &xt).await.contains(&RuntimeEvent::Sla(pallet_icn_sla::Event::HyperNodeRegistered {
+			owner: dave.to_account_id(),
+			signer
+		})),
+		"the HyperNode did not register with the proof from `icn-node sign`"
+	);
+
+	for (who, port) in [(Sr25519Keyring::Bob, server.port), (Sr25519Keyring::Charlie, hanging_port)] {
+		let spec = pallet_icn_providers::NodeSpec {
+			cluster: 0,
+			capacity: 15,
+			location: pallet_icn_providers::CountryCode(*b"DE"),
+			endpoint: format!("http://127.0.0.1:{port}").into_bytes().try_into().unwrap(),
+			audit: audit.clone(),
+			reservation_price: ICNT / 2,
+			hardware: pallet_icn_providers::HardwareClass::Enterprise,
+			commission: sp_runtime::Perbill::from_percent(10),
+		};
+		let call = icn_runtime::RuntimeCall::Providers(pallet_icn_providers::Call::register_node {
+			spec,
+			collateral: 15_000 * ICNT,
+			links: Default::default(),
+		});
+		let nonce: u32 = client.request("system_accountNextIndex", rpc_params![who.to_account_id().to_string()]).await.unwrap();
+		let xt = hex(&icn_runtime::signing::sign(call, &who.pair(), nonce, genesis).encode());
+		submit_finalized(&client, &node, &xt).await;
+	}
+	// Node 0 (honest) passes two eras in which node 1 (hanging) fails: the same worker run
+	// probed both.
+	let sla = wait_sla(&client, &node, 400, "two passed eras next to a hanging node", |s| s["passed"].as_u64() >= Some(2)).await;
+	assert_eq!(sla["passed"], sla["counted"], "the honest node failed an era: {sla}");
+	let hung = node_sla(&client, 1).await;
+	assert!(hung["consecutiveFailures"].as_u64() >= Some(1), "the hanging node did not fail: {hung}");
+	assert_eq!(hung["passed"], 0, "{hung}");
+	let log = std::fs::read_to_string(&node.log).unwrap();
+	assert!(log.contains("(1, Failed(Timeout))"), "the hanging node's failure is not a timeout:\n{}", node.log_tail());
+	assert!(!log.contains("(0, Failed("), "the honest node failed a probe:\n{}", node.log_tail());
+	drop(hanging);
+	drop(client);
+	node.stop();
+	drop(server);
+}
+
 /// The committed staging chain spec still matches the runtime: its genesis storage is what
 /// the runtime's `staging` preset builds, its `:code` is this runtime (the same version and
 /// metadata — see chain-specs/README.md), and a node started from it has the committed

@@ -178,6 +178,20 @@ impl SlaResults for () {
 	}
 }
 
+/// How far the marketplace has settled (what the SLA oracle's failure records are kept for).
+pub trait SettledEras {
+	/// Whether every booking's share of `era` is settled, so its failure records are no
+	/// longer needed.
+	fn settled(era: EraIndex) -> bool;
+}
+
+/// No marketplace: nothing waits for failure records.
+impl SettledEras for () {
+	fn settled(_era: EraIndex) -> bool {
+		true
+	}
+}
+
 /// What a HyperNode probes of a provider node (protocol §4.2).
 #[derive(Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, Debug)]
 pub struct ProbeTarget {
@@ -197,6 +211,10 @@ pub struct ProbeTarget {
 	pub cluster: ClusterId,
 	/// The node's committed capacity, units.
 	pub capacity: u32,
+	/// The first era the node is probed in: the era after it first became probe-able. An
+	/// era's nodes are those probe-able when it started, so a node activated mid-era is
+	/// nobody's miss.
+	pub probed_from: EraIndex,
 }
 
 /// The network-rewards pool (protocol §2.1, §4.4): the account that pays node and HyperNode

@@ -212,9 +212,7 @@ impl_runtime_apis! {
 		}
 
 		fn pending_slashes() -> Vec<(pallet_icn_sla::EraIndex, pallet_icn_sla::NodeId, sp_runtime::Perbill)> {
-			pallet_icn_sla::PendingSlashes::<Runtime>::iter()
-				.flat_map(|(era, slashes)| slashes.into_iter().map(move |(node, f)| (era, node, f)))
-				.collect()
+			pallet_icn_sla::PendingSlashes::<Runtime>::iter().collect()
 		}
 	}
 

@@ -126,9 +126,10 @@ pub type UncheckedExtrinsic =
 /// The payload being signed in transactions.
 pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 
-/// Migrations to run on the next runtime upgrade (none yet).
+/// Migrations to run on the next runtime upgrade: the SLA oracle's pending slashes by (era,
+/// node) (storage version 0 → 1).
 #[allow(unused_parens)]
-type Migrations = ();
+type Migrations = (pallet_icn_sla::migrations::v1::MigrateV0ToV1<Runtime>,);
 
 /// Executive: dispatches to the various pallets.
 pub type Executive = frame_executive::Executive<

@@ -6,6 +6,7 @@
 // `audit-object.py serve` is the one the tests use, for its fault modes.
 //
 //   node bench/storage-server.mjs DIR --latency-ms 50     (prints "listening on http://127.0.0.1:PORT")
+//   node bench/storage-server.mjs DIR --latency-ms -1     (accepts requests, never answers)
 
 import { createServer } from 'node:http';
 import { readFileSync, statSync } from 'node:fs';
@@ -27,6 +28,8 @@ export function serveWithLatency(dir, latencyMs) {
     return cache.get(path);
   };
   const server = createServer((req, res) => {
+    // A negative latency: accept the request and never answer (a hanging endpoint).
+    if (latencyMs < 0) return;
     setTimeout(() => {
       const body = load(decodeURIComponent(new URL(req.url, 'http://x').pathname));
       if (!body) {

@@ -4,6 +4,12 @@
 // what probing one request after another would take (N × 3 requests × latency).
 //
 //   cd clients/js && node bench/worker-speed.mjs [--nodes 1000] [--latency-ms 50] [--eras 2]
+//       [--hang-percent 5] [--slow-percent 5] [--slow-ms 1500]
+//
+// With faults: that share of the nodes is served by a server that accepts every request and
+// never answers, and that share by one answering after --slow-ms; every other node must
+// pass (each request has its own deadline), so the worker's failures are exactly the hanging
+// nodes.
 //
 // It starts `icn-node --dev` of the test build ($ICN_NODE, else $CARGO_TARGET_DIR/release)
 // and `bench/storage-server.mjs` (an event-driven HTTP server answering after the latency)
@@ -28,18 +34,25 @@ const arg = (name, fallback) => {
 const NODES = arg('nodes', 1000);
 const LATENCY_MS = arg('latency-ms', 50);
 const ERAS = arg('eras', 2);
+const HANG_PERCENT = arg('hang-percent', 0);
+const SLOW_PERCENT = arg('slow-percent', 0);
+const SLOW_MS = arg('slow-ms', 1500);
+/// Which server node `n` is on: every 100 nodes, the first HANG_PERCENT hang, the next
+/// SLOW_PERCENT are slow.
+const serverOf = (n) => (n % 100 < HANG_PERCENT ? 'hang' : n % 100 < HANG_PERCENT + SLOW_PERCENT ? 'slow' : 'fast');
+const HANGING = Array.from({ length: NODES }, (_, n) => serverOf(n)).filter((s) => s === 'hang').length;
 const ICNT = 10n ** 18n;
 const log = (...a) => console.error('[worker-speed]', ...a);
 
 /// The audit object (scripts/audit-object.py generate) served by bench/storage-server.mjs in
 /// its own process, every answer after LATENCY_MS.
-async function startBenchStorage() {
+async function startBenchStorage(latencyMs = LATENCY_MS) {
   const dir = mkdtempSync(join(tmpdir(), 'icn-bench-storage-'));
   const commitment = JSON.parse(execFileSync('python3', [join(ROOT, 'scripts/audit-object.py'), 'generate',
     join(dir, 'audit/object.bin'), '--size', '40000', '--seed', 'worker-speed', '--path', 'audit/object.bin'],
   { encoding: 'utf8' }));
   const child = spawn(process.execPath, [join(ROOT, 'clients/js/bench/storage-server.mjs'), dir,
-    '--latency-ms', String(LATENCY_MS)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    '--latency-ms', String(latencyMs)], { stdio: ['ignore', 'pipe', 'inherit'] });
   const banner = await new Promise((resolve, reject) => {
     createInterface({ input: child.stdout }).once('line', resolve);
     child.once('exit', (code) => reject(new Error(`storage server exited (${code})`)));
@@ -55,6 +68,9 @@ async function startBenchStorage() {
 }
 
 const storage = await startBenchStorage();
+const servers = { fast: storage };
+if (HANG_PERCENT > 0) servers.hang = await startBenchStorage(-1);
+if (SLOW_PERCENT > 0) servers.slow = await startBenchStorage(SLOW_MS);
 const node = await startDevNode();
 let api;
 try {
@@ -104,12 +120,12 @@ try {
   log(`${clusters.length} cluster(s), ${providers.length} funded provider(s)`);
 
   // 3. The nodes: all on the one loopback server (same audit object), 1 unit each.
-  const spec = (cluster) => ({
+  const spec = (cluster, n) => ({
     cluster,
     capacity: 1,
     location,
-    endpoint: storage.endpoint,
-    audit: storage.commitment,
+    endpoint: servers[serverOf(n)].endpoint,
+    audit: servers[serverOf(n)].commitment,
     reservationPrice: ICNT / 2n,
     hardware: 'Enterprise',
     commission: 0,
@@ -117,7 +133,7 @@ try {
   const firstNode = (await api.query.providers.nextNodeId()).toNumber();
   for (let n = 0; n < NODES; n++) {
     const p = providers[Math.floor(n / perProvider)];
-    await send(api.tx.providers.registerNode(spec(clusters[Math.floor(n / perCluster)]), collateral, []), p);
+    await send(api.tx.providers.registerNode(spec(clusters[Math.floor(n / perCluster)], n), collateral, []), p);
   }
   const registered = await waitFor(`${NODES} nodes registered`, async () => {
     const next = (await api.query.providers.nextNodeId()).toNumber();
@@ -141,18 +157,23 @@ try {
       return r.isSome ? r.unwrap().toNumber() : null;
     }, { timeout: 120_000, every: 1_000 });
     const sequentialMs = e.probed * 3 * LATENCY_MS;
-    const row = { ...e, reportedResults: count, latencyMs: LATENCY_MS, sequentialMs, speedup: +(sequentialMs / e.wallMs).toFixed(1) };
+    const row = {
+      ...e, reportedResults: count, latencyMs: LATENCY_MS, sequentialMs, speedup: +(sequentialMs / e.wallMs).toFixed(1),
+      hanging: HANGING, slow: Math.round(NODES * SLOW_PERCENT / 100), slowMs: SLOW_MS,
+    };
     console.log(JSON.stringify(row));
     results.push(row);
   }
   const worst = results.reduce((a, b) => (b.wallMs > a.wallMs ? b : a));
   console.log(JSON.stringify({
-    summary: true, nodes: NODES, latencyMs: LATENCY_MS, eras: results.length,
+    summary: true, nodes: NODES, latencyMs: LATENCY_MS, eras: results.length, hanging: HANGING,
+    slow: Math.round(NODES * SLOW_PERCENT / 100), slowMs: SLOW_MS,
     worstWallMs: worst.wallMs, sequentialMs: worst.sequentialMs, failed: Math.max(...results.map((r) => r.failed)),
-    goalMs: 5000, met: worst.wallMs <= 5000 && results.every((r) => r.failed === 0 && r.reportedResults === NODES),
+    // Only the hanging nodes fail; everyone else passes.
+    goalMs: 5000, met: worst.wallMs <= 5000 && results.every((r) => r.failed === HANGING && r.reportedResults === NODES),
   }));
 } finally {
   if (api) await api.disconnect();
   await node.stop();
-  await storage.stop();
+  for (const s of Object.values(servers)) await s.stop();
 }

@@ -36,7 +36,7 @@ pub mod runtime_api;
 mod tests;
 pub mod weights;
 
-pub use icn_primitives::providers::{CapacityLedger, ClusterId, EraIndex, NodeId, NodeRewards, SlaResults};
+pub use icn_primitives::providers::{CapacityLedger, ClusterId, EraIndex, NodeId, NodeRewards, SettledEras, SlaResults};
 pub use pallet::*;
 pub use weights::WeightInfo;
 
@@ -752,6 +752,12 @@ pub mod pallet {
 				"escrow not conserved"
 			);
 			Ok(())
+		}
+	}
+	/// How far settlement is: the SLA oracle keeps each era's failure records until then.
+	impl<T: Config> SettledEras for Pallet<T> {
+		fn settled(era: EraIndex) -> bool {
+			SettlementCursor::<T>::get().is_some_and(|(next, _)| era < next)
 		}
 	}
 }

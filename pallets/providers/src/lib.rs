@@ -108,7 +108,7 @@ pub mod bench_helpers {
 }
 
 pub use icn_primitives::providers::{
-	CapacityLedger, ClusterId, LinkId, LinkRegistry, NodeId, NodeOffer, NodeRewards, ProbeTarget,
+	CapacityLedger, ClusterId, EraIndex, LinkId, LinkRegistry, NodeId, NodeOffer, NodeRewards, ProbeTarget,
 	ProviderSlashing, RegionId, RewardShares, SlaTargets, SlashOutcome,
 };
 pub use links::NftLinks;
@@ -233,6 +233,11 @@ pub mod pallet {
 	/// The id the next node gets.
 	#[pallet::storage]
 	pub type NextNodeId<T> = StorageValue<_, NodeId, ValueQuery>;
+
+	/// The first era each node is probed in: the era after it first became probe-able
+	/// (fully collateralized). No entry: probed since before this was recorded.
+	#[pallet::storage]
+	pub type ProbedFrom<T> = StorageMap<_, Twox64Concat, NodeId, EraIndex>;
 
 	/// The nodes of each cluster.
 	#[pallet::storage]
@@ -897,6 +902,7 @@ pub mod pallet {
 			ProviderNodes::<T>::mutate(&record.provider, |nodes| nodes.retain(|n| *n != node));
 			ClusterNodes::<T>::mutate(record.cluster, |nodes| nodes.retain(|n| *n != node));
 			Nodes::<T>::remove(node);
+			ProbedFrom::<T>::remove(node);
 			let links = record.links.len() as u32;
 			Self::deposit_event(Event::NodeExited {
 				node,
@@ -1060,6 +1066,14 @@ pub mod pallet {
 				_ => NodeStatus::Active,
 			};
 			if status != node.status {
+				let block: u64 = frame_system::Pallet::<T>::block_number().unique_saturated_into();
+				// Probed from the next era: the current one's nodes were fixed at its start
+				// (genesis nodes are there from era 0).
+				if node.status == NodeStatus::Registered && block > 0 {
+					let era = block / u64::from(T::EraBlocks::get().max(1));
+					let next: EraIndex = era.saturating_add(1).unique_saturated_into();
+					ProbedFrom::<T>::insert(id, next);
+				}
 				node.status = status;
 				Self::deposit_event(Event::NodeStatusChanged { node: id, status });
 			}
@@ -1354,6 +1368,7 @@ pub mod pallet {
 				latency_bound_ms: cluster.latency_bound_ms,
 				cluster: n.cluster,
 				capacity: n.capacity,
+				probed_from: ProbedFrom::<T>::get(node).unwrap_or(0),
 			})
 		}
 	}

@@ -34,10 +34,13 @@
 
 extern crate alloc;
 
+#[cfg(test)]
+mod attacks;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
 pub mod extension;
 pub mod logic;
+pub mod migrations;
 #[cfg(test)]
 mod mock;
 pub mod offchain;
@@ -48,7 +51,7 @@ pub mod weights;
 
 pub use icn_primitives::providers::{
 	CapacityLedger, ClusterId, EraIndex, LinkId, LinkRegistry, NodeId, NodeRewards, ProviderSlashing, RewardShares,
-	RewardsPool, SlaResults, SlaTargets,
+	RewardsPool, SettledEras, SlaResults, SlaTargets,
 };
 use icn_primitives::Balance;
 pub use extension::CheckReport;
@@ -203,13 +206,23 @@ pub mod pallet {
 		weights::WeightMeter,
 	};
 	use frame_system::{offchain::CreateSignedTransaction, pallet_prelude::*};
-	use sp_runtime::{helpers_128bit::multiply_by_rational_with_rounding, traits::UniqueSaturatedInto, PerThing, Rounding};
+	use sp_runtime::{
+		helpers_128bit::multiply_by_rational_with_rounding,
+		traits::{IdentifyAccount, UniqueSaturatedInto, Verify},
+		PerThing, Rounding,
+	};
 
 	/// Reward points of a whole capacity unit (utilization and multiplier scale them down).
 	const POINTS_PER_UNIT: u128 = 1_000_000_000;
 
 	/// The most reward entries one block's reward batch reads.
 	const MAX_REWARD_BATCH: u32 = 4_096;
+
+	/// Failure records removed per block at most.
+	const FAILURE_PRUNE_BATCH: u32 = 512;
+
+	/// Eras of failure records `node_sla` shows (the last one finalized and nine before).
+	const NODE_SLA_VIEW: u32 = 10;
 
 	/// What every node of an era's aggregation batch shares, read once per batch.
 	pub(crate) struct EraContext<'a> {
@@ -219,7 +232,9 @@ pub mod pallet {
 		params: &'a SlaParams,
 	}
 
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+	/// 1: pending slashes by (era, node), no longer a bounded list per era
+	/// ([`migrations::v1`]).
+	pub(crate) const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -248,9 +263,12 @@ pub mod pallet {
 		/// The most node results in one report.
 		#[pallet::constant]
 		type MaxReportResults: Get<u32>;
-		/// The most slashes pending per era.
+		/// Eras a HyperNode removed for low accuracy waits before its owner or its key may
+		/// register again.
 		#[pallet::constant]
-		type MaxSlashesPerEra: Get<u32>;
+		type RemovalCooldown: Get<u32>;
+		/// How far the marketplace has settled: failure records are kept until then.
+		type Settlement: SettledEras;
 		/// Most weight aggregation may use in one block.
 		#[pallet::constant]
 		type AggregationWeightPerBlock: Get<Weight>;
@@ -262,18 +280,23 @@ pub mod pallet {
 		type Rewards: NodeRewards<Self::AccountId>;
 		/// The network-rewards pool and its released budget.
 		type Pool: RewardsPool<Self::AccountId>;
+		/// The signature proving that a HyperNode's signing key is held by its owner
+		/// (`MultiSignature`: verified against the signer's account).
+		type SignerProof: Parameter + Verify<Signer: IdentifyAccount<AccountId = Self::AccountId>>;
 		/// Weights.
 		type WeightInfo: WeightInfo;
 		/// Benchmark set-up: Links and probe-able provider nodes.
 		#[cfg(feature = "runtime-benchmarks")]
-		type BenchmarkHelper: BenchmarkHelper<Self::AccountId>;
+		type BenchmarkHelper: BenchmarkHelper<Self::AccountId, Self::SignerProof>;
 	}
 
 	/// Benchmark set-up the runtime provides.
 	#[cfg(feature = "runtime-benchmarks")]
-	pub trait BenchmarkHelper<AccountId> {
+	pub trait BenchmarkHelper<AccountId, Proof> {
 		/// Mints a new Link to `owner`.
 		fn link(owner: &AccountId) -> LinkId;
+		/// A new signing account and its proof for `owner` (a key the benchmark holds).
+		fn signer(owner: &AccountId) -> (AccountId, Proof);
 		/// Registers `n` probe-able provider nodes of one cluster (fully collateralized, with
 		/// the most delegators a node may have if `delegators`: the worst to slash and to
 		/// pay); returns them.
@@ -306,6 +329,11 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type EraOracles<T: Config> =
 		StorageMap<_, Twox64Concat, EraIndex, BoundedVec<T::AccountId, T::MaxHyperNodes>, ValueQuery>;
+
+	/// The Links each of an era's oracles (by index) had staked when the era started: what
+	/// the era's HyperNode rewards are shared by.
+	#[pallet::storage]
+	pub type EraLinks<T: Config> = StorageMap<_, Twox64Concat, EraIndex, BoundedVec<u32, T::MaxHyperNodes>, ValueQuery>;
 
 	/// Each era's randomness: the hash of the block before its first.
 	#[pallet::storage]
@@ -375,10 +403,26 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Failures<T> = StorageDoubleMap<_, Twox64Concat, EraIndex, Twox64Concat, NodeId, ()>;
 
-	/// Slashes computed for a failed era, applied when the next era is aggregated.
+	/// Slashes computed for a failed era, by era and node: applied when the next era is
+	/// aggregated, as many as there are (none is ever dropped).
 	#[pallet::storage]
-	pub type PendingSlashes<T: Config> =
-		StorageMap<_, Twox64Concat, EraIndex, BoundedVec<(NodeId, Perbill), T::MaxSlashesPerEra>, ValueQuery>;
+	pub type PendingSlashes<T: Config> = StorageDoubleMap<_, Twox64Concat, EraIndex, Twox64Concat, NodeId, Perbill>;
+
+	/// The oldest era whose failure records are still kept: they go once the marketplace has
+	/// settled the era and it left `node_sla`'s view (a batch per block, this era until all
+	/// of its records are gone).
+	#[pallet::storage]
+	pub type FailurePruning<T> = StorageValue<_, EraIndex, OptionQuery>;
+
+	/// HyperNodes removed for low accuracy: by owner and by signing account, the era of the
+	/// removal. Neither registers again before the cool-down has passed.
+	#[pallet::storage]
+	pub type Removals<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, EraIndex>;
+
+	/// The accuracy record of a HyperNode that deregistered (by owner): restored if it
+	/// registers again within the same accuracy window, so leaving wipes nothing.
+	#[pallet::storage]
+	pub type DepartedAccuracy<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, (u32, u32, u32)>;
 
 	/// The SLA parameters.
 	#[pallet::storage]
@@ -437,7 +481,7 @@ pub mod pallet {
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
 	pub enum Event<T: Config> {
-		/// A HyperNode registered.
+		/// A HyperNode registered (its signer proved it holds the key).
 		HyperNodeRegistered { owner: T::AccountId, signer: T::AccountId },
 		/// A HyperNode deregistered; its Links were unstaked.
 		HyperNodeDeregistered { owner: T::AccountId },
@@ -517,6 +561,12 @@ pub mod pallet {
 		NoPendingSlash,
 		/// A parameter is out of range.
 		BadParams,
+		/// The proof is not the signer key's signature over the owner and this chain's
+		/// genesis hash ([`Pallet::signer_proof_payload`]).
+		BadSignerProof,
+		/// The owner or the signing key belongs to a HyperNode removed for low accuracy whose
+		/// cool-down has not passed.
+		RemovedRecently,
 	}
 
 	#[pallet::hooks]
@@ -527,13 +577,16 @@ pub mod pallet {
 				return T::WeightInfo::on_initialize_idle()
 			}
 			Self::start_era(era);
-			T::WeightInfo::start_era(T::MaxHyperNodes::get())
+			// The benchmark starts an era with nothing to prune: the pruning of the era four
+			// back (its snapshot and report bookkeeping) is charged on top.
+			T::WeightInfo::start_era(T::MaxHyperNodes::get()).saturating_add(Self::prune_weight())
 		}
 
 		fn on_poll(_n: BlockNumberFor<T>, meter: &mut WeightMeter) {
 			let budget = T::AggregationWeightPerBlock::get().min(meter.remaining());
 			let mut local = WeightMeter::with_limit(budget);
 			Self::aggregate(&mut local);
+			Self::prune_failures(&mut local);
 			meter.consume(local.consumed());
 		}
 
@@ -551,7 +604,10 @@ pub mod pallet {
 	impl<T: Config> Pallet<T> {
 		/// Registers the caller's HyperNode: `signer` is the account of its `icno` key (the
 		/// key its off-chain worker signs reports with), `location` an ISO 3166 code,
-		/// `address` its FQDN or IP. It is active once a Link is staked to it.
+		/// `address` its FQDN or IP, and `proof` the `icno` key's signature over
+		/// [`Pallet::signer_proof_payload`] of the caller (its account and this chain's genesis
+		/// hash), so nobody can name a key they do not hold. It is active once a Link is
+		/// staked to it.
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::register_hypernode())]
 		pub fn register_hypernode(
@@ -559,8 +615,10 @@ pub mod pallet {
 			signer: T::AccountId,
 			location: [u8; 2],
 			address: BoundedVec<u8, ConstU32<MAX_ADDRESS_LEN>>,
+			proof: T::SignerProof,
 		) -> DispatchResult {
 			let owner = ensure_signed(origin)?;
+			ensure!(proof.verify(&Self::signer_proof_payload(&owner)[..], &signer), Error::<T>::BadSignerProof);
 			Self::do_register(owner, signer, location, address)
 		}
 
@@ -598,6 +656,11 @@ pub mod pallet {
 				T::Links::unlock(*link)?;
 			}
 			Signers::<T>::remove(&h.signer);
+			// Leaving wipes nothing: the accuracy record comes back with a registration in
+			// the same window (a removal is kept in `Removals`).
+			if h.due > 0 {
+				DepartedAccuracy::<T>::insert(&owner, (Self::accuracy_window_of(Self::current_era()), h.due, h.misses));
+			}
 			HyperNodeCount::<T>::mutate(|c| *c = c.saturating_sub(1));
 			Self::deposit_event(Event::HyperNodeDeregistered { owner });
 			Ok(())
@@ -639,11 +702,7 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::cancel_slash())]
 		pub fn cancel_slash(origin: OriginFor<T>, era: EraIndex, node: NodeId) -> DispatchResult {
 			ensure_root(origin)?;
-			PendingSlashes::<T>::try_mutate(era, |slashes| -> DispatchResult {
-				let pos = slashes.iter().position(|(n, _)| *n == node).ok_or(Error::<T>::NoPendingSlash)?;
-				slashes.remove(pos);
-				Ok(())
-			})?;
+			PendingSlashes::<T>::take(era, node).ok_or(Error::<T>::NoPendingSlash)?;
 			Self::deposit_event(Event::SlashCancelled { node, era });
 			Ok(())
 		}
@@ -662,6 +721,23 @@ pub mod pallet {
 	}
 
 	impl<T: Config> Pallet<T> {
+		/// What an `icno` key signs to prove it signs for `owner`'s HyperNode on this chain:
+		/// `("icn-sla:signer", owner, genesis hash)`, SCALE-encoded.
+		pub fn signer_proof_payload(owner: &T::AccountId) -> Vec<u8> {
+			let genesis = frame_system::Pallet::<T>::block_hash(BlockNumberFor::<T>::default());
+			(b"icn-sla:signer", owner, genesis).encode()
+		}
+
+		/// The current era (0 before the first).
+		pub(crate) fn current_era() -> EraIndex {
+			CurrentEra::<T>::get().unwrap_or(0)
+		}
+
+		/// Which accuracy window `era` falls in (windows end after eras `w − 1`, `2w − 1`, …).
+		pub(crate) fn accuracy_window_of(era: EraIndex) -> u32 {
+			era / Params::<T>::get().accuracy_window.max(1)
+		}
+
 		/// The era of block `n`: `n / era_blocks`.
 		pub fn era_of(n: BlockNumberFor<T>) -> EraIndex {
 			let n: u64 = n.unique_saturated_into();
@@ -680,19 +756,24 @@ pub mod pallet {
 			ensure!(!address.is_empty(), Error::<T>::EmptyAddress);
 			let count = HyperNodeCount::<T>::get();
 			ensure!(count < T::MaxHyperNodes::get(), Error::<T>::TooManyHyperNodes);
+			let era = Self::current_era();
+			for who in [&owner, &signer] {
+				if let Some(removed) = Removals::<T>::get(who) {
+					ensure!(era >= removed.saturating_add(T::RemovalCooldown::get()), Error::<T>::RemovedRecently);
+				}
+			}
+			// Past the cool-down: a clean start (the removal served its time).
+			Removals::<T>::remove(&owner);
+			Removals::<T>::remove(&signer);
+			let (due, misses) = match DepartedAccuracy::<T>::take(&owner) {
+				Some((window, due, misses)) if window == Self::accuracy_window_of(era) => (due, misses),
+				_ => (0, 0),
+			};
 			HyperNodeCount::<T>::put(count.saturating_add(1));
 			Signers::<T>::insert(&signer, &owner);
 			HyperNodes::<T>::insert(
 				&owner,
-				HyperNode::<T> {
-					signer: signer.clone(),
-					location,
-					address,
-					links: BoundedVec::new(),
-					removed: false,
-					due: 0,
-					misses: 0,
-				},
+				HyperNode::<T> { signer: signer.clone(), location, address, links: BoundedVec::new(), removed: false, due, misses },
 			);
 			Self::deposit_event(Event::HyperNodeRegistered { owner, signer });
 			Ok(())
@@ -712,18 +793,19 @@ pub mod pallet {
 
 		/// Snapshots the active HyperNodes and the randomness of `era`; prunes old eras.
 		pub(crate) fn start_era(era: EraIndex) {
-			let mut links = 0u32;
-			let mut oracles: Vec<T::AccountId> = HyperNodes::<T>::iter()
+			let mut oracles: Vec<(T::AccountId, u32)> = HyperNodes::<T>::iter()
 				.filter(|(_, h)| h.is_active())
-				.map(|(o, h)| {
-					links = links.saturating_add(h.links.len() as u32);
-					o
-				})
+				.map(|(o, h)| (o, h.links.len() as u32))
 				.collect();
 			oracles.sort();
+			oracles.truncate(T::MaxHyperNodes::get() as usize);
+			let links = oracles.iter().fold(0u32, |acc, (_, l)| acc.saturating_add(*l));
 			EraRewards::<T>::mutate(era, |r| r.links = links);
 			let count = oracles.len() as u32;
-			EraOracles::<T>::insert(era, BoundedVec::truncate_from(oracles));
+			// Each oracle's Links as the era starts: what its reward is shared by (Links
+			// staked later count from the next era, and a Link for one HyperNode per era).
+			EraLinks::<T>::insert(era, BoundedVec::truncate_from(oracles.iter().map(|(_, l)| *l).collect::<Vec<_>>()));
+			EraOracles::<T>::insert(era, BoundedVec::truncate_from(oracles.into_iter().map(|(o, _)| o).collect::<Vec<_>>()));
 			let seed: [u8; 32] = frame_system::Pallet::<T>::parent_hash().as_ref().try_into().unwrap_or([0; 32]);
 			EraSeeds::<T>::insert(era, seed);
 			EraNodeBound::<T>::insert(era, T::Targets::next_node_id());
@@ -739,6 +821,7 @@ pub mod pallet {
 		/// Removes `era`'s snapshot (oracles, seed, node bound) and report bookkeeping.
 		fn prune_era(era: EraIndex) {
 			EraOracles::<T>::remove(era);
+			EraLinks::<T>::remove(era);
 			EraSeeds::<T>::remove(era);
 			EraNodeBound::<T>::remove(era);
 			let _ = Reported::<T>::clear_prefix(era, T::MaxHyperNodes::get(), None);
@@ -751,10 +834,20 @@ pub mod pallet {
 			current >= era.saturating_add(4)
 		}
 
-		/// The extra weight of finalizing `era` while `current` runs: its pruning if late.
+		/// The weight of pruning an era: its snapshot and up to two entries per HyperNode.
+		pub(crate) fn prune_weight() -> Weight {
+			T::DbWeight::get().writes(u64::from(T::MaxHyperNodes::get()).saturating_mul(2).saturating_add(4))
+		}
+
+		/// The extra weight of finalizing `era` while `current` runs: its pruning if late,
+		/// and the removal records of every oracle of the era (the benchmark removes none).
 		fn late_prune_weight(era: EraIndex, current: EraIndex) -> Weight {
-			let writes = u64::from(T::MaxHyperNodes::get()).saturating_mul(2).saturating_add(3);
-			T::DbWeight::get().writes(if Self::prunes_late(era, current) { writes } else { 0 })
+			let removals = T::DbWeight::get().writes(u64::from(T::MaxHyperNodes::get()).saturating_mul(2));
+			if Self::prunes_late(era, current) {
+				Self::prune_weight().saturating_add(removals)
+			} else {
+				removals
+			}
 		}
 
 		/// Checks a report; returns the HyperNode owner and its index in the era's oracles.
@@ -786,9 +879,15 @@ pub mod pallet {
 			for (node, _) in results.iter() {
 				ensure!(*node < bound, Error::<T>::NotAssigned);
 				ensure!(logic::oracles_for(&seed, *node, count).contains(&index), Error::<T>::NotAssigned);
-				ensure!(T::Targets::probe_target(*node).is_some(), Error::<T>::NotAssigned);
+				ensure!(Self::era_target(*node, era).is_some(), Error::<T>::NotAssigned);
 			}
 			Ok((owner, index))
+		}
+
+		/// What to probe of `node` in `era`, if it is one of the era's nodes: below the era's
+		/// node bound and probe-able since the era started ([`ProbeTarget::probed_from`]).
+		pub fn era_target(node: NodeId, era: EraIndex) -> Option<icn_primitives::providers::ProbeTarget> {
+			T::Targets::probe_target(node).filter(|t| t.probed_from <= era)
 		}
 
 		/// The provider nodes of `era`: ids below this bound (all nodes for an era started
@@ -807,7 +906,7 @@ pub mod pallet {
 			// reports list them; more than `MaxReportResults` are reported in several parts.
 			(0..Self::node_bound(era))
 				.filter(|node| logic::oracles_for(&seed, *node, count).contains(&(index as u32)))
-				.filter(|node| T::Targets::probe_target(*node).is_some())
+				.filter(|node| Self::era_target(*node, era).is_some())
 				.collect()
 		}
 
@@ -841,7 +940,7 @@ pub mod pallet {
 						continue
 					},
 					AggregationStep::Nodes(_) => AggregationStep::Slashes,
-					AggregationStep::Slashes => match era.checked_sub(1).filter(|p| PendingSlashes::<T>::decode_len(p).unwrap_or(0) > 0) {
+					AggregationStep::Slashes => match era.checked_sub(1).filter(|p| PendingSlashes::<T>::iter_prefix(p).next().is_some()) {
 						// The slashes computed for the era before are applied one per step,
 						// so any number of them fits in the per-block budget.
 						Some(previous) => {
@@ -897,13 +996,34 @@ pub mod pallet {
 			}
 		}
 
+		/// Removes the failure records of the oldest era kept, once the marketplace has
+		/// settled it and it left `node_sla`'s view: a batch per block at most, within `meter`
+		/// (its reads charged first). A failed era's refund never depends on timing.
+		pub(crate) fn prune_failures(meter: &mut WeightMeter) {
+			if meter.try_consume(T::DbWeight::get().reads(3)).is_err() {
+				return
+			}
+			let Some(finalized) = FinalizedEra::<T>::get() else { return };
+			let era = FailurePruning::<T>::get().unwrap_or(0);
+			if era.saturating_add(NODE_SLA_VIEW) > finalized || !T::Settlement::settled(era) {
+				return
+			}
+			let batch = u64::from(FAILURE_PRUNE_BATCH);
+			if meter.try_consume(T::DbWeight::get().reads_writes(batch, batch.saturating_add(1))).is_err() {
+				return
+			}
+			let result = Failures::<T>::clear_prefix(era, FAILURE_PRUNE_BATCH, None);
+			let next = if result.maybe_cursor.is_none() { era.saturating_add(1) } else { era };
+			FailurePruning::<T>::put(next);
+		}
+
 		/// The weight of one more node in an aggregation batch: the benchmark's slope, plus
 		/// the reads of its cluster, cluster utilization and region, which the benchmark (one
 		/// cluster) reads once per batch but nodes of many clusters read each.
 		pub(crate) fn node_weight() -> Weight {
 			T::WeightInfo::aggregate_nodes(1)
 				.saturating_sub(T::WeightInfo::aggregate_nodes(0))
-				.saturating_add(T::DbWeight::get().reads(3))
+				.saturating_add(T::DbWeight::get().reads_writes(3, 1))
 		}
 
 		/// Aggregates `era`'s nodes from `from` on while `meter` allows (its fixed part is
@@ -916,7 +1036,6 @@ pub mod pallet {
 			let params = Params::<T>::get();
 			let mut accuracy = EraAccuracy::<T>::get(era).into_inner();
 			accuracy.resize(oracles as usize, (0, 0));
-			let mut slashes = PendingSlashes::<T>::get(era);
 			let mut capacity_points: u128 = 0;
 			let per_node = Self::node_weight();
 			let mut node = from;
@@ -924,7 +1043,7 @@ pub mod pallet {
 				if meter.try_consume(per_node).is_err() {
 					break
 				}
-				let target = T::Targets::probe_target(node);
+				let target = Self::era_target(node, era);
 				if let Some(cluster) = target.as_ref().map(|t| t.cluster).filter(|c| {
 					ClusterUtilization::<T>::get(c).map(|(e, _)| e) != Some(era)
 				}) {
@@ -935,7 +1054,7 @@ pub mod pallet {
 				}
 				if let Some(target) = target {
 					let ctx = EraContext { era, seed: &seed, oracles, params: &params };
-					let points = Self::aggregate_node(&ctx, node, target, &mut accuracy, &mut slashes);
+					let points = Self::aggregate_node(&ctx, node, target, &mut accuracy);
 					capacity_points = capacity_points.saturating_add(points);
 				} else {
 					Reports::<T>::remove(era, node);
@@ -944,11 +1063,6 @@ pub mod pallet {
 			}
 			EraRewards::<T>::mutate(era, |r| r.capacity_points = r.capacity_points.saturating_add(capacity_points));
 			EraAccuracy::<T>::insert(era, BoundedVec::truncate_from(accuracy));
-			if slashes.is_empty() {
-				PendingSlashes::<T>::remove(era);
-			} else {
-				PendingSlashes::<T>::insert(era, slashes);
-			}
 			node
 		}
 
@@ -1036,11 +1150,12 @@ pub mod pallet {
 				h.misses = h.misses.saturating_add(misses);
 				HyperNodes::<T>::insert(&owner, &h);
 			}
-			if !h.is_active() {
+			// Removed HyperNodes earn nothing; the Links are those staked when the era started.
+			if h.removed {
 				return
 			}
 			let mut r = EraRewards::<T>::get(era);
-			let links = (h.links.len() as u32).min(r.links);
+			let links = EraLinks::<T>::get(era).get(index as usize).copied().unwrap_or(0).min(r.links);
 			let gross = multiply_by_rational_with_rounding(r.hypernode_budget, links.into(), r.links.into(), Rounding::Down)
 				.unwrap_or(0);
 			let amount = h.accuracy().mul_floor(gross).min(r.hypernode_budget.saturating_sub(r.hypernode_paid));
@@ -1062,7 +1177,6 @@ pub mod pallet {
 			node: NodeId,
 			target: icn_primitives::providers::ProbeTarget,
 			accuracy: &mut [(u32, u32)],
-			slashes: &mut BoundedVec<(NodeId, Perbill), T::MaxSlashesPerEra>,
 		) -> u128 {
 			let era = ctx.era;
 			let assigned = logic::oracles_for(ctx.seed, node, ctx.oracles);
@@ -1104,7 +1218,8 @@ pub mod pallet {
 			if verdict == EraVerdict::Failed {
 				Failures::<T>::insert(era, node, ());
 				let fraction = logic::slash_fraction(window.consecutive_failures, p.grace_eras, p.slash_base, p.slash_cap);
-				if !fraction.is_zero() && slashes.try_push((node, fraction)).is_ok() {
+				if !fraction.is_zero() {
+					PendingSlashes::<T>::insert(era, node, fraction);
 					Self::deposit_event(Event::SlashPending { node, era, fraction });
 				}
 			}
@@ -1115,11 +1230,9 @@ pub mod pallet {
 
 		/// Applies the first slash pending for `era` (computed when `era` was aggregated).
 		fn apply_one_slash(era: EraIndex) {
-			let next = PendingSlashes::<T>::mutate(era, |slashes| (!slashes.is_empty()).then(|| slashes.remove(0)));
-			if PendingSlashes::<T>::decode_len(era) == Some(0) {
-				PendingSlashes::<T>::remove(era);
-			}
+			let next = PendingSlashes::<T>::iter_prefix(era).next();
 			if let Some((node, fraction)) = next {
+				PendingSlashes::<T>::remove(era, node);
 				match T::Slashing::slash(node, fraction) {
 					Ok(_) => Self::deposit_event(Event::SlashApplied { node, era, fraction }),
 					Err(_) => Self::deposit_event(Event::SlashSkipped { node, era }),
@@ -1137,6 +1250,9 @@ pub mod pallet {
 					let Some(h) = h else { return };
 					if !h.removed && h.due >= p.min_reports_for_accuracy && h.accuracy() < p.min_accuracy {
 						h.removed = true;
+						// The removal holds for its owner and its key, whatever they do next.
+						Removals::<T>::insert(&owner, era);
+						Removals::<T>::insert(&h.signer, era);
 						Self::deposit_event(Event::HyperNodeRemoved { owner: owner.clone(), accuracy: h.accuracy() });
 					}
 					if window_over {
@@ -1144,10 +1260,6 @@ pub mod pallet {
 						h.misses = 0;
 					}
 				});
-			}
-			// The marketplace settles within a few eras; keep a day of failure records.
-			if let Some(old) = era.checked_sub(24) {
-				let _ = Failures::<T>::clear_prefix(old, 1_000, None);
 			}
 			EraAccuracy::<T>::remove(era);
 			let r = EraRewards::<T>::take(era);
@@ -1165,7 +1277,7 @@ pub mod pallet {
 			let finalized = FinalizedEra::<T>::get();
 			let recent = finalized
 				.map(|f| {
-					(f.saturating_sub(9)..=f)
+					(f.saturating_sub(NODE_SLA_VIEW - 1)..=f)
 						.map(|e| (e, Failures::<T>::contains_key(e, node)))
 						.collect()
 				})
@@ -1177,9 +1289,14 @@ pub mod pallet {
 				consecutive_failures: window.consecutive_failures,
 				last_era: window.last_era,
 				recent_failures: recent,
-				pending_slashes: PendingSlashes::<T>::iter()
-					.flat_map(|(era, s)| s.into_iter().filter(move |(n, _)| *n == node).map(move |(_, f)| (era, f)))
-					.collect(),
+				// Slashes pend from an era's aggregation to the next one's: of the eras around
+				// the last one finalized.
+				pending_slashes: {
+					let f = finalized.unwrap_or(0);
+					(f.saturating_sub(1)..=f.saturating_add(1))
+						.filter_map(|e| PendingSlashes::<T>::get(e, node).map(|fraction| (e, fraction)))
+						.collect()
+				},
 			}
 		}
 
@@ -1211,6 +1328,19 @@ pub mod pallet {
 					"accuracy counters for more HyperNodes than the era's oracles"
 				);
 				ensure!(accuracy.iter().all(|(due, misses)| misses <= due), "more misses than reports due");
+			}
+			for (era, oracles) in EraOracles::<T>::iter() {
+				ensure!(EraLinks::<T>::decode_len(era).unwrap_or(0) == oracles.len(), "an era's Links snapshot differs from its oracles");
+			}
+			for (owner, h) in HyperNodes::<T>::iter() {
+				ensure!(!h.removed || Removals::<T>::contains_key(&owner), "a removed HyperNode without its removal record");
+			}
+			let current = CurrentEra::<T>::get().unwrap_or(0);
+			for (era, _, fraction) in PendingSlashes::<T>::iter() {
+				ensure!(era <= current && !fraction.is_zero(), "a pending slash of a future era, or of nothing");
+			}
+			if let Some(kept) = FailurePruning::<T>::get() {
+				ensure!(Failures::<T>::iter_keys().all(|(era, _)| era >= kept), "failure records below the pruning cursor");
 			}
 			Ok(())
 		}

@@ -43,17 +43,30 @@ pub enum ProbeOutcome {
 }
 
 /// The `k` HyperNodes (indices into the era's sorted oracle list of `count`) that probe
-/// `node` in the era with randomness `seed`: `min(count, 5)` consecutive indices from a
-/// start derived from `blake2_256(seed ++ node)`, so every oracle gets about the same share
-/// and the choice is deterministic for chain and workers alike.
+/// `node` in the era with randomness `seed`: `k = min(count, 5)` indices drawn **independently
+/// and without replacement** (a partial Fisher–Yates shuffle, draw `j` from
+/// `blake2_256(seed ++ node ++ j)`), so an operator holding `m` of `count` HyperNodes controls
+/// a node's quorum only as often as `m` random picks would — never by holding neighbouring
+/// positions in the sorted list (grinding adjacent account ids buys nothing). Deterministic
+/// for chain and workers alike; every oracle gets about the same share.
 pub fn oracles_for(seed: &[u8; 32], node: NodeId, count: u32) -> Vec<u32> {
-	if count == 0 {
-		return Vec::new()
-	}
 	let k = count.min(MAX_ORACLES_PER_NODE);
-	let digest = sp_io::hashing::blake2_256(&(seed, node).encode());
-	let start = u32::from_le_bytes([digest[0], digest[1], digest[2], digest[3]]) % count;
-	(0..k).map(|i| (start + i) % count).collect()
+	// The positions the shuffle moved: (position, index now there); all others hold their
+	// own index. At most 2k entries.
+	let mut moved: Vec<(u32, u32)> = Vec::with_capacity(2 * k as usize);
+	let at = |moved: &Vec<(u32, u32)>, p: u32| moved.iter().rev().find(|(q, _)| *q == p).map_or(p, |(_, v)| *v);
+	let mut picked = Vec::with_capacity(k as usize);
+	for j in 0..k {
+		let digest = sp_io::hashing::blake2_256(&(seed, node, j).encode());
+		let r = u64::from_le_bytes([digest[0], digest[1], digest[2], digest[3], digest[4], digest[5], digest[6], digest[7]]);
+		// j ≤ p < count: a uniform pick among the positions not yet drawn.
+		let p = j.saturating_add((r % u64::from(count.saturating_sub(j).max(1))) as u32);
+		let (vp, vj) = (at(&moved, p), at(&moved, j));
+		moved.push((p, vj));
+		moved.push((j, vp));
+		picked.push(vp);
+	}
+	picked
 }
 
 /// The quorum for `k` assigned oracles: `⌈2k/3⌉`.
@@ -222,6 +235,12 @@ mod tests {
 			}
 		}
 		assert!(load.iter().all(|l| (4_500..=5_500).contains(l)), "{load:?}");
+		// All of them when there are at most five.
+		for count in 1..=5 {
+			let mut o = oracles_for(&seed, 3, count);
+			o.sort();
+			assert_eq!(o, (0..count).collect::<Vec<_>>());
+		}
 	}
 
 	#[test]

@@ -56,6 +56,17 @@ parameter_types! {
 	pub const AggregationWeight: Weight = Weight::from_parts(u64::MAX / 4, u64::MAX / 4);
 	/// Results per report transaction; a test lowers it to see a report sent in parts.
 	pub static MaxReportResults: u32 = 32;
+	/// The last era the (mock) marketplace has settled; `None`: none yet.
+	pub static SettledUpTo: Option<u32> = Some(u32::MAX);
+	pub const RemovalCooldown: u32 = 5;
+}
+
+/// The marketplace's settlement, as [`SettledUpTo`] says.
+pub struct MockSettlement;
+impl icn_primitives::providers::SettledEras for MockSettlement {
+	fn settled(era: u32) -> bool {
+		SettledUpTo::get().is_some_and(|s| era <= s)
+	}
 }
 
 impl pallet_nfts::Config for Test {
@@ -160,7 +171,9 @@ impl crate::Config for Test {
 	type MaxHyperNodes = ConstU32<16>;
 	type MaxLinksPerHyperNode = ConstU32<4>;
 	type MaxReportResults = MaxReportResults;
-	type MaxSlashesPerEra = ConstU32<8>;
+	type RemovalCooldown = RemovalCooldown;
+	type Settlement = MockSettlement;
+	type SignerProof = MultiSignature;
 	type AggregationWeightPerBlock = AggregationWeight;
 	type Currency = Balances;
 	type Capacity = Providers;
@@ -175,7 +188,13 @@ impl crate::Config for Test {
 #[cfg(feature = "runtime-benchmarks")]
 pub struct BenchHelper;
 #[cfg(feature = "runtime-benchmarks")]
-impl crate::BenchmarkHelper<AccountId32> for BenchHelper {
+impl crate::BenchmarkHelper<AccountId32, MultiSignature> for BenchHelper {
+	fn signer(owner: &AccountId32) -> (AccountId32, MultiSignature) {
+		let public = sp_io::crypto::sr25519_generate(crate::KEY_TYPE, None);
+		let proof = sp_io::crypto::sr25519_sign(crate::KEY_TYPE, &public, &Sla::signer_proof_payload(owner))
+			.expect("the test keystore signs");
+		(account_of(public), proof.into())
+	}
 	fn link(owner: &AccountId32) -> u32 {
 		let link = pallet_icn_providers::NextLinkId::<Test>::get();
 		frame_support::assert_ok!(Providers::mint_link(RuntimeOrigin::root(), owner.clone()));
@@ -215,6 +234,35 @@ impl icn_primitives::providers::RewardsPool<AccountId32> for MockPool {
 
 pub fn account(n: u8) -> AccountId32 {
 	AccountId32::new([n; 32])
+}
+
+/// The sr25519 `icno` key of HyperNode owner `n` (a real key: registration proves it).
+pub fn oracle_key(n: u8) -> sp_core::sr25519::Pair {
+	use sp_core::Pair;
+	sp_core::sr25519::Pair::from_string(&format!("//Oracle{n}"), None).unwrap()
+}
+
+/// The signing account of HyperNode owner `n`'s key.
+pub fn signer(n: u8) -> AccountId32 {
+	use sp_core::Pair;
+	account_of(oracle_key(n).public())
+}
+
+/// `key`'s proof that it signs for `owner`'s HyperNode on this chain.
+pub fn proof(key: &sp_core::sr25519::Pair, owner: &AccountId32) -> MultiSignature {
+	use sp_core::Pair;
+	key.sign(&Sla::signer_proof_payload(owner)).into()
+}
+
+/// Owner `n` registers its HyperNode (in DE) with its own `icno` key and the key's proof.
+pub fn register(n: u8) -> sp_runtime::DispatchResult {
+	Sla::register_hypernode(
+		RuntimeOrigin::signed(account(n)),
+		signer(n),
+		*b"DE",
+		b"oracle.example.com".to_vec().try_into().unwrap(),
+		proof(&oracle_key(n), &account(n)),
+	)
 }
 
 /// The account of an sr25519 public key.
@@ -274,6 +322,8 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	.build_storage()
 	.unwrap();
 	let mut ext = sp_io::TestExternalities::new(storage);
+	// A keystore for the benchmarks' signing keys.
+	ext.register_extension(sp_keystore::KeystoreExt::new(sp_keystore::testing::MemoryKeystore::new()));
 	ext.execute_with(|| run_to_block(1));
 	ext
 }

@@ -9,12 +9,15 @@
 //!    read) must hash to the committed root, and a random chunk fetched with
 //!    `Range: bytes=…` must hash to its entry.
 //!
-//! Every request of a phase is in flight at once, each with a deadline ([`PROBE_DEADLINE_MS`]);
-//! bodies are capped; there are no retries within an era. Then one signed `submit_report`
+//! Every request of a phase is in flight at once, each against **its own deadline**
+//! ([`PROBE_DEADLINE_MS`] from when it was sent), so one endpoint that hangs, answers slowly or
+//! trickles its body fails only its own node; bodies are capped and hashed as they stream
+//! (of `.hashes` only the sampled chunk's 32-byte entry is kept, so memory does not grow with
+//! the audit objects); there are no retries within an era. Then one signed `submit_report`
 //! per HyperNode — in parts of at most `MaxReportResults` nodes, with consecutive nonces,
 //! when it is assigned more — remembered in local storage so it is not sent again for that
-//! era unless it failed to land ([`RESEND_AFTER_BLOCKS`]; then what is not on chain yet). An expiring `StorageLock` keeps overlapping runs
-//! apart without ever wedging the worker.
+//! era unless it failed to land ([`RESEND_AFTER_BLOCKS`]; then what is not on chain yet). An
+//! expiring `StorageLock` keeps overlapping runs apart without ever wedging the worker.
 
 use alloc::{format, string::String, vec, vec::Vec};
 use codec::Encode;
@@ -23,7 +26,8 @@ use frame_system::{
 	offchain::{AppCrypto, SendSignedTransaction, Signer},
 	pallet_prelude::BlockNumberFor,
 };
-use icn_primitives::providers::{EraIndex, NodeId, ProbeTarget, SlaTargets};
+use icn_primitives::providers::{EraIndex, NodeId, ProbeTarget};
+use sp_core::offchain::{HttpError, HttpRequestId, HttpRequestStatus};
 use sp_runtime::{
 	offchain::{
 		http,
@@ -48,6 +52,8 @@ pub const RESEND_AFTER_BLOCKS: u32 = 3;
 const MAX_FAILURES_LOGGED: usize = 10;
 /// How often in-flight requests are polled to time each one, milliseconds.
 const POLL_MS: u64 = 5;
+/// Bytes read from a response body per host call.
+const READ_BUFFER: usize = 16 * 1024;
 
 const LOCK_KEY: &[u8] = b"icn-sla::worker-lock";
 const SENT_KEY_PREFIX: &[u8] = b"icn-sla::sent::";
@@ -103,7 +109,7 @@ pub fn run<T: Config>(n: BlockNumberFor<T>) {
 			continue
 		}
 		let targets: Vec<(NodeId, ProbeTarget)> =
-			nodes.into_iter().filter_map(|n| T::Targets::probe_target(n).map(|t| (n, t))).collect();
+			nodes.into_iter().filter_map(|n| Pallet::<T>::era_target(n, era).map(|t| (n, t))).collect();
 		let seed = sp_io::offchain::random_seed();
 		let started = sp_io::offchain::timestamp();
 		let results = probe_all(&targets, &seed, PROBE_DEADLINE_MS);
@@ -172,166 +178,329 @@ pub fn sample_chunk(target: &ProbeTarget, seed: &[u8; 32], node: NodeId) -> u64 
 	u64::from_le_bytes([r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7]]) % chunks
 }
 
-/// A request in flight and when it was sent.
-struct InFlight {
-	index: usize,
-	pending: http::PendingRequest,
-	sent: Timestamp,
+/// What a request of a probe is for.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Kind {
+	/// `HEAD <object>`: availability and latency.
+	Head,
+	/// `GET <object>.hashes`: must hash to the committed root; the sampled chunk's entry is
+	/// kept (32 bytes), nothing else.
+	Hashes,
+	/// `GET <object>` with `Range`: the sampled chunk, must hash to its entry.
+	Chunk,
 }
 
-/// Sends `requests` (index, request) all at once and waits for all of them until
-/// `deadline`, polling so each response's arrival is timed. Returns, per index, the response
-/// or the failure, and the latency in milliseconds.
-fn send_all(
-	requests: Vec<(usize, http::Request<'_>)>,
+/// A body being read: hashed as it streams, only the bytes at `keep` kept.
+struct Reading {
+	hasher: blake2b_simd::State,
+	/// Bytes read so far.
+	read: u64,
+	/// The most bytes the body may have.
+	cap: u64,
+	/// The offset of the 32 bytes to keep (the sampled chunk's entry in `.hashes`).
+	keep: Option<u64>,
+	kept: [u8; 32],
+}
+
+impl Reading {
+	fn new(cap: u64, keep: Option<u64>) -> Self {
+		Self { hasher: blake2b_simd::Params::new().hash_length(32).to_state(), read: 0, cap, keep, kept: [0; 32] }
+	}
+
+	/// Feeds `bytes` (the next part of the body); `TooLarge` past the cap.
+	fn feed(&mut self, bytes: &[u8]) -> Result<(), ProbeFailure> {
+		let end = self.read.saturating_add(bytes.len() as u64);
+		if end > self.cap {
+			return Err(ProbeFailure::TooLarge)
+		}
+		if let Some(at) = self.keep {
+			// The part of [at, at + 32) within [read, end).
+			let from = at.max(self.read);
+			let to = at.saturating_add(32).min(end);
+			if from < to {
+				let src = (from - self.read) as usize..(to - self.read) as usize;
+				let dst = (from - at) as usize..(to - at) as usize;
+				if let (Some(d), Some(s)) = (self.kept.get_mut(dst), bytes.get(src)) {
+					d.copy_from_slice(s);
+				}
+			}
+		}
+		self.hasher.update(bytes);
+		self.read = end;
+		Ok(())
+	}
+
+	fn hash(&self) -> [u8; 32] {
+		let mut out = [0u8; 32];
+		if let Some(hash) = self.hasher.finalize().as_bytes().get(..32) {
+			out.copy_from_slice(hash);
+		}
+		out
+	}
+}
+
+/// A request in flight: what it is for, when it was sent and its own deadline.
+struct InFlight {
+	/// Index of the target.
+	target: usize,
+	kind: Kind,
+	id: HttpRequestId,
+	sent: Timestamp,
 	deadline: Timestamp,
-) -> Vec<(usize, Result<http::Response, ProbeFailure>, u32)> {
-	let mut done = Vec::new();
-	let mut flying = Vec::new();
-	for (index, request) in requests {
+	/// The latency (headers in), once the response came; its body is being read.
+	answered: Option<(u32, Reading)>,
+}
+
+/// How one request of a probe ended: its latency, and for `.hashes` the sampled entry.
+type Finished = Result<(u32, Option<[u8; 32]>), ProbeFailure>;
+
+/// Runs every request of one phase to its end, each against **its own deadline** measured
+/// from when it was sent (`deadline_ms`): responses are taken as they come, bodies read as
+/// they stream (hashed, never kept), so a request that hangs or trickles times out alone and
+/// never delays the verdict of another. `requests` are (target, kind, url, range, body cap,
+/// the offset of the 32 bytes to keep, the hash the body must have — `None`: not checked).
+fn run_phase(requests: Vec<PhaseRequest<'_>>, deadline_ms: u64) -> Vec<(usize, Kind, Finished)> {
+	let mut done: Vec<(usize, Kind, Finished)> = Vec::with_capacity(requests.len());
+	let mut flying: Vec<(InFlight, PhaseCheck)> = Vec::with_capacity(requests.len());
+	for r in requests {
+		let mut request = http::Request::get(r.url);
+		if r.kind == Kind::Head {
+			request = request.method(http::Method::Other("HEAD"));
+		}
+		if let Some(range) = r.range.as_deref() {
+			request = request.add_header("Range", range);
+		}
 		let sent = sp_io::offchain::timestamp();
+		let deadline = sent.add(Duration::from_millis(deadline_ms));
 		match request.deadline(deadline).send() {
-			Ok(pending) => flying.push(InFlight { index, pending, sent }),
-			Err(_) => done.push((index, Err(ProbeFailure::Network), 0)),
+			Ok(pending) => flying.push((
+				InFlight { target: r.target, kind: r.kind, id: pending.id, sent, deadline, answered: None },
+				PhaseCheck { cap: r.cap, keep: r.keep, expect: r.expect },
+			)),
+			Err(_) => done.push((r.target, r.kind, Err(ProbeFailure::Network))),
 		}
 	}
+	let mut buffer = vec![0u8; READ_BUFFER];
 	while !flying.is_empty() {
 		let now = sp_io::offchain::timestamp();
-		if now.unix_millis() >= deadline.unix_millis() {
-			for f in flying.drain(..) {
-				done.push((f.index, Err(ProbeFailure::Timeout), PROBE_DEADLINE_MS as u32));
+		// Each request that reached its own deadline times out, alone.
+		let mut i = 0;
+		while i < flying.len() {
+			if flying[i].0.deadline.unix_millis() <= now.unix_millis() {
+				let (f, _) = flying.swap_remove(i);
+				done.push((f.target, f.kind, Err(ProbeFailure::Timeout)));
+			} else {
+				i += 1;
 			}
+		}
+		if flying.is_empty() {
 			break
 		}
+		// Wait (a poll step at most, never past the earliest deadline) for the responses
+		// still to come.
+		let earliest = flying.iter().map(|(f, _)| f.deadline.unix_millis()).min().unwrap_or(now.unix_millis());
 		let step = now.add(Duration::from_millis(POLL_MS));
-		let wait_until = if step.unix_millis() < deadline.unix_millis() { step } else { deadline };
-		let meta: Vec<(usize, Timestamp)> = flying.iter().map(|f| (f.index, f.sent)).collect();
-		let pendings = flying.drain(..).map(|f| f.pending).collect();
-		let results = http::PendingRequest::try_wait_all(pendings, wait_until);
-		let arrived = sp_io::offchain::timestamp();
-		for ((index, sent), result) in meta.into_iter().zip(results) {
-			let latency = arrived.diff(&sent).millis().min(u64::from(u32::MAX)) as u32;
-			match result {
-				Err(pending) => flying.push(InFlight { index, pending, sent }),
-				Ok(Ok(response)) => done.push((index, Ok(response), latency)),
-				Ok(Err(http::Error::DeadlineReached)) => done.push((index, Err(ProbeFailure::Timeout), latency)),
-				Ok(Err(_)) => done.push((index, Err(ProbeFailure::Network), latency)),
+		let until = if step.unix_millis() < earliest { step } else { Timestamp::from_unix_millis(earliest) };
+		let waiting: Vec<usize> = (0..flying.len()).filter(|i| flying[*i].0.answered.is_none()).collect();
+		let mut progressed = false;
+		// Waiting for headers blocks until `until` unless every one of them came.
+		let waited = !waiting.is_empty();
+		if waited {
+			let ids: Vec<HttpRequestId> = waiting.iter().map(|i| flying[*i].0.id).collect();
+			let statuses = sp_io::offchain::http_response_wait(&ids, Some(until));
+			let arrived = sp_io::offchain::timestamp();
+			let mut failed = Vec::new();
+			let mut heads = Vec::new();
+			for (i, status) in waiting.into_iter().zip(statuses) {
+				let Some((f, check)) = flying.get_mut(i) else { continue };
+				let latency = arrived.diff(&f.sent).millis().min(u64::from(u32::MAX)) as u32;
+				match status {
+					HttpRequestStatus::DeadlineReached => {},
+					HttpRequestStatus::Finished(code) if (200..300).contains(&code) && f.kind == Kind::Head => {
+						// A HEAD answer has no body: read once (without waiting) so the host
+						// can release it, and take the latency.
+						let _ = sp_io::offchain::http_response_read_body(f.id, &mut buffer, Some(arrived));
+						heads.push((i, latency));
+					},
+					HttpRequestStatus::Finished(code) if (200..300).contains(&code) => {
+						f.answered = Some((latency, Reading::new(check.cap, check.keep)));
+						progressed = true;
+					},
+					HttpRequestStatus::Finished(code) => failed.push((i, ProbeFailure::HttpStatus(code))),
+					HttpRequestStatus::IoError | HttpRequestStatus::Invalid => failed.push((i, ProbeFailure::Network)),
+				}
 			}
+			// Highest index first, so the others keep their places.
+			let mut ended: Vec<(usize, Finished)> = failed
+				.into_iter()
+				.map(|(i, failure)| (i, Err(failure)))
+				.chain(heads.into_iter().map(|(i, latency)| (i, Ok((latency, None)))))
+				.collect();
+			ended.sort_by(|a, b| b.0.cmp(&a.0));
+			for (i, result) in ended {
+				let (f, _) = flying.swap_remove(i);
+				done.push((f.target, f.kind, result));
+			}
+		}
+		// Read what has arrived of each body, without waiting for more.
+		let mut i = 0;
+		while i < flying.len() {
+			let (f, check) = &mut flying[i];
+			let Some((latency, reading)) = f.answered.as_mut() else {
+				i += 1;
+				continue
+			};
+			let now = sp_io::offchain::timestamp();
+			let outcome = loop {
+				match sp_io::offchain::http_response_read_body(f.id, &mut buffer, Some(now)) {
+					Ok(0) => break Some(Ok(())),
+					Ok(n) => {
+						progressed = true;
+						if let Err(e) = reading.feed(buffer.get(..n as usize).unwrap_or(&[])) {
+							break Some(Err(e))
+						}
+					},
+					// Nothing more has arrived yet.
+					Err(HttpError::DeadlineReached) => break None,
+					Err(_) => break Some(Err(ProbeFailure::Network)),
+				}
+			};
+			match outcome {
+				None => i += 1,
+				Some(result) => {
+					let result = result.and_then(|()| match check.expect {
+						Some((len, hash)) if reading.read != len || reading.hash() != hash => Err(f.kind.mismatch()),
+						_ => Ok((*latency, check.keep.map(|_| reading.kept))),
+					});
+					let (f, _) = flying.swap_remove(i);
+					done.push((f.target, f.kind, result));
+				},
+			}
+		}
+		if !waited && !progressed {
+			// Only bodies in flight and none moved: wait a step before reading again.
+			sp_io::offchain::sleep_until(until);
 		}
 	}
 	done
 }
 
-/// Reads at most `cap` bytes of `response`'s body; `TooLarge` if there is more, `Timeout` or
-/// `Network` if reading fails.
-fn read_body(response: &http::Response, cap: usize, deadline: Timestamp) -> Result<Vec<u8>, ProbeFailure> {
-	let mut body = response.body();
-	body.deadline(deadline);
-	let bytes: Vec<u8> = body.by_ref().take(cap.saturating_add(1)).collect();
-	match body.error() {
-		Some(sp_core::offchain::HttpError::DeadlineReached) => return Err(ProbeFailure::Timeout),
-		Some(_) => return Err(ProbeFailure::Network),
-		None => {},
+impl Kind {
+	/// The failure of a body that does not hash as it must.
+	fn mismatch(self) -> ProbeFailure {
+		match self {
+			Kind::Chunk => ProbeFailure::BadChunk,
+			Kind::Head | Kind::Hashes => ProbeFailure::BadHashes,
+		}
 	}
-	if bytes.len() > cap {
-		return Err(ProbeFailure::TooLarge)
-	}
-	Ok(bytes)
 }
 
-fn status(response: &http::Response) -> Result<(), ProbeFailure> {
-	if (200..300).contains(&response.code) {
-		Ok(())
-	} else {
-		Err(ProbeFailure::HttpStatus(response.code))
-	}
+/// One request of a phase.
+struct PhaseRequest<'a> {
+	target: usize,
+	kind: Kind,
+	url: &'a str,
+	range: Option<String>,
+	/// The most body bytes (more: `TooLarge`).
+	cap: u64,
+	/// The offset of the 32 body bytes to keep.
+	keep: Option<u64>,
+	/// The length and hash the body must have.
+	expect: Option<(u64, [u8; 32])>,
+}
+
+/// What a phase checks of a request's body.
+struct PhaseCheck {
+	cap: u64,
+	keep: Option<u64>,
+	expect: Option<(u64, [u8; 32])>,
 }
 
 /// Probes every target (availability + latency with `HEAD`, then the integrity audit) with
-/// all requests of a phase in flight together; returns each node's outcome.
+/// all requests of a phase in flight together, each request against its own deadline of
+/// `deadline_ms` from when it was sent; returns each node's outcome. One target's fault
+/// (no answer, a slow or trickling body, garbage) decides only that target's outcome.
+///
+/// Memory: no body is kept; `.hashes` is hashed as it streams and only the sampled chunk's
+/// 32-byte entry is kept per node (a chunk is hashed as it streams too).
 pub fn probe_all(targets: &[(NodeId, ProbeTarget)], seed: &[u8; 32], deadline_ms: u64) -> Vec<(NodeId, ProbeOutcome)> {
-	let start = sp_io::offchain::timestamp();
-	let deadline = start.add(Duration::from_millis(deadline_ms));
-	let mut outcome: Vec<Result<u32, ProbeFailure>> = vec![Ok(0); targets.len()];
 	let urls: Vec<(String, String)> = targets
 		.iter()
 		.map(|(_, t)| (url(&t.endpoint, &t.path, ""), url(&t.endpoint, &t.path, ".hashes")))
 		.collect();
+	let chunks: Vec<u64> = targets.iter().map(|(node, t)| sample_chunk(t, seed, *node)).collect();
+	let mut head: Vec<Option<Result<u32, ProbeFailure>>> = vec![None; targets.len()];
+	let mut entry: Vec<Option<Result<[u8; 32], ProbeFailure>>> = vec![None; targets.len()];
 
 	// Phase 1: HEAD every object and GET every `.hashes`, all in flight at once.
-	let mut requests = Vec::new();
-	for (i, (object, hashes)) in urls.iter().enumerate() {
-		requests.push((2 * i, http::Request::default().method(http::Method::Other("HEAD")).url(object)));
-		requests.push((2 * i + 1, http::Request::get(hashes)));
-	}
-	let mut hashes: Vec<Option<Vec<u8>>> = vec![None; targets.len()];
-	for (index, result, latency) in send_all(requests, deadline) {
-		let i = index / 2;
-		let (Some(slot), Some((_, target))) = (outcome.get_mut(i), targets.get(i)) else { continue };
-		if slot.is_err() {
-			continue
-		}
-		let checked = result.and_then(|response| {
-			status(&response)?;
-			if index % 2 == 0 {
-				// Read the (empty) `HEAD` body to its end: that releases the request in the
-				// host, as reading any other body to its end does.
-				let _ = read_body(&response, 0, deadline);
-				return Ok(None)
-			}
-			let expected = target.size.div_ceil(u64::from(target.chunk_size.max(1))).saturating_mul(32);
-			let body = read_body(&response, expected.min(usize::MAX as u64) as usize, deadline)?;
-			if body.len() as u64 != expected || sp_io::hashing::blake2_256(&body) != target.root {
-				return Err(ProbeFailure::BadHashes)
-			}
-			Ok(Some(body))
+	let mut requests = Vec::with_capacity(targets.len().saturating_mul(2));
+	for (i, ((_, t), (object, hashes))) in targets.iter().zip(&urls).enumerate() {
+		let expected = t.size.div_ceil(u64::from(t.chunk_size.max(1))).saturating_mul(32);
+		let keep = chunks.get(i).map(|c| c.saturating_mul(32));
+		requests.push(PhaseRequest { target: i, kind: Kind::Head, url: object, range: None, cap: 0, keep: None, expect: None });
+		requests.push(PhaseRequest {
+			target: i,
+			kind: Kind::Hashes,
+			url: hashes,
+			range: None,
+			cap: expected,
+			keep,
+			expect: Some((expected, t.root)),
 		});
-		match checked {
-			Ok(None) => *slot = Ok(latency),
-			Ok(Some(body)) => hashes[i] = Some(body),
-			Err(failure) => *slot = Err(failure),
+	}
+	for (i, kind, result) in run_phase(requests, deadline_ms) {
+		match kind {
+			Kind::Head =>
+				if let Some(slot) = head.get_mut(i) {
+					*slot = Some(result.map(|(latency, _)| latency));
+				},
+			_ =>
+				if let Some(slot) = entry.get_mut(i) {
+					*slot = Some(result.map(|(_, kept)| kept.unwrap_or([0; 32])));
+				},
 		}
 	}
+	let mut outcome: Vec<Result<u32, ProbeFailure>> = (0..targets.len())
+		.map(|i| {
+			let latency = head.get(i).copied().flatten().unwrap_or(Err(ProbeFailure::Timeout))?;
+			entry.get(i).copied().flatten().unwrap_or(Err(ProbeFailure::BadHashes))?;
+			Ok(latency)
+		})
+		.collect();
 
-	// Phase 2: the sampled chunk of every node still passing, all in flight at once.
+	// Phase 2: the sampled chunk of every node still passing, all in flight at once, each
+	// against its own deadline.
+	let mut ranges: Vec<(usize, String)> = Vec::new();
 	let mut requests = Vec::new();
-	let mut ranges = Vec::new();
-	for (i, (node, target)) in targets.iter().enumerate() {
-		if outcome.get(i).is_some_and(|o| o.is_err()) || hashes.get(i).map_or(true, |h| h.is_none()) {
-			if outcome.get(i).is_some_and(|o| o.is_ok()) {
-				// HEAD passed but the `.hashes` answer never came.
-				if let Some(slot) = outcome.get_mut(i) {
-					*slot = Err(ProbeFailure::BadHashes);
-				}
-			}
+	for (i, (_, target)) in targets.iter().enumerate() {
+		let (Some(Ok(_)), Some(Some(Ok(e))), Some(chunk)) = (outcome.get(i), entry.get(i), chunks.get(i)) else {
 			continue
-		}
-		let chunk = sample_chunk(target, seed, *node);
+		};
 		let size = u64::from(target.chunk_size.max(1));
 		let first = chunk.saturating_mul(size);
 		let last = first.saturating_add(size).min(target.size).saturating_sub(1);
-		ranges.push((i, chunk, (last - first + 1) as usize));
-		let range = format!("bytes={first}-{last}");
-		requests.push((i, (urls[i].0.clone(), range)));
+		let len = last.saturating_sub(first).saturating_add(1);
+		ranges.push((i, format!("bytes={first}-{last}")));
+		requests.push((i, len, *e));
 	}
-	let built: Vec<(usize, String, String)> = requests.into_iter().map(|(i, (u, r))| (i, u, r)).collect();
-	let reqs: Vec<(usize, http::Request<'_>)> =
-		built.iter().map(|(i, u, r)| (*i, http::Request::get(u).add_header("Range", r))).collect();
-	for (i, result, _) in send_all(reqs, deadline) {
-		let Some(&(_, chunk, len)) = ranges.iter().find(|(j, _, _)| *j == i) else { continue };
-		let checked = result.and_then(|response| {
-			status(&response)?;
-			let body = read_body(&response, len, deadline)?;
-			let expected = hashes
-				.get(i)
-				.and_then(|h| h.as_ref())
-				.and_then(|h| h.get((chunk as usize) * 32..(chunk as usize) * 32 + 32));
-			match expected {
-				Some(e) if body.len() == len && sp_io::hashing::blake2_256(&body)[..] == *e => Ok(()),
-				_ => Err(ProbeFailure::BadChunk),
-			}
-		});
-		if let (Err(failure), Some(slot)) = (checked, outcome.get_mut(i)) {
+	let requests: Vec<PhaseRequest<'_>> = requests
+		.into_iter()
+		.zip(&ranges)
+		.filter_map(|((i, len, e), (_, range))| {
+			let object = &urls.get(i)?.0;
+			Some(PhaseRequest {
+				target: i,
+				kind: Kind::Chunk,
+				url: object,
+				range: Some(range.clone()),
+				cap: len,
+				keep: None,
+				expect: Some((len, e)),
+			})
+		})
+		.collect();
+	for (i, _, result) in run_phase(requests, deadline_ms) {
+		if let (Err(failure), Some(slot)) = (result, outcome.get_mut(i)) {
 			*slot = Err(failure);
 		}
 	}

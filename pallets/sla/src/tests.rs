@@ -21,7 +21,7 @@ fn audit(root: [u8; 32]) -> AuditObject {
 fn hypernodes(count: u8) {
 	for i in 0..count {
 		let n = 11 + i;
-		assert_ok!(Sla::register_hypernode(origin(n), account(n), *b"DE", b"oracle.example.com".to_vec().try_into().unwrap()));
+		assert_ok!(register(n));
 		assert_ok!(Sla::stake_link(origin(n), i as u32));
 	}
 }
@@ -37,7 +37,7 @@ fn events() -> Vec<Event<Test>> {
 }
 
 fn report(n: u8, era: EraIndex, results: Vec<(NodeId, ProbeOutcome)>) -> frame_support::dispatch::DispatchResultWithPostInfo {
-	Sla::submit_report(origin(n), era, BoundedVec::truncate_from(results))
+	Sla::submit_report(RuntimeOrigin::signed(signer(n)), era, BoundedVec::truncate_from(results))
 }
 
 const OK: ProbeOutcome = ProbeOutcome::Ok { latency_ms: 20 };
@@ -54,11 +54,18 @@ mod hypernodes {
 	fn register_stake_unstake_deregister() {
 		run(|| {
 			let addr: BoundedVec<u8, _> = b"oracle.example.com".to_vec().try_into().unwrap();
-			assert_noop!(Sla::register_hypernode(origin(11), account(11), *b"de", addr.clone()), Error::<Test>::BadLocation);
-			assert_noop!(Sla::register_hypernode(origin(11), account(11), *b"DE", Default::default()), Error::<Test>::EmptyAddress);
-			assert_ok!(Sla::register_hypernode(origin(11), account(11), *b"DE", addr.clone()));
-			assert_noop!(Sla::register_hypernode(origin(11), account(12), *b"DE", addr.clone()), Error::<Test>::AlreadyRegistered);
-			assert_noop!(Sla::register_hypernode(origin(12), account(11), *b"DE", addr.clone()), Error::<Test>::SignerInUse);
+			let own = || proof(&oracle_key(11), &account(11));
+			assert_noop!(Sla::register_hypernode(origin(11), signer(11), *b"de", addr.clone(), own()), Error::<Test>::BadLocation);
+			assert_noop!(Sla::register_hypernode(origin(11), signer(11), *b"DE", Default::default(), own()), Error::<Test>::EmptyAddress);
+			assert_ok!(Sla::register_hypernode(origin(11), signer(11), *b"DE", addr.clone(), own()));
+			assert_noop!(
+				Sla::register_hypernode(origin(11), signer(12), *b"DE", addr.clone(), proof(&oracle_key(12), &account(11))),
+				Error::<Test>::AlreadyRegistered
+			);
+			assert_noop!(
+				Sla::register_hypernode(origin(12), signer(11), *b"DE", addr.clone(), proof(&oracle_key(11), &account(12))),
+				Error::<Test>::SignerInUse
+			);
 			assert!(!HyperNodes::<Test>::get(account(11)).unwrap().is_active());
 			// Link 1 is account 12's; Link 0 is account 11's.
 			assert_noop!(Sla::stake_link(origin(11), 1), Error::<Test>::NotLinkOwner);
@@ -89,7 +96,7 @@ mod hypernodes {
 			let id = pallet_icn_providers::NextNodeId::<Test>::get();
 			assert_ok!(Providers::register_node(origin(11), spec("http://127.0.0.1:1", audit([1; 32])), 0, vec![0].try_into().unwrap()));
 			let _ = id;
-			assert_ok!(Sla::register_hypernode(origin(11), account(11), *b"DE", b"o.example".to_vec().try_into().unwrap()));
+			assert_ok!(register(11));
 			assert_noop!(Sla::stake_link(origin(11), 0), Error::<Test>::LinkInUse);
 		});
 	}
@@ -110,7 +117,7 @@ mod reports {
 		use frame_support::dispatch::GetDispatchInfo;
 		use sp_runtime::{traits::DispatchTransaction, transaction_validity::TransactionSource};
 		let call = RuntimeCall::Sla(Call::submit_report { era, results: BoundedVec::truncate_from(results) });
-		CheckReport::<Test>::new().validate_only(origin(n), &call, &call.get_dispatch_info(), 0, TransactionSource::External, 0)
+		CheckReport::<Test>::new().validate_only(RuntimeOrigin::signed(signer(n)), &call, &call.get_dispatch_info(), 0, TransactionSource::External, 0)
 	}
 
 	/// The pool's refusal for `e`: `Custom(its index)`.
@@ -386,7 +393,7 @@ mod aggregation {
 			fail_eras(node, 4);
 			// Era 4 aggregated during era 5: its 1 % slash is pending.
 			run_to_block(start_of(5) + 2);
-			assert_eq!(PendingSlashes::<Test>::get(4).to_vec(), vec![(node, Perbill::from_percent(1))]);
+			assert_eq!(PendingSlashes::<Test>::iter_prefix(4).collect::<Vec<_>>(), vec![(node, Perbill::from_percent(1))]);
 			assert_noop!(Sla::cancel_slash(origin(1), 4, node), sp_runtime::DispatchError::BadOrigin);
 			assert_noop!(Sla::cancel_slash(RuntimeOrigin::root(), 3, node), Error::<Test>::NoPendingSlash);
 			assert_ok!(Sla::cancel_slash(RuntimeOrigin::root(), 4, node));
@@ -672,7 +679,7 @@ mod batches {
 		failures: Vec<(EraIndex, NodeId)>,
 		balances: Vec<(Balance, Balance)>,
 		accuracy: Vec<(u32, u32)>,
-		slashes: Vec<(EraIndex, Vec<(NodeId, Perbill)>)>,
+		slashes: Vec<(EraIndex, NodeId, Perbill)>,
 		rewards: Vec<(EraIndex, NodeId, Balance)>,
 		finalized: Option<EraIndex>,
 	}
@@ -764,7 +771,7 @@ mod batches {
 					.map(|n| HyperNodes::<Test>::get(account(n)).map(|h| (h.due, h.misses)).unwrap_or_default())
 					.collect(),
 				slashes: {
-					let mut s: Vec<_> = PendingSlashes::<Test>::iter().map(|(e, v)| (e, v.into_inner())).collect();
+					let mut s: Vec<_> = PendingSlashes::<Test>::iter().collect();
 					s.sort();
 					s
 				},
@@ -826,6 +833,7 @@ mod worker {
 			latency_bound_ms: 500,
 			cluster: 0,
 			capacity: 10,
+			probed_from: 0,
 		}
 	}
 
@@ -1056,7 +1064,9 @@ mod worker {
 		// Two results per transaction: three assigned nodes make a report of two parts.
 		MaxReportResults::set(2);
 		ext.execute_with(|| {
-			assert_ok!(Sla::register_hypernode(origin(11), signer.clone(), *b"DE", b"o.example".to_vec().try_into().unwrap()));
+			let payload = Sla::signer_proof_payload(&account(11));
+			let proof = sp_io::crypto::sr25519_sign(crate::KEY_TYPE, &public, &payload).unwrap();
+			assert_ok!(Sla::register_hypernode(origin(11), signer.clone(), *b"DE", b"o.example".to_vec().try_into().unwrap(), proof.into()));
 			assert_ok!(Sla::stake_link(origin(11), 0));
 			let nodes: Vec<NodeId> = (1..=3).map(|n| provider_node(n, "http://storage.test/", audit(root))).collect();
 			run_to_block(start_of(1) + 1);
@@ -1124,7 +1134,9 @@ mod worker {
 		ext.register_extension(KeystoreExt::new(keystore));
 		let (data, hashes, root) = object();
 		ext.execute_with(|| {
-			assert_ok!(Sla::register_hypernode(origin(11), signer.clone(), *b"DE", b"o.example".to_vec().try_into().unwrap()));
+			let payload = Sla::signer_proof_payload(&account(11));
+			let proof = sp_io::crypto::sr25519_sign(crate::KEY_TYPE, &public, &payload).unwrap();
+			assert_ok!(Sla::register_hypernode(origin(11), signer.clone(), *b"DE", b"o.example".to_vec().try_into().unwrap(), proof.into()));
 			assert_ok!(Sla::stake_link(origin(11), 0));
 			let node = provider_node(1, "http://storage.test/", audit(root));
 			run_to_block(start_of(1) + 1);

@@ -516,7 +516,19 @@ parameter_types! {
 #[cfg(feature = "runtime-benchmarks")]
 pub struct SlaBenchmarkHelper;
 #[cfg(feature = "runtime-benchmarks")]
-impl pallet_icn_sla::BenchmarkHelper<AccountId> for SlaBenchmarkHelper {
+impl pallet_icn_sla::BenchmarkHelper<AccountId, icn_primitives::Signature> for SlaBenchmarkHelper {
+	fn signer(owner: &AccountId) -> (AccountId, icn_primitives::Signature) {
+		use sp_runtime::{traits::IdentifyAccount, RuntimeAppPublic};
+		// A key in the benchmark's keystore, as an operator's node holds its `icno` key.
+		let public = pallet_icn_sla::crypto::Public::generate_pair(None);
+		let payload = crate::Sla::signer_proof_payload(owner);
+		let proof: sp_core::sr25519::Signature = public
+			.sign(&payload)
+			.map(Into::into)
+			.unwrap_or_else(|| sp_core::sr25519::Signature::from_raw([0; 64]));
+		let public: sp_core::sr25519::Public = public.into();
+		(sp_runtime::MultiSigner::from(public).into_account(), proof.into())
+	}
 	fn link(owner: &AccountId) -> pallet_icn_sla::LinkId {
 		let link = pallet_icn_providers::NextLinkId::<Runtime>::get();
 		let _ = crate::Providers::mint_link(RuntimeOrigin::root(), owner.clone());
@@ -567,7 +579,10 @@ impl pallet_icn_sla::Config for Runtime {
 	type MaxHyperNodes = ConstU32<256>;
 	type MaxLinksPerHyperNode = ConstU32<64>;
 	type MaxReportResults = ConstU32<1024>;
-	type MaxSlashesPerEra = ConstU32<1024>;
+	// A removed HyperNode sits out a day of one-hour eras (dev: 24 eras of 10 blocks).
+	type RemovalCooldown = ConstU32<24>;
+	type Settlement = crate::Marketplace;
+	type SignerProof = icn_primitives::Signature;
 	type AggregationWeightPerBlock = AggregationWeightPerBlock;
 	type Currency = Balances;
 	type Capacity = crate::Providers;
