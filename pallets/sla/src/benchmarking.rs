@@ -318,8 +318,15 @@ mod benchmarks {
 
 	#[benchmark]
 	fn finalize_era() {
-		// The most oracles in the era, each checked for accuracy.
+		// The most oracles in the era, each checked for accuracy and removed (its owner and
+		// key recorded for the cool-down).
 		most_hypernodes::<T>();
+		let min = Params::<T>::get().min_reports_for_accuracy.max(1);
+		for (owner, mut h) in HyperNodes::<T>::iter().collect::<Vec<_>>() {
+			h.due = min.saturating_mul(2);
+			h.misses = min;
+			HyperNodes::<T>::insert(owner, h);
+		}
 		let era_blocks: u32 = T::EraBlocks::get();
 		frame_system::Pallet::<T>::set_block_number((2 * era_blocks).into());
 		Sla::<T>::start_era(2);
@@ -332,6 +339,7 @@ mod benchmarks {
 			Sla::<T>::aggregate(&mut meter);
 		}
 		assert_eq!(FinalizedEra::<T>::get(), Some(2));
+		assert!(HyperNodes::<T>::iter_values().all(|h| h.removed));
 	}
 
 	impl_benchmark_test_suite!(Sla, crate::mock::new_test_ext(), crate::mock::Test);

@@ -839,15 +839,10 @@ pub mod pallet {
 			T::DbWeight::get().writes(u64::from(T::MaxHyperNodes::get()).saturating_mul(2).saturating_add(4))
 		}
 
-		/// The extra weight of finalizing `era` while `current` runs: its pruning if late,
-		/// and the removal records of every oracle of the era (the benchmark removes none).
+		/// The extra weight of finalizing `era` while `current` runs: its pruning if late.
 		fn late_prune_weight(era: EraIndex, current: EraIndex) -> Weight {
-			let removals = T::DbWeight::get().writes(u64::from(T::MaxHyperNodes::get()).saturating_mul(2));
-			if Self::prunes_late(era, current) {
-				Self::prune_weight().saturating_add(removals)
-			} else {
-				removals
-			}
+			let writes = u64::from(T::MaxHyperNodes::get()).saturating_mul(2).saturating_add(4);
+			T::DbWeight::get().writes(if Self::prunes_late(era, current) { writes } else { 0 })
 		}
 
 		/// Checks a report; returns the HyperNode owner and its index in the era's oracles.
