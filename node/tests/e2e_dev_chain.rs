@@ -1040,7 +1040,21 @@ async fn a_new_validator_joins_and_authors() {
 		"validator",
 		&["--chain", "dev", "--validator", "--base-path", &base_path, "--name", "my-validator", "--bootnodes", &bootnode],
 	);
-	validator.connect().await;
+	let validator_rpc = validator.connect().await;
+	// Synced first: a transaction signed against a node still importing the chain is
+	// validated at a best block its mortality was not computed for (`AncientBirthBlock`).
+	let deadline = Instant::now() + Duration::from_secs(120);
+	loop {
+		let (target, _) = finalized_number(&alice_rpc).await;
+		let health: Value = validator_rpc.request("system_health", rpc_params![]).await.unwrap();
+		let state: Value = validator_rpc.request("system_syncState", rpc_params![]).await.unwrap();
+		if health["isSyncing"] == false && state["currentBlock"].as_u64() >= Some(u64::from(target)) {
+			break
+		}
+		assert!(Instant::now() < deadline, "the validator node did not sync: {health} {state}\n{}", validator.log_tail());
+		tokio::time::sleep(Duration::from_secs(1)).await;
+	}
+	drop(validator_rpc);
 
 	// 4. Session keys, bond, validate — against the validator's own node.
 	let out = run_js_example(&validator, "validator.mjs", &[&phrase, "200000"]);

@@ -312,3 +312,37 @@ mod weights {
 		}
 	}
 }
+
+/// Attacks on the runtime's economics, one test per attack, named after it.
+mod attacks {
+	use crate::{
+		currency::{ICNT, TOTAL_SUPPLY},
+		genesis::build_state,
+		Balances, RuntimeCall, RuntimeOrigin,
+	};
+	use frame_support::traits::fungible::Inspect;
+	use sp_runtime::traits::Dispatchable;
+
+	/// Anyone could lower ICNT's issuance with `balances.burn`, outside the vesting pallet's
+	/// `Burned` record: the fixed-supply invariant then failed forever (and with it every
+	/// try-runtime-checked upgrade). The call is filtered for every signed origin now.
+	#[test]
+	fn burning_icnt_breaks_the_fixed_supply_invariant() {
+		sp_io::TestExternalities::default().execute_with(|| {
+			build_state(serde_json::to_vec(&super::genesis::preset("development")).unwrap()).unwrap();
+			let alice = sp_keyring::Sr25519Keyring::Alice.to_account_id();
+			for keep_alive in [true, false] {
+				let burn = RuntimeCall::Balances(pallet_balances::Call::burn { value: ICNT, keep_alive });
+				let result = burn.dispatch(RuntimeOrigin::signed(alice.clone()));
+				assert_eq!(
+					result.map_err(|e| e.error),
+					Err(frame_system::Error::<crate::Runtime>::CallFiltered.into())
+				);
+			}
+			// The invariant `try_state` checks: issuance + recorded burns = the fixed supply.
+			let burned = pallet_icn_vesting::Burned::<crate::Runtime>::get();
+			assert_eq!(<Balances as Inspect<_>>::total_issuance() + burned, TOTAL_SUPPLY);
+			assert_eq!(burned, 0);
+		});
+	}
+}

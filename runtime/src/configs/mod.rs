@@ -71,8 +71,22 @@ parameter_types! {
 	pub TreasuryAccount: AccountId = TREASURY_PALLET_ID.into_account_truncating();
 }
 
+/// The calls no origin but Root may dispatch, because they would change ICNT's fixed supply
+/// outside the vesting pallet's accounting: `balances.burn` lowered the issuance without a
+/// `Burned` record, so the fixed-supply invariant (issuance + burned = 700M, checked by
+/// `try_state` and by try-runtime before upgrades) failed for good. Root (sudo on `dev`,
+/// `local` and `staging`; governance where there is no sudo) bypasses the filter, as FRAME's
+/// root origin always does: `forceSetBalance` and `forceAdjustTotalIssuance` stay root-only.
+pub struct FixedSupply;
+impl frame_support::traits::Contains<RuntimeCall> for FixedSupply {
+	fn contains(call: &RuntimeCall) -> bool {
+		!matches!(call, RuntimeCall::Balances(pallet_balances::Call::burn { .. }))
+	}
+}
+
 #[derive_impl(frame_system::config_preludes::SolochainDefaultConfig)]
 impl frame_system::Config for Runtime {
+	type BaseCallFilter = FixedSupply;
 	type Block = Block;
 	type BlockWeights = RuntimeBlockWeights;
 	type BlockLength = RuntimeBlockLength;
