@@ -329,7 +329,16 @@ proptest! {
 				match op {
 					0 | 1 => {
 						let before = escrow(BUILDER);
+						let full = BuilderBookings::<Test>::decode_len(account(BUILDER)).unwrap_or(0) as u32 >=
+							<<Test as crate::Config>::MaxBookingsPerBuilder as frame_support::traits::Get<u32>>::get();
 						match Marketplace::quote(0, *units, *eras) {
+							// A builder with the most bookings is refused, whatever the quote.
+							Ok(q) if full => {
+								assert_noop!(
+									Marketplace::book(origin(BUILDER), 0, *units, *eras, q.total),
+									Error::<Test>::TooManyBookings
+								);
+							},
 							Ok(q) => {
 								assert_ok!(Marketplace::book(origin(BUILDER), 0, *units, *eras, q.total));
 								assert_eq!(escrow(BUILDER), before + q.total);
