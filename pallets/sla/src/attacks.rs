@@ -508,10 +508,13 @@ mod hypernode_registry {
 				),
 				Error::<Test>::RemovedRecently
 			);
-			// After the cool-down it may start again, on a clean record.
+			// After the cool-down it may start again, on a clean record (not removed again at
+			// the next era's end for the record that removed it).
 			run_to_block(start_of(4 + RemovalCooldown::get()) + 1);
 			assert_ok!(register(13));
-			assert!(!HyperNodes::<Test>::get(account(13)).unwrap().removed);
+			let h = HyperNodes::<Test>::get(account(13)).unwrap();
+			assert_eq!((h.removed, h.due, h.misses), (false, 0, 0));
+			assert!(Removals::<Test>::get(account(13)).is_none() && Removals::<Test>::get(signer(13)).is_none());
 		});
 	}
 

@@ -762,11 +762,11 @@ pub mod pallet {
 					ensure!(era >= removed.saturating_add(T::RemovalCooldown::get()), Error::<T>::RemovedRecently);
 				}
 			}
-			// Past the cool-down: a clean start (the removal served its time).
-			Removals::<T>::remove(&owner);
-			Removals::<T>::remove(&signer);
+			// Past the cool-down: a clean start (the removal served its time, and the record
+			// that caused it is dropped). Otherwise a record left in this window comes back.
+			let served = Removals::<T>::take(&owner).is_some() | Removals::<T>::take(&signer).is_some();
 			let (due, misses) = match DepartedAccuracy::<T>::take(&owner) {
-				Some((window, due, misses)) if window == Self::accuracy_window_of(era) => (due, misses),
+				Some((window, due, misses)) if !served && window == Self::accuracy_window_of(era) => (due, misses),
 				_ => (0, 0),
 			};
 			HyperNodeCount::<T>::put(count.saturating_add(1));
