@@ -476,24 +476,30 @@ mod hypernode_registry {
 		});
 	}
 
+	/// Three HyperNodes (11–13) and one node; for eras 1–3 owner 13 disagrees with the other
+	/// two, `min_reports` reports making its accuracy count; runs to era 4's aggregation.
+	fn three_eras_of_disagreement(min_reports: u32) {
+		hypernodes(3);
+		let mut p = Params::<Test>::get();
+		p.min_reports_for_accuracy = min_reports;
+		assert_ok!(Sla::set_params(RuntimeOrigin::root(), p));
+		let node = provider_node(1, "http://127.0.0.1:8080", audit([1; 32]));
+		for era in 1..=3 {
+			run_to_block(start_of(era) + 1);
+			assert_ok!(report(11, era, vec![(node, OK)]));
+			assert_ok!(report(12, era, vec![(node, OK)]));
+			assert_ok!(report(13, era, vec![(node, DOWN)]));
+		}
+		run_to_block(start_of(4) + 5);
+	}
+
 	/// A HyperNode removed for low accuracy deregistered and registered again (same owner,
 	/// same key) and was active at once with a clean record. The removal now holds for a
 	/// cool-down, by owner and by key, and leaving keeps the accuracy record.
 	#[test]
 	fn accuracy_removal_undone_by_reregistering() {
 		run(|| {
-			hypernodes(3);
-			let mut p = Params::<Test>::get();
-			p.min_reports_for_accuracy = 3;
-			assert_ok!(Sla::set_params(RuntimeOrigin::root(), p));
-			let node = provider_node(1, "http://127.0.0.1:8080", audit([1; 32]));
-			for era in 1..=3 {
-				run_to_block(start_of(era) + 1);
-				assert_ok!(report(11, era, vec![(node, OK)]));
-				assert_ok!(report(12, era, vec![(node, OK)]));
-				assert_ok!(report(13, era, vec![(node, DOWN)]));
-			}
-			run_to_block(start_of(4) + 5);
+			three_eras_of_disagreement(3);
 			assert!(HyperNodes::<Test>::get(account(13)).unwrap().removed);
 			assert_ok!(Sla::deregister_hypernode(origin(13)));
 			assert_noop!(register(13), Error::<Test>::RemovedRecently);
@@ -523,18 +529,7 @@ mod hypernode_registry {
 	#[test]
 	fn accuracy_record_wiped_by_reregistering() {
 		run(|| {
-			hypernodes(3);
-			let mut p = Params::<Test>::get();
-			p.min_reports_for_accuracy = 4;
-			assert_ok!(Sla::set_params(RuntimeOrigin::root(), p));
-			let node = provider_node(1, "http://127.0.0.1:8080", audit([1; 32]));
-			for era in 1..=3 {
-				run_to_block(start_of(era) + 1);
-				assert_ok!(report(11, era, vec![(node, OK)]));
-				assert_ok!(report(12, era, vec![(node, OK)]));
-				assert_ok!(report(13, era, vec![(node, DOWN)]));
-			}
-			run_to_block(start_of(4) + 5);
+			three_eras_of_disagreement(4);
 			let h = HyperNodes::<Test>::get(account(13)).unwrap();
 			assert_eq!((h.due, h.misses, h.removed), (3, 3, false));
 			assert_ok!(Sla::deregister_hypernode(origin(13)));
