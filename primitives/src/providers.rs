@@ -159,7 +159,8 @@ pub type EraIndex = u32;
 pub trait SlaResults {
 	/// Whether `era`'s results are final, so the era can be settled.
 	fn is_final(era: EraIndex) -> bool;
-	/// Whether `node` failed `era` (its share of the era is refunded to builders).
+	/// Whether `node`'s `era` is not paid (its share is refunded to builders): it failed, or
+	/// too few of its oracles reported to verify it.
 	fn failed(node: NodeId, era: EraIndex) -> bool;
 	/// `node`'s SLA score over the sliding window (higher first when assigning bookings).
 	fn score(node: NodeId) -> Perbill;

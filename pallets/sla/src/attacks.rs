@@ -148,7 +148,7 @@ mod net {
 /// Audit objects and the worker's probes over the simulated network.
 mod probing {
 	use super::{net::*, *};
-	use crate::offchain::{probe_all, sample_chunk, PROBE_DEADLINE_MS};
+	use crate::offchain::{probe_all, sample_chunks, PROBE_DEADLINE_MS};
 	use icn_primitives::providers::ProbeTarget;
 	use sp_core::offchain::OffchainWorkerExt;
 
@@ -193,9 +193,7 @@ mod probing {
 		let (data, hashes, root) = object(i as u8);
 		let t = target(i, root);
 		let mut ext = sp_io::TestExternalities::default();
-		let chunk = ext.execute_with(|| sample_chunk(&t, seed, node)) as usize;
-		let first = chunk * 4096;
-		let last = (first + 4096).min(SIZE) - 1;
+		let sample = ext.execute_with(|| sample_chunks(&t, seed, node));
 		let after_ms = match server {
 			Server::Hangs => None,
 			Server::Slow(ms) => Some(ms),
@@ -209,7 +207,11 @@ mod probing {
 		};
 		add(format!("HEAD {object}"), vec![]);
 		add(format!("GET {object}.hashes"), hashes);
-		add(format!("GET {object} bytes={first}-{last}"), data[first..=last].to_vec());
+		for chunk in sample {
+			let first = chunk as usize * 4096;
+			let last = (first + 4096).min(SIZE) - 1;
+			add(format!("GET {object} bytes={first}-{last}"), data[first..=last].to_vec());
+		}
 		t
 	}
 
@@ -299,8 +301,107 @@ mod probing {
 		assert_eq!(honest_ok, 900);
 		let timeouts = out.iter().filter(|(_, o)| *o == ProbeOutcome::Failed(ProbeFailure::Timeout)).count();
 		assert_eq!(timeouts, 50);
-		// HEAD, `.hashes` and a chunk per answering node; no chunk for a node that failed.
-		assert_eq!(log.len(), 1_000 * 2 + 950);
+		// HEAD and `.hashes` of every node, the sampled chunks of each answering node; no
+		// chunk for a node that failed.
+		let seed = [9u8; 32];
+		let chunks: usize = sp_io::TestExternalities::default().execute_with(|| {
+			(0..1_000usize)
+				.filter(|i| servers[*i] != Server::Hangs)
+				.map(|i| sample_chunks(&target(i, [0; 32]), &seed, i as NodeId).len())
+				.sum()
+		});
+		assert_eq!(log.len(), 1_000 * 2 + chunks);
+	}
+}
+
+/// Silent partial loss of the audit object.
+mod partial_loss {
+	use super::{net::*, *};
+	use crate::offchain::{probe_all, sample_chunks, CHUNKS_PER_PROBE, PROBE_DEADLINE_MS};
+	use icn_primitives::providers::ProbeTarget;
+	use sp_core::offchain::OffchainWorkerExt;
+
+	/// An object of `chunks` chunks (4 KiB); the `target` probes it on `http://lossy.test/`.
+	fn target(chunks: u64, root: [u8; 32]) -> ProbeTarget {
+		ProbeTarget {
+			endpoint: b"http://lossy.test/".to_vec(),
+			path: b"object.bin".to_vec(),
+			size: chunks * 4096,
+			chunk_size: 4096,
+			root,
+			latency_bound_ms: 500,
+			cluster: 0,
+			capacity: 10,
+			probed_from: 0,
+		}
+	}
+
+	fn era_seed(era: u32) -> [u8; 32] {
+		sp_io::hashing::blake2_256(&(b"era", era).encode())
+	}
+
+	/// A provider that silently lost 10 % of its audit object (every tenth 4 KiB chunk now
+	/// reads as zeros) is probed for real over 200 eras. Each oracle used to check one chunk
+	/// of its own choosing and a majority of them had to see the loss: the node failed an
+	/// era less than 1 % of the time. All of a node's oracles now check the same 16 chunks
+	/// drawn from the era's randomness, so every honest oracle sees the loss in the same era:
+	/// it fails `1 − 0.9^16 ≈ 81 %` of its eras.
+	#[test]
+	fn partial_data_loss_goes_unnoticed() {
+		const CHUNKS: u64 = 100;
+		let data: Vec<u8> = (0..CHUNKS as usize * 4096).map(|i| (i % 253) as u8).collect();
+		let hashes: Vec<u8> = data.chunks(4096).flat_map(sp_io::hashing::blake2_256).collect();
+		let root = sp_io::hashing::blake2_256(&hashes);
+		let t = target(CHUNKS, root);
+		let mut failed = 0;
+		for era in 0..200 {
+			let seed = era_seed(era);
+			let net = Net::default();
+			let sample = sp_io::TestExternalities::default().execute_with(|| sample_chunks(&t, &seed, 3));
+			{
+				let mut s = net.0.lock().unwrap();
+				let mut add = |key: String, body: Vec<u8>| {
+					s.routes.insert(key, Route { after_ms: Some(2), status: 200, body });
+				};
+				add("HEAD http://lossy.test/object.bin".into(), vec![]);
+				add("GET http://lossy.test/object.bin.hashes".into(), hashes.clone());
+				for c in sample {
+					let first = c as usize * 4096;
+					// Every tenth chunk was lost: the disk returns zeros.
+					let body = if c % 10 == 0 { vec![0; 4096] } else { data[first..first + 4096].to_vec() };
+					add(format!("GET http://lossy.test/object.bin bytes={first}-{}", first + 4095), body);
+				}
+			}
+			let mut ext = sp_io::TestExternalities::default();
+			ext.register_extension(OffchainWorkerExt::new(net.clone()));
+			let out = ext.execute_with(|| probe_all(&[(3, t.clone())], &seed, PROBE_DEADLINE_MS));
+			if out[0].1 == ProbeOutcome::Failed(ProbeFailure::BadChunk) {
+				failed += 1;
+			}
+		}
+		// 200 × 0.815 = 163 expected (σ ≈ 5.5).
+		assert!((140..=185).contains(&failed), "failed {failed} of 200 eras");
+	}
+
+	/// The detection probabilities docs/hypernode.md gives (per era and within three eras)
+	/// are those of the sampling the worker does: `1 − (1 − p)^16`, checked over 4,000 eras
+	/// of a 1,000-chunk object for 1 %, 10 % and 50 % loss.
+	#[test]
+	fn detection_probability_per_era_is_as_documented() {
+		assert_eq!(CHUNKS_PER_PROBE, 16);
+		let t = target(1_000, [0; 32]);
+		sp_io::TestExternalities::default().execute_with(|| {
+			// (lost per hundred chunks, documented per-era probability, tolerance)
+			for (lost, documented, tolerance) in [(1u64, 0.149, 0.02), (10, 0.815, 0.03), (50, 1.0, 0.001)] {
+				let found = (0..4_000u32)
+					.filter(|era| sample_chunks(&t, &era_seed(*era), 3).iter().any(|c| c % 100 < lost))
+					.count() as f64 /
+					4_000.0;
+				let exact = 1.0 - (1.0 - lost as f64 / 100.0).powi(16);
+				assert!((exact - documented).abs() < 0.001, "{lost} %: the docs say {documented}, the maths {exact}");
+				assert!((found - exact).abs() < tolerance, "{lost} %: found in {found} of eras, expected {exact}");
+			}
+		});
 	}
 }
 
@@ -594,6 +695,66 @@ mod verdicts {
 			SettledUpTo::set(Some(1));
 			run_to_block(start_of(32) + 5);
 			assert!(!Failures::<Test>::contains_key(1, node));
+		});
+	}
+
+	/// Five HyperNodes, one node: its oracles in era 1 (all five), two of them the
+	/// provider's accomplices.
+	fn five_oracles_one_node() -> (NodeId, Vec<u8>) {
+		hypernodes(5);
+		let node = provider_node(1, "http://127.0.0.1:8080", audit([1; 32]));
+		run_to_block(start_of(1) + 1);
+		let assigned: Vec<u8> = (11..16).filter(|n| Sla::assignments(&account(*n), 1).contains(&node)).collect();
+		assert_eq!(assigned.len(), 5);
+		(node, assigned)
+	}
+
+	/// Two of five oracles (the provider's accomplices) withhold their reports: with three
+	/// reports of five the quorum (four) was not met, so the node's failed era was
+	/// `NotCounted` — no slash, ever, and the builder still paid. A majority of all the
+	/// assigned oracles finding it down is now a failed era whoever stays silent.
+	#[test]
+	fn two_withholding_oracles_shield_a_failing_node() {
+		run(|| {
+			let (node, oracles) = five_oracles_one_node();
+			for era in 1..=5 {
+				run_to_block(start_of(era) + 1);
+				for n in &oracles[2..] {
+					assert_ok!(report(*n, era, vec![(node, DOWN)]));
+				}
+			}
+			run_to_block(start_of(7) + 5);
+			let verdicts: Vec<EraVerdict> = events()
+				.iter()
+				.filter_map(|e| match e {
+					Event::NodeVerdict { node: n, verdict, .. } if *n == node => Some(*verdict),
+					_ => None,
+				})
+				.collect();
+			assert_eq!(verdicts[..5], [EraVerdict::Failed; 5]);
+			assert!(events().iter().any(|e| matches!(e, Event::SlashApplied { node: n, .. } if *n == node)));
+			// The silent two missed every era (accuracy), the three reporters none.
+			assert!(<Sla as SlaResults>::failed(node, 1));
+		});
+	}
+
+	/// Eras nobody could verify (oracles assigned, too few reports to decide) were paid to
+	/// the provider as if served: the builder was charged for service nobody measured. Such
+	/// an era is now refunded like a failed one (no slash: nothing was shown to fail).
+	#[test]
+	fn builders_charged_for_eras_nobody_verified() {
+		run(|| {
+			let (node, oracles) = five_oracles_one_node();
+			// Era 1: two reports of five, both fine — not enough to decide either way.
+			for n in &oracles[..2] {
+				assert_ok!(report(*n, 1, vec![(node, OK)]));
+			}
+			run_to_block(start_of(3) + 5);
+			assert!(events()
+				.iter()
+				.any(|e| matches!(e, Event::NodeVerdict { node: n, era: 1, verdict: EraVerdict::NotCounted, .. } if *n == node)));
+			assert!(<Sla as SlaResults>::failed(node, 1), "an unverified era is refunded");
+			assert!(!events().iter().any(|e| matches!(e, Event::SlashPending { .. })));
 		});
 	}
 

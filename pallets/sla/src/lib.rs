@@ -399,7 +399,8 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type NodeSla<T> = StorageMap<_, Twox64Concat, NodeId, SlaWindow>;
 
-	/// Nodes that failed an era (what the marketplace refunds).
+	/// Nodes whose era is refunded to builders (what the marketplace reads): a failed era, or
+	/// one nobody could verify although oracles were assigned (too few reports).
 	#[pallet::storage]
 	pub type Failures<T> = StorageDoubleMap<_, Twox64Concat, EraIndex, Twox64Concat, NodeId, ()>;
 
@@ -1210,8 +1211,12 @@ pub mod pallet {
 					RewardPoints::<T>::insert(era, node, points);
 				}
 			}
-			if verdict == EraVerdict::Failed {
+			// Refunded to its builders: a failed era, and an era nobody could verify although
+			// oracles were assigned (too few reports: service nobody measured is not paid).
+			if verdict == EraVerdict::Failed || (verdict == EraVerdict::NotCounted && !assigned.is_empty()) {
 				Failures::<T>::insert(era, node, ());
+			}
+			if verdict == EraVerdict::Failed {
 				let fraction = logic::slash_fraction(window.consecutive_failures, p.grace_eras, p.slash_base, p.slash_cap);
 				if !fraction.is_zero() {
 					PendingSlashes::<T>::insert(era, node, fraction);

@@ -88,8 +88,20 @@ pub enum EraVerdict {
 /// Aggregates one era's outcomes for a node with `k` assigned oracles (protocol §4.4): with
 /// at least `⌈2k/3⌉` reports the node passes if more than half of them are `Ok` and the
 /// median latency of those is within `latency_bound_ms`.
+///
+/// Whatever the number of reports, the node **fails** when more than half of all `k`
+/// assigned oracles judged it failing (down, corrupt, or slower than the bound): the silent
+/// ones could not have changed the outcome, so withholding reports never shields a failing
+/// node (a deviation from "fewer than the quorum: not counted", see docs/protocol.md).
 pub fn verdict(outcomes: &[ProbeOutcome], k: u32, latency_bound_ms: u32) -> EraVerdict {
-	if k == 0 || (outcomes.len() as u32) < quorum(k) {
+	if k == 0 {
+		return EraVerdict::NotCounted
+	}
+	let failing = outcomes.iter().filter(|o| !passes(o, latency_bound_ms)).count() as u64;
+	if failing.saturating_mul(2) > u64::from(k) {
+		return EraVerdict::Failed
+	}
+	if (outcomes.len() as u32) < quorum(k) {
 		return EraVerdict::NotCounted
 	}
 	let mut latencies: Vec<u32> = outcomes
@@ -112,11 +124,16 @@ pub fn verdict(outcomes: &[ProbeOutcome], k: u32, latency_bound_ms: u32) -> EraV
 	}
 }
 
+/// An oracle's own judgement of a node: `Ok` within the latency bound.
+pub fn passes(outcome: &ProbeOutcome, latency_bound_ms: u32) -> bool {
+	matches!(outcome, ProbeOutcome::Ok { latency_ms } if *latency_ms <= latency_bound_ms)
+}
+
 /// Whether an oracle's outcome agrees with the era's verdict: its own judgement (`Ok`
 /// within the latency bound passes, anything else fails) matches the aggregate. A
 /// disagreeing report is a miss for the oracle's accuracy; a not-counted era has no misses.
 pub fn agrees(outcome: &ProbeOutcome, verdict: EraVerdict, latency_bound_ms: u32) -> bool {
-	let passes = matches!(outcome, ProbeOutcome::Ok { latency_ms } if *latency_ms <= latency_bound_ms);
+	let passes = passes(outcome, latency_bound_ms);
 	match verdict {
 		EraVerdict::NotCounted => true,
 		EraVerdict::Passed => passes,
@@ -262,6 +279,12 @@ mod tests {
 		// k = 1: one report decides.
 		assert_eq!(verdict(&[bad], 1, 100), EraVerdict::Failed);
 		assert_eq!(verdict(&[], 1, 100), EraVerdict::NotCounted);
+		// A majority of all assigned oracles failing it decides, reported or not.
+		let down = ProbeOutcome::Failed(ProbeFailure::Timeout);
+		assert_eq!(verdict(&[down, down, down], 5, 100), EraVerdict::Failed);
+		assert_eq!(verdict(&[ok(500), ok(900), down, ok(10)], 5, 100), EraVerdict::Failed);
+		assert_eq!(verdict(&[down, down], 5, 100), EraVerdict::NotCounted);
+		assert_eq!(verdict(&[down], 1, 100), EraVerdict::Failed);
 	}
 
 	#[test]

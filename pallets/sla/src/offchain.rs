@@ -6,14 +6,15 @@
 //! 1. `HEAD <endpoint>/<path>`: available if 2xx within the deadline; the latency is measured
 //!    per request while all of them are in flight together;
 //! 2. the integrity audit: `GET <endpoint>/<path>.hashes` (at most `32 × ⌈size / 4096⌉` bytes
-//!    read) must hash to the committed root, and a random chunk fetched with
-//!    `Range: bytes=…` must hash to its entry.
+//!    read) must hash to the committed root, and [`CHUNKS_PER_PROBE`] chunks drawn from the
+//!    era's randomness ([`sample_chunks`], the same for every oracle of the node), each fetched
+//!    with `Range: bytes=…`, must hash to their entries.
 //!
-//! Every request of a phase is in flight at once, each against **its own deadline**
+//! The requests of a phase are in flight together (at most [`MAX_IN_FLIGHT`]), each against **its own deadline**
 //! ([`PROBE_DEADLINE_MS`] from when it was sent), so one endpoint that hangs, answers slowly or
 //! trickles its body fails only its own node; bodies are capped and hashed as they stream
-//! (of `.hashes` only the sampled chunk's 32-byte entry is kept, so memory does not grow with
-//! the audit objects); there are no retries within an era. Then one signed `submit_report`
+//! (of `.hashes` only the sampled chunks' 32-byte entries are kept, so memory does not grow
+//! with the audit objects); there are no retries within an era. Then one signed `submit_report`
 //! per HyperNode — in parts of at most `MaxReportResults` nodes, with consecutive nonces,
 //! when it is assigned more — remembered in local storage so it is not sent again for that
 //! era unless it failed to land ([`RESEND_AFTER_BLOCKS`]; then what is not on chain yet). An
@@ -54,6 +55,12 @@ const MAX_FAILURES_LOGGED: usize = 10;
 const POLL_MS: u64 = 5;
 /// Bytes read from a response body per host call.
 const READ_BUFFER: usize = 16 * 1024;
+/// Chunks of a node's audit object checked per era (the same for all its oracles).
+pub const CHUNKS_PER_PROBE: u32 = 16;
+/// Most requests in flight at once; the rest are sent as these end (each request's deadline
+/// runs from when it is sent), so a worker with thousands of nodes does not open tens of
+/// thousands of connections at once.
+pub const MAX_IN_FLIGHT: usize = 512;
 
 const LOCK_KEY: &[u8] = b"icn-sla::worker-lock";
 const SENT_KEY_PREFIX: &[u8] = b"icn-sla::sent::";
@@ -110,7 +117,8 @@ pub fn run<T: Config>(n: BlockNumberFor<T>) {
 		}
 		let targets: Vec<(NodeId, ProbeTarget)> =
 			nodes.into_iter().filter_map(|n| Pallet::<T>::era_target(n, era).map(|t| (n, t))).collect();
-		let seed = sp_io::offchain::random_seed();
+		// The era's randomness: every oracle of a node checks the same chunks.
+		let Some(seed) = crate::EraSeeds::<T>::get(era) else { continue };
 		let started = sp_io::offchain::timestamp();
 		let results = probe_all(&targets, &seed, PROBE_DEADLINE_MS);
 		let elapsed_ms = sp_io::offchain::timestamp().diff(&started).millis();
@@ -171,11 +179,22 @@ fn url(endpoint: &[u8], path: &[u8], suffix: &str) -> String {
 	format!("{}/{}{}", base.trim_end_matches('/'), String::from_utf8_lossy(path), suffix)
 }
 
-/// The chunk of `target` a probe samples, from the worker's randomness and the node id.
-pub fn sample_chunk(target: &ProbeTarget, seed: &[u8; 32], node: NodeId) -> u64 {
+/// The chunks of `target` checked in the era of `seed` (the era's randomness, so every
+/// oracle of the node checks the same ones and honest oracles agree): [`CHUNKS_PER_PROBE`]
+/// draws with replacement, draw `j` from `blake2_256("icn-sla:chunk" ++ seed ++ node ++ j)`,
+/// sorted and without repeats. A node that lost a fraction `p` of its chunks passes an era
+/// with probability `(1 − p)^16` (docs/hypernode.md §5).
+pub fn sample_chunks(target: &ProbeTarget, seed: &[u8; 32], node: NodeId) -> Vec<u64> {
 	let chunks = target.size.div_ceil(u64::from(target.chunk_size.max(1))).max(1);
-	let r = sp_io::hashing::blake2_256(&(seed, node).encode());
-	u64::from_le_bytes([r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7]]) % chunks
+	let mut sample: Vec<u64> = (0..CHUNKS_PER_PROBE)
+		.map(|j| {
+			let r = sp_io::hashing::blake2_256(&(b"icn-sla:chunk", seed, node, j).encode());
+			u64::from_le_bytes([r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7]]) % chunks
+		})
+		.collect();
+	sample.sort_unstable();
+	sample.dedup();
+	sample
 }
 
 /// What a request of a probe is for.
@@ -183,28 +202,29 @@ pub fn sample_chunk(target: &ProbeTarget, seed: &[u8; 32], node: NodeId) -> u64 
 enum Kind {
 	/// `HEAD <object>`: availability and latency.
 	Head,
-	/// `GET <object>.hashes`: must hash to the committed root; the sampled chunk's entry is
-	/// kept (32 bytes), nothing else.
+	/// `GET <object>.hashes`: must hash to the committed root; the sampled chunks' entries
+	/// are kept (32 bytes each), nothing else.
 	Hashes,
-	/// `GET <object>` with `Range`: the sampled chunk, must hash to its entry.
+	/// `GET <object>` with `Range`: a sampled chunk, must hash to its entry.
 	Chunk,
 }
 
-/// A body being read: hashed as it streams, only the bytes at `keep` kept.
+/// A body being read: hashed as it streams, only the 32 bytes at each offset of `keep` kept.
 struct Reading {
 	hasher: blake2b_simd::State,
 	/// Bytes read so far.
 	read: u64,
 	/// The most bytes the body may have.
 	cap: u64,
-	/// The offset of the 32 bytes to keep (the sampled chunk's entry in `.hashes`).
-	keep: Option<u64>,
-	kept: [u8; 32],
+	/// The offsets of the 32 bytes to keep (the sampled chunks' entries in `.hashes`).
+	keep: Vec<u64>,
+	kept: Vec<[u8; 32]>,
 }
 
 impl Reading {
-	fn new(cap: u64, keep: Option<u64>) -> Self {
-		Self { hasher: blake2b_simd::Params::new().hash_length(32).to_state(), read: 0, cap, keep, kept: [0; 32] }
+	fn new(cap: u64, keep: Vec<u64>) -> Self {
+		let kept = vec![[0; 32]; keep.len()];
+		Self { hasher: blake2b_simd::Params::new().hash_length(32).to_state(), read: 0, cap, keep, kept }
 	}
 
 	/// Feeds `bytes` (the next part of the body); `TooLarge` past the cap.
@@ -213,14 +233,14 @@ impl Reading {
 		if end > self.cap {
 			return Err(ProbeFailure::TooLarge)
 		}
-		if let Some(at) = self.keep {
+		for (at, kept) in self.keep.iter().zip(self.kept.iter_mut()) {
 			// The part of [at, at + 32) within [read, end).
-			let from = at.max(self.read);
+			let from = (*at).max(self.read);
 			let to = at.saturating_add(32).min(end);
 			if from < to {
 				let src = (from - self.read) as usize..(to - self.read) as usize;
 				let dst = (from - at) as usize..(to - at) as usize;
-				if let (Some(d), Some(s)) = (self.kept.get_mut(dst), bytes.get(src)) {
+				if let (Some(d), Some(s)) = (kept.get_mut(dst), bytes.get(src)) {
 					d.copy_from_slice(s);
 				}
 			}
@@ -251,37 +271,43 @@ struct InFlight {
 	answered: Option<(u32, Reading)>,
 }
 
-/// How one request of a probe ended: its latency, and for `.hashes` the sampled entry.
-type Finished = Result<(u32, Option<[u8; 32]>), ProbeFailure>;
+/// How one request of a probe ended: its latency, and for `.hashes` the sampled entries.
+type Finished = Result<(u32, Vec<[u8; 32]>), ProbeFailure>;
 
 /// Runs every request of one phase to its end, each against **its own deadline** measured
 /// from when it was sent (`deadline_ms`): responses are taken as they come, bodies read as
 /// they stream (hashed, never kept), so a request that hangs or trickles times out alone and
-/// never delays the verdict of another. `requests` are (target, kind, url, range, body cap,
-/// the offset of the 32 bytes to keep, the hash the body must have — `None`: not checked).
+/// never delays the verdict of another. At most [`MAX_IN_FLIGHT`] are in flight; the others
+/// are sent, in order, as those end. `requests` are (target, kind, url, range, body cap, the
+/// offsets of the 32 bytes to keep, the hash the body must have — `None`: not checked).
 fn run_phase(requests: Vec<PhaseRequest<'_>>, deadline_ms: u64) -> Vec<(usize, Kind, Finished)> {
 	let mut done: Vec<(usize, Kind, Finished)> = Vec::with_capacity(requests.len());
-	let mut flying: Vec<(InFlight, PhaseCheck)> = Vec::with_capacity(requests.len());
-	for r in requests {
-		let mut request = http::Request::get(r.url);
-		if r.kind == Kind::Head {
-			request = request.method(http::Method::Other("HEAD"));
-		}
-		if let Some(range) = r.range.as_deref() {
-			request = request.add_header("Range", range);
-		}
-		let sent = sp_io::offchain::timestamp();
-		let deadline = sent.add(Duration::from_millis(deadline_ms));
-		match request.deadline(deadline).send() {
-			Ok(pending) => flying.push((
-				InFlight { target: r.target, kind: r.kind, id: pending.id, sent, deadline, answered: None },
-				PhaseCheck { cap: r.cap, keep: r.keep, expect: r.expect },
-			)),
-			Err(_) => done.push((r.target, r.kind, Err(ProbeFailure::Network))),
-		}
-	}
+	let mut flying: Vec<(InFlight, PhaseCheck)> = Vec::with_capacity(requests.len().min(MAX_IN_FLIGHT));
+	let mut queue = requests.into_iter();
 	let mut buffer = vec![0u8; READ_BUFFER];
-	while !flying.is_empty() {
+	loop {
+		while flying.len() < MAX_IN_FLIGHT {
+			let Some(r) = queue.next() else { break };
+			let mut request = http::Request::get(r.url);
+			if r.kind == Kind::Head {
+				request = request.method(http::Method::Other("HEAD"));
+			}
+			if let Some(range) = r.range.as_deref() {
+				request = request.add_header("Range", range);
+			}
+			let sent = sp_io::offchain::timestamp();
+			let deadline = sent.add(Duration::from_millis(deadline_ms));
+			match request.deadline(deadline).send() {
+				Ok(pending) => flying.push((
+					InFlight { target: r.target, kind: r.kind, id: pending.id, sent, deadline, answered: None },
+					PhaseCheck { cap: r.cap, keep: r.keep, expect: r.expect },
+				)),
+				Err(_) => done.push((r.target, r.kind, Err(ProbeFailure::Network))),
+			}
+		}
+		if flying.is_empty() {
+			break
+		}
 		let now = sp_io::offchain::timestamp();
 		// Each request that reached its own deadline times out, alone.
 		let mut i = 0;
@@ -294,7 +320,7 @@ fn run_phase(requests: Vec<PhaseRequest<'_>>, deadline_ms: u64) -> Vec<(usize, K
 			}
 		}
 		if flying.is_empty() {
-			break
+			continue
 		}
 		// Wait (a poll step at most, never past the earliest deadline) for the responses
 		// still to come.
@@ -323,7 +349,7 @@ fn run_phase(requests: Vec<PhaseRequest<'_>>, deadline_ms: u64) -> Vec<(usize, K
 						heads.push((i, latency));
 					},
 					HttpRequestStatus::Finished(code) if (200..300).contains(&code) => {
-						f.answered = Some((latency, Reading::new(check.cap, check.keep)));
+						f.answered = Some((latency, Reading::new(check.cap, core::mem::take(&mut check.keep))));
 						progressed = true;
 					},
 					HttpRequestStatus::Finished(code) => failed.push((i, ProbeFailure::HttpStatus(code))),
@@ -334,7 +360,7 @@ fn run_phase(requests: Vec<PhaseRequest<'_>>, deadline_ms: u64) -> Vec<(usize, K
 			let mut ended: Vec<(usize, Finished)> = failed
 				.into_iter()
 				.map(|(i, failure)| (i, Err(failure)))
-				.chain(heads.into_iter().map(|(i, latency)| (i, Ok((latency, None)))))
+				.chain(heads.into_iter().map(|(i, latency)| (i, Ok((latency, Vec::new())))))
 				.collect();
 			ended.sort_by(|a, b| b.0.cmp(&a.0));
 			for (i, result) in ended {
@@ -370,7 +396,7 @@ fn run_phase(requests: Vec<PhaseRequest<'_>>, deadline_ms: u64) -> Vec<(usize, K
 				Some(result) => {
 					let result = result.and_then(|()| match check.expect {
 						Some((len, hash)) if reading.read != len || reading.hash() != hash => Err(f.kind.mismatch()),
-						_ => Ok((*latency, check.keep.map(|_| reading.kept))),
+						_ => Ok((*latency, core::mem::take(&mut reading.kept))),
 					});
 					let (f, _) = flying.swap_remove(i);
 					done.push((f.target, f.kind, result));
@@ -403,8 +429,8 @@ struct PhaseRequest<'a> {
 	range: Option<String>,
 	/// The most body bytes (more: `TooLarge`).
 	cap: u64,
-	/// The offset of the 32 body bytes to keep.
-	keep: Option<u64>,
+	/// The offsets of the 32 body bytes to keep.
+	keep: Vec<u64>,
 	/// The length and hash the body must have.
 	expect: Option<(u64, [u8; 32])>,
 }
@@ -412,32 +438,34 @@ struct PhaseRequest<'a> {
 /// What a phase checks of a request's body.
 struct PhaseCheck {
 	cap: u64,
-	keep: Option<u64>,
+	keep: Vec<u64>,
 	expect: Option<(u64, [u8; 32])>,
 }
 
 /// Probes every target (availability + latency with `HEAD`, then the integrity audit) with
-/// all requests of a phase in flight together, each request against its own deadline of
-/// `deadline_ms` from when it was sent; returns each node's outcome. One target's fault
-/// (no answer, a slow or trickling body, garbage) decides only that target's outcome.
+/// the requests of a phase in flight together (at most [`MAX_IN_FLIGHT`]), each request
+/// against its own deadline of `deadline_ms` from when it was sent; returns each node's
+/// outcome. One target's fault (no answer, a slow or trickling body, garbage) decides only
+/// that target's outcome. `seed` is the era's randomness: it picks the chunks checked
+/// ([`sample_chunks`]), the same for every oracle of a node.
 ///
-/// Memory: no body is kept; `.hashes` is hashed as it streams and only the sampled chunk's
-/// 32-byte entry is kept per node (a chunk is hashed as it streams too).
+/// Memory: no body is kept; `.hashes` is hashed as it streams and only the sampled chunks'
+/// 32-byte entries are kept per node (each chunk is hashed as it streams too).
 pub fn probe_all(targets: &[(NodeId, ProbeTarget)], seed: &[u8; 32], deadline_ms: u64) -> Vec<(NodeId, ProbeOutcome)> {
 	let urls: Vec<(String, String)> = targets
 		.iter()
 		.map(|(_, t)| (url(&t.endpoint, &t.path, ""), url(&t.endpoint, &t.path, ".hashes")))
 		.collect();
-	let chunks: Vec<u64> = targets.iter().map(|(node, t)| sample_chunk(t, seed, *node)).collect();
+	let samples: Vec<Vec<u64>> = targets.iter().map(|(node, t)| sample_chunks(t, seed, *node)).collect();
 	let mut head: Vec<Option<Result<u32, ProbeFailure>>> = vec![None; targets.len()];
-	let mut entry: Vec<Option<Result<[u8; 32], ProbeFailure>>> = vec![None; targets.len()];
+	let mut entries: Vec<Option<Result<Vec<[u8; 32]>, ProbeFailure>>> = vec![None; targets.len()];
 
-	// Phase 1: HEAD every object and GET every `.hashes`, all in flight at once.
+	// Phase 1: HEAD every object and GET every `.hashes`.
 	let mut requests = Vec::with_capacity(targets.len().saturating_mul(2));
 	for (i, ((_, t), (object, hashes))) in targets.iter().zip(&urls).enumerate() {
 		let expected = t.size.div_ceil(u64::from(t.chunk_size.max(1))).saturating_mul(32);
-		let keep = chunks.get(i).map(|c| c.saturating_mul(32));
-		requests.push(PhaseRequest { target: i, kind: Kind::Head, url: object, range: None, cap: 0, keep: None, expect: None });
+		let keep: Vec<u64> = samples.get(i).map(|s| s.iter().map(|c| c.saturating_mul(32)).collect()).unwrap_or_default();
+		requests.push(PhaseRequest { target: i, kind: Kind::Head, url: object, range: None, cap: 0, keep: Vec::new(), expect: None });
 		requests.push(PhaseRequest {
 			target: i,
 			kind: Kind::Hashes,
@@ -455,52 +483,49 @@ pub fn probe_all(targets: &[(NodeId, ProbeTarget)], seed: &[u8; 32], deadline_ms
 					*slot = Some(result.map(|(latency, _)| latency));
 				},
 			_ =>
-				if let Some(slot) = entry.get_mut(i) {
-					*slot = Some(result.map(|(_, kept)| kept.unwrap_or([0; 32])));
+				if let Some(slot) = entries.get_mut(i) {
+					*slot = Some(result.map(|(_, kept)| kept));
 				},
 		}
 	}
 	let mut outcome: Vec<Result<u32, ProbeFailure>> = (0..targets.len())
 		.map(|i| {
 			let latency = head.get(i).copied().flatten().unwrap_or(Err(ProbeFailure::Timeout))?;
-			entry.get(i).copied().flatten().unwrap_or(Err(ProbeFailure::BadHashes))?;
-			Ok(latency)
+			match entries.get(i) {
+				Some(Some(Ok(_))) => Ok(latency),
+				Some(Some(Err(failure))) => Err(*failure),
+				_ => Err(ProbeFailure::BadHashes),
+			}
 		})
 		.collect();
 
-	// Phase 2: the sampled chunk of every node still passing, all in flight at once, each
-	// against its own deadline.
-	let mut ranges: Vec<(usize, String)> = Vec::new();
+	// Phase 2: the sampled chunks of every node still passing, each against its own deadline.
 	let mut requests = Vec::new();
 	for (i, (_, target)) in targets.iter().enumerate() {
-		let (Some(Ok(_)), Some(Some(Ok(e))), Some(chunk)) = (outcome.get(i), entry.get(i), chunks.get(i)) else {
+		let (Some(Ok(_)), Some(Some(Ok(kept))), Some(sample), Some((object, _))) =
+			(outcome.get(i), entries.get(i), samples.get(i), urls.get(i))
+		else {
 			continue
 		};
 		let size = u64::from(target.chunk_size.max(1));
-		let first = chunk.saturating_mul(size);
-		let last = first.saturating_add(size).min(target.size).saturating_sub(1);
-		let len = last.saturating_sub(first).saturating_add(1);
-		ranges.push((i, format!("bytes={first}-{last}")));
-		requests.push((i, len, *e));
-	}
-	let requests: Vec<PhaseRequest<'_>> = requests
-		.into_iter()
-		.zip(&ranges)
-		.filter_map(|((i, len, e), (_, range))| {
-			let object = &urls.get(i)?.0;
-			Some(PhaseRequest {
+		for (chunk, entry) in sample.iter().zip(kept) {
+			let first = chunk.saturating_mul(size);
+			let last = first.saturating_add(size).min(target.size).saturating_sub(1);
+			let len = last.saturating_sub(first).saturating_add(1);
+			requests.push(PhaseRequest {
 				target: i,
 				kind: Kind::Chunk,
 				url: object,
-				range: Some(range.clone()),
+				range: Some(format!("bytes={first}-{last}")),
 				cap: len,
-				keep: None,
-				expect: Some((len, e)),
-			})
-		})
-		.collect();
+				keep: Vec::new(),
+				expect: Some((len, *entry)),
+			});
+		}
+	}
+	// A node fails with the first of its chunks that fails.
 	for (i, _, result) in run_phase(requests, deadline_ms) {
-		if let (Err(failure), Some(slot)) = (result, outcome.get_mut(i)) {
+		if let (Err(failure), Some(slot @ Ok(_))) = (result, outcome.get_mut(i)) {
 			*slot = Err(failure);
 		}
 	}

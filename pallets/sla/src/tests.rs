@@ -810,7 +810,7 @@ mod batches {
 
 mod worker {
 	use super::*;
-	use crate::offchain::{probe_all, sample_chunk};
+	use crate::offchain::{probe_all, sample_chunks};
 	use icn_primitives::providers::ProbeTarget;
 	use sp_core::offchain::{testing, OffchainDbExt, OffchainWorkerExt};
 
@@ -940,30 +940,47 @@ mod worker {
 		}
 	}
 
+	/// The chunk requests of node `node` of `data` probed with `seed`, in the order they are
+	/// sent: (`Range` header, body).
+	fn chunk_requests(data: &[u8], target: &ProbeTarget, seed: &[u8; 32], node: NodeId) -> Vec<(String, Vec<u8>)> {
+		let sample = sp_io::TestExternalities::default().execute_with(|| sample_chunks(target, seed, node));
+		sample
+			.into_iter()
+			.map(|c| {
+				let first = c as usize * 4096;
+				let last = (first + 4096).min(data.len()) - 1;
+				(format!("bytes={first}-{last}"), data[first..=last].to_vec())
+			})
+			.collect()
+	}
+
+	fn expect_chunks(s: &mut testing::OffchainState, chunks: Vec<(String, Vec<u8>)>) {
+		for (range, body) in chunks {
+			expect(s, "GET", "http://storage.test/audit/object.bin", vec![("Range".into(), range)], body);
+		}
+	}
+
 	/// Probes one node whose server answers the HEAD (request 0), the `.hashes` object
-	/// (request 1) and the chunk (request 2) with these bodies, `200` unless scripted.
-	fn probe_scripted(script: Vec<(u16, Answer)>, hashes_body: Vec<u8>, chunk_body: Option<Vec<u8>>, root: [u8; 32]) -> ProbeOutcome {
+	/// (request 1) and the sampled chunks (requests 2, 3, …) with these bodies, `200` unless
+	/// scripted.
+	fn probe_scripted(
+		script: Vec<(u16, Answer)>,
+		hashes_body: Vec<u8>,
+		chunks: Option<Vec<(String, Vec<u8>)>>,
+		root: [u8; 32],
+	) -> ProbeOutcome {
 		let (offchain, state) = testing::TestOffchainExt::new();
 		let mut ext = sp_io::TestExternalities::default();
 		ext.register_extension(OffchainWorkerExt::new(Scripted { inner: offchain.clone(), script, started: vec![] }));
 		ext.register_extension(OffchainDbExt::new(offchain));
 		let t = target(root);
 		let seed = [3u8; 32];
-		let chunk = ext.execute_with(|| sample_chunk(&t, &seed, 7));
 		{
 			let mut s = state.write();
 			expect(&mut s, "HEAD", "http://storage.test/audit/object.bin", vec![], vec![]);
 			expect(&mut s, "GET", "http://storage.test/audit/object.bin.hashes", vec![], hashes_body);
-			if let Some(body) = chunk_body {
-				let first = chunk as usize * 4096;
-				let last = (first + 4096).min(SIZE) - 1;
-				expect(
-					&mut s,
-					"GET",
-					"http://storage.test/audit/object.bin",
-					vec![("Range".into(), format!("bytes={first}-{last}"))],
-					body,
-				);
+			if let Some(chunks) = chunks {
+				expect_chunks(&mut s, chunks);
 			}
 		}
 		ext.execute_with(|| {
@@ -974,8 +991,8 @@ mod worker {
 	}
 
 	/// Probes one node answering `200` to everything.
-	fn probe(hashes_body: Vec<u8>, chunk_body: Option<Vec<u8>>, root: [u8; 32]) -> ProbeOutcome {
-		probe_scripted(vec![], hashes_body, chunk_body, root)
+	fn probe(hashes_body: Vec<u8>, chunks: Option<Vec<(String, Vec<u8>)>>, root: [u8; 32]) -> ProbeOutcome {
+		probe_scripted(vec![], hashes_body, chunks, root)
 	}
 
 	#[test]
@@ -993,9 +1010,9 @@ mod worker {
 	#[test]
 	fn a_missing_chunk_fails_with_its_status() {
 		let (data, hashes, root) = object();
-		let chunk = chunk_of(&data, &target(root));
+		let chunks = chunks_of(&data, &target(root));
 		assert_eq!(
-			probe_scripted(vec![(2, Answer::Status(416))], hashes, Some(chunk), root),
+			probe_scripted(vec![(2, Answer::Status(416))], hashes, Some(chunks), root),
 			ProbeOutcome::Failed(ProbeFailure::HttpStatus(416))
 		);
 	}
@@ -1006,27 +1023,26 @@ mod worker {
 		assert_eq!(probe_scripted(vec![(0, Answer::Hang)], hashes, None, root), ProbeOutcome::Failed(ProbeFailure::Timeout));
 	}
 
-	fn chunk_of(data: &[u8], target: &ProbeTarget) -> Vec<u8> {
-		let mut ext = sp_io::TestExternalities::default();
-		let (offchain, _) = testing::TestOffchainExt::new();
-		ext.register_extension(OffchainWorkerExt::new(offchain));
-		let i = ext.execute_with(|| sample_chunk(target, &[3u8; 32], 7)) as usize;
-		data[i * 4096..((i + 1) * 4096).min(data.len())].to_vec()
+	/// The chunks `probe_scripted` samples (seed `[3; 32]`, node 7).
+	fn chunks_of(data: &[u8], target: &ProbeTarget) -> Vec<(String, Vec<u8>)> {
+		chunk_requests(data, target, &[3u8; 32], 7)
 	}
 
 	#[test]
-	fn a_good_node_passes_head_hashes_and_a_random_chunk() {
+	fn a_good_node_passes_head_hashes_and_its_sampled_chunks() {
 		let (data, hashes, root) = object();
-		let chunk = chunk_of(&data, &target(root));
-		assert!(matches!(probe(hashes, Some(chunk), root), ProbeOutcome::Ok { .. }));
+		let chunks = chunks_of(&data, &target(root));
+		assert!(chunks.len() > 1, "several chunks are checked");
+		assert!(matches!(probe(hashes, Some(chunks), root), ProbeOutcome::Ok { .. }));
 	}
 
 	#[test]
 	fn a_corrupted_chunk_fails_the_audit() {
 		let (data, hashes, root) = object();
-		let mut chunk = chunk_of(&data, &target(root));
-		chunk[0] ^= 0xff;
-		assert_eq!(probe(hashes, Some(chunk), root), ProbeOutcome::Failed(ProbeFailure::BadChunk));
+		let mut chunks = chunks_of(&data, &target(root));
+		let last = chunks.len() - 1;
+		chunks[last].1[0] ^= 0xff;
+		assert_eq!(probe(hashes, Some(chunks), root), ProbeOutcome::Failed(ProbeFailure::BadChunk));
 	}
 
 	#[test]
@@ -1071,7 +1087,7 @@ mod worker {
 			let nodes: Vec<NodeId> = (1..=3).map(|n| provider_node(n, "http://storage.test/", audit(root))).collect();
 			run_to_block(start_of(1) + 1);
 			assert_eq!(Sla::assignments(&account(11), 1), nodes);
-			let seed = sp_io::offchain::random_seed();
+			let seed = EraSeeds::<Test>::get(1).unwrap();
 			{
 				let mut s = state.write();
 				for _ in &nodes {
@@ -1080,15 +1096,7 @@ mod worker {
 				}
 				for node in &nodes {
 					let t = <Providers as SlaTargets>::probe_target(*node).unwrap();
-					let first = sample_chunk(&t, &seed, *node) as usize * 4096;
-					let last = (first + 4096).min(SIZE) - 1;
-					expect(
-						&mut s,
-						"GET",
-						"http://storage.test/audit/object.bin",
-						vec![("Range".into(), format!("bytes={first}-{last}"))],
-						data[first..=last].to_vec(),
-					);
+					expect_chunks(&mut s, chunk_requests(&data, &t, &seed, *node));
 				}
 			}
 			crate::offchain::run::<Test>(System::block_number());
@@ -1141,21 +1149,12 @@ mod worker {
 			let node = provider_node(1, "http://storage.test/", audit(root));
 			run_to_block(start_of(1) + 1);
 			let t = <Providers as SlaTargets>::probe_target(node).unwrap();
-			let seed = sp_io::offchain::random_seed();
-			let chunk = sample_chunk(&t, &seed, node) as usize;
+			let seed = EraSeeds::<Test>::get(1).unwrap();
 			{
 				let mut s = state.write();
 				expect(&mut s, "HEAD", "http://storage.test/audit/object.bin", vec![], vec![]);
 				expect(&mut s, "GET", "http://storage.test/audit/object.bin.hashes", vec![], hashes.clone());
-				let first = chunk * 4096;
-				let last = (first + 4096).min(SIZE) - 1;
-				expect(
-					&mut s,
-					"GET",
-					"http://storage.test/audit/object.bin",
-					vec![("Range".into(), format!("bytes={first}-{last}"))],
-					data[first..=last].to_vec(),
-				);
+				expect_chunks(&mut s, chunk_requests(&data, &t, &seed, node));
 			}
 			crate::offchain::run::<Test>(System::block_number());
 			let tx = pool_state.write().transactions.pop().expect("a report was submitted");
