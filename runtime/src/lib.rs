@@ -127,9 +127,12 @@ pub type UncheckedExtrinsic =
 pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 
 /// Migrations to run on the next runtime upgrade: the SLA oracle's pending slashes by (era,
-/// node) (storage version 0 → 1).
+/// node) (storage version 0 → 1); HyperNode deposits and the active set (1 → 2).
 #[allow(unused_parens)]
-type Migrations = (pallet_icn_sla::migrations::v1::MigrateV0ToV1<Runtime>,);
+type Migrations = (
+	pallet_icn_sla::migrations::v1::MigrateV0ToV1<Runtime>,
+	pallet_icn_sla::migrations::v2::MigrateV1ToV2<Runtime>,
+);
 
 /// Executive: dispatches to the various pallets.
 pub type Executive = frame_executive::Executive<

@@ -33,6 +33,8 @@ pub mod endpoint;
 pub mod links;
 #[cfg(test)]
 mod mock;
+#[cfg(test)]
+mod attacks;
 pub mod runtime_api;
 #[cfg(test)]
 mod tests;
@@ -645,8 +647,8 @@ pub mod pallet {
 		}
 
 		/// Registers a node of the caller, holding `collateral` ICNT and locking `links` as its
-		/// collateral. The node is `Active` at once if they cover `collateral_per_unit ×
-		/// capacity`, else `Registered` until topped up with `add_collateral`.
+		/// collateral: together they must cover `collateral_per_unit × capacity`
+		/// (`InsufficientCollateral` otherwise), and the node is `Active` at once.
 		#[pallet::call_index(6)]
 		#[pallet::weight(T::WeightInfo::register_node(links.len() as u32))]
 		pub fn register_node(
@@ -664,6 +666,13 @@ pub mod pallet {
 			Self::check_endpoint(&spec.endpoint)?;
 			Self::check_audit(&spec.audit)?;
 			ensure!(spec.hardware == HardwareClass::Enterprise, Error::<T>::EnterpriseHardwareRequired);
+			// The whole collateral up front: a node's place in its cluster (and its storage)
+			// costs what the protocol says, so nobody fills a cluster with empty nodes.
+			let links_value = Params::<T>::get().link_collateral_value.saturating_mul(links.len() as Balance);
+			ensure!(
+				collateral.saturating_add(links_value) >= region.collateral_per_unit.saturating_mul(spec.capacity.into()),
+				Error::<T>::InsufficientCollateral
+			);
 
 			let id = NextNodeId::<T>::get();
 			NextNodeId::<T>::put(id.checked_add(1).ok_or(Error::<T>::Overflow)?);

@@ -188,17 +188,21 @@ mod registration {
 	}
 
 	#[test]
-	fn part_collateral_registers_then_a_top_up_activates() {
+	fn part_collateral_is_refused_and_a_top_up_adds_to_the_backing() {
 		run(|| {
 			// 10 units need 10,000 ICNT: 2 Links (5,000) + 4,000 ICNT is short by 1,000.
-			assert_ok!(Providers::register_node(origin(1), spec(10), 4 * PER_UNIT, links(&[0, 1])));
-			assert_eq!(node(0).status, NodeStatus::Registered);
-			assert_eq!(Providers::backing(&node(0)), 9 * PER_UNIT);
+			assert_noop!(
+				Providers::register_node(origin(1), spec(10), 4 * PER_UNIT, links(&[0, 1])),
+				Error::<Test>::InsufficientCollateral
+			);
+			assert_ok!(Providers::register_node(origin(1), spec(10), 5 * PER_UNIT, links(&[0, 1])));
+			assert_eq!(node(0).status, NodeStatus::Active);
+			assert_eq!(Providers::backing(&node(0)), 10 * PER_UNIT);
 			assert_noop!(Providers::add_collateral(origin(1), 0, 0, links(&[])), Error::<Test>::NothingToAdd);
 			assert_noop!(Providers::add_collateral(origin(2), 0, PER_UNIT, links(&[])), Error::<Test>::NotProvider);
 			assert_ok!(Providers::add_collateral(origin(1), 0, PER_UNIT, links(&[])));
 			assert_eq!(node(0).status, NodeStatus::Active);
-			assert_eq!(collateral_held(1), 5 * PER_UNIT);
+			assert_eq!(collateral_held(1), 6 * PER_UNIT);
 			assert!(events().contains(&Event::CollateralAdded { node: 0, amount: PER_UNIT, links: vec![] }));
 		});
 	}
@@ -268,9 +272,12 @@ mod registration {
 				Providers::register_node(origin(1), spec(10), 2_000_000 * ICNT, links(&[])),
 				TokenError::FundsUnavailable
 			);
-			assert_noop!(Providers::register_node(origin(1), spec(10), 0, links(&[99])), Error::<Test>::UnknownLink);
-			assert_noop!(Providers::register_node(origin(1), spec(10), 0, links(&[3])), Error::<Test>::NotLinkOwner);
-			assert_noop!(Providers::register_node(origin(1), spec(10), 0, links(&[0, 0])), Error::<Test>::DuplicateLink);
+			assert_noop!(Providers::register_node(origin(1), spec(10), 10 * PER_UNIT, links(&[99])), Error::<Test>::UnknownLink);
+			assert_noop!(Providers::register_node(origin(1), spec(10), 10 * PER_UNIT, links(&[3])), Error::<Test>::NotLinkOwner);
+			assert_noop!(
+				Providers::register_node(origin(1), spec(10), 10 * PER_UNIT, links(&[0, 0])),
+				Error::<Test>::DuplicateLink
+			);
 			// A failed registration locked nothing.
 			assert!(!<Test as Config>::Links::is_locked(0));
 			assert_eq!(NextNodeId::<Test>::get(), 0);
@@ -333,7 +340,7 @@ mod life_cycle {
 	use super::*;
 
 	#[test]
-	fn registered_active_failing_under_collateralized_exiting_exited() {
+	fn active_failing_under_collateralized_exiting_exited() {
 		run(|| {
 			let statuses = || {
 				events()
@@ -344,12 +351,12 @@ mod life_cycle {
 					})
 					.collect::<Vec<_>>()
 			};
-			// Half the collateral: Registered, not bookable.
-			assert_ok!(Providers::register_node(origin(1), spec(10), 5 * PER_UNIT, links(&[])));
-			assert_eq!(node(0).status, NodeStatus::Registered);
-			assert_eq!(<Providers as CapacityLedger<_>>::free_capacity(0), 0);
-			// Topped up: Active and bookable.
-			assert_ok!(Providers::add_collateral(origin(1), 0, 5 * PER_UNIT, links(&[])));
+			// Half the collateral is refused; the whole of it: Active and bookable at once.
+			assert_noop!(
+				Providers::register_node(origin(1), spec(10), 5 * PER_UNIT, links(&[])),
+				Error::<Test>::InsufficientCollateral
+			);
+			assert_ok!(Providers::register_node(origin(1), spec(10), 10 * PER_UNIT, links(&[])));
 			assert_eq!(<Providers as CapacityLedger<_>>::free_capacity(0), 10);
 			// The oracle reports it failing, then recovered.
 			assert_ok!(<Providers as ProviderSlashing>::set_failing(0, true));

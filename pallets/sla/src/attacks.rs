@@ -512,6 +512,70 @@ fn report(n: u8, era: EraIndex, results: Vec<(NodeId, ProbeOutcome)>) -> frame_s
 mod hypernode_registry {
 	use super::*;
 
+	fn deposit_held(n: u8) -> Balance {
+		use frame_support::traits::fungible::InspectHold;
+		Balances::balance_on_hold(&HoldReason::HyperNodeDeposit.into(), &account(n))
+	}
+
+	/// Registrations were free (fees only) and capped at `MaxHyperNodes` whether or not they
+	/// were active: sixteen Link-less registrations filled the cap and a real HyperNode with
+	/// a Link was refused `TooManyHyperNodes`. Now each registration holds a deposit, only
+	/// active HyperNodes (a Link staked) count against the cap, and the admin origin clears a
+	/// dormant registration (its deposit returned).
+	#[test]
+	fn hypernode_slots_squatted_for_almost_nothing() {
+		run(|| {
+			let max = <<Test as Config>::MaxHyperNodes as frame_support::traits::Get<u32>>::get() as u8;
+			for n in 0..max {
+				assert_ok!(register(11 + n));
+				assert_eq!(deposit_held(11 + n), HYPERNODE_DEPOSIT);
+			}
+			// A real HyperNode registers and stakes its Link: it is in the next era's set.
+			let real = 11 + max;
+			assert_ok!(register(real));
+			assert_ok!(Providers::mint_link(RuntimeOrigin::root(), account(real)));
+			let link = pallet_icn_providers::NextLinkId::<Test>::get() - 1;
+			assert_ok!(Sla::stake_link(origin(real), link));
+			run_to_block(start_of(1) + 1);
+			assert_eq!(EraOracles::<Test>::get(1).into_inner(), vec![account(real)]);
+			// A dormant registration can be cleared by the admin origin (deposit returned);
+			// an active one cannot, and nobody else may.
+			assert_noop!(Sla::clear_hypernode(origin(1), account(11)), sp_runtime::DispatchError::BadOrigin);
+			assert_noop!(Sla::clear_hypernode(RuntimeOrigin::root(), account(real)), Error::<Test>::HyperNodeActive);
+			let free = Balances::free_balance(account(11));
+			assert_ok!(Sla::clear_hypernode(RuntimeOrigin::root(), account(11)));
+			assert_eq!((deposit_held(11), Balances::free_balance(account(11))), (0, free + HYPERNODE_DEPOSIT));
+			assert!(events().contains(&Event::HyperNodeCleared { owner: account(11), deposit: HYPERNODE_DEPOSIT }));
+		});
+	}
+
+	/// The active set is what is capped: a HyperNode staking its first Link into a full set
+	/// is refused, and gets in once another leaves it.
+	#[test]
+	fn active_set_full_until_one_leaves() {
+		run(|| {
+			let max = <<Test as Config>::MaxHyperNodes as frame_support::traits::Get<u32>>::get() as u8;
+			for n in 0..=max {
+				assert_ok!(register(11 + n));
+				assert_ok!(Providers::mint_link(RuntimeOrigin::root(), account(11 + n)));
+			}
+			let link_of = |n: u8| {
+				(0..pallet_icn_providers::NextLinkId::<Test>::get())
+					.rev()
+					.find(|l| <Test as Config>::Links::owner(*l) == Some(account(n)))
+					.unwrap()
+			};
+			for n in 0..max {
+				assert_ok!(Sla::stake_link(origin(11 + n), link_of(11 + n)));
+			}
+			let last = 11 + max;
+			assert_noop!(Sla::stake_link(origin(last), link_of(last)), Error::<Test>::TooManyHyperNodes);
+			assert_ok!(Sla::unstake_link(origin(11), link_of(11)));
+			assert_ok!(Sla::stake_link(origin(last), link_of(last)));
+			assert_eq!(ActiveHyperNodes::<Test>::decode_len(), Some(max as usize));
+		});
+	}
+
 	/// Anyone could register a HyperNode naming the `icno` key of someone else's worker, which
 	/// then reports (and earns) for the attacker — or squat the key so its owner cannot
 	/// register. Registration now carries the key's signature over the owner and the genesis
@@ -643,26 +707,24 @@ mod hypernode_registry {
 	/// Eligibility was read at aggregation: a node that became probe-able (fully
 	/// collateralized) during an era was never probed that era, yet counted as a miss for
 	/// each of its oracles — a provider could push honest HyperNodes under the accuracy bar.
-	/// The era-start snapshot now decides which nodes an era has.
+	/// The era-start snapshot now decides which nodes an era has. (Nodes register fully
+	/// collateralized now, so a node becomes probe-able mid-era by registering then.)
 	#[test]
 	fn a_node_activated_mid_era_counts_as_a_miss_for_its_oracles() {
 		run(|| {
 			hypernodes(1);
-			// Registered with half its collateral: not probed.
-			let late = pallet_icn_providers::NextNodeId::<Test>::get();
-			assert_ok!(Providers::register_node(origin(2), spec("http://127.0.0.1:8081", audit([2; 32])), 5 * PER_UNIT, Default::default()));
 			let node = provider_node(1, "http://127.0.0.1:8080", audit([1; 32]));
 			run_to_block(start_of(1) + 1);
 			assert_eq!(Sla::assignments(&account(11), 1), vec![node]);
 			assert_ok!(report(11, 1, vec![(node, OK)]));
-			// Completed mid-era, after the worker probed.
-			assert_ok!(Providers::add_collateral(origin(2), late, 5 * PER_UNIT, Default::default()));
+			// Registered mid-era, after the worker probed.
+			let late = provider_node(2, "http://127.0.0.1:8081", audit([2; 32]));
 			run_to_block(start_of(2) + 5);
 			let h = HyperNodes::<Test>::get(account(11)).unwrap();
 			assert_eq!((h.due, h.misses), (1, 0), "the late node is no miss");
 			assert!(!events().iter().any(|e| matches!(e, Event::NodeVerdict { node: n, era: 1, .. } if *n == late)));
 			// Probed from the next era on.
-			assert_eq!(Sla::assignments(&account(11), 2), vec![late, node]);
+			assert_eq!(Sla::assignments(&account(11), 2), vec![node, late]);
 		});
 	}
 }

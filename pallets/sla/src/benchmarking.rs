@@ -11,8 +11,28 @@ use frame_support::{
 use icn_primitives::currency::ICNT;
 use frame_system::RawOrigin;
 
+/// `who` can pay a HyperNode's deposit and fees.
+fn fund<T: Config>(who: &T::AccountId) {
+	T::Currency::set_balance(who, T::HyperNodeDeposit::get().saturating_add(1_000 * ICNT));
+}
+
+/// The number of active HyperNodes.
+fn active<T: Config>() -> u32 {
+	ActiveHyperNodes::<T>::decode_len().unwrap_or(0) as u32
+}
+
+/// A registered HyperNode with no Link: not active.
+fn dormant<T: Config>(i: u32) -> T::AccountId {
+	let owner: T::AccountId = account("dormant", i, 0);
+	fund::<T>(&owner);
+	Sla::<T>::do_register(owner.clone(), owner.clone(), *b"DE", BoundedVec::truncate_from(b"oracle.example.com".to_vec()))
+		.expect("register");
+	owner
+}
+
 fn hypernode<T: Config>(i: u32) -> T::AccountId {
 	let owner: T::AccountId = account("hypernode", i, 0);
+	fund::<T>(&owner);
 	Sla::<T>::do_register(owner.clone(), owner.clone(), *b"DE", BoundedVec::truncate_from(b"oracle.example.com".to_vec()))
 		.expect("register");
 	let link = T::BenchmarkHelper::link(&owner);
@@ -28,13 +48,20 @@ fn aggregating<T: Config>(step: AggregationStep) {
 	Aggregation::<T>::put((1, step));
 }
 
-/// Registers HyperNodes up to the most allowed; returns how many are active.
-fn most_hypernodes<T: Config>() -> u32 {
-	let existing = HyperNodeCount::<T>::get();
-	for i in 0..T::MaxHyperNodes::get().saturating_sub(existing) {
-		hypernode::<T>(i);
+/// Activates HyperNodes up to `n` active (at most the most allowed); returns how many are.
+fn active_hypernodes<T: Config>(n: u32) -> u32 {
+	let target = n.min(T::MaxHyperNodes::get());
+	let mut i = 0;
+	while active::<T>() < target {
+		hypernode::<T>(1_000 + i);
+		i += 1;
 	}
-	HyperNodes::<T>::iter_values().filter(|n| n.is_active()).count() as u32
+	active::<T>()
+}
+
+/// Activates HyperNodes up to the most allowed; returns how many are active.
+fn most_hypernodes<T: Config>() -> u32 {
+	active_hypernodes::<T>(T::MaxHyperNodes::get())
 }
 
 /// Starts era 1 with the registered HyperNodes.
@@ -52,6 +79,7 @@ mod benchmarks {
 	fn register_hypernode() {
 		// The proof verified; the owner left before, so its accuracy record is read back.
 		let owner: T::AccountId = account("owner", 0, 0);
+		fund::<T>(&owner);
 		let (signer, proof) = T::BenchmarkHelper::signer(&owner);
 		DepartedAccuracy::<T>::insert(&owner, (0, 1, 0));
 		#[extrinsic_call]
@@ -68,25 +96,32 @@ mod benchmarks {
 
 	#[benchmark]
 	fn stake_link() {
-		let owner = hypernode::<T>(0);
+		// Its first Link: it joins an active set one short of full.
+		active_hypernodes::<T>(T::MaxHyperNodes::get().saturating_sub(1));
+		let owner = dormant::<T>(0);
 		let link = T::BenchmarkHelper::link(&owner);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(owner.clone()), link);
-		assert_eq!(HyperNodes::<T>::get(&owner).expect("registered").links.len(), 2);
+		assert_eq!(HyperNodes::<T>::get(&owner).expect("registered").links.len(), 1);
+		assert!(ActiveHyperNodes::<T>::get().contains(&owner));
 	}
 
 	#[benchmark]
 	fn unstake_link() {
+		// Its last Link: it leaves a full active set.
 		let owner = hypernode::<T>(0);
+		most_hypernodes::<T>();
 		let link = HyperNodes::<T>::get(&owner).expect("registered").links[0];
 		#[extrinsic_call]
 		_(RawOrigin::Signed(owner.clone()), link);
 		assert!(HyperNodes::<T>::get(&owner).expect("registered").links.is_empty());
+		assert!(!ActiveHyperNodes::<T>::get().contains(&owner));
 	}
 
 	#[benchmark]
 	fn deregister_hypernode(l: Linear<1, { T::MaxLinksPerHyperNode::get() }>) {
 		let owner = hypernode::<T>(0);
+		most_hypernodes::<T>();
 		for _ in 1..l {
 			let link = T::BenchmarkHelper::link(&owner);
 			Sla::<T>::do_stake(&owner, link).expect("stake");
@@ -94,6 +129,30 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(RawOrigin::Signed(owner.clone()));
 		assert!(!HyperNodes::<T>::contains_key(&owner));
+	}
+
+	#[benchmark]
+	fn clear_hypernode(l: Linear<1, { T::MaxLinksPerHyperNode::get() }>) -> Result<(), BenchmarkError> {
+		// Removed for low accuracy with `l` Links still staked: they are unstaked and its
+		// deposit returned.
+		let owner = hypernode::<T>(0);
+		for _ in 1..l {
+			let link = T::BenchmarkHelper::link(&owner);
+			Sla::<T>::do_stake(&owner, link).expect("stake");
+		}
+		HyperNodes::<T>::mutate(&owner, |h| {
+			if let Some(h) = h {
+				h.removed = true;
+				h.due = 10;
+				h.misses = 9;
+			}
+		});
+		ActiveHyperNodes::<T>::mutate(|a| a.retain(|o| o != &owner));
+		let origin = <T::AdminOrigin as frame_support::traits::EnsureOrigin<T::RuntimeOrigin>>::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, owner.clone());
+		assert!(!HyperNodes::<T>::contains_key(&owner));
+		Ok(())
 	}
 
 	#[benchmark]
@@ -126,20 +185,24 @@ mod benchmarks {
 	}
 
 	#[benchmark]
-	fn cancel_slash() {
+	fn cancel_slash() -> Result<(), BenchmarkError> {
 		for n in 0..16u32 {
 			PendingSlashes::<T>::insert(1, NodeId::from(n), Perbill::from_percent(1));
 		}
 		let last: NodeId = 15u32.into();
+		let origin = <T::AdminOrigin as frame_support::traits::EnsureOrigin<T::RuntimeOrigin>>::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
 		#[extrinsic_call]
-		_(RawOrigin::Root, 1, last);
+		_(origin as T::RuntimeOrigin, 1, last);
 		assert_eq!(PendingSlashes::<T>::iter_prefix(1).count(), 15);
+		Ok(())
 	}
 
 	#[benchmark]
-	fn set_params() {
+	fn set_params() -> Result<(), BenchmarkError> {
+		let origin = <T::AdminOrigin as frame_support::traits::EnsureOrigin<T::RuntimeOrigin>>::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
 		#[extrinsic_call]
-		_(RawOrigin::Root, SlaParams::default());
+		_(origin as T::RuntimeOrigin, SlaParams::default());
+		Ok(())
 	}
 
 	#[benchmark]
@@ -157,11 +220,7 @@ mod benchmarks {
 	#[benchmark]
 	fn start_era(h: Linear<0, { T::MaxHyperNodes::get() }>) {
 		// HyperNodes of the genesis count towards the bound.
-		let existing = HyperNodeCount::<T>::get();
-		for i in 0..h.min(T::MaxHyperNodes::get().saturating_sub(existing)) {
-			hypernode::<T>(i);
-		}
-		let active = HyperNodes::<T>::iter_values().filter(|n| n.is_active()).count() as u32;
+		let active = active_hypernodes::<T>(h);
 		#[block]
 		{
 			Sla::<T>::start_era(1);

@@ -107,6 +107,9 @@ pub struct HyperNode<T: pallet::Config> {
 	pub due: u32,
 	/// Of those, missing or disagreeing with the verdict.
 	pub misses: u32,
+	/// ICNT held from the owner while it is registered (`HoldReason::HyperNodeDeposit`;
+	/// 0 for registrations older than the deposit).
+	pub deposit: Balance,
 }
 
 impl<T: pallet::Config> HyperNode<T> {
@@ -202,7 +205,10 @@ pub mod pallet {
 	use alloc::vec::Vec;
 	use frame_support::{
 		pallet_prelude::*,
-		traits::{fungible::Mutate, tokens::Preservation},
+		traits::{
+			fungible::{Mutate, MutateHold},
+			tokens::{Precision, Preservation},
+		},
 		weights::WeightMeter,
 	};
 	use frame_system::{offchain::CreateSignedTransaction, pallet_prelude::*};
@@ -233,8 +239,16 @@ pub mod pallet {
 	}
 
 	/// 1: pending slashes by (era, node), no longer a bounded list per era
-	/// ([`migrations::v1`]).
-	pub(crate) const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+	/// ([`migrations::v1`]). 2: registrations hold a deposit, only active HyperNodes count
+	/// against `MaxHyperNodes` ([`migrations::v2`]).
+	pub(crate) const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
+
+	/// Why the pallet holds ICNT.
+	#[pallet::composite_enum]
+	pub enum HoldReason {
+		/// A HyperNode registration's deposit.
+		HyperNodeDeposit,
+	}
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -254,9 +268,19 @@ pub mod pallet {
 		type Links: LinkRegistry<Self::AccountId>;
 		/// Blocks per era.
 		type EraBlocks: Get<u32>;
-		/// The most HyperNodes.
+		/// The most **active** HyperNodes (Links staked); registrations are not capped, each
+		/// holds [`Config::HyperNodeDeposit`].
 		#[pallet::constant]
 		type MaxHyperNodes: Get<u32>;
+		/// ICNT held from a HyperNode's owner while it is registered (returned when it
+		/// deregisters).
+		#[pallet::constant]
+		type HyperNodeDeposit: Get<Balance>;
+		/// Cancels slashes, sets parameters, clears dormant registrations (root, later
+		/// governance).
+		type AdminOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+		/// The hold reason of this runtime.
+		type RuntimeHoldReason: From<HoldReason>;
 		/// The most Links staked to one HyperNode.
 		#[pallet::constant]
 		type MaxLinksPerHyperNode: Get<u32>;
@@ -272,8 +296,9 @@ pub mod pallet {
 		/// Most weight aggregation may use in one block.
 		#[pallet::constant]
 		type AggregationWeightPerBlock: Get<Weight>;
-		/// ICNT, as rewards are paid.
-		type Currency: Mutate<Self::AccountId, Balance = Balance>;
+		/// ICNT, as rewards are paid and deposits held.
+		type Currency: Mutate<Self::AccountId, Balance = Balance>
+			+ MutateHold<Self::AccountId, Balance = Balance, Reason = Self::RuntimeHoldReason>;
 		/// Provider nodes' capacity and their clusters' utilization.
 		type Capacity: CapacityLedger<Self::AccountId>;
 		/// Paying provider nodes and their delegators.
@@ -317,9 +342,14 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Signers<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, T::AccountId>;
 
-	/// Number of HyperNodes.
+	/// Number of registered HyperNodes (active or not).
 	#[pallet::storage]
 	pub type HyperNodeCount<T> = StorageValue<_, u32, ValueQuery>;
+
+	/// The active HyperNodes (a Link staked, not removed), sorted: what an era's snapshot is
+	/// taken from, at most `MaxHyperNodes`.
+	#[pallet::storage]
+	pub type ActiveHyperNodes<T: Config> = StorageValue<_, BoundedVec<T::AccountId, T::MaxHyperNodes>, ValueQuery>;
 
 	/// The current era (its snapshot is taken).
 	#[pallet::storage]
@@ -484,8 +514,11 @@ pub mod pallet {
 	pub enum Event<T: Config> {
 		/// A HyperNode registered (its signer proved it holds the key).
 		HyperNodeRegistered { owner: T::AccountId, signer: T::AccountId },
-		/// A HyperNode deregistered; its Links were unstaked.
+		/// A HyperNode deregistered; its Links were unstaked and its deposit returned.
 		HyperNodeDeregistered { owner: T::AccountId },
+		/// The admin origin cleared a dormant registration: its Links were unstaked and its
+		/// `deposit` returned.
+		HyperNodeCleared { owner: T::AccountId, deposit: Balance },
 		/// A Link was staked to a HyperNode.
 		LinkStaked { owner: T::AccountId, link: LinkId },
 		/// A Link was unstaked.
@@ -528,7 +561,7 @@ pub mod pallet {
 		SignerInUse,
 		/// No such HyperNode.
 		NotRegistered,
-		/// Too many HyperNodes.
+		/// The active set is full (`MaxHyperNodes` HyperNodes with Links staked).
 		TooManyHyperNodes,
 		/// The location is not two upper-case letters.
 		BadLocation,
@@ -568,6 +601,9 @@ pub mod pallet {
 		/// The owner or the signing key belongs to a HyperNode removed for low accuracy whose
 		/// cool-down has not passed.
 		RemovedRecently,
+		/// The HyperNode is active (Links staked, not removed): only a dormant registration
+		/// can be cleared.
+		HyperNodeActive,
 	}
 
 	#[pallet::hooks]
@@ -642,6 +678,9 @@ pub mod pallet {
 			let pos = h.links.iter().position(|l| *l == link).ok_or(Error::<T>::LinkNotStaked)?;
 			T::Links::unlock(link)?;
 			h.links.remove(pos);
+			if !h.is_active() {
+				Self::deactivate(&owner);
+			}
 			HyperNodes::<T>::insert(&owner, h);
 			Self::deposit_event(Event::LinkUnstaked { owner, link });
 			Ok(())
@@ -652,17 +691,8 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::deregister_hypernode(T::MaxLinksPerHyperNode::get()))]
 		pub fn deregister_hypernode(origin: OriginFor<T>) -> DispatchResult {
 			let owner = ensure_signed(origin)?;
-			let h = HyperNodes::<T>::take(&owner).ok_or(Error::<T>::NotRegistered)?;
-			for link in &h.links {
-				T::Links::unlock(*link)?;
-			}
-			Signers::<T>::remove(&h.signer);
-			// Leaving wipes nothing: the accuracy record comes back with a registration in
-			// the same window (a removal is kept in `Removals`).
-			if h.due > 0 {
-				DepartedAccuracy::<T>::insert(&owner, (Self::accuracy_window_of(Self::current_era()), h.due, h.misses));
-			}
-			HyperNodeCount::<T>::mutate(|c| *c = c.saturating_sub(1));
+			let h = HyperNodes::<T>::get(&owner).ok_or(Error::<T>::NotRegistered)?;
+			Self::do_deregister(&owner, h)?;
 			Self::deposit_event(Event::HyperNodeDeregistered { owner });
 			Ok(())
 		}
@@ -698,25 +728,41 @@ pub mod pallet {
 			Ok(Pays::No.into())
 		}
 
-		/// Cancels a pending slash (root): a wrong oracle majority must be correctable.
+		/// Cancels a pending slash (admin origin): a wrong oracle majority must be correctable.
 		#[pallet::call_index(5)]
 		#[pallet::weight(T::WeightInfo::cancel_slash())]
 		pub fn cancel_slash(origin: OriginFor<T>, era: EraIndex, node: NodeId) -> DispatchResult {
-			ensure_root(origin)?;
+			T::AdminOrigin::ensure_origin(origin)?;
 			PendingSlashes::<T>::take(era, node).ok_or(Error::<T>::NoPendingSlash)?;
 			Self::deposit_event(Event::SlashCancelled { node, era });
 			Ok(())
 		}
 
-		/// Sets the SLA parameters (root).
+		/// Sets the SLA parameters (admin origin).
 		#[pallet::call_index(6)]
 		#[pallet::weight(T::WeightInfo::set_params())]
 		pub fn set_params(origin: OriginFor<T>, params: SlaParams) -> DispatchResult {
-			ensure_root(origin)?;
+			T::AdminOrigin::ensure_origin(origin)?;
 			ensure!(params.slash_base <= params.slash_cap && params.accuracy_window > 0, Error::<T>::BadParams);
 			ensure!(!params.sla_target.is_zero(), Error::<T>::BadParams);
 			Params::<T>::put(&params);
 			Self::deposit_event(Event::ParamsSet { params });
+			Ok(())
+		}
+
+		/// Clears a dormant HyperNode registration (admin origin): one with no Link staked or
+		/// removed for low accuracy. As on deregistration, its Links are unstaked, its
+		/// deposit returned (it pays for storage, not behaviour) and its accuracy record and
+		/// any removal's cool-down kept.
+		#[pallet::call_index(7)]
+		#[pallet::weight(T::WeightInfo::clear_hypernode(T::MaxLinksPerHyperNode::get()))]
+		pub fn clear_hypernode(origin: OriginFor<T>, owner: T::AccountId) -> DispatchResult {
+			T::AdminOrigin::ensure_origin(origin)?;
+			let h = HyperNodes::<T>::get(&owner).ok_or(Error::<T>::NotRegistered)?;
+			ensure!(!h.is_active(), Error::<T>::HyperNodeActive);
+			let deposit = h.deposit;
+			Self::do_deregister(&owner, h)?;
+			Self::deposit_event(Event::HyperNodeCleared { owner, deposit });
 			Ok(())
 		}
 	}
@@ -756,7 +802,6 @@ pub mod pallet {
 			ensure!(location.iter().all(|c| c.is_ascii_uppercase()), Error::<T>::BadLocation);
 			ensure!(!address.is_empty(), Error::<T>::EmptyAddress);
 			let count = HyperNodeCount::<T>::get();
-			ensure!(count < T::MaxHyperNodes::get(), Error::<T>::TooManyHyperNodes);
 			let era = Self::current_era();
 			for who in [&owner, &signer] {
 				if let Some(removed) = Removals::<T>::get(who) {
@@ -770,11 +815,22 @@ pub mod pallet {
 				Some((window, due, misses)) if !served && window == Self::accuracy_window_of(era) => (due, misses),
 				_ => (0, 0),
 			};
+			let deposit = T::HyperNodeDeposit::get();
+			T::Currency::hold(&HoldReason::HyperNodeDeposit.into(), &owner, deposit)?;
 			HyperNodeCount::<T>::put(count.saturating_add(1));
 			Signers::<T>::insert(&signer, &owner);
 			HyperNodes::<T>::insert(
 				&owner,
-				HyperNode::<T> { signer: signer.clone(), location, address, links: BoundedVec::new(), removed: false, due, misses },
+				HyperNode::<T> {
+					signer: signer.clone(),
+					location,
+					address,
+					links: BoundedVec::new(),
+					removed: false,
+					due,
+					misses,
+					deposit,
+				},
 			);
 			Self::deposit_event(Event::HyperNodeRegistered { owner, signer });
 			Ok(())
@@ -785,21 +841,55 @@ pub mod pallet {
 			let link_owner = T::Links::owner(link).ok_or(Error::<T>::UnknownLink)?;
 			ensure!(&link_owner == owner, Error::<T>::NotLinkOwner);
 			ensure!(!T::Links::is_locked(link), Error::<T>::LinkInUse);
+			let was_active = h.is_active();
 			h.links.try_push(link).map_err(|_| Error::<T>::TooManyLinks)?;
+			if !was_active && h.is_active() {
+				// Its first Link: it joins the active set (sorted), if there is room.
+				ActiveHyperNodes::<T>::try_mutate(|active| {
+					let at = active.binary_search(owner).err().ok_or(Error::<T>::AlreadyRegistered)?;
+					active.try_insert(at, owner.clone()).map_err(|_| Error::<T>::TooManyHyperNodes)
+				})?;
+			}
 			T::Links::lock(link).map_err(|_| Error::<T>::LinkInUse)?;
 			HyperNodes::<T>::insert(owner, h);
 			Self::deposit_event(Event::LinkStaked { owner: owner.clone(), link });
 			Ok(())
 		}
 
+		/// Takes `owner` out of the active set (no Link left, removed, or gone).
+		fn deactivate(owner: &T::AccountId) {
+			ActiveHyperNodes::<T>::mutate(|active| {
+				if let Ok(at) = active.binary_search(owner) {
+					active.remove(at);
+				}
+			});
+		}
+
+		/// Removes `owner`'s registration `h`: unstakes its Links, returns its deposit and
+		/// keeps its accuracy record for a registration in the same window (a removal is kept
+		/// in `Removals`).
+		fn do_deregister(owner: &T::AccountId, h: HyperNode<T>) -> DispatchResult {
+			for link in &h.links {
+				T::Links::unlock(*link)?;
+			}
+			T::Currency::release(&HoldReason::HyperNodeDeposit.into(), owner, h.deposit, Precision::BestEffort)?;
+			Self::deactivate(owner);
+			HyperNodes::<T>::remove(owner);
+			Signers::<T>::remove(&h.signer);
+			if h.due > 0 {
+				DepartedAccuracy::<T>::insert(owner, (Self::accuracy_window_of(Self::current_era()), h.due, h.misses));
+			}
+			HyperNodeCount::<T>::mutate(|c| *c = c.saturating_sub(1));
+			Ok(())
+		}
+
 		/// Snapshots the active HyperNodes and the randomness of `era`; prunes old eras.
 		pub(crate) fn start_era(era: EraIndex) {
-			let mut oracles: Vec<(T::AccountId, u32)> = HyperNodes::<T>::iter()
-				.filter(|(_, h)| h.is_active())
-				.map(|(o, h)| (o, h.links.len() as u32))
+			// The active set is sorted and bounded; each one's Links as the era starts.
+			let oracles: Vec<(T::AccountId, u32)> = ActiveHyperNodes::<T>::get()
+				.into_iter()
+				.filter_map(|o| HyperNodes::<T>::get(&o).filter(|h| h.is_active()).map(|h| (o, h.links.len() as u32)))
 				.collect();
-			oracles.sort();
-			oracles.truncate(T::MaxHyperNodes::get() as usize);
 			let links = oracles.iter().fold(0u32, |acc, (_, l)| acc.saturating_add(*l));
 			EraRewards::<T>::mutate(era, |r| r.links = links);
 			let count = oracles.len() as u32;
@@ -1250,6 +1340,7 @@ pub mod pallet {
 					let Some(h) = h else { return };
 					if !h.removed && h.due >= p.min_reports_for_accuracy && h.accuracy() < p.min_accuracy {
 						h.removed = true;
+						Self::deactivate(&owner);
 						// The removal holds for its owner and its key, whatever they do next.
 						Removals::<T>::insert(&owner, era);
 						Removals::<T>::insert(&h.signer, era);
@@ -1305,8 +1396,16 @@ pub mod pallet {
 		#[cfg(any(feature = "try-runtime", test))]
 		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 			let mut count = 0u32;
+			let mut active: Vec<T::AccountId> = Vec::new();
 			for (owner, h) in HyperNodes::<T>::iter() {
 				count += 1;
+				if h.is_active() {
+					active.push(owner.clone());
+				}
+				ensure!(
+					<T::Currency as frame_support::traits::fungible::InspectHold<T::AccountId>>::balance_on_hold(&HoldReason::HyperNodeDeposit.into(), &owner) == h.deposit,
+					"a HyperNode's deposit is not what is held"
+				);
 				ensure!(Signers::<T>::get(&h.signer).as_ref() == Some(&owner), "signer index differs");
 				for link in &h.links {
 					ensure!(T::Links::is_locked(*link), "a staked Link is not locked");
@@ -1314,6 +1413,8 @@ pub mod pallet {
 				}
 			}
 			ensure!(count == HyperNodeCount::<T>::get(), "HyperNode count differs");
+			active.sort();
+			ensure!(ActiveHyperNodes::<T>::get().into_inner() == active, "the active set differs from the active HyperNodes");
 			for (era, r) in EraRewards::<T>::iter() {
 				ensure!(r.node_paid <= r.node_budget, "paid provider nodes more than their budget");
 				ensure!(r.hypernode_paid <= r.hypernode_budget, "paid HyperNodes more than their budget");

@@ -103,6 +103,8 @@ impl pallet_nfts::Config for Test {
 pub const ERA: u64 = 10;
 /// Collateral per unit.
 pub const PER_UNIT: Balance = 100 * ICNT;
+/// A HyperNode registration's deposit.
+pub const HYPERNODE_DEPOSIT: Balance = 100 * ICNT;
 
 impl pallet_icn_providers::Config for Test {
 	type Currency = Balances;
@@ -169,6 +171,9 @@ impl crate::Config for Test {
 	type Links = pallet_icn_providers::NftLinks<Nfts, LinkCollection, pallet_nfts::ItemConfig, pallet_nfts::CollectionConfigFor<Test>>;
 	type EraBlocks = ConstU32<{ ERA as u32 }>;
 	type MaxHyperNodes = ConstU32<16>;
+	type HyperNodeDeposit = ConstU128<HYPERNODE_DEPOSIT>;
+	type AdminOrigin = frame_system::EnsureRoot<AccountId32>;
+	type RuntimeHoldReason = RuntimeHoldReason;
 	type MaxLinksPerHyperNode = ConstU32<4>;
 	type MaxReportResults = MaxReportResults;
 	type RemovalCooldown = RemovalCooldown;

@@ -278,14 +278,15 @@ mod reports {
 	}
 
 	#[test]
-	fn unregistered_nodes_are_not_assigned() {
+	fn nodes_registered_mid_era_are_assigned_from_the_next() {
 		run(|| {
 			hypernodes(1);
-			// Half the collateral: Registered, not probed.
-			assert_ok!(Providers::register_node(origin(1), spec("http://127.0.0.1:1", audit([1; 32])), PER_UNIT, Default::default()));
 			run_to_block(start_of(1) + 1);
+			let node = provider_node(1, "http://127.0.0.1:1", audit([1; 32]));
 			assert!(Sla::assignments(&account(11), 1).is_empty());
-			assert_noop!(report(11, 1, vec![(0, OK)]), Error::<Test>::NotAssigned);
+			assert_noop!(report(11, 1, vec![(node, OK)]), Error::<Test>::NotAssigned);
+			run_to_block(start_of(2) + 1);
+			assert_eq!(Sla::assignments(&account(11), 2), vec![node]);
 		});
 	}
 }

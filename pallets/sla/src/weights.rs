@@ -5,7 +5,7 @@
 //!
 //! ```sh
 //! icn-node benchmark pallet --chain dev --pallet pallet_icn_sla --extrinsic '*' \
-//!   --steps 50 --repeat 20 --output runtime/src/weights/pallet_icn_sla.rs
+//!   --steps 20 --repeat 10 --output runtime/src/weights/pallet_icn_sla.rs
 //! ```
 //!
 //! The `()` implementation below is for unit tests only: rounded-up figures of that run.
@@ -23,6 +23,8 @@ pub trait WeightInfo {
 	fn unstake_link() -> Weight;
 	/// `deregister_hypernode` with `l` Links.
 	fn deregister_hypernode(l: u32) -> Weight;
+	/// `clear_hypernode` with `l` Links.
+	fn clear_hypernode(l: u32) -> Weight;
 	/// `submit_report` with `n` results.
 	fn submit_report(n: u32) -> Weight;
 	/// The pool check of a report with `n` results ([`crate::CheckReport`]).
@@ -60,15 +62,21 @@ impl WeightInfo for () {
 		Weight::from_parts(40_000_000, 4_000).saturating_add(RocksDbWeight::get().reads_writes(3, 3))
 	}
 	fn stake_link() -> Weight {
-		Weight::from_parts(80_000_000, 6_000).saturating_add(RocksDbWeight::get().reads_writes(6, 4))
+		Weight::from_parts(80_000_000, 14_000).saturating_add(RocksDbWeight::get().reads_writes(7, 5))
 	}
 	fn unstake_link() -> Weight {
-		Weight::from_parts(60_000_000, 6_000).saturating_add(RocksDbWeight::get().reads_writes(4, 3))
+		Weight::from_parts(60_000_000, 14_000).saturating_add(RocksDbWeight::get().reads_writes(5, 4))
 	}
 	fn deregister_hypernode(l: u32) -> Weight {
 		Weight::from_parts(50_000_000, 6_000)
 			.saturating_add(Weight::from_parts(40_000_000, 3_000).saturating_mul(l.into()))
 			.saturating_add(RocksDbWeight::get().reads_writes(3, 3))
+			.saturating_add(RocksDbWeight::get().reads_writes(2, 2).saturating_mul(l.into()))
+	}
+	fn clear_hypernode(l: u32) -> Weight {
+		Weight::from_parts(70_000_000, 14_000)
+			.saturating_add(Weight::from_parts(40_000_000, 3_000).saturating_mul(l.into()))
+			.saturating_add(RocksDbWeight::get().reads_writes(5, 6))
 			.saturating_add(RocksDbWeight::get().reads_writes(2, 2).saturating_mul(l.into()))
 	}
 	fn submit_report(n: u32) -> Weight {

@@ -591,6 +591,11 @@ impl pallet_icn_sla::Config for Runtime {
 	type Links = IcnLinks;
 	type EraBlocks = ChainEraBlocks;
 	type MaxHyperNodes = ConstU32<256>;
+	// What a registration's storage costs, returned when it leaves (an active HyperNode also
+	// needs a Link).
+	type HyperNodeDeposit = ConstU128<{ 100 * ICNT }>;
+	type AdminOrigin = frame_system::EnsureRoot<AccountId>;
+	type RuntimeHoldReason = RuntimeHoldReason;
 	type MaxLinksPerHyperNode = ConstU32<64>;
 	type MaxReportResults = ConstU32<1024>;
 	// A removed HyperNode sits out a day of one-hour eras (dev: 24 eras of 10 blocks).

@@ -148,6 +148,16 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 	/// Storage: `Sla::Reported` (r:1 w:1)
 	/// Proof: `Sla::Reported` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 1024]`.
+	fn clear_hypernode(l: u32, ) -> Weight {
+		Weight::from_parts(120_000_000, 0)
+			.saturating_add(Weight::from_parts(0, 14069))
+			.saturating_add(Weight::from_parts(23_043_776, 0).saturating_mul(l.into()))
+			.saturating_add(T::DbWeight::get().reads(5))
+			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(l.into())))
+			.saturating_add(T::DbWeight::get().writes(6))
+			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(l.into())))
+			.saturating_add(Weight::from_parts(0, 2954).saturating_mul(l.into()))
+	}
 	fn submit_report(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `813 + n * (236 ±0)`

@@ -1,0 +1,55 @@
+//! Attacks on the providers pallet, one test each, named after the attack: each failed
+//! (the attacker won) on the code before its fix.
+
+use crate::{mock::*, *};
+use frame_support::{assert_noop, assert_ok, traits::Get};
+use icn_primitives::currency::ICNT;
+use sp_runtime::Perbill;
+
+fn spec(capacity: u32) -> NodeSpec {
+	NodeSpec {
+		cluster: 0,
+		capacity,
+		location: CountryCode(*b"DE"),
+		endpoint: b"https://s3.eu-central-1.example.com/icn-node-1".to_vec().try_into().unwrap(),
+		audit: AuditObject {
+			path: b"audit/object.bin".to_vec().try_into().unwrap(),
+			size: 10_000,
+			chunk_size: 4096,
+			root: [7; 32],
+		},
+		reservation_price: 5 * ICNT,
+		hardware: HardwareClass::Enterprise,
+		commission: Perbill::from_percent(10),
+	}
+}
+
+/// Nodes declaring `u32::MAX` units with no collateral at all filled a cluster for the whole
+/// commitment (36 months) for the price of their fees (127 such nodes cost 1.42 ICNT on
+/// `--dev`), and a real provider with full collateral was refused `ClusterFull`. A node now
+/// registers only with its whole collateral (ICNT and Links) up front: a slot in a cluster
+/// costs what the protocol says it costs.
+#[test]
+fn zero_collateral_nodes_fill_a_cluster() {
+	new_test_ext().execute_with(|| {
+		let max = <<Test as Config>::MaxNodesPerCluster as Get<u32>>::get();
+		let per_provider = <<Test as Config>::MaxNodesPerProvider as Get<u32>>::get();
+		// The squatters: as many providers as it takes, each with its most nodes.
+		for i in 0..max {
+			let who = RuntimeOrigin::signed(account(2 + (i / per_provider) as u8));
+			assert_noop!(
+				Providers::register_node(who.clone(), spec(u32::MAX), 0, Default::default()),
+				Error::<Test>::InsufficientCollateral
+			);
+			// One planck short is short too.
+			assert_noop!(
+				Providers::register_node(who, spec(1), PER_UNIT - 1, Default::default()),
+				Error::<Test>::InsufficientCollateral
+			);
+		}
+		// The real provider gets its slot.
+		assert_ok!(Providers::register_node(RuntimeOrigin::signed(account(1)), spec(10), 10 * PER_UNIT, Default::default()));
+		assert_eq!(Nodes::<Test>::get(0).map(|n| n.status), Some(NodeStatus::Active));
+		Providers::do_try_state().expect("invariants hold");
+	});
+}
