@@ -59,6 +59,9 @@ pub trait ProviderSlashing {
 	/// Protocol Treasury (never minted, never burned), Links are seized when the ICNT does
 	/// not cover it.
 	fn slash(node: NodeId, fraction: Perbill) -> Result<SlashOutcome, DispatchError>;
+	/// The most weight one [`ProviderSlashing::slash`] takes (every delegator paying, every
+	/// Link seized): what a hook applying a slash charges for it.
+	fn slash_weight() -> sp_runtime::Weight;
 	/// Marks `node` as failing (or recovered) its SLA.
 	fn set_failing(node: NodeId, failing: bool) -> DispatchResult;
 }

@@ -301,7 +301,7 @@ mod weights {
 		let delegators = <crate::Runtime as pallet_icn_providers::Config>::MaxDelegatorsPerNode::get();
 		let steps: [(&str, Weight); 6] = [
 			("first node of a cluster", W::aggregate_nodes(1).saturating_add(W::measure_cluster())),
-			("one slash", W::apply_slash()),
+			("one slash", pallet_icn_sla::Pallet::<crate::Runtime>::slash_step_weight()),
 			("budget", W::era_budget()),
 			("most-delegated reward", W::reward_nodes(1).saturating_add(W::reward_delegators(delegators))),
 			("HyperNode reward", W::reward_hypernode()),

@@ -1270,6 +1270,10 @@ pub mod pallet {
 			Self::do_slash(node, fraction)
 		}
 
+		fn slash_weight() -> Weight {
+			T::WeightInfo::slash(T::MaxDelegatorsPerNode::get(), T::MaxLinksPerNode::get())
+		}
+
 		fn set_failing(node: NodeId, failing: bool) -> DispatchResult {
 			let mut record = Nodes::<T>::get(node).ok_or(Error::<T>::UnknownNode)?;
 			if record.failing != failing {

@@ -856,6 +856,12 @@ pub mod pallet {
 			Ok(())
 		}
 
+		/// Applying one pending slash: the step's own work and the slash at its worst (every
+		/// delegator paying, every Link seized — the providers pallet's benchmark).
+		pub fn slash_step_weight() -> Weight {
+			T::WeightInfo::apply_slash().saturating_add(T::Slashing::slash_weight())
+		}
+
 		/// Takes `owner` out of the active set (no Link left, removed, or gone).
 		fn deactivate(owner: &T::AccountId) {
 			ActiveHyperNodes::<T>::mutate(|active| {
@@ -1030,7 +1036,7 @@ pub mod pallet {
 						// The slashes computed for the era before are applied one per step,
 						// so any number of them fits in the per-block budget.
 						Some(previous) => {
-							if meter.try_consume(T::WeightInfo::apply_slash()).is_err() {
+							if meter.try_consume(Self::slash_step_weight()).is_err() {
 								return
 							}
 							Self::apply_one_slash(previous);
