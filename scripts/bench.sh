@@ -10,7 +10,9 @@
 #   worker  one HyperNode worker probing WORKER_NODES endpoints (default 1,000) on a loopback
 #           storage server answering after WORKER_LATENCY_MS (default 50 ms), with
 #           WORKER_HANG_PERCENT of them never answering and WORKER_SLOW_PERCENT answering after
-#           1.5 s (default 0 and 0): clients/js/bench/worker-speed.mjs
+#           1.5 s (default 0 and 0), audit objects of WORKER_AUDIT_SIZE bytes (default 40,000;
+#           67108864 is the largest, a 512 KiB `.hashes`) and the node's peak memory:
+#           clients/js/bench/worker-speed.mjs
 #   load    icn-loadgen against a fresh `icn-node --dev` per scenario (LOAD_SCENARIOS, default
 #           "transfer book report"): LOAD_TXS (default 20,000) transfers or bookings from
 #           LOAD_ACCOUNTS (default 1,000) accounts, LOAD_REPORTS (default 60) full SLA
@@ -100,17 +102,19 @@ TABLE
 
 section_worker() {
   local nodes="${WORKER_NODES:-1000}" latency="${WORKER_LATENCY_MS:-50}"
-  local hang="${WORKER_HANG_PERCENT:-0}" slow="${WORKER_SLOW_PERCENT:-0}"
-  log "worker speed: $nodes endpoints, $latency ms injected latency, $hang % hanging, $slow % slow"
+  local hang="${WORKER_HANG_PERCENT:-0}" slow="${WORKER_SLOW_PERCENT:-0}" audit="${WORKER_AUDIT_SIZE:-40000}"
+  log "worker speed: $nodes endpoints, $latency ms injected latency, $hang % hanging, $slow % slow, audit objects of $audit bytes"
   (cd "$ROOT/clients/js" && ICN_NODE="$BIN" node bench/worker-speed.mjs --nodes "$nodes" --latency-ms "$latency" --eras 2 \
-    --hang-percent "$hang" --slow-percent "$slow") >"$OUT"
-  python3 - "$OUT" "$nodes" "$latency" "$hang" "$slow" <<'PY'
+    --hang-percent "$hang" --slow-percent "$slow" --audit-size "$audit") >"$OUT"
+  python3 - "$OUT" "$nodes" "$latency" "$hang" "$slow" "$audit" <<'PY'
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip().startswith("{")]
 eras = [r for r in rows if not r.get("summary")]
 s = next(r for r in rows if r.get("summary"))
-n, lat, hang, slow = sys.argv[2:6]
+n, lat, hang, slow, audit = sys.argv[2:7]
 faults = f" WORKER_HANG_PERCENT={hang} WORKER_SLOW_PERCENT={slow}" if s["hanging"] or s["slow"] else ""
+if audit != "40000":
+    faults += f" WORKER_AUDIT_SIZE={audit}"
 cmd = f"`WORKER_NODES={n} WORKER_LATENCY_MS={lat}{faults} scripts/bench.sh worker` (`clients/js/bench/worker-speed.mjs`)"
 print("| figure | value | command |")
 print("|---|---|---|")
@@ -122,6 +126,10 @@ if s["hanging"] or s["slow"]:
     print(f"| of them {s['hanging']:,} never answering and {s['slow']:,} answering after {s['slowMs']:,} ms | "
           f"{s['failed']:,} failed (exactly the hanging ones: {'yes' if s['failed'] == s['hanging'] else 'NO'}), "
           f"the other {s['nodes'] - s['hanging']:,} passed | same |")
+chunks = -(-int(audit) // 4096)
+print(f"| node memory, audit objects of {int(audit):,} bytes ({chunks:,} chunks, `.hashes` {chunks * 32:,} B) | "
+      f"resident {s['baselineRssKiB'] / 1024:,.0f} MiB before the probes; peak {s['peakAfterFirstKiB'] / 1024:,.0f} MiB "
+      f"through the first era's probe, {s['peakRssKiB'] / 1024:,.0f} MiB through the last (VmHWM, reset after registration) | same |")
 print(f"| goal: ≤ 5 s for 1,000 endpoints at 50 ms | {'met' if s['met'] else 'NOT met'} (worst {s['worstWallMs']:,} ms) | same |")
 print()
 PY

@@ -462,7 +462,7 @@ async fn setup_report(rpc: &Rpc, genesis: H256, hypernodes: u32, concurrency: us
 		calls.push(to(p, u128::from(per_provider) * ICNT + 100 * ICNT));
 	}
 	// A HyperNode's deposit and its fees.
-	let hn_funds = <Runtime as pallet_icn_sla::Config>::HyperNodeDeposit::get() + 100 * ICNT;
+	let hn_funds: u128 = <<Runtime as pallet_icn_sla::Config>::HyperNodeDeposit as Get<u128>>::get() + 100 * ICNT;
 	for p in &hn {
 		calls.push(to(p, hn_funds));
 		calls.push(sudo(RuntimeCall::Providers(pallet_icn_providers::Call::mint_link {

@@ -58,12 +58,35 @@ pub trait ProviderSlashing {
 	/// Slashes `fraction` of `node`'s collateral requirement: held ICNT moves to the
 	/// Protocol Treasury (never minted, never burned), Links are seized when the ICNT does
 	/// not cover it.
-	fn slash(node: NodeId, fraction: Perbill) -> Result<SlashOutcome, DispatchError>;
+	fn slash(node: NodeId, fraction: Perbill) -> Result<SlashOutcome, DispatchError> {
+		Self::slash_from(node, fraction, Self::slash_base(node))
+	}
+	/// Slashes `fraction` of `base` — the collateral requirement fixed when the slash became
+	/// pending ([`ProviderSlashing::slash_base`] then), so lowering the node's capacity
+	/// between pending and applied does not shrink it.
+	fn slash_from(node: NodeId, fraction: Perbill, base: Balance) -> Result<SlashOutcome, DispatchError>;
+	/// `node`'s collateral requirement now: what a slash becoming pending is a fraction of
+	/// (0 for an unknown node).
+	fn slash_base(node: NodeId) -> Balance;
 	/// The most weight one [`ProviderSlashing::slash`] takes (every delegator paying, every
 	/// Link seized): what a hook applying a slash charges for it.
 	fn slash_weight() -> sp_runtime::Weight;
 	/// Marks `node` as failing (or recovered) its SLA.
 	fn set_failing(node: NodeId, failing: bool) -> DispatchResult;
+}
+
+/// Slashes waiting to be applied, as the SLA oracle keeps them: a node's collateral and
+/// delegations stay held while one is pending for it.
+pub trait SlashQueue {
+	/// Whether a slash of `node` is pending (computed, not applied yet).
+	fn is_pending(node: NodeId) -> bool;
+}
+
+/// No oracle: nothing is ever pending.
+impl SlashQueue for () {
+	fn is_pending(_node: NodeId) -> bool {
+		false
+	}
 }
 
 /// A node that can take a booking of its cluster (protocol §6).

@@ -69,9 +69,9 @@ pub fn dev_buckets() -> Vec<BucketConfig<AccountId>> {
 	buckets
 }
 
-/// Unbonding delay of provider exits and undelegations on the `dev` and `local` chains: two
-/// eras, the slashing exposure window.
-pub const DEV_UNBONDING_BLOCKS: u32 = 2 * DEV_ERA_BLOCKS;
+/// Unbonding delay of provider exits and undelegations on the `dev` and `local` chains: the
+/// shortest the slashing exposure allows (`MIN_UNBONDING_ERAS`, four eras).
+pub const DEV_UNBONDING_BLOCKS: u32 = pallet_icn_providers::MIN_UNBONDING_ERAS * DEV_ERA_BLOCKS;
 
 /// The providers genesis of the dev/local chains (see the module docs).
 pub fn dev_providers() -> pallet_icn_providers::GenesisConfig<crate::Runtime> {

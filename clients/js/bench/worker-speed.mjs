@@ -4,7 +4,12 @@
 // what probing one request after another would take (N × 3 requests × latency).
 //
 //   cd clients/js && node bench/worker-speed.mjs [--nodes 1000] [--latency-ms 50] [--eras 2]
-//       [--hang-percent 5] [--slow-percent 5] [--slow-ms 1500]
+//       [--hang-percent 5] [--slow-percent 5] [--slow-ms 1500] [--audit-size 40000]
+//
+// Memory: the node's peak resident set (VmHWM, reset through /proc/<pid>/clear_refs once the
+// nodes are registered) is read after each era's probe, next to the resident set before it:
+// `--audit-size 67108864` makes every audit object maximal (16,384 chunks, a 512 KiB
+// `.hashes`), so the worker streams 512 KiB per node.
 //
 // With faults: that share of the nodes is served by a server that accepts every request and
 // never answers, and that share by one answering after --slow-ms; every other node must
@@ -21,7 +26,7 @@
 
 import { ApiPromise, WsProvider, Keyring } from '@polkadot/api';
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -37,6 +42,7 @@ const ERAS = arg('eras', 2);
 const HANG_PERCENT = arg('hang-percent', 0);
 const SLOW_PERCENT = arg('slow-percent', 0);
 const SLOW_MS = arg('slow-ms', 1500);
+const AUDIT_SIZE = arg('audit-size', 40000);
 /// Which server node `n` is on: every 100 nodes, the first HANG_PERCENT hang, the next
 /// SLOW_PERCENT are slow.
 const serverOf = (n) => (n % 100 < HANG_PERCENT ? 'hang' : n % 100 < HANG_PERCENT + SLOW_PERCENT ? 'slow' : 'fast');
@@ -49,8 +55,8 @@ const log = (...a) => console.error('[worker-speed]', ...a);
 async function startBenchStorage(latencyMs = LATENCY_MS) {
   const dir = mkdtempSync(join(tmpdir(), 'icn-bench-storage-'));
   const commitment = JSON.parse(execFileSync('python3', [join(ROOT, 'scripts/audit-object.py'), 'generate',
-    join(dir, 'audit/object.bin'), '--size', '40000', '--seed', 'worker-speed', '--path', 'audit/object.bin'],
-  { encoding: 'utf8' }));
+    join(dir, 'audit/object.bin'), '--size', String(AUDIT_SIZE), '--seed', 'worker-speed', '--path', 'audit/object.bin'],
+  { encoding: 'utf8', maxBuffer: 64 << 20 }));
   const child = spawn(process.execPath, [join(ROOT, 'clients/js/bench/storage-server.mjs'), dir,
     '--latency-ms', String(latencyMs)], { stdio: ['ignore', 'pipe', 'inherit'] });
   const banner = await new Promise((resolve, reject) => {
@@ -82,7 +88,6 @@ try {
   const perCluster = api.consts.providers.maxNodesPerCluster.toNumber();
   const perProvider = api.consts.providers.maxNodesPerProvider.toNumber();
   const maxResults = api.consts.sla.maxReportResults.toNumber();
-  if (NODES > maxResults) throw new Error(`--nodes ${NODES} exceeds a report's ${maxResults} results`);
   const region = 0;
   const region0 = (await api.query.providers.regions(region)).unwrap();
   const location = Buffer.from(region0.countries[0].toU8a()).toString('latin1');
@@ -141,15 +146,26 @@ try {
   }, { timeout: 300_000, every: 2_000 });
   const registeredAt = (await api.rpc.chain.getHeader()).number.toNumber();
   log(`${registered - firstNode} node(s) registered by block #${registeredAt}`);
+  // The node's memory from here on: its resident set now, and its peak reset to it.
+  const status = (field) => {
+    const m = readFileSync(`/proc/${node.pid}/status`, 'utf8').match(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm'));
+    return m ? Number(m[1]) : null;
+  };
+  const baselineRssKiB = status('VmRSS');
+  writeFileSync(`/proc/${node.pid}/clear_refs`, '5');
 
   // 4. The worker's era probes of all N nodes, and their reports on chain.
   const line = /era (\d+): probed (\d+) node\(s\) for HyperNode .+? in (\d+) ms \(HEAD latencies sum (\d+) ms\), (\d+) failed/g;
+  let peakAfterFirstKiB = null;
   const eras = await waitFor(`${ERAS} era(s) with all ${NODES} nodes probed`, async () => {
     const found = [...node.log().matchAll(line)]
       .map((m) => ({ era: +m[1], probed: +m[2], wallMs: +m[3], headSumMs: +m[4], failed: +m[5] }))
       .filter((e) => e.probed >= NODES);
+    // The peak resident set of the node up to the first probe (then up to the last).
+    if (found.length === 1 && peakAfterFirstKiB === null) peakAfterFirstKiB = status('VmHWM');
     return found.length >= ERAS ? found.slice(0, ERAS) : null;
-  }, { timeout: 600_000, every: 2_000 });
+  }, { timeout: 900_000, every: 2_000 });
+  const peakRssKiB = status('VmHWM');
   const results = [];
   for (const e of eras) {
     const count = await waitFor(`era ${e.era}'s report on chain`, async () => {
@@ -159,7 +175,7 @@ try {
     const sequentialMs = e.probed * 3 * LATENCY_MS;
     const row = {
       ...e, reportedResults: count, latencyMs: LATENCY_MS, sequentialMs, speedup: +(sequentialMs / e.wallMs).toFixed(1),
-      hanging: HANGING, slow: Math.round(NODES * SLOW_PERCENT / 100), slowMs: SLOW_MS,
+      hanging: HANGING, slow: Math.round(NODES * SLOW_PERCENT / 100), slowMs: SLOW_MS, auditSize: AUDIT_SIZE,
     };
     console.log(JSON.stringify(row));
     results.push(row);
@@ -169,6 +185,7 @@ try {
     summary: true, nodes: NODES, latencyMs: LATENCY_MS, eras: results.length, hanging: HANGING,
     slow: Math.round(NODES * SLOW_PERCENT / 100), slowMs: SLOW_MS,
     worstWallMs: worst.wallMs, sequentialMs: worst.sequentialMs, failed: Math.max(...results.map((r) => r.failed)),
+    auditSize: AUDIT_SIZE, baselineRssKiB, peakAfterFirstKiB, peakRssKiB,
     // Only the hanging nodes fail; everyone else passes.
     goalMs: 5000, met: worst.wallMs <= 5000 && results.every((r) => r.failed === HANGING && r.reportedResults === NODES),
   }));

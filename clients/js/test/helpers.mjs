@@ -62,6 +62,7 @@ export async function startDevNode(extraArgs = []) {
   }
   return {
     url: `ws://127.0.0.1:${rpcPort}`,
+    pid: child.pid,
     log,
     async stop() {
       if (child.exitCode === null) {

@@ -108,6 +108,7 @@ impl pallet_icn_providers::Config for Test {
 	type MaxCountries = ConstU32<8>;
 	type MaxLinksPerNode = ConstU32<4>;
 	type MaxNodesPerCluster = ConstU32<32>;
+	type SlashQueue = ();
 	type MaxNodesPerProvider = ConstU32<4>;
 	type MaxDelegatorsPerNode = ConstU32<8>;
 	type MaxAuditChunks = ConstU32<16_384>;
@@ -214,7 +215,7 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 			..Default::default()
 		},
 		providers: pallet_icn_providers::GenesisConfig {
-			params: Some(ProviderParams { unbonding_delay: 2 * ERA as u32, ..Default::default() }),
+			params: Some(ProviderParams { unbonding_delay: 4 * ERA as u32, ..Default::default() }),
 			regions: vec![RegionGenesis {
 				name: "EU-W".into(),
 				countries: vec!["DE".into()],

@@ -111,7 +111,7 @@ pub mod bench_helpers {
 
 pub use icn_primitives::providers::{
 	CapacityLedger, ClusterId, EraIndex, LinkId, LinkRegistry, NodeId, NodeOffer, NodeRewards, ProbeTarget,
-	ProviderSlashing, RegionId, RewardShares, SlaTargets, SlashOutcome,
+	ProviderSlashing, RegionId, RewardShares, SlaTargets, SlashOutcome, SlashQueue,
 };
 pub use links::NftLinks;
 pub use pallet::*;
@@ -119,6 +119,12 @@ pub use types::*;
 pub use weights::WeightInfo;
 
 use icn_primitives::Balance;
+
+/// The shortest unbonding delay, in eras: a failure in era `e` is aggregated during `e + 1`,
+/// its slash pends there and is applied when `e + 1` is aggregated, during `e + 2`; one era
+/// more is the margin for an aggregation that runs late. Stake still unbonding when the slash
+/// lands pays its part (and exits and withdrawals also wait for pending slashes).
+pub const MIN_UNBONDING_ERAS: u32 = 4;
 
 #[frame_support::pallet]
 pub mod pallet {
@@ -195,6 +201,8 @@ pub mod pallet {
 		/// The most nodes in one cluster.
 		#[pallet::constant]
 		type MaxNodesPerCluster: Get<u32>;
+		/// Slashes pending for a node (the SLA oracle): exits and withdrawals wait for them.
+		type SlashQueue: SlashQueue;
 
 		/// The most nodes of one provider.
 		#[pallet::constant]
@@ -527,10 +535,14 @@ pub mod pallet {
 		Overflow,
 		/// The month or commitment length overflows the block number.
 		CommitmentOverflow,
-		/// The unbonding delay is shorter than the slashing exposure window (two eras).
+		/// The unbonding delay is shorter than the slashing exposure window
+		/// ([`MIN_UNBONDING_ERAS`] eras).
 		UnbondingTooShort,
 		/// The commitment or its extension step is zero months.
 		ZeroCommitment,
+		/// A slash of the node is pending: exits and withdrawals wait until it is applied (or
+		/// cancelled).
+		SlashPending,
 	}
 
 	#[pallet::hooks]
@@ -850,6 +862,8 @@ pub mod pallet {
 			let mut delegation = Delegations::<T>::get(node, &who).ok_or(Error::<T>::NotDelegated)?;
 			ensure!(delegation.unbonding > 0, Error::<T>::NothingToWithdraw);
 			ensure!(frame_system::Pallet::<T>::block_number() >= delegation.unlock_at, Error::<T>::StillUnbonding);
+			// Unbonding stake is slashable until withdrawn: not while a slash is pending.
+			ensure!(!T::SlashQueue::is_pending(node), Error::<T>::SlashPending);
 			let amount = delegation.unbonding;
 			T::Currency::release(&HoldReason::HpDelegation.into(), &who, amount, Precision::Exact)?;
 			delegation.unbonding = 0;
@@ -895,6 +909,7 @@ pub mod pallet {
 				return Err(Error::<T>::NotExiting.into())
 			};
 			ensure!(frame_system::Pallet::<T>::block_number() >= unlock_at, Error::<T>::StillUnbonding);
+			ensure!(!T::SlashQueue::is_pending(node), Error::<T>::SlashPending);
 			if record.collateral > 0 {
 				T::Currency::release(&HoldReason::HpCollateral.into(), &record.provider, record.collateral, Precision::Exact)?;
 			}
@@ -966,7 +981,7 @@ pub mod pallet {
 		/// eras), commitments are not empty.
 		pub fn check_params(params: &ProviderParams) -> Result<(), Error<T>> {
 			ensure!(
-				params.unbonding_delay >= T::EraBlocks::get().saturating_mul(2),
+				params.unbonding_delay >= T::EraBlocks::get().saturating_mul(MIN_UNBONDING_ERAS),
 				Error::<T>::UnbondingTooShort
 			);
 			ensure!(params.commitment_months > 0 && params.extension_months > 0, Error::<T>::ZeroCommitment);
@@ -1097,11 +1112,18 @@ pub mod pallet {
 				Clusters::<T>::get(node.cluster).is_some_and(|c| node.reservation_price <= c.max_price)
 		}
 
-		/// Slashes `fraction` of `node`'s collateral requirement (see [`ProviderSlashing`]).
+		/// Slashes `fraction` of `node`'s collateral requirement now (see [`ProviderSlashing`]).
 		pub fn do_slash(node: NodeId, fraction: Perbill) -> Result<SlashOutcome, DispatchError> {
+			let base = Nodes::<T>::get(node).map(|n| Self::required_collateral(&n)).ok_or(Error::<T>::UnknownNode)?;
+			Self::do_slash_from(node, fraction, base)
+		}
+
+		/// Slashes `fraction` of `base` from `node`: its own ICNT, then its delegators', then
+		/// its Links (see [`ProviderSlashing`]).
+		pub fn do_slash_from(node: NodeId, fraction: Perbill, base: Balance) -> Result<SlashOutcome, DispatchError> {
 			let mut record = Nodes::<T>::get(node).ok_or(Error::<T>::UnknownNode)?;
 			let treasury = T::Treasury::get();
-			let mut due = fraction.mul_floor(Self::required_collateral(&record));
+			let mut due = fraction.mul_floor(base);
 			let mut outcome = SlashOutcome::default();
 
 			// 1. The provider's own ICNT.
@@ -1266,8 +1288,12 @@ pub mod pallet {
 	}
 
 	impl<T: Config> ProviderSlashing for Pallet<T> {
-		fn slash(node: NodeId, fraction: Perbill) -> Result<SlashOutcome, DispatchError> {
-			Self::do_slash(node, fraction)
+		fn slash_from(node: NodeId, fraction: Perbill, base: Balance) -> Result<SlashOutcome, DispatchError> {
+			Self::do_slash_from(node, fraction, base)
+		}
+
+		fn slash_base(node: NodeId) -> Balance {
+			Nodes::<T>::get(node).map(|n| Self::required_collateral(&n)).unwrap_or_default()
 		}
 
 		fn slash_weight() -> Weight {

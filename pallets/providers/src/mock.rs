@@ -88,7 +88,7 @@ pub const PER_UNIT: Balance = 1_000 * ICNT;
 /// What a Link counts for in tests.
 pub const LINK_VALUE: Balance = 2_500 * ICNT;
 /// Unbonding delay in tests.
-pub const UNBONDING: u64 = 5;
+pub const UNBONDING: u64 = 8;
 /// The most Links per node in tests.
 pub const MAX_LINKS: u32 = 4;
 /// The most delegators per node in tests.
@@ -105,6 +105,7 @@ impl crate::Config for Test {
 	type MaxCountries = ConstU32<8>;
 	type MaxLinksPerNode = ConstU32<MAX_LINKS>;
 	type MaxNodesPerCluster = ConstU32<16>;
+	type SlashQueue = ();
 	type MaxNodesPerProvider = ConstU32<4>;
 	type MaxDelegatorsPerNode = ConstU32<MAX_DELEGATORS>;
 	type MaxAuditChunks = ConstU32<16_384>;

@@ -390,10 +390,10 @@ mod life_cycle {
 	fn unbonding_must_span_the_slashing_exposure_window() {
 		run(|| {
 			let mut params = Params::<Test>::get();
-			// Eras are 2 blocks in the mock: at least 4 blocks.
-			params.unbonding_delay = 3;
+			// Eras are 2 blocks in the mock: at least four eras, 8 blocks.
+			params.unbonding_delay = 7;
 			assert_noop!(Providers::set_params(RuntimeOrigin::root(), params.clone()), Error::<Test>::UnbondingTooShort);
-			params.unbonding_delay = 4;
+			params.unbonding_delay = 8;
 			params.extension_months = 0;
 			assert_noop!(Providers::set_params(RuntimeOrigin::root(), params.clone()), Error::<Test>::ZeroCommitment);
 			params.extension_months = 6;

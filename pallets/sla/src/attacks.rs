@@ -3,6 +3,7 @@
 
 use crate::{mock::*, *};
 use frame_support::{assert_noop, assert_ok, BoundedVec};
+use icn_primitives::currency::ICNT;
 use pallet_icn_providers::AuditObject;
 use sp_runtime::AccountId32;
 
@@ -817,6 +818,67 @@ mod verdicts {
 				.any(|e| matches!(e, Event::NodeVerdict { node: n, era: 1, verdict: EraVerdict::NotCounted, .. } if *n == node)));
 			assert!(<Sla as SlaResults>::failed(node, 1), "an unverified era is refunded");
 			assert!(!events().iter().any(|e| matches!(e, Event::SlashPending { .. })));
+		});
+	}
+
+	/// A failing provider lowered its node's capacity between `SlashPending` and
+	/// `SlashApplied` (then raised it again): the slash, a fraction of the requirement *at
+	/// application*, shrank tenfold. The base is now fixed when the slash becomes pending.
+	#[test]
+	fn a_failing_provider_shrinks_its_own_slash() {
+		run(|| {
+			hypernodes(1);
+			let node = provider_node(1, "http://127.0.0.1:8080", audit([1; 32]));
+			fail_eras(&[node], 4);
+			// Era 4's slash (1 % of 10 units × PER_UNIT) is pending once era 4 is aggregated.
+			run_to_block(start_of(5) + 5);
+			assert!(PendingSlashes::<Test>::contains_key(4, node));
+			let shrink = pallet_icn_providers::NodeUpdate { capacity: Some(1), ..Default::default() };
+			assert_ok!(Providers::update_node(origin(1), node, shrink));
+			run_to_block(start_of(6) + 5);
+			assert!(events().iter().any(|e| matches!(e, Event::SlashApplied { node: n, era: 4, .. } if *n == node)));
+			let taken = 10 * PER_UNIT - pallet_icn_providers::Nodes::<Test>::get(node).unwrap().collateral;
+			assert_eq!(taken, PER_UNIT / 10, "1 % of the requirement when the slash became pending");
+			// Back up to what the collateral left still covers.
+			let grow = pallet_icn_providers::NodeUpdate { capacity: Some(9), ..Default::default() };
+			assert_ok!(Providers::update_node(origin(1), node, grow));
+		});
+	}
+
+	/// Nothing stopped `finish_exit` or `withdraw_unbonded` while a slash was pending for the
+	/// node: a provider whose exit (or a delegator whose unbonding) ended between
+	/// `SlashPending` and `SlashApplied` walked away with the whole stake, and the slash was
+	/// skipped. Both now wait until the slash is applied (and the shortest unbonding is four
+	/// eras, the exposure from a failed era to its slash with a margin).
+	#[test]
+	fn escaping_a_slash_by_leaving() {
+		run(|| {
+			hypernodes(1);
+			// One-month commitments (100 blocks in the mock), so the node can exit soon.
+			let mut p = pallet_icn_providers::Params::<Test>::get();
+			p.commitment_months = 1;
+			assert_ok!(Providers::set_params(RuntimeOrigin::root(), p));
+			let node = provider_node(1, "http://127.0.0.1:8080", audit([1; 32]));
+			assert_ok!(Providers::delegate(origin(2), node, 100 * ICNT));
+			// The commitment over, the provider starts its exit and the delegator unbonds:
+			// both unlock 40 blocks later, during era 15.
+			run_to_block(start_of(10) + 2);
+			assert_ok!(Providers::start_exit(origin(1), node));
+			assert_ok!(Providers::undelegate(origin(2), node, 100 * ICNT));
+			// It fails eras 11–14 (exiting nodes are still probed): era 14's slash pends.
+			for era in 11..=14 {
+				run_to_block(start_of(era) + 1);
+				assert_ok!(report(11, era, vec![(node, DOWN)]));
+			}
+			run_to_block(start_of(15) + 5);
+			assert!(PendingSlashes::<Test>::contains_key(14, node));
+			assert_noop!(Providers::withdraw_unbonded(origin(2), node), pallet_icn_providers::Error::<Test>::SlashPending);
+			assert_noop!(Providers::finish_exit(origin(3), node), pallet_icn_providers::Error::<Test>::SlashPending);
+			// Applied: then both may leave, the slash taken.
+			run_to_block(start_of(16) + 5);
+			assert!(events().iter().any(|e| matches!(e, Event::SlashApplied { node: n, era: 14, .. } if *n == node)));
+			assert_ok!(Providers::withdraw_unbonded(origin(2), node));
+			assert_ok!(Providers::finish_exit(origin(3), node));
 		});
 	}
 

@@ -51,7 +51,7 @@ pub mod weights;
 
 pub use icn_primitives::providers::{
 	CapacityLedger, ClusterId, EraIndex, LinkId, LinkRegistry, NodeId, NodeRewards, ProviderSlashing, RewardShares,
-	RewardsPool, SettledEras, SlaResults, SlaTargets,
+	RewardsPool, SettledEras, SlaResults, SlaTargets, SlashQueue,
 };
 use icn_primitives::Balance;
 pub use extension::CheckReport;
@@ -439,6 +439,11 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type PendingSlashes<T: Config> = StorageDoubleMap<_, Twox64Concat, EraIndex, Twox64Concat, NodeId, Perbill>;
 
+	/// The collateral requirement each pending slash is a fraction of, fixed when it became
+	/// pending (a node lowering its capacity before the slash lands does not shrink it).
+	#[pallet::storage]
+	pub type PendingSlashBases<T: Config> = StorageDoubleMap<_, Twox64Concat, EraIndex, Twox64Concat, NodeId, Balance>;
+
 	/// The oldest era whose failure records are still kept: they go once the marketplace has
 	/// settled the era and it left `node_sla`'s view (a batch per block, this era until all
 	/// of its records are gone).
@@ -734,6 +739,7 @@ pub mod pallet {
 		pub fn cancel_slash(origin: OriginFor<T>, era: EraIndex, node: NodeId) -> DispatchResult {
 			T::AdminOrigin::ensure_origin(origin)?;
 			PendingSlashes::<T>::take(era, node).ok_or(Error::<T>::NoPendingSlash)?;
+			PendingSlashBases::<T>::remove(era, node);
 			Self::deposit_event(Event::SlashCancelled { node, era });
 			Ok(())
 		}
@@ -1316,6 +1322,7 @@ pub mod pallet {
 				let fraction = logic::slash_fraction(window.consecutive_failures, p.grace_eras, p.slash_base, p.slash_cap);
 				if !fraction.is_zero() {
 					PendingSlashes::<T>::insert(era, node, fraction);
+					PendingSlashBases::<T>::insert(era, node, T::Slashing::slash_base(node));
 					Self::deposit_event(Event::SlashPending { node, era, fraction });
 				}
 			}
@@ -1329,7 +1336,10 @@ pub mod pallet {
 			let next = PendingSlashes::<T>::iter_prefix(era).next();
 			if let Some((node, fraction)) = next {
 				PendingSlashes::<T>::remove(era, node);
-				match T::Slashing::slash(node, fraction) {
+				// The base fixed when it became pending (a slash pending from before the bases
+				// were kept falls back to the requirement now).
+				let base = PendingSlashBases::<T>::take(era, node).unwrap_or_else(|| T::Slashing::slash_base(node));
+				match T::Slashing::slash_from(node, fraction, base) {
 					Ok(_) => Self::deposit_event(Event::SlashApplied { node, era, fraction }),
 					Err(_) => Self::deposit_event(Event::SlashSkipped { node, era }),
 				}
@@ -1443,13 +1453,27 @@ pub mod pallet {
 				ensure!(!h.removed || Removals::<T>::contains_key(&owner), "a removed HyperNode without its removal record");
 			}
 			let current = CurrentEra::<T>::get().unwrap_or(0);
-			for (era, _, fraction) in PendingSlashes::<T>::iter() {
+			for (era, node, fraction) in PendingSlashes::<T>::iter() {
 				ensure!(era <= current && !fraction.is_zero(), "a pending slash of a future era, or of nothing");
+				ensure!(PendingSlashBases::<T>::contains_key(era, node), "a pending slash without its base");
+			}
+			for (era, node) in PendingSlashBases::<T>::iter_keys() {
+				ensure!(PendingSlashes::<T>::contains_key(era, node), "a slash base without its pending slash");
 			}
 			if let Some(kept) = FailurePruning::<T>::get() {
 				ensure!(Failures::<T>::iter_keys().all(|(era, _)| era >= kept), "failure records below the pruning cursor");
 			}
 			Ok(())
+		}
+	}
+
+	impl<T: Config> SlashQueue for Pallet<T> {
+		/// Looks at the eras a slash can still be pending for: from the one before the last
+		/// finalized to the current (at most 16 of them).
+		fn is_pending(node: NodeId) -> bool {
+			let current = Self::current_era();
+			let from = FinalizedEra::<T>::get().map_or(0, |f| f.saturating_sub(1)).max(current.saturating_sub(15));
+			(from..=current).any(|era| PendingSlashes::<T>::contains_key(era, node))
 		}
 	}
 

@@ -94,10 +94,14 @@ pub mod v1 {
 }
 
 /// v1 → v2: each HyperNode records the deposit it holds (0 for the registrations made before
-/// deposits: they keep registering for free until they leave), and the active HyperNodes are
-/// listed in `ActiveHyperNodes` (only they count against `MaxHyperNodes` from now on).
+/// deposits: they keep registering for free until they leave), the active HyperNodes are
+/// listed in `ActiveHyperNodes` (only they count against `MaxHyperNodes` from now on), and
+/// each pending slash gets its base (`PendingSlashBases`: the node's requirement now).
 pub mod v2 {
-	use crate::{ActiveHyperNodes, Config, HyperNode, HyperNodes, LinkId, Pallet, MAX_ADDRESS_LEN};
+	use crate::{
+		ActiveHyperNodes, Config, HyperNode, HyperNodes, LinkId, Pallet, PendingSlashBases, PendingSlashes,
+		ProviderSlashing, MAX_ADDRESS_LEN,
+	};
 	use alloc::vec::Vec;
 	use frame_support::{
 		migrations::VersionedMigration, pallet_prelude::*, traits::UncheckedOnRuntimeUpgrade,
@@ -146,7 +150,13 @@ pub mod v2 {
 			active.sort();
 			// v1 capped registrations at `MaxHyperNodes`: nothing is cut.
 			ActiveHyperNodes::<T>::put(BoundedVec::truncate_from(active));
-			T::DbWeight::get().reads_writes(count, count.saturating_add(1))
+			// Each pending slash's base: the node's requirement now (what v1 would have used).
+			let pending: Vec<_> = PendingSlashes::<T>::iter_keys().collect();
+			let slashes = pending.len() as u64;
+			for (era, node) in pending {
+				PendingSlashBases::<T>::insert(era, node, T::Slashing::slash_base(node));
+			}
+			T::DbWeight::get().reads_writes(count.saturating_add(slashes.saturating_mul(2)), count.saturating_add(1).saturating_add(slashes))
 		}
 
 		#[cfg(feature = "try-runtime")]

@@ -117,6 +117,7 @@ impl pallet_icn_providers::Config for Test {
 	type MaxCountries = ConstU32<8>;
 	type MaxLinksPerNode = ConstU32<4>;
 	type MaxNodesPerCluster = ConstU32<32>;
+	type SlashQueue = Sla;
 	type MaxNodesPerProvider = ConstU32<4>;
 	type MaxDelegatorsPerNode = ConstU32<8>;
 	type MaxAuditChunks = ConstU32<16_384>;
@@ -303,7 +304,7 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 		},
 		providers: pallet_icn_providers::GenesisConfig {
 			params: Some(ProviderParams {
-				unbonding_delay: 2 * ERA as u32,
+				unbonding_delay: 4 * ERA as u32,
 				allow_private_endpoints: true,
 				..Default::default()
 			}),

@@ -428,6 +428,8 @@ impl pallet_icn_providers::Config for Runtime {
 	type MaxCountries = ConstU32<64>;
 	type MaxLinksPerNode = ConstU32<16>;
 	type MaxNodesPerCluster = ConstU32<128>;
+	// Exits and withdrawals wait for the oracle's pending slashes.
+	type SlashQueue = crate::Sla;
 	type MaxNodesPerProvider = ConstU32<32>;
 	type MaxDelegatorsPerNode = ConstU32<32>;
 	type MaxAuditChunks = ConstU32<16_384>;
