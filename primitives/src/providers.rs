@@ -176,6 +176,10 @@ pub trait NodeRewards<AccountId> {
 	/// under-collateralized the payment goes into its held collateral first (protocol §3);
 	/// returns the part so diverted.
 	fn pay_node(node: NodeId, payer: &AccountId, amount: Balance) -> Result<Balance, DispatchError>;
+	/// `node`'s provider has just received `amount` for it (moved there by the caller, e.g.
+	/// out of a hold): while the node is under-collateralized that part goes into its held
+	/// collateral, as with [`NodeRewards::pay_node`]; returns the part so diverted.
+	fn credit_node(node: NodeId, amount: Balance) -> Result<Balance, DispatchError>;
 }
 
 /// An era index: `block / era_blocks` (protocol §1).

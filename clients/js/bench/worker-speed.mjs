@@ -91,7 +91,7 @@ try {
   const region = 0;
   const region0 = (await api.query.providers.regions(region)).unwrap();
   const location = Buffer.from(region0.countries[0].toU8a()).toString('latin1');
-  const collateral = region0.collateralPerUnit.toBigInt();
+  const collateral = ICNT; // set on region 0 below
 
   // Nonce-ordered submission without waiting for inclusion: sign with explicit nonces.
   const nonces = new Map();
@@ -103,6 +103,9 @@ try {
     return api.rpc.author.submitExtrinsic(signed);
   }
 
+  // 1 ICNT of collateral per unit on this throw-away chain, so the dev accounts can fund
+  // thousands of nodes (what is measured is the worker, not the collateral).
+  await send(api.tx.sudo.sudo(api.tx.providers.updateRegion(region, region0.countries, collateral, region0.rewardWeight)), alice);
   // 1. Clusters: cluster 0 (FRA-1) exists; root adds the rest in region 0.
   const clusters = [0];
   const firstNew = (await api.query.providers.nextClusterId()).toNumber();

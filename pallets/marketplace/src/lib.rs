@@ -33,6 +33,8 @@ mod benchmarking;
 mod mock;
 pub mod runtime_api;
 #[cfg(test)]
+mod attacks;
+#[cfg(test)]
 mod tests;
 pub mod weights;
 
@@ -194,6 +196,10 @@ pub mod pallet {
 		type Rewards: NodeRewards<Self::AccountId>;
 		/// Per-era SLA results.
 		type Sla: SlaResults;
+		/// The most an account's booking escrow may total: its ICNT not frozen
+		/// (`free + held − frozen`). Holds overlap freezes, so without this bound frozen
+		/// (vesting) ICNT could be held in escrow that settlement can never pay out.
+		type EscrowLimit: sp_runtime::traits::Convert<Self::AccountId, Balance>;
 		/// The Protocol Treasury (the margin).
 		type Treasury: Get<Self::AccountId>;
 		/// Blocks per era.
@@ -277,6 +283,9 @@ pub mod pallet {
 		NodePaid { booking: BookingId, era: EraIndex, node: NodeId, amount: Balance },
 		/// A node failed an era: its share went back to the builder.
 		NodeRefunded { booking: BookingId, era: EraIndex, node: NodeId, amount: Balance },
+		/// A payment out of escrow failed for a node that still exists (it cannot while
+		/// escrow stays within what builders can spend): `amount` went back to the builder.
+		SettlementFailed { booking: BookingId, era: EraIndex, node: NodeId, amount: Balance },
 		/// A booking was cancelled; the eras after `end` were refunded.
 		Cancelled { booking: BookingId, end: EraIndex, refunded: Balance },
 		/// A booking was extended to `end` at `price`; `cost` more escrowed.
@@ -317,6 +326,9 @@ pub mod pallet {
 		TooManyExtensions,
 		/// An assigned node's commitment ends before the extension, or it left.
 		CannotExtend,
+		/// The builder's booking escrow would exceed the ICNT it can spend (frozen ICNT, e.g.
+		/// still vesting, cannot pay for bookings).
+		EscrowNotSpendable,
 	}
 
 	#[pallet::hooks]
@@ -354,7 +366,7 @@ pub mod pallet {
 			let id = NextBookingId::<T>::get();
 			NextBookingId::<T>::put(id.checked_add(1).ok_or(Error::<T>::Overflow)?);
 			BuilderBookings::<T>::try_mutate(&builder, |b| b.try_push(id)).map_err(|_| Error::<T>::TooManyBookings)?;
-			T::Currency::hold(&HoldReason::BookingEscrow.into(), &builder, quote.total)?;
+			Self::hold_escrow(&builder, quote.total)?;
 			let nodes = quote.assignments.len() as u32;
 			for (node, u) in &quote.assignments {
 				T::Capacity::reserve(*node, *u)?;
@@ -443,7 +455,7 @@ pub mod pallet {
 			b.end = end;
 			let cost = b.cost_of(old_end, end);
 			ensure!(cost <= max_total, Error::<T>::PriceAboveMax);
-			T::Currency::hold(&HoldReason::BookingEscrow.into(), &who, cost)?;
+			Self::hold_escrow(&who, cost)?;
 			b.escrow = b.escrow.saturating_add(cost);
 			Ledger::<T>::mutate(|l| l.escrowed = l.escrowed.saturating_add(cost));
 			Bookings::<T>::insert(booking, b);
@@ -683,29 +695,56 @@ pub mod pallet {
 			share: Balance,
 		) -> (Balance, Balance) {
 			let escrow = HoldReason::BookingEscrow.into();
-			let mut out = 0;
-			let mut to_provider = share;
-			if let Some(shares) = T::Rewards::reward_shares(node) {
-				for (who, net) in shares.split(share).0 {
-					if T::Currency::transfer_on_hold(&escrow, builder, &who, net, Precision::Exact, Restriction::Free, Fortitude::Polite).is_ok() {
-						out += net;
-						to_provider = to_provider.saturating_sub(net);
-					}
+			let Some(shares) = T::Rewards::reward_shares(node) else {
+				// The node is gone: its share stays with the builder.
+				let back = T::Currency::release(&escrow, builder, share, Precision::BestEffort).unwrap_or(0);
+				Self::deposit_event(Event::NodeRefunded { booking: id, era, node, amount: back });
+				return (0, back)
+			};
+			// Straight out of the hold: the escrow was within what the builder could spend
+			// when it was taken, so these moves cannot meet a freeze.
+			let pay = |to: &T::AccountId, amount: Balance| {
+				T::Currency::transfer_on_hold(&escrow, builder, to, amount, Precision::Exact, Restriction::Free, Fortitude::Polite)
+					.is_ok()
+			};
+			let (parts, provider_part) = shares.split(share);
+			let (mut out, mut failed) = (0, 0);
+			for (who, net) in parts {
+				if pay(&who, net) {
+					out += net;
+				} else {
+					failed += net;
+				}
+			}
+			if provider_part > 0 {
+				if pay(&shares.provider, provider_part) {
+					out += provider_part;
+					// Into its collateral while the node is under-collateralized.
+					let _ = T::Rewards::credit_node(node, provider_part);
+				} else {
+					failed += provider_part;
 				}
 			}
 			let mut refunded = 0;
-			if to_provider > 0 {
-				let released = T::Currency::release(&escrow, builder, to_provider, Precision::BestEffort).unwrap_or(0);
-				if T::Rewards::pay_node(node, builder, released).is_ok() {
-					out += released;
-				} else {
-					// The node is gone: its share stays with the builder.
-					refunded += released;
-					Self::deposit_event(Event::NodeRefunded { booking: id, era, node, amount: released });
-				}
+			if failed > 0 {
+				// Not a gone node: an error, surfaced (and the amount leaves escrow back to the
+				// builder, so nothing is stuck).
+				refunded = T::Currency::release(&escrow, builder, failed, Precision::BestEffort).unwrap_or(0);
+				Self::deposit_event(Event::SettlementFailed { booking: id, era, node, amount: refunded });
 			}
 			Self::deposit_event(Event::NodePaid { booking: id, era, node, amount: out });
 			(out, refunded)
+		}
+
+		/// Holds `amount` more in `who`'s escrow, if its escrow then stays within what it can
+		/// spend ([`Config::EscrowLimit`]): settlement can then always pay it out.
+		fn hold_escrow(who: &T::AccountId, amount: Balance) -> DispatchResult {
+			use frame_support::traits::fungible::InspectHold;
+			use sp_runtime::traits::Convert;
+			let reason = HoldReason::BookingEscrow.into();
+			let after = T::Currency::balance_on_hold(&reason, who).saturating_add(amount);
+			ensure!(after <= T::EscrowLimit::convert(who.clone()), Error::<T>::EscrowNotSpendable);
+			T::Currency::hold(&reason, who, amount)
 		}
 
 		/// Ends booking `id`: releases its capacity, refunds any escrow left, removes it.
@@ -744,6 +783,10 @@ pub mod pallet {
 				ensure!(
 					T::Currency::balance_on_hold(&HoldReason::BookingEscrow.into(), who) == *amount,
 					"BookingEscrow hold differs from the bookings"
+				);
+				ensure!(
+					*amount <= <T::EscrowLimit as sp_runtime::traits::Convert<_, _>>::convert(who.clone()),
+					"escrow beyond what the builder can spend"
 				);
 			}
 			let l = Ledger::<T>::get();

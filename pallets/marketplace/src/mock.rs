@@ -151,12 +151,22 @@ impl crate::SlaResults for TestSla {
 	}
 }
 
+/// An account's ICNT not frozen (`free + held − frozen`), as the runtime bounds escrow.
+pub struct Unfrozen;
+impl sp_runtime::traits::Convert<AccountId32, Balance> for Unfrozen {
+	fn convert(who: AccountId32) -> Balance {
+		let a = frame_system::Account::<Test>::get(&who).data;
+		a.free.saturating_add(a.reserved).saturating_sub(a.frozen)
+	}
+}
+
 impl crate::Config for Test {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type Capacity = Providers;
 	type Rewards = Providers;
 	type Sla = TestSla;
+	type EscrowLimit = Unfrozen;
 	type Treasury = Treasury;
 	type EraBlocks = ConstU32<{ ERA as u32 }>;
 	type MaxNodesPerBooking = ConstU32<MAX_NODES>;

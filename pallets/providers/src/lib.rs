@@ -1432,8 +1432,13 @@ pub mod pallet {
 		}
 
 		fn pay_node(node: NodeId, payer: &T::AccountId, amount: Balance) -> Result<Balance, DispatchError> {
-			let mut record = Nodes::<T>::get(node).ok_or(Error::<T>::UnknownNode)?;
+			let record = Nodes::<T>::get(node).ok_or(Error::<T>::UnknownNode)?;
 			T::Currency::transfer(payer, &record.provider, amount, Preservation::Preserve)?;
+			Self::credit_node(node, amount)
+		}
+
+		fn credit_node(node: NodeId, amount: Balance) -> Result<Balance, DispatchError> {
+			let mut record = Nodes::<T>::get(node).ok_or(Error::<T>::UnknownNode)?;
 			let diverted = if record.status == NodeStatus::UnderCollateralized {
 				let deficit = Self::required_collateral(&record).saturating_sub(Self::backing(&record));
 				amount.min(deficit)

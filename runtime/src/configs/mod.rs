@@ -452,6 +452,16 @@ impl pallet_icn_marketplace::BenchmarkHelper<AccountId> for MarketplaceBenchmark
 	}
 }
 
+/// An account's ICNT not frozen (`free + held − frozen`): the most its booking escrow may
+/// total, so vesting (frozen) ICNT never pays for bookings while it may still back collateral.
+pub struct UnfrozenBalance;
+impl sp_runtime::traits::Convert<AccountId, Balance> for UnfrozenBalance {
+	fn convert(who: AccountId) -> Balance {
+		let a = frame_system::Account::<Runtime>::get(&who).data;
+		a.free.saturating_add(a.reserved).saturating_sub(a.frozen)
+	}
+}
+
 impl pallet_icn_marketplace::Config for Runtime {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
@@ -459,6 +469,7 @@ impl pallet_icn_marketplace::Config for Runtime {
 	type Rewards = crate::Providers;
 	/// Failed eras are refunded; settlement waits for each era's aggregation.
 	type Sla = crate::Sla;
+	type EscrowLimit = UnfrozenBalance;
 	type Treasury = TreasuryAccount;
 	type EraBlocks = ChainEraBlocks;
 	type MaxNodesPerBooking = ConstU32<16>;
