@@ -246,6 +246,9 @@ pub struct ProbeTarget {
 	/// era's nodes are those probe-able when it started, so a node activated mid-era is
 	/// nobody's miss.
 	pub probed_from: EraIndex,
+	/// Whether its reservation price is within its cluster's maximum, so it can be booked at
+	/// all: only then does its capacity earn the capacity reward.
+	pub priced_within_max: bool,
 }
 
 /// The network-rewards pool (protocol §2.1, §4.4): the account that pays node and HyperNode

@@ -33,7 +33,10 @@ mod benchmarks {
 
 	#[benchmark]
 	fn book(n: Linear<1, { T::MaxNodesPerBooking::get() }>) {
+		// The quote reads every node of a full cluster (and each one's SLA score); the
+		// booking needs the `n` cheapest.
 		let cluster = T::BenchmarkHelper::bookable_cluster(n, 1, false);
+		T::BenchmarkHelper::fill_cluster(cluster);
 		let who = builder::<T>();
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who), cluster, n, 10, Balance::MAX);

@@ -187,6 +187,9 @@ impl crate::BenchmarkHelper<AccountId32> for BenchHelper {
 		pallet_icn_providers::bench_helpers::bookable_nodes::<Test>(0, nodes, units, delegators);
 		0
 	}
+	fn fill_cluster(cluster: u32) {
+		pallet_icn_providers::bench_helpers::fill_cluster::<Test>(cluster);
+	}
 }
 
 /// Test account `n`.

@@ -96,6 +96,37 @@ pub mod bench_helpers {
 			.collect()
 	}
 
+	/// Fills `cluster` up to the most nodes a cluster may have with bookable one-unit nodes at
+	/// the cluster's maximum price (dearer than any other, so a quote reads them all and
+	/// needs none of them: its worst case).
+	pub fn fill_cluster<T: Config>(cluster: ClusterId) {
+		let cluster_info = Clusters::<T>::get(cluster).expect("benchmark cluster exists");
+		let region = Regions::<T>::get(cluster_info.region).expect("benchmark region exists");
+		let location = *region.countries.first().expect("region has a country");
+		let present = ClusterNodes::<T>::decode_len(cluster).unwrap_or(0) as u32;
+		for i in present..T::MaxNodesPerCluster::get() {
+			let hp: T::AccountId = frame_benchmarking::account("bench-filler", i, 7);
+			T::Currency::set_balance(&hp, region.collateral_per_unit.saturating_add(1_000_000 * ICNT));
+			let spec = NodeSpec {
+				cluster,
+				capacity: 1,
+				location,
+				endpoint: BoundedVec::truncate_from(b"https://s3.example.com/filler".to_vec()),
+				audit: AuditObject {
+					path: BoundedVec::truncate_from(b"audit/object.bin".to_vec()),
+					size: 4096,
+					chunk_size: AUDIT_CHUNK_SIZE,
+					root: [2; 32],
+				},
+				reservation_price: cluster_info.max_price,
+				hardware: HardwareClass::Enterprise,
+				commission: sp_runtime::Perbill::from_percent(10),
+			};
+			Pallet::<T>::register_node(RawOrigin::Signed(hp).into(), spec, region.collateral_per_unit, BoundedVec::new())
+				.expect("filler node registers");
+		}
+	}
+
 	/// Adds `d` delegators of the minimum delegation to `node`, each a new funded account.
 	pub fn delegate<T: Config>(node: NodeId, d: u32) {
 		let min = Params::<T>::get().min_delegation.max(ICNT);
@@ -1408,6 +1439,7 @@ pub mod pallet {
 				cluster: n.cluster,
 				capacity: n.capacity,
 				probed_from: ProbedFrom::<T>::get(node).unwrap_or(0),
+				priced_within_max: n.reservation_price <= cluster.max_price,
 			})
 		}
 	}

@@ -174,6 +174,7 @@ mod probing {
 			cluster: 0,
 			capacity: 10,
 			probed_from: 0,
+			priced_within_max: true,
 		}
 	}
 
@@ -334,6 +335,7 @@ mod partial_loss {
 			cluster: 0,
 			capacity: 10,
 			probed_from: 0,
+			priced_within_max: true,
 		}
 	}
 
@@ -879,6 +881,36 @@ mod verdicts {
 			assert!(events().iter().any(|e| matches!(e, Event::SlashApplied { node: n, era: 14, .. } if *n == node)));
 			assert_ok!(Providers::withdraw_unbonded(origin(2), node));
 			assert_ok!(Providers::finish_exit(origin(3), node));
+		});
+	}
+
+	/// A node priced above its cluster's maximum is never booked (and left out of the
+	/// cluster's utilization), yet its capacity earned the capacity reward every era it
+	/// passed — capacity nobody can use, paid out of the network-rewards pool. Now only nodes
+	/// priced within the maximum earn (and count in the era's whole).
+	#[test]
+	fn capacity_rewards_for_capacity_nobody_can_book() {
+		run(|| {
+			hypernodes(1);
+			let cheap = provider_node(1, "http://127.0.0.1:8080", audit([1; 32]));
+			let mut s = spec("http://127.0.0.1:8081", audit([2; 32]));
+			s.reservation_price = 1_000 * ICNT; // the cluster's maximum is 10 ICNT
+			let dear = pallet_icn_providers::NextNodeId::<Test>::get();
+			assert_ok!(Providers::register_node(origin(2), s, 10 * PER_UNIT, Default::default()));
+			for era in 1..=2 {
+				run_to_block(start_of(era) + 1);
+				assert_ok!(report(11, era, vec![(cheap, OK), (dear, OK)]));
+			}
+			run_to_block(start_of(3) + 5);
+			let rewarded: Vec<NodeId> = events()
+				.iter()
+				.filter_map(|e| match e {
+					Event::NodeRewarded { node, .. } => Some(*node),
+					_ => None,
+				})
+				.collect();
+			assert!(rewarded.contains(&cheap), "{rewarded:?}");
+			assert!(!rewarded.contains(&dear), "an unbookable node was rewarded: {rewarded:?}");
 		});
 	}
 

@@ -1269,7 +1269,8 @@ pub mod pallet {
 
 		/// One node's verdict for the era of `ctx`: score, failure record, repair window, its
 		/// oracles' accuracy (in `accuracy`, by oracle index), a slash (into `slashes`).
-		/// Returns the node's capacity points (what the era's node rewards are shared by).
+		/// Returns the node's capacity points (what the era's node rewards are shared by; 0
+		/// for a node priced above its cluster's maximum).
 		fn aggregate_node(
 			ctx: &EraContext<'_>,
 			node: NodeId,
@@ -1303,9 +1304,11 @@ pub mod pallet {
 			if verdict != EraVerdict::NotCounted {
 				let _ = T::Slashing::set_failing(node, verdict == EraVerdict::Failed);
 			}
-			// Capacity reward (§4.4): every probed node's capacity counts in the whole; a node
-			// earns its part × (1 − cluster utilization) for a passed era at the SLA target.
-			let capacity = u128::from(target.capacity);
+			// Capacity reward (§4.4): the capacity of every probed node that can be booked at all
+			// (priced within its cluster's maximum) counts in the whole; such a node earns its
+			// part × (1 − cluster utilization) for a passed era at the SLA target. Capacity
+			// nobody can book earns nothing.
+			let capacity = if target.priced_within_max { u128::from(target.capacity) } else { 0 };
 			if verdict == EraVerdict::Passed && window.score() >= p.sla_target {
 				let utilization = ClusterUtilization::<T>::get(target.cluster).map(|(_, u)| u).unwrap_or_default();
 				let points = capacity.saturating_mul(utilization.left_from_one().deconstruct().into());

@@ -835,6 +835,7 @@ mod worker {
 			cluster: 0,
 			capacity: 10,
 			probed_from: 0,
+			priced_within_max: true,
 		}
 	}
 

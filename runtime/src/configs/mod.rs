@@ -450,6 +450,9 @@ impl pallet_icn_marketplace::BenchmarkHelper<AccountId> for MarketplaceBenchmark
 		pallet_icn_providers::bench_helpers::bookable_nodes::<Runtime>(0, nodes, units, delegators);
 		0
 	}
+	fn fill_cluster(cluster: pallet_icn_marketplace::ClusterId) {
+		pallet_icn_providers::bench_helpers::fill_cluster::<Runtime>(cluster);
+	}
 }
 
 /// An account's ICNT not frozen (`free + held − frozen`): the most its booking escrow may
