@@ -31,6 +31,7 @@ extern crate alloc;
 mod benchmarking;
 pub mod endpoint;
 pub mod links;
+pub mod migrations;
 #[cfg(test)]
 mod mock;
 #[cfg(test)]
@@ -177,7 +178,8 @@ pub mod pallet {
 	};
 
 	/// The in-code storage version.
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+	/// 1: `ProviderParams` has `max_commission` ([`migrations::v1`]).
+	pub(crate) const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -274,6 +276,11 @@ pub mod pallet {
 	/// The id the next node gets.
 	#[pallet::storage]
 	pub type NextNodeId<T> = StorageValue<_, NodeId, ValueQuery>;
+
+	/// A raise of a node's commission and the block from which it applies (the unbonding
+	/// delay after it was asked for, so delegators can leave first).
+	#[pallet::storage]
+	pub type PendingCommission<T: Config> = StorageMap<_, Twox64Concat, NodeId, (Perbill, BlockNumberFor<T>)>;
 
 	/// The first era each node is probed in: the era after it first became probe-able
 	/// (fully collateralized). No entry: probed since before this was recorded.
@@ -447,6 +454,9 @@ pub mod pallet {
 		NodeStatusChanged { node: NodeId, status: NodeStatus<BlockNumberFor<T>> },
 		/// A node's capacity, price, endpoint, audit object or commission changed.
 		NodeUpdated { node: NodeId },
+		/// A node's commission rises to `commission` from block `at` (a lower one applies at
+		/// once).
+		CommissionScheduled { node: NodeId, commission: Perbill, at: BlockNumberFor<T> },
 		/// A node's commitment was extended.
 		CommitmentExtended { node: NodeId, until: BlockNumberFor<T> },
 		/// ICNT was delegated to a node.
@@ -574,6 +584,8 @@ pub mod pallet {
 		/// A slash of the node is pending: exits and withdrawals wait until it is applied (or
 		/// cancelled).
 		SlashPending,
+		/// The commission is above the highest allowed (`max_commission`).
+		CommissionTooHigh,
 	}
 
 	#[pallet::hooks]
@@ -709,6 +721,7 @@ pub mod pallet {
 			Self::check_endpoint(&spec.endpoint)?;
 			Self::check_audit(&spec.audit)?;
 			ensure!(spec.hardware == HardwareClass::Enterprise, Error::<T>::EnterpriseHardwareRequired);
+			ensure!(spec.commission <= Params::<T>::get().max_commission, Error::<T>::CommissionTooHigh);
 			// The whole collateral up front: a node's place in its cluster (and its storage)
 			// costs what the protocol says, so nobody fills a cluster with empty nodes.
 			let links_value = Params::<T>::get().link_collateral_value.saturating_mul(links.len() as Balance);
@@ -808,8 +821,20 @@ pub mod pallet {
 				Self::check_audit(&audit)?;
 				record.audit = audit;
 			}
+			// A pending raise that is due applies first.
+			record.commission = Self::commission_of(node, &record);
 			if let Some(commission) = update.commission {
-				record.commission = commission;
+				ensure!(commission <= Params::<T>::get().max_commission, Error::<T>::CommissionTooHigh);
+				if commission <= record.commission {
+					// Lower (or the same): at once, and any raise still pending is dropped.
+					record.commission = commission;
+					PendingCommission::<T>::remove(node);
+				} else {
+					// Higher: after the unbonding delay, so its delegators can leave first.
+					let at = Self::after_unbonding();
+					PendingCommission::<T>::insert(node, (commission, at));
+					Self::deposit_event(Event::CommissionScheduled { node, commission, at });
+				}
 			}
 			Self::deposit_event(Event::NodeUpdated { node });
 			Self::refresh_status(node, &mut record);
@@ -957,6 +982,7 @@ pub mod pallet {
 			ProviderNodes::<T>::mutate(&record.provider, |nodes| nodes.retain(|n| *n != node));
 			ClusterNodes::<T>::mutate(record.cluster, |nodes| nodes.retain(|n| *n != node));
 			Nodes::<T>::remove(node);
+			PendingCommission::<T>::remove(node);
 			ProbedFrom::<T>::remove(node);
 			let links = record.links.len() as u32;
 			Self::deposit_event(Event::NodeExited {
@@ -1100,6 +1126,14 @@ pub mod pallet {
 			Self::collateral_for(node.cluster, node.capacity)
 		}
 
+		/// `node`'s commission now: a pending raise once its block is reached, else its own.
+		pub fn commission_of(id: NodeId, node: &Node<T>) -> Perbill {
+			match PendingCommission::<T>::get(id) {
+				Some((commission, at)) if frame_system::Pallet::<T>::block_number() >= at => commission,
+				_ => node.commission,
+			}
+		}
+
 		/// What backs `node`: its held ICNT plus its Links at `link_collateral_value`.
 		pub fn backing(node: &Node<T>) -> Balance {
 			let links = Params::<T>::get().link_collateral_value.saturating_mul(node.links.len() as Balance);
@@ -1241,6 +1275,7 @@ pub mod pallet {
 		/// The node's record as the runtime API reports it.
 		pub fn node_info(id: NodeId) -> Option<runtime_api::NodeInfo<T::AccountId, BlockNumberFor<T>>> {
 			let node = Nodes::<T>::get(id)?;
+			let commission = Self::commission_of(id, &node);
 			Some(runtime_api::NodeInfo {
 				id,
 				region: Clusters::<T>::get(node.cluster).map(|c| c.region).unwrap_or_default(),
@@ -1255,7 +1290,7 @@ pub mod pallet {
 				endpoint: node.endpoint.into_inner(),
 				audit: node.audit,
 				reservation_price: node.reservation_price,
-				commission: node.commission,
+				commission,
 				commitment_end: node.commitment_end,
 				status: node.status,
 				failing: node.failing,
@@ -1276,6 +1311,10 @@ pub mod pallet {
 			use frame_support::traits::fungible::InspectHold;
 			let mut collateral: BTreeMap<T::AccountId, Balance> = BTreeMap::new();
 			let mut delegated: BTreeMap<T::AccountId, Balance> = BTreeMap::new();
+			for (id, (commission, _)) in PendingCommission::<T>::iter() {
+				let node = Nodes::<T>::get(id).ok_or("a pending commission of no node")?;
+				ensure!(commission > node.commission, "a pending commission that is no raise");
+			}
 			for (id, node) in Nodes::<T>::iter() {
 				let c = collateral.entry(node.provider.clone()).or_default();
 				*c = c.saturating_add(node.collateral);
@@ -1451,10 +1490,11 @@ pub mod pallet {
 				.filter(|(_, d)| d.active > 0)
 				.map(|(who, d)| (who, d.active))
 				.collect();
+			// The provider's own stake is all it backs the node with: ICNT and Links.
 			Some(RewardShares {
+				commission: Self::commission_of(node, &record),
+				own_stake: Self::backing(&record),
 				provider: record.provider,
-				commission: record.commission,
-				own_stake: record.collateral,
 				delegations,
 			})
 		}

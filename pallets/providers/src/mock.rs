@@ -134,6 +134,7 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 				commitment_months: 36,
 				extension_months: 6,
 				min_delegation: 10 * ICNT,
+				max_commission: Perbill::from_percent(50),
 			}),
 			regions: vec![RegionGenesis {
 				name: "EU-W".into(),

@@ -206,7 +206,7 @@ pub struct ProviderParams {
 	/// ICNT one ICN Link counts for as node collateral.
 	pub link_collateral_value: Balance,
 	/// Blocks between the start of an exit or an undelegation and the release of funds;
-	/// longer than the slashing exposure window (≥ 2 eras).
+	/// longer than the slashing exposure window (≥ 4 eras).
 	pub unbonding_delay: u32,
 	/// Whether endpoints may be loopback, private or link-local (dev and local chains only).
 	pub allow_private_endpoints: bool,
@@ -216,12 +216,21 @@ pub struct ProviderParams {
 	pub extension_months: u32,
 	/// Smallest delegation, ICNT planck.
 	pub min_delegation: Balance,
+	/// The highest commission a provider may set (50 %); a raise takes effect only after the
+	/// unbonding delay, so delegators can leave first.
+	#[serde(default = "default_max_commission")]
+	pub max_commission: Perbill,
+}
+
+/// The highest commission unless governance sets another: 50 %.
+pub fn default_max_commission() -> Perbill {
+	Perbill::from_percent(50)
 }
 
 impl Default for ProviderParams {
 	/// The production values: a Link counts 10,000 ICNT, 28 days of unbonding, public
 	/// endpoints only, 36-month commitments extended by 6 months, 100 ICNT smallest
-	/// delegation.
+	/// delegation, commissions up to 50 %.
 	fn default() -> Self {
 		use icn_primitives::{currency::ICNT, time::DAYS};
 		Self {
@@ -231,6 +240,7 @@ impl Default for ProviderParams {
 			commitment_months: 36,
 			extension_months: 6,
 			min_delegation: 100 * ICNT,
+			max_commission: default_max_commission(),
 		}
 	}
 }

@@ -61,6 +61,11 @@ pub const CHUNKS_PER_PROBE: u32 = 16;
 /// runs from when it is sent), so a worker with thousands of nodes does not open tens of
 /// thousands of connections at once.
 pub const MAX_IN_FLIGHT: usize = 512;
+/// Most response-body bytes in flight at once (their caps summed): a request is sent only
+/// when its body fits, so a worker streaming thousands of maximal `.hashes` (512 KiB each)
+/// reads each within its own deadline instead of starving them all (one request at a time
+/// may exceed it).
+pub const MAX_BYTES_IN_FLIGHT: u64 = 16 * 1024 * 1024;
 
 const LOCK_KEY: &[u8] = b"icn-sla::worker-lock";
 const SENT_KEY_PREFIX: &[u8] = b"icn-sla::sent::";
@@ -277,17 +282,23 @@ type Finished = Result<(u32, Vec<[u8; 32]>), ProbeFailure>;
 /// Runs every request of one phase to its end, each against **its own deadline** measured
 /// from when it was sent (`deadline_ms`): responses are taken as they come, bodies read as
 /// they stream (hashed, never kept), so a request that hangs or trickles times out alone and
-/// never delays the verdict of another. At most [`MAX_IN_FLIGHT`] are in flight; the others
-/// are sent, in order, as those end. `requests` are (target, kind, url, range, body cap, the
+/// never delays the verdict of another. At most [`MAX_IN_FLIGHT`] are in flight, with at
+/// most [`MAX_BYTES_IN_FLIGHT`] of bodies; the others are sent, in order, as those end. `requests` are (target, kind, url, range, body cap, the
 /// offsets of the 32 bytes to keep, the hash the body must have — `None`: not checked).
 fn run_phase(requests: Vec<PhaseRequest<'_>>, deadline_ms: u64) -> Vec<(usize, Kind, Finished)> {
 	let mut done: Vec<(usize, Kind, Finished)> = Vec::with_capacity(requests.len());
 	let mut flying: Vec<(InFlight, PhaseCheck)> = Vec::with_capacity(requests.len().min(MAX_IN_FLIGHT));
-	let mut queue = requests.into_iter();
+	let mut queue = requests.into_iter().peekable();
 	let mut buffer = vec![0u8; READ_BUFFER];
 	loop {
+		let mut bytes: u64 = flying.iter().map(|(_, c)| c.cap).sum();
 		while flying.len() < MAX_IN_FLIGHT {
+			let Some(next) = queue.peek() else { break };
+			if !flying.is_empty() && bytes.saturating_add(next.cap) > MAX_BYTES_IN_FLIGHT {
+				break
+			}
 			let Some(r) = queue.next() else { break };
+			bytes = bytes.saturating_add(r.cap);
 			let mut request = http::Request::get(r.url);
 			if r.kind == Kind::Head {
 				request = request.method(http::Method::Other("HEAD"));
