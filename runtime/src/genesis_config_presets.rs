@@ -21,7 +21,7 @@
 //! `FRA-1`, region `US-E` (US, CA) with cluster `NYC-1`, both storage at 1,000 ICNT
 //! collateral per unit and at most 1 ICNT per unit-era; two ICN Links to each of Alice,
 //! Bob, Charlie, Dave, Eve and Ferdie (Links 0–11 in that order); private endpoints allowed
-//! (tests serve storage on 127.0.0.1) and a 20-block unbonding delay.
+//! (tests serve storage on 127.0.0.1) and a 40-block (four-era) unbonding delay.
 //!
 //! SLA oracle ([`dev_sla`]): Alice is a HyperNode (her Link 0 staked, her own key as its
 //! `icno` report key).

@@ -63,3 +63,29 @@ fn vesting_icnt_books_capacity_for_free() {
 		let _ = id;
 	});
 }
+
+/// Extending a booking after cancelling part of it charged a stale price segment again:
+/// `cancel` left the segment of an earlier extension (beyond the new end) in place, and the
+/// next `extend` paid for its eras at that old price as well as at the new one (refunded only
+/// when the booking ended). Cancel now drops the segments of the eras it refunds.
+#[test]
+fn extend_after_cancel_charges_a_stale_segment_twice() {
+	run(|| {
+		let mut s = spec(10);
+		s.reservation_price = ICNT;
+		assert_ok!(Providers::register_node(origin(1), s, PER_UNIT * 10, Default::default()));
+		const BUILDER: u8 = 50;
+		let escrow = || Balances::balance_on_hold(&HoldReason::BookingEscrow.into(), &account(BUILDER));
+		// Eras 1–4, then extended to 8 (a second segment from era 5).
+		assert_ok!(Marketplace::book(origin(BUILDER), 0, 2, 4, Balance::MAX));
+		assert_ok!(Marketplace::extend(origin(BUILDER), 0, 4, Balance::MAX));
+		// In era 1, cancel: eras 2–8 refunded.
+		System::set_block_number(ERA);
+		assert_ok!(Marketplace::cancel(origin(BUILDER), 0));
+		let before = escrow();
+		// Extend by 2 (eras 2–3): 2 units × 1 ICNT × 2 eras + 25 % = 5 ICNT, no more.
+		assert_ok!(Marketplace::extend(origin(BUILDER), 0, 2, Balance::MAX));
+		assert_eq!(escrow() - before, 5 * ICNT);
+		Marketplace::do_try_state().expect("conservation");
+	});
+}

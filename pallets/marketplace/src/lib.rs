@@ -418,6 +418,9 @@ pub mod pallet {
 			T::Currency::release(&HoldReason::BookingEscrow.into(), &who, refund, Precision::Exact)?;
 			b.escrow = b.escrow.saturating_sub(refund);
 			b.end = new_end;
+			// Price segments of refunded eras go with them: an extension appends its own from
+			// the new end (a stale one left behind would be charged again).
+			b.prices.retain(|(start, _)| *start < new_end);
 			Ledger::<T>::mutate(|l| l.refunded = l.refunded.saturating_add(refund));
 			Self::deposit_event(Event::Cancelled { booking, end: new_end, refunded: refund });
 			if b.next_to_settle >= b.end {
@@ -777,6 +780,10 @@ pub mod pallet {
 			let mut total: Balance = 0;
 			for (id, b) in Bookings::<T>::iter() {
 				ensure!(b.escrow == b.cost_of(b.next_to_settle, b.end), "booking escrow differs from its unsettled eras");
+				ensure!(
+					b.prices.windows(2).all(|w| w[0].0 < w[1].0) && b.prices.iter().all(|(start, _)| *start < b.end),
+					"price segments out of order or past the booking's end"
+				);
 				ensure!(BuilderBookings::<T>::get(&b.builder).contains(&id), "booking missing from its builder");
 				let e = held.entry(b.builder.clone()).or_default();
 				*e = e.saturating_add(b.escrow);

@@ -319,7 +319,7 @@ proptest! {
 	#[test]
 	fn quote_equals_charge_and_capacity_is_never_oversold(
 		nodes in proptest::collection::vec((1u32..6, 1u128..10_000), 1..8),
-		ops in proptest::collection::vec((0u8..3, 1u32..8, 1u32..20), 1..30),
+		ops in proptest::collection::vec((0u8..4, 1u32..8, 1u32..20), 1..30),
 	) {
 		run(|| {
 			for (i, (units, price)) in nodes.iter().enumerate() {
@@ -349,12 +349,32 @@ proptest! {
 							},
 						}
 					},
-					_ => {
+					2 => {
 						if let Some(id) = BuilderBookings::<Test>::get(account(BUILDER)).first().copied() {
 							let _ = Marketplace::cancel(origin(BUILDER), id);
 						}
 						let era = Marketplace::current_era() + 1;
 						to_era(era);
+					},
+					_ => {
+						// Extend the newest booking by `eras % 4 + 1`: what it charges is exactly
+						// that many eras at the price it reports.
+						if let Some(id) = BuilderBookings::<Test>::get(account(BUILDER)).last().copied() {
+							let before = escrow(BUILDER);
+							let b = Bookings::<Test>::get(id).unwrap();
+							let n = eras % 4 + 1;
+							if Marketplace::extend(origin(BUILDER), id, n, Balance::MAX).is_ok() {
+								let Some(Event::Extended { price, cost, .. }) = events().into_iter().rev().find(|e| matches!(e, Event::Extended { .. })) else {
+									panic!("extended without an event")
+								};
+								let providers = price * Balance::from(b.units);
+								let per_era = providers + b.margin.mul_floor(providers);
+								assert_eq!(cost, per_era * Balance::from(n), "an extension charges its eras at its price");
+								assert_eq!(escrow(BUILDER), before + cost);
+							} else {
+								assert_eq!(escrow(BUILDER), before);
+							}
+						}
 					},
 				}
 				// Never oversold, and the booked units match the live bookings.
