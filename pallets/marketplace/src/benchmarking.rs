@@ -76,6 +76,7 @@ mod benchmarks {
 		let era_blocks: u32 = T::EraBlocks::get();
 		frame_system::Pallet::<T>::set_block_number((2 * era_blocks).into());
 		SettlementCursor::<T>::put((1, None::<BookingId>));
+		T::BenchmarkHelper::finalize_era(1);
 		let mut meter = WeightMeter::with_limit(T::WeightInfo::settle_booking_era(n));
 		#[block]
 		{
@@ -89,6 +90,7 @@ mod benchmarks {
 		let era_blocks: u32 = T::EraBlocks::get();
 		frame_system::Pallet::<T>::set_block_number((2 * era_blocks).into());
 		SettlementCursor::<T>::put((1, None::<BookingId>));
+		T::BenchmarkHelper::finalize_era(1);
 		let mut meter = WeightMeter::with_limit(T::WeightInfo::settle_era_done());
 		#[block]
 		{

@@ -232,6 +232,8 @@ pub mod pallet {
 		/// Fills `cluster` with dearer bookable nodes up to the most a cluster may have (what a
 		/// quote reads in the worst case).
 		fn fill_cluster(cluster: ClusterId);
+		/// Makes `era`'s SLA results final, so settlement may settle it.
+		fn finalize_era(era: EraIndex);
 	}
 
 	#[pallet::type_value]

@@ -190,6 +190,9 @@ impl crate::BenchmarkHelper<AccountId32> for BenchHelper {
 	fn fill_cluster(cluster: u32) {
 		pallet_icn_providers::bench_helpers::fill_cluster::<Test>(cluster);
 	}
+	fn finalize_era(_era: EraIndex) {
+		// The stand-in oracle has every era final.
+	}
 }
 
 /// Test account `n`.

@@ -453,6 +453,9 @@ impl pallet_icn_marketplace::BenchmarkHelper<AccountId> for MarketplaceBenchmark
 	fn fill_cluster(cluster: pallet_icn_marketplace::ClusterId) {
 		pallet_icn_providers::bench_helpers::fill_cluster::<Runtime>(cluster);
 	}
+	fn finalize_era(era: pallet_icn_marketplace::EraIndex) {
+		pallet_icn_sla::FinalizedEra::<Runtime>::put(era);
+	}
 }
 
 /// An account's ICNT not frozen (`free + held − frozen`): the most its booking escrow may

@@ -38,31 +38,35 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 	/// Storage: `System::BlockHash` (r:1 w:0)
 	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// Storage: `Sla::HyperNodes` (r:1 w:1)
-	/// Proof: `Sla::HyperNodes` (`max_values`: None, `max_size`: Some(604), added: 3079, mode: `MaxEncodedLen`)
+	/// Proof: `Sla::HyperNodes` (`max_values`: None, `max_size`: Some(620), added: 3095, mode: `MaxEncodedLen`)
 	/// Storage: `Sla::Signers` (r:1 w:1)
 	/// Proof: `Sla::Signers` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `Sla::HyperNodeCount` (r:1 w:1)
 	/// Proof: `Sla::HyperNodeCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Sla::CurrentEra` (r:1 w:0)
 	/// Proof: `Sla::CurrentEra` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
-	/// Storage: `Sla::Removals` (r:2 w:2)
+	/// Storage: `Sla::Removals` (r:2 w:0)
 	/// Proof: `Sla::Removals` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `Sla::DepartedAccuracy` (r:1 w:1)
 	/// Proof: `Sla::DepartedAccuracy` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
 	/// Storage: `Sla::Params` (r:1 w:0)
 	/// Proof: `Sla::Params` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
 	fn register_hypernode() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `370`
+		//  Measured:  `574`
 		//  Estimated: `6044`
-		// Minimum execution time: 105_129_000 picoseconds.
-		Weight::from_parts(183_422_000, 0)
+		// Minimum execution time: 163_480_000 picoseconds.
+		Weight::from_parts(191_928_000, 0)
 			.saturating_add(Weight::from_parts(0, 6044))
-			.saturating_add(T::DbWeight::get().reads(9))
+			.saturating_add(T::DbWeight::get().reads(11))
 			.saturating_add(T::DbWeight::get().writes(6))
 	}
 	/// Storage: `Sla::HyperNodes` (r:1 w:1)
-	/// Proof: `Sla::HyperNodes` (`max_values`: None, `max_size`: Some(604), added: 3079, mode: `MaxEncodedLen`)
+	/// Proof: `Sla::HyperNodes` (`max_values`: None, `max_size`: Some(620), added: 3095, mode: `MaxEncodedLen`)
 	/// Storage: `Nfts::Item` (r:1 w:0)
 	/// Proof: `Nfts::Item` (`max_values`: None, `max_size`: Some(861), added: 3336, mode: `MaxEncodedLen`)
 	/// Storage: `Nfts::Attribute` (r:1 w:1)
@@ -71,40 +75,50 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 	/// Proof: `Nfts::CollectionConfigOf` (`max_values`: None, `max_size`: Some(73), added: 2548, mode: `MaxEncodedLen`)
 	/// Storage: `Nfts::ItemConfigOf` (r:1 w:0)
 	/// Proof: `Nfts::ItemConfigOf` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
+	/// Storage: `Sla::ActiveHyperNodes` (r:1 w:1)
+	/// Proof: `Sla::ActiveHyperNodes` (`max_values`: Some(1), `max_size`: Some(8194), added: 8689, mode: `MaxEncodedLen`)
 	/// Storage: `Nfts::Collection` (r:1 w:1)
 	/// Proof: `Nfts::Collection` (`max_values`: None, `max_size`: Some(84), added: 2559, mode: `MaxEncodedLen`)
 	fn stake_link() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1407`
-		//  Estimated: `4326`
-		// Minimum execution time: 89_679_000 picoseconds.
-		Weight::from_parts(153_110_000, 0)
-			.saturating_add(Weight::from_parts(0, 4326))
-			.saturating_add(T::DbWeight::get().reads(6))
-			.saturating_add(T::DbWeight::get().writes(3))
+		//  Measured:  `12688`
+		//  Estimated: `9679`
+		// Minimum execution time: 214_500_000 picoseconds.
+		Weight::from_parts(238_431_000, 0)
+			.saturating_add(Weight::from_parts(0, 9679))
+			.saturating_add(T::DbWeight::get().reads(7))
+			.saturating_add(T::DbWeight::get().writes(4))
 	}
 	/// Storage: `Sla::HyperNodes` (r:1 w:1)
-	/// Proof: `Sla::HyperNodes` (`max_values`: None, `max_size`: Some(604), added: 3079, mode: `MaxEncodedLen`)
+	/// Proof: `Sla::HyperNodes` (`max_values`: None, `max_size`: Some(620), added: 3095, mode: `MaxEncodedLen`)
 	/// Storage: `Nfts::Attribute` (r:1 w:1)
 	/// Proof: `Nfts::Attribute` (`max_values`: None, `max_size`: Some(479), added: 2954, mode: `MaxEncodedLen`)
 	/// Storage: `Nfts::Collection` (r:1 w:1)
 	/// Proof: `Nfts::Collection` (`max_values`: None, `max_size`: Some(84), added: 2559, mode: `MaxEncodedLen`)
+	/// Storage: `Sla::ActiveHyperNodes` (r:1 w:1)
+	/// Proof: `Sla::ActiveHyperNodes` (`max_values`: Some(1), `max_size`: Some(8194), added: 8689, mode: `MaxEncodedLen`)
 	fn unstake_link() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `670`
-		//  Estimated: `4069`
-		// Minimum execution time: 43_810_000 picoseconds.
-		Weight::from_parts(80_670_000, 0)
-			.saturating_add(Weight::from_parts(0, 4069))
-			.saturating_add(T::DbWeight::get().reads(3))
-			.saturating_add(T::DbWeight::get().writes(3))
+		//  Measured:  `10399`
+		//  Estimated: `9679`
+		// Minimum execution time: 132_034_000 picoseconds.
+		Weight::from_parts(146_703_000, 0)
+			.saturating_add(Weight::from_parts(0, 9679))
+			.saturating_add(T::DbWeight::get().reads(4))
+			.saturating_add(T::DbWeight::get().writes(4))
 	}
 	/// Storage: `Sla::HyperNodes` (r:1 w:1)
-	/// Proof: `Sla::HyperNodes` (`max_values`: None, `max_size`: Some(604), added: 3079, mode: `MaxEncodedLen`)
+	/// Proof: `Sla::HyperNodes` (`max_values`: None, `max_size`: Some(620), added: 3095, mode: `MaxEncodedLen`)
 	/// Storage: `Nfts::Attribute` (r:64 w:64)
 	/// Proof: `Nfts::Attribute` (`max_values`: None, `max_size`: Some(479), added: 2954, mode: `MaxEncodedLen`)
 	/// Storage: `Nfts::Collection` (r:1 w:1)
 	/// Proof: `Nfts::Collection` (`max_values`: None, `max_size`: Some(84), added: 2559, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Storage: `Sla::ActiveHyperNodes` (r:1 w:1)
+	/// Proof: `Sla::ActiveHyperNodes` (`max_values`: Some(1), `max_size`: Some(8194), added: 8689, mode: `MaxEncodedLen`)
 	/// Storage: `Sla::HyperNodeCount` (r:1 w:1)
 	/// Proof: `Sla::HyperNodeCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Sla::Signers` (r:0 w:1)
@@ -112,16 +126,54 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 	/// The range of component `l` is `[1, 64]`.
 	fn deregister_hypernode(l: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `591 + l * (84 ±0)`
-		//  Estimated: `4069 + l * (2954 ±0)`
-		// Minimum execution time: 48_604_000 picoseconds.
-		Weight::from_parts(89_583_599, 0)
-			.saturating_add(Weight::from_parts(0, 4069))
-			// Standard Error: 167_380
-			.saturating_add(Weight::from_parts(23_043_776, 0).saturating_mul(l.into()))
-			.saturating_add(T::DbWeight::get().reads(3))
+		//  Measured:  `14167 + l * (132 ±0)`
+		//  Estimated: `9679 + l * (2954 ±0)`
+		// Minimum execution time: 204_853_000 picoseconds.
+		Weight::from_parts(226_007_360, 0)
+			.saturating_add(Weight::from_parts(0, 9679))
+			// Standard Error: 787_843
+			.saturating_add(Weight::from_parts(21_230_037, 0).saturating_mul(l.into()))
+			.saturating_add(T::DbWeight::get().reads(6))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(l.into())))
-			.saturating_add(T::DbWeight::get().writes(4))
+			.saturating_add(T::DbWeight::get().writes(7))
+			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(l.into())))
+			.saturating_add(Weight::from_parts(0, 2954).saturating_mul(l.into()))
+	}
+	/// Storage: `Sla::HyperNodes` (r:1 w:1)
+	/// Proof: `Sla::HyperNodes` (`max_values`: None, `max_size`: Some(620), added: 3095, mode: `MaxEncodedLen`)
+	/// Storage: `Nfts::Attribute` (r:64 w:64)
+	/// Proof: `Nfts::Attribute` (`max_values`: None, `max_size`: Some(479), added: 2954, mode: `MaxEncodedLen`)
+	/// Storage: `Nfts::Collection` (r:1 w:1)
+	/// Proof: `Nfts::Collection` (`max_values`: None, `max_size`: Some(84), added: 2559, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Storage: `Sla::ActiveHyperNodes` (r:1 w:1)
+	/// Proof: `Sla::ActiveHyperNodes` (`max_values`: Some(1), `max_size`: Some(8194), added: 8689, mode: `MaxEncodedLen`)
+	/// Storage: `Sla::CurrentEra` (r:1 w:0)
+	/// Proof: `Sla::CurrentEra` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Sla::Params` (r:1 w:0)
+	/// Proof: `Sla::Params` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
+	/// Storage: `Sla::HyperNodeCount` (r:1 w:1)
+	/// Proof: `Sla::HyperNodeCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Sla::Signers` (r:0 w:1)
+	/// Proof: `Sla::Signers` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `Sla::DepartedAccuracy` (r:0 w:1)
+	/// Proof: `Sla::DepartedAccuracy` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
+	/// The range of component `l` is `[1, 64]`.
+	fn clear_hypernode(l: u32, ) -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `968 + l * (84 ±0)`
+		//  Estimated: `9679 + l * (2954 ±0)`
+		// Minimum execution time: 110_057_000 picoseconds.
+		Weight::from_parts(98_653_229, 0)
+			.saturating_add(Weight::from_parts(0, 9679))
+			// Standard Error: 37_802
+			.saturating_add(Weight::from_parts(17_540_685, 0).saturating_mul(l.into()))
+			.saturating_add(T::DbWeight::get().reads(8))
+			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(l.into())))
+			.saturating_add(T::DbWeight::get().writes(8))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(l.into())))
 			.saturating_add(Weight::from_parts(0, 2954).saturating_mul(l.into()))
 	}
@@ -148,25 +200,15 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 	/// Storage: `Sla::Reported` (r:1 w:1)
 	/// Proof: `Sla::Reported` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 1024]`.
-	fn clear_hypernode(l: u32, ) -> Weight {
-		Weight::from_parts(120_000_000, 0)
-			.saturating_add(Weight::from_parts(0, 14069))
-			.saturating_add(Weight::from_parts(23_043_776, 0).saturating_mul(l.into()))
-			.saturating_add(T::DbWeight::get().reads(5))
-			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(l.into())))
-			.saturating_add(T::DbWeight::get().writes(6))
-			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(l.into())))
-			.saturating_add(Weight::from_parts(0, 2954).saturating_mul(l.into()))
-	}
 	fn submit_report(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `813 + n * (236 ±0)`
+		//  Measured:  `850 + n * (236 ±0)`
 		//  Estimated: `11671 + n * (3113 ±0)`
-		// Minimum execution time: 77_127_000 picoseconds.
-		Weight::from_parts(675_900_330, 0)
+		// Minimum execution time: 74_894_000 picoseconds.
+		Weight::from_parts(77_848_000, 0)
 			.saturating_add(Weight::from_parts(0, 11671))
-			// Standard Error: 461_019
-			.saturating_add(Weight::from_parts(16_313_555, 0).saturating_mul(n.into()))
+			// Standard Error: 275_943
+			.saturating_add(Weight::from_parts(18_831_048, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(2))
@@ -194,28 +236,30 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 	/// The range of component `n` is `[1, 1024]`.
 	fn validate_report(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `813 + n * (236 ±0)`
+		//  Measured:  `850 + n * (236 ±0)`
 		//  Estimated: `11671 + n * (3113 ±0)`
-		// Minimum execution time: 51_057_000 picoseconds.
-		Weight::from_parts(51_432_000, 0)
+		// Minimum execution time: 84_017_000 picoseconds.
+		Weight::from_parts(1_438_027_400, 0)
 			.saturating_add(Weight::from_parts(0, 11671))
-			// Standard Error: 256_609
-			.saturating_add(Weight::from_parts(13_955_043, 0).saturating_mul(n.into()))
+			// Standard Error: 358_122
+			.saturating_add(Weight::from_parts(12_205_360, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(7))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 3113).saturating_mul(n.into()))
 	}
 	/// Storage: `Sla::PendingSlashes` (r:1 w:1)
 	/// Proof: `Sla::PendingSlashes` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
+	/// Storage: `Sla::PendingSlashBases` (r:0 w:1)
+	/// Proof: `Sla::PendingSlashBases` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	fn cancel_slash() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `401`
+		//  Measured:  `467`
 		//  Estimated: `3497`
-		// Minimum execution time: 18_350_000 picoseconds.
-		Weight::from_parts(28_013_000, 0)
+		// Minimum execution time: 20_825_000 picoseconds.
+		Weight::from_parts(24_355_000, 0)
 			.saturating_add(Weight::from_parts(0, 3497))
 			.saturating_add(T::DbWeight::get().reads(1))
-			.saturating_add(T::DbWeight::get().writes(1))
+			.saturating_add(T::DbWeight::get().writes(2))
 	}
 	/// Storage: `Sla::Params` (r:0 w:1)
 	/// Proof: `Sla::Params` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
@@ -223,8 +267,8 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 7_591_000 picoseconds.
-		Weight::from_parts(14_172_000, 0)
+		// Minimum execution time: 7_477_000 picoseconds.
+		Weight::from_parts(9_820_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
@@ -236,13 +280,15 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `477`
 		//  Estimated: `1489`
-		// Minimum execution time: 9_555_000 picoseconds.
-		Weight::from_parts(16_246_000, 0)
+		// Minimum execution time: 9_862_000 picoseconds.
+		Weight::from_parts(17_341_000, 0)
 			.saturating_add(Weight::from_parts(0, 1489))
 			.saturating_add(T::DbWeight::get().reads(2))
 	}
-	/// Storage: `Sla::HyperNodes` (r:257 w:0)
-	/// Proof: `Sla::HyperNodes` (`max_values`: None, `max_size`: Some(604), added: 3079, mode: `MaxEncodedLen`)
+	/// Storage: `Sla::ActiveHyperNodes` (r:1 w:0)
+	/// Proof: `Sla::ActiveHyperNodes` (`max_values`: Some(1), `max_size`: Some(8194), added: 8689, mode: `MaxEncodedLen`)
+	/// Storage: `Sla::HyperNodes` (r:256 w:0)
+	/// Proof: `Sla::HyperNodes` (`max_values`: None, `max_size`: Some(620), added: 3095, mode: `MaxEncodedLen`)
 	/// Storage: `Sla::EraRewards` (r:1 w:1)
 	/// Proof: `Sla::EraRewards` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
 	/// Storage: `System::ParentHash` (r:1 w:0)
@@ -262,17 +308,17 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 	/// The range of component `h` is `[0, 256]`.
 	fn start_era(h: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `380 + h * (123 ±0)`
-		//  Estimated: `7411 + h * (3076 ±1)`
-		// Minimum execution time: 46_852_000 picoseconds.
-		Weight::from_parts(73_145_650, 0)
-			.saturating_add(Weight::from_parts(0, 7411))
-			// Standard Error: 60_425
-			.saturating_add(Weight::from_parts(9_695_348, 0).saturating_mul(h.into()))
-			.saturating_add(T::DbWeight::get().reads(5))
+		//  Measured:  `277 + h * (171 ±0)`
+		//  Estimated: `9679 + h * (3092 ±1)`
+		// Minimum execution time: 50_412_000 picoseconds.
+		Weight::from_parts(89_949_867, 0)
+			.saturating_add(Weight::from_parts(0, 9679))
+			// Standard Error: 200_150
+			.saturating_add(Weight::from_parts(9_780_169, 0).saturating_mul(h.into()))
+			.saturating_add(T::DbWeight::get().reads(4))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(h.into())))
 			.saturating_add(T::DbWeight::get().writes(6))
-			.saturating_add(Weight::from_parts(0, 3076).saturating_mul(h.into()))
+			.saturating_add(Weight::from_parts(0, 3092).saturating_mul(h.into()))
 	}
 	/// Storage: `Sla::CurrentEra` (r:1 w:0)
 	/// Proof: `Sla::CurrentEra` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
@@ -301,7 +347,7 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 	/// Storage: `Sla::NodeSla` (r:32 w:32)
 	/// Proof: `Sla::NodeSla` (`max_values`: None, `max_size`: Some(205), added: 2680, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Params` (r:1 w:0)
-	/// Proof: `Providers::Params` (`max_values`: Some(1), `max_size`: Some(45), added: 540, mode: `MaxEncodedLen`)
+	/// Proof: `Providers::Params` (`max_values`: Some(1), `max_size`: Some(49), added: 544, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Regions` (r:1 w:0)
 	/// Proof: `Providers::Regions` (`max_values`: None, `max_size`: Some(203), added: 2678, mode: `MaxEncodedLen`)
 	/// Storage: `Sla::EraRewards` (r:1 w:1)
@@ -310,20 +356,22 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 	/// Proof: `Sla::Failures` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// Storage: `Sla::PendingSlashes` (r:0 w:32)
 	/// Proof: `Sla::PendingSlashes` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
+	/// Storage: `Sla::PendingSlashBases` (r:0 w:32)
+	/// Proof: `Sla::PendingSlashBases` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 32]`.
 	fn aggregate_nodes(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `9308 + n * (339 ±0)`
+		//  Measured:  `9349 + n * (339 ±0)`
 		//  Estimated: `11671 + n * (3113 ±0)`
-		// Minimum execution time: 199_285_000 picoseconds.
-		Weight::from_parts(163_003_340, 0)
+		// Minimum execution time: 231_595_000 picoseconds.
+		Weight::from_parts(325_397_627, 0)
 			.saturating_add(Weight::from_parts(0, 11671))
-			// Standard Error: 1_597_206
-			.saturating_add(Weight::from_parts(86_337_144, 0).saturating_mul(n.into()))
+			// Standard Error: 2_566_507
+			.saturating_add(Weight::from_parts(70_203_015, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(12))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(3))
-			.saturating_add(T::DbWeight::get().writes((5_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes((6_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 3113).saturating_mul(n.into()))
 	}
 	/// Storage: `Providers::ClusterNodes` (r:1 w:0)
@@ -331,7 +379,7 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 	/// Storage: `Providers::Nodes` (r:128 w:0)
 	/// Proof: `Providers::Nodes` (`max_values`: None, `max_size`: Some(638), added: 3113, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Params` (r:1 w:0)
-	/// Proof: `Providers::Params` (`max_values`: Some(1), `max_size`: Some(45), added: 540, mode: `MaxEncodedLen`)
+	/// Proof: `Providers::Params` (`max_values`: Some(1), `max_size`: Some(49), added: 544, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Clusters` (r:1 w:0)
 	/// Proof: `Providers::Clusters` (`max_values`: None, `max_size`: Some(78), added: 2553, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Regions` (r:1 w:0)
@@ -340,10 +388,10 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 	/// Proof: `Sla::ClusterUtilization` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
 	fn measure_cluster() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `31696`
+		//  Measured:  `31700`
 		//  Estimated: `399454`
-		// Minimum execution time: 1_526_239_000 picoseconds.
-		Weight::from_parts(2_522_633_000, 0)
+		// Minimum execution time: 1_545_996_000 picoseconds.
+		Weight::from_parts(1_716_474_000, 0)
 			.saturating_add(Weight::from_parts(0, 399454))
 			.saturating_add(T::DbWeight::get().reads(132))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -370,10 +418,10 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 	/// Proof: `Sla::EraRewards` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
 	fn era_budget() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1053`
+		//  Measured:  `1086`
 		//  Estimated: `3946`
-		// Minimum execution time: 200_515_000 picoseconds.
-		Weight::from_parts(360_355_000, 0)
+		// Minimum execution time: 200_529_000 picoseconds.
+		Weight::from_parts(220_583_000, 0)
 			.saturating_add(Weight::from_parts(0, 3946))
 			.saturating_add(T::DbWeight::get().reads(10))
 			.saturating_add(T::DbWeight::get().writes(5))
@@ -390,30 +438,32 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 	/// Proof: `Providers::Nodes` (`max_values`: None, `max_size`: Some(638), added: 3113, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Delegations` (r:32 w:0)
 	/// Proof: `Providers::Delegations` (`max_values`: None, `max_size`: Some(108), added: 2583, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::PendingCommission` (r:32 w:0)
+	/// Proof: `Providers::PendingCommission` (`max_values`: None, `max_size`: Some(24), added: 2499, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::Params` (r:1 w:0)
+	/// Proof: `Providers::Params` (`max_values`: Some(1), `max_size`: Some(49), added: 544, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:33 w:33)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Clusters` (r:1 w:0)
 	/// Proof: `Providers::Clusters` (`max_values`: None, `max_size`: Some(78), added: 2553, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Regions` (r:1 w:0)
 	/// Proof: `Providers::Regions` (`max_values`: None, `max_size`: Some(203), added: 2678, mode: `MaxEncodedLen`)
-	/// Storage: `Providers::Params` (r:1 w:0)
-	/// Proof: `Providers::Params` (`max_values`: Some(1), `max_size`: Some(45), added: 540, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:32 w:32)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
 	/// Storage: `Sla::EraOracles` (r:1 w:0)
 	/// Proof: `Sla::EraOracles` (`max_values`: None, `max_size`: Some(8206), added: 10681, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 32]`.
 	fn reward_nodes(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `926 + n * (428 ±0)`
+		//  Measured:  `982 + n * (428 ±0)`
 		//  Estimated: `11671 + n * (3113 ±0)`
-		// Minimum execution time: 193_161_000 picoseconds.
-		Weight::from_parts(171_388_845, 0)
+		// Minimum execution time: 206_874_000 picoseconds.
+		Weight::from_parts(51_886_306, 0)
 			.saturating_add(Weight::from_parts(0, 11671))
-			// Standard Error: 1_505_371
-			.saturating_add(Weight::from_parts(213_966_449, 0).saturating_mul(n.into()))
+			// Standard Error: 1_466_266
+			.saturating_add(Weight::from_parts(197_686_152, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(9))
-			.saturating_add(T::DbWeight::get().reads((5_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().reads((6_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(3))
 			.saturating_add(T::DbWeight::get().writes((4_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 3113).saturating_mul(n.into()))
@@ -430,29 +480,31 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 	/// Proof: `Providers::Nodes` (`max_values`: None, `max_size`: Some(638), added: 3113, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Delegations` (r:33 w:0)
 	/// Proof: `Providers::Delegations` (`max_values`: None, `max_size`: Some(108), added: 2583, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::PendingCommission` (r:1 w:0)
+	/// Proof: `Providers::PendingCommission` (`max_values`: None, `max_size`: Some(24), added: 2499, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::Params` (r:1 w:0)
+	/// Proof: `Providers::Params` (`max_values`: Some(1), `max_size`: Some(49), added: 544, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:34 w:34)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Clusters` (r:1 w:0)
 	/// Proof: `Providers::Clusters` (`max_values`: None, `max_size`: Some(78), added: 2553, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Regions` (r:1 w:0)
 	/// Proof: `Providers::Regions` (`max_values`: None, `max_size`: Some(203), added: 2678, mode: `MaxEncodedLen`)
-	/// Storage: `Providers::Params` (r:1 w:0)
-	/// Proof: `Providers::Params` (`max_values`: Some(1), `max_size`: Some(45), added: 540, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
 	/// Storage: `Sla::EraOracles` (r:1 w:0)
 	/// Proof: `Sla::EraOracles` (`max_values`: None, `max_size`: Some(8206), added: 10681, mode: `MaxEncodedLen`)
 	/// The range of component `d` is `[0, 32]`.
 	fn reward_delegators(d: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1516 + d * (182 ±0)`
+		//  Measured:  `1572 + d * (182 ±0)`
 		//  Estimated: `11671 + d * (2603 ±0)`
-		// Minimum execution time: 313_980_000 picoseconds.
-		Weight::from_parts(347_256_679, 0)
+		// Minimum execution time: 252_152_000 picoseconds.
+		Weight::from_parts(340_953_817, 0)
 			.saturating_add(Weight::from_parts(0, 11671))
-			// Standard Error: 109_657
-			.saturating_add(Weight::from_parts(87_681_193, 0).saturating_mul(d.into()))
-			.saturating_add(T::DbWeight::get().reads(14))
+			// Standard Error: 633_878
+			.saturating_add(Weight::from_parts(83_379_899, 0).saturating_mul(d.into()))
+			.saturating_add(T::DbWeight::get().reads(15))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(d.into())))
 			.saturating_add(T::DbWeight::get().writes(7))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(d.into())))
@@ -465,7 +517,7 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 	/// Storage: `Sla::EraOracles` (r:1 w:0)
 	/// Proof: `Sla::EraOracles` (`max_values`: None, `max_size`: Some(8206), added: 10681, mode: `MaxEncodedLen`)
 	/// Storage: `Sla::HyperNodes` (r:1 w:0)
-	/// Proof: `Sla::HyperNodes` (`max_values`: None, `max_size`: Some(604), added: 3079, mode: `MaxEncodedLen`)
+	/// Proof: `Sla::HyperNodes` (`max_values`: None, `max_size`: Some(620), added: 3095, mode: `MaxEncodedLen`)
 	/// Storage: `Sla::EraAccuracy` (r:1 w:0)
 	/// Proof: `Sla::EraAccuracy` (`max_values`: None, `max_size`: Some(2062), added: 4537, mode: `MaxEncodedLen`)
 	/// Storage: `Sla::EraRewards` (r:1 w:1)
@@ -476,10 +528,10 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn reward_hypernode() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `10980`
+		//  Measured:  `11423`
 		//  Estimated: `11671`
-		// Minimum execution time: 195_698_000 picoseconds.
-		Weight::from_parts(287_645_000, 0)
+		// Minimum execution time: 198_045_000 picoseconds.
+		Weight::from_parts(229_832_000, 0)
 			.saturating_add(Weight::from_parts(0, 11671))
 			.saturating_add(T::DbWeight::get().reads(9))
 			.saturating_add(T::DbWeight::get().writes(4))
@@ -490,29 +542,31 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 	/// Proof: `Sla::Aggregation` (`max_values`: Some(1), `max_size`: Some(13), added: 508, mode: `MaxEncodedLen`)
 	/// Storage: `Sla::PendingSlashes` (r:2 w:1)
 	/// Proof: `Sla::PendingSlashes` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
+	/// Storage: `Sla::PendingSlashBases` (r:1 w:1)
+	/// Proof: `Sla::PendingSlashBases` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Nodes` (r:1 w:1)
 	/// Proof: `Providers::Nodes` (`max_values`: None, `max_size`: Some(638), added: 3113, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::Delegations` (r:33 w:32)
+	/// Proof: `Providers::Delegations` (`max_values`: None, `max_size`: Some(108), added: 2583, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:32 w:32)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:33 w:33)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::Params` (r:1 w:0)
+	/// Proof: `Providers::Params` (`max_values`: Some(1), `max_size`: Some(49), added: 544, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Clusters` (r:1 w:0)
 	/// Proof: `Providers::Clusters` (`max_values`: None, `max_size`: Some(78), added: 2553, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Regions` (r:1 w:0)
 	/// Proof: `Providers::Regions` (`max_values`: None, `max_size`: Some(203), added: 2678, mode: `MaxEncodedLen`)
-	/// Storage: `Providers::Delegations` (r:33 w:32)
-	/// Proof: `Providers::Delegations` (`max_values`: None, `max_size`: Some(108), added: 2583, mode: `MaxEncodedLen`)
-	/// Storage: `Balances::Holds` (r:32 w:32)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:33 w:33)
-	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// Storage: `Providers::Params` (r:1 w:0)
-	/// Proof: `Providers::Params` (`max_values`: Some(1), `max_size`: Some(45), added: 540, mode: `MaxEncodedLen`)
 	fn apply_slash() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `8954`
+		//  Measured:  `9056`
 		//  Estimated: `86889`
-		// Minimum execution time: 1_952_657_000 picoseconds.
-		Weight::from_parts(2_974_826_000, 0)
+		// Minimum execution time: 1_961_123_000 picoseconds.
+		Weight::from_parts(2_169_818_000, 0)
 			.saturating_add(Weight::from_parts(0, 86889))
-			.saturating_add(T::DbWeight::get().reads(106))
-			.saturating_add(T::DbWeight::get().writes(100))
+			.saturating_add(T::DbWeight::get().reads(107))
+			.saturating_add(T::DbWeight::get().writes(101))
 	}
 	/// Storage: `Sla::CurrentEra` (r:1 w:0)
 	/// Proof: `Sla::CurrentEra` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
@@ -523,7 +577,9 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 	/// Storage: `Sla::EraOracles` (r:1 w:0)
 	/// Proof: `Sla::EraOracles` (`max_values`: None, `max_size`: Some(8206), added: 10681, mode: `MaxEncodedLen`)
 	/// Storage: `Sla::HyperNodes` (r:256 w:256)
-	/// Proof: `Sla::HyperNodes` (`max_values`: None, `max_size`: Some(604), added: 3079, mode: `MaxEncodedLen`)
+	/// Proof: `Sla::HyperNodes` (`max_values`: None, `max_size`: Some(620), added: 3095, mode: `MaxEncodedLen`)
+	/// Storage: `Sla::ActiveHyperNodes` (r:1 w:1)
+	/// Proof: `Sla::ActiveHyperNodes` (`max_values`: Some(1), `max_size`: Some(8194), added: 8689, mode: `MaxEncodedLen`)
 	/// Storage: `Sla::EraRewards` (r:1 w:1)
 	/// Proof: `Sla::EraRewards` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
 	/// Storage: `Sla::EraAccuracy` (r:0 w:1)
@@ -534,12 +590,12 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 	/// Proof: `Sla::Removals` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	fn finalize_era() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `40193`
-		//  Estimated: `789214`
-		// Minimum execution time: 3_378_959_000 picoseconds.
-		Weight::from_parts(5_258_493_000, 0)
-			.saturating_add(Weight::from_parts(0, 789214))
-			.saturating_add(T::DbWeight::get().reads(261))
-			.saturating_add(T::DbWeight::get().writes(516))
+		//  Measured:  `44383`
+		//  Estimated: `793310`
+		// Minimum execution time: 4_602_217_000 picoseconds.
+		Weight::from_parts(5_042_592_000, 0)
+			.saturating_add(Weight::from_parts(0, 793310))
+			.saturating_add(T::DbWeight::get().reads(262))
+			.saturating_add(T::DbWeight::get().writes(517))
 	}
 }
