@@ -161,9 +161,15 @@ try {
   const line = /era (\d+): probed (\d+) node\(s\) for HyperNode .+? in (\d+) ms \(HEAD latencies sum (\d+) ms\), (\d+) failed/g;
   let peakAfterFirstKiB = null;
   const eras = await waitFor(`${ERAS} era(s) with all ${NODES} nodes probed`, async () => {
-    const found = [...node.log().matchAll(line)]
-      .map((m) => ({ era: +m[1], probed: +m[2], wallMs: +m[3], headSumMs: +m[4], failed: +m[5] }))
-      .filter((e) => e.probed >= NODES);
+    // A HyperNode with more nodes than one run probes (MAX_NODES_PER_RUN) probes an era in
+    // several runs: their lines add up.
+    const byEra = new Map();
+    for (const m of node.log().matchAll(line)) {
+      const e = byEra.get(+m[1]) ?? { era: +m[1], probed: 0, wallMs: 0, headSumMs: 0, failed: 0, runs: 0 };
+      e.probed += +m[2]; e.wallMs += +m[3]; e.headSumMs += +m[4]; e.failed += +m[5]; e.runs += 1;
+      byEra.set(e.era, e);
+    }
+    const found = [...byEra.values()].filter((e) => e.probed >= NODES);
     // The peak resident set of the node up to the first probe (then up to the last).
     if (found.length === 1 && peakAfterFirstKiB === null) peakAfterFirstKiB = status('VmHWM');
     return found.length >= ERAS ? found.slice(0, ERAS) : null;
