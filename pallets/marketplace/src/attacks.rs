@@ -1,7 +1,11 @@
 //! Attacks on the marketplace, one test each, named after the attack: each failed (the
 //! attacker won) on the code before its fix.
 
-use crate::{mock::*, *};
+use crate::{
+	mock::*,
+	tests::{events, origin},
+	*,
+};
 use frame_support::{
 	assert_noop, assert_ok,
 	traits::fungible::{Inspect, InspectHold},
@@ -9,9 +13,6 @@ use frame_support::{
 };
 use icn_primitives::currency::ICNT;
 
-fn origin(n: u8) -> RuntimeOrigin {
-	RuntimeOrigin::signed(account(n))
-}
 
 /// Freezes all of `n`'s ICNT but `spendable` (as a vesting schedule does).
 fn freeze_all_but(n: u8, spendable: Balance) {
@@ -20,15 +21,6 @@ fn freeze_all_but(n: u8, spendable: Balance) {
 	});
 }
 
-fn events() -> Vec<Event<Test>> {
-	System::events()
-		.into_iter()
-		.filter_map(|r| match r.event {
-			RuntimeEvent::Marketplace(e) => Some(e),
-			_ => None,
-		})
-		.collect()
-}
 
 /// A builder whose ICNT is frozen (vesting) booked capacity: `book` held frozen ICNT (holds
 /// and freezes overlap), every settlement transfer then failed the freeze check and fell

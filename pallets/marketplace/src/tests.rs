@@ -11,7 +11,7 @@ use frame_support::{
 use icn_primitives::currency::ICNT;
 use proptest::prelude::*;
 
-fn origin(n: u8) -> RuntimeOrigin {
+pub(crate) fn origin(n: u8) -> RuntimeOrigin {
 	RuntimeOrigin::signed(account(n))
 }
 
@@ -42,7 +42,7 @@ fn to_era(era: EraIndex) {
 	Marketplace::settle(&mut WeightMeter::new());
 }
 
-fn events() -> Vec<Event<Test>> {
+pub(crate) fn events() -> Vec<Event<Test>> {
 	System::events()
 		.into_iter()
 		.filter_map(|r| match r.event {

@@ -821,8 +821,13 @@ pub mod pallet {
 				Self::check_audit(&audit)?;
 				record.audit = audit;
 			}
-			// A pending raise that is due applies first.
-			record.commission = Self::commission_of(node, &record);
+			// A pending raise that is due applies first (and its entry goes).
+			if let Some((commission, at)) = PendingCommission::<T>::get(node) {
+				if frame_system::Pallet::<T>::block_number() >= at {
+					record.commission = commission;
+					PendingCommission::<T>::remove(node);
+				}
+			}
 			if let Some(commission) = update.commission {
 				ensure!(commission <= Params::<T>::get().max_commission, Error::<T>::CommissionTooHigh);
 				if commission <= record.commission {

@@ -23,7 +23,7 @@ fn url(s: &str) -> EndpointUrl {
 	s.as_bytes().to_vec().try_into().unwrap()
 }
 
-fn spec(capacity: u32) -> NodeSpec {
+pub(crate) fn spec(capacity: u32) -> NodeSpec {
 	NodeSpec {
 		cluster: CLUSTER,
 		capacity,
