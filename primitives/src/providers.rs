@@ -39,25 +39,48 @@ pub trait LinkRegistry<AccountId> {
 	fn create_collection(admin: &AccountId) -> DispatchResult;
 }
 
-/// What a slash took (protocol §4.4: own collateral first, then delegators pro rata, then
-/// Links).
+/// What a slash took: the provider's own ICNT first, then its Links, then its delegators pro
+/// rata (protocol §3, §4.4). The parts always add up to what was due:
+/// `own + links_seized × link value − returned + delegated + uncovered == due`.
 #[derive(Clone, Copy, PartialEq, Eq, Default, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug)]
 pub struct SlashOutcome {
+	/// What the slash was: its fraction of the slash base.
+	pub due: Balance,
 	/// ICNT taken from the provider's own held collateral.
 	pub own: Balance,
+	/// Links seized to the treasury, each worth the Link collateral value.
+	pub links_seized: u32,
+	/// ICNT the treasury returned into the provider's held collateral: the last seized
+	/// Link's value beyond what was still due (a Link is never taken for more than owed).
+	pub returned: Balance,
 	/// ICNT taken from delegators, pro rata to their stake.
 	pub delegated: Balance,
-	/// Links seized to the treasury.
-	pub links_seized: u32,
 	/// The part of the slash nothing was left to cover.
 	pub uncovered: Balance,
 }
 
+impl SlashOutcome {
+	/// The value the slash took, counting each seized Link at `link_value`.
+	pub fn taken(&self, link_value: Balance) -> Balance {
+		self.own
+			.saturating_add(link_value.saturating_mul(Balance::from(self.links_seized)))
+			.saturating_sub(self.returned)
+			.saturating_add(self.delegated)
+	}
+
+	/// Whether the outcome is what the slash rule says: the parts add up to `due` and no Link
+	/// was seized beyond its need (any excess returned is less than one Link's value).
+	pub fn is_exact(&self, link_value: Balance) -> bool {
+		self.taken(link_value).saturating_add(self.uncovered) == self.due &&
+			(self.returned == 0 || (self.links_seized > 0 && self.returned < link_value))
+	}
+}
+
 /// Slashing of provider nodes, called by the SLA oracle.
 pub trait ProviderSlashing {
-	/// Slashes `fraction` of `node`'s collateral requirement: held ICNT moves to the
-	/// Protocol Treasury (never minted, never burned), Links are seized when the ICNT does
-	/// not cover it.
+	/// Slashes `fraction` of `node`'s collateral requirement: the provider's held ICNT, then
+	/// its Links, then its delegators' ICNT move to the Protocol Treasury (never minted, never
+	/// burned); see [`SlashOutcome`].
 	fn slash(node: NodeId, fraction: Perbill) -> Result<SlashOutcome, DispatchError> {
 		Self::slash_from(node, fraction, Self::slash_base(node))
 	}

@@ -1,9 +1,9 @@
 //! Attacks on the providers pallet, one test each, named after the attack: each failed
 //! (the attacker won) on the code before its fix.
 
-use crate::{mock::*, tests::spec, *};
-use frame_support::{assert_noop, assert_ok, traits::Get};
-use icn_primitives::providers::NodeRewards;
+use crate::{mock::*, tests::{links, spec}, *};
+use frame_support::{assert_noop, assert_ok, traits::{fungible::Inspect, Get}};
+use icn_primitives::providers::{NodeRewards, ProviderSlashing, SlashOutcome};
 use icn_primitives::currency::ICNT;
 use sp_runtime::Perbill;
 
@@ -87,5 +87,79 @@ fn links_left_out_of_the_providers_own_stake() {
 		assert_ok!(Providers::register_node(RuntimeOrigin::signed(account(1)), spec(10), own, vec![0].try_into().unwrap()));
 		let shares = <Providers as NodeRewards<_>>::reward_shares(0).unwrap();
 		assert_eq!(shares.own_stake, 10 * PER_UNIT);
+	});
+}
+
+/// Gives the treasury ICNT to pay a Link's excess from (on a real chain it holds the
+/// protocol's allocation and every slash).
+fn fund_treasury() {
+	use frame_support::traits::fungible::Mutate;
+	assert_ok!(Balances::transfer(&account(9), &Treasury::get(), 100_000 * ICNT, frame_support::traits::tokens::Preservation::Preserve));
+}
+
+/// A node backed by Links alone lost a whole Link (2,500 ICNT here, 10,000 ICNT in
+/// production) to a 1 % slash of 50 ICNT: any remainder seized a Link, whatever it was worth.
+/// The Link still goes to the treasury, which pays its excess over the due back into the
+/// provider's held collateral: every slash takes exactly what it says, repeated small
+/// slashes included.
+#[test]
+fn a_small_slash_takes_a_whole_link() {
+	run(|| {
+		fund_treasury();
+		let treasury = Balances::balance(&Treasury::get());
+		// 5 units = 5,000 ICNT, backed by two Links and no ICNT.
+		assert_ok!(Providers::register_node(RuntimeOrigin::signed(account(1)), spec(5), 0, links(&[0, 1])));
+		let outcome = <Providers as ProviderSlashing>::slash(0, Perbill::from_percent(1)).unwrap();
+		assert_eq!(
+			outcome,
+			SlashOutcome { due: 50 * ICNT, links_seized: 1, returned: 2_450 * ICNT, ..Default::default() }
+		);
+		let node = Nodes::<Test>::get(0).unwrap();
+		assert_eq!(node.links.to_vec(), vec![0]);
+		assert_eq!(node.collateral, 2_450 * ICNT);
+		assert_eq!(Providers::backing(&node), 5_000 * ICNT - 50 * ICNT);
+		assert_eq!(<Test as Config>::Links::owner(1), Some(Treasury::get()));
+		// The treasury is up the Link and down its excess: 50 ICNT of value.
+		assert_eq!(Balances::balance(&Treasury::get()), treasury - 2_450 * ICNT);
+		// Two more 1 % slashes come out of the returned ICNT, 50 ICNT each.
+		for i in 1..=2u128 {
+			let outcome = <Providers as ProviderSlashing>::slash(0, Perbill::from_percent(1)).unwrap();
+			assert_eq!(outcome, SlashOutcome { due: 50 * ICNT, own: 50 * ICNT, ..Default::default() });
+			assert_eq!(Providers::backing(&Nodes::<Test>::get(0).unwrap()), 5_000 * ICNT - (1 + i) * 50 * ICNT);
+		}
+	});
+}
+
+/// Delegators paid a slash before the provider's own Links were touched (the protocol: own
+/// collateral first, then delegators). Now the provider's ICNT, then its Links, and only
+/// then its delegators.
+#[test]
+fn delegators_pay_before_the_providers_links() {
+	run(|| {
+		fund_treasury();
+		// 5 units: 2,500 ICNT and one Link (2,500); a delegator with 1,000 ICNT.
+		assert_ok!(Providers::register_node(RuntimeOrigin::signed(account(1)), spec(5), 2_500 * ICNT, links(&[0])));
+		assert_ok!(Providers::delegate(RuntimeOrigin::signed(account(5)), 0, 1_000 * ICNT));
+		// 80 % of 5,000: 2,500 own ICNT, then 1,500 of the Link (1,000 returned); the
+		// delegator pays nothing.
+		let outcome = <Providers as ProviderSlashing>::slash(0, Perbill::from_percent(80)).unwrap();
+		assert_eq!(
+			outcome,
+			SlashOutcome {
+				due: 4_000 * ICNT,
+				own: 2_500 * ICNT,
+				links_seized: 1,
+				returned: 1_000 * ICNT,
+				..Default::default()
+			}
+		);
+		assert_eq!(Delegations::<Test>::get(0, account(5)).map(|d| d.total()), Some(1_000 * ICNT));
+		// Once the provider's backing is gone, the delegator pays.
+		let outcome = <Providers as ProviderSlashing>::slash(0, Perbill::from_percent(30)).unwrap();
+		assert_eq!(
+			outcome,
+			SlashOutcome { due: 1_500 * ICNT, own: 1_000 * ICNT, delegated: 500 * ICNT, ..Default::default() }
+		);
+		assert_eq!(Delegations::<Test>::get(0, account(5)).map(|d| d.total()), Some(500 * ICNT));
 	});
 }

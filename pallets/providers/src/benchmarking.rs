@@ -293,12 +293,14 @@ mod benchmarks {
 		let provider = funded::<T>("provider", 0);
 		let id = node::<T>(&provider, cluster, l);
 		delegators::<T>(id, d);
+		// Everything pays: own ICNT, then every Link, then every delegator.
+		let base = Nodes::<T>::get(id).map(|n| Providers::<T>::backing(&n).saturating_add(n.delegated)).expect("node");
 		#[block]
 		{
-			Providers::<T>::do_slash(id, Perbill::one()).expect("slash");
+			Providers::<T>::do_slash_from(id, Perbill::one(), base).expect("slash");
 		}
 		let n = Nodes::<T>::get(id).expect("node");
-		assert_eq!(n.collateral, 0);
+		assert_eq!((n.collateral, n.links.len(), n.delegated), (0, 0, 0));
 	}
 
 	#[benchmark]

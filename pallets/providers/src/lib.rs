@@ -18,8 +18,9 @@
 //!   removed. Exit needs the commitment over and nothing booked; funds come back after the
 //!   unbonding delay, longer than the slashing exposure window.
 //! - **For other pallets** ([`icn_primitives::providers`]): [`ProviderSlashing`] (own
-//!   collateral first, then delegators pro rata, then Links, all to the Protocol Treasury
-//!   with `transfer_on_hold` — nothing minted or burned), [`CapacityLedger`] (free capacity,
+//!   ICNT first, then own Links, then delegators pro rata, all to the Protocol Treasury
+//!   with `transfer_on_hold` — nothing minted or burned; a Link's value beyond the due comes
+//!   back as held ICNT), [`CapacityLedger`] (free capacity,
 //!   reserve/release, eligible nodes cheapest first) and [`NodeRewards`] (shares, payment
 //!   with diversion into collateral while under-collateralized).
 
@@ -1188,13 +1189,18 @@ pub mod pallet {
 			Self::do_slash_from(node, fraction, base)
 		}
 
-		/// Slashes `fraction` of `base` from `node`: its own ICNT, then its delegators', then
-		/// its Links (see [`ProviderSlashing`]).
+		/// Slashes `fraction` of `base` from `node`: its own ICNT, then its Links, then its
+		/// delegators' ICNT (see [`ProviderSlashing`] and [`SlashOutcome`]).
+		///
+		/// A Link goes to the treasury whole; when less than its value was still due, the
+		/// treasury pays the difference back into the provider's held collateral, so the slash
+		/// never takes more value than owed. If the treasury cannot pay it, the Link stays and
+		/// the remainder falls to the delegators.
 		pub fn do_slash_from(node: NodeId, fraction: Perbill, base: Balance) -> Result<SlashOutcome, DispatchError> {
 			let mut record = Nodes::<T>::get(node).ok_or(Error::<T>::UnknownNode)?;
 			let treasury = T::Treasury::get();
 			let mut due = fraction.mul_floor(base);
-			let mut outcome = SlashOutcome::default();
+			let mut outcome = SlashOutcome { due, ..Default::default() };
 
 			// 1. The provider's own ICNT.
 			let own = due.min(record.collateral);
@@ -1213,7 +1219,37 @@ pub mod pallet {
 				outcome.own = own;
 			}
 
-			// 2. Delegators, pro rata to their held stake (active and unbonding), rounded down;
+			// 2. The provider's Links, each worth `link_collateral_value`; the last one's excess
+			// over what is due comes back from the treasury as held collateral.
+			let value = Params::<T>::get().link_collateral_value;
+			while due > 0 && value > 0 && !record.links.is_empty() {
+				let excess = value.saturating_sub(due);
+				if excess > 0 &&
+					T::Currency::reducible_balance(&treasury, Preservation::Preserve, Fortitude::Polite) < excess
+				{
+					break
+				}
+				let Some(link) = record.links.pop() else { break };
+				T::Links::seize(link, &treasury)?;
+				LinkBacking::<T>::remove(link);
+				if excess > 0 {
+					T::Currency::transfer_and_hold(
+						&HoldReason::HpCollateral.into(),
+						&treasury,
+						&record.provider,
+						excess,
+						Precision::Exact,
+						Preservation::Preserve,
+						Fortitude::Polite,
+					)?;
+					record.collateral = record.collateral.saturating_add(excess);
+					outcome.returned = excess;
+				}
+				outcome.links_seized = outcome.links_seized.saturating_add(1);
+				due = due.saturating_sub(value);
+			}
+
+			// 3. Delegators, pro rata to their held stake (active and unbonding), rounded down;
 			// the last delegator takes the rounding remainder (at most one planck per
 			// delegator), within its stake.
 			if due > 0 && record.delegated > 0 {
@@ -1260,16 +1296,8 @@ pub mod pallet {
 				outcome.delegated = taken;
 			}
 
-			// 3. Links, each covering `link_collateral_value`.
-			let value = Params::<T>::get().link_collateral_value;
-			while due > 0 && value > 0 {
-				let Some(link) = record.links.pop() else { break };
-				T::Links::seize(link, &treasury)?;
-				LinkBacking::<T>::remove(link);
-				outcome.links_seized = outcome.links_seized.saturating_add(1);
-				due = due.saturating_sub(value);
-			}
 			outcome.uncovered = due;
+			frame_support::defensive_assert!(outcome.is_exact(value), "a slash took other than its due");
 
 			Self::refresh_status(node, &mut record);
 			Nodes::<T>::insert(node, record);
@@ -1371,8 +1399,12 @@ pub mod pallet {
 			Nodes::<T>::get(node).map(|n| Self::required_collateral(&n)).unwrap_or_default()
 		}
 
+		/// Every delegator paying and every Link seized, plus the treasury returning the last
+		/// Link's excess: one transfer between two accounts, charged as one more delegator
+		/// (its benchmark cannot have both: an excess means nothing is left for delegators).
 		fn slash_weight() -> Weight {
-			T::WeightInfo::slash(T::MaxDelegatorsPerNode::get(), T::MaxLinksPerNode::get())
+			let (d, l) = (T::MaxDelegatorsPerNode::get(), T::MaxLinksPerNode::get());
+			T::WeightInfo::slash(d.saturating_add(1), l)
 		}
 
 		fn set_failing(node: NodeId, failing: bool) -> DispatchResult {

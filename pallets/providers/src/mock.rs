@@ -15,7 +15,7 @@ use sp_runtime::{
 	AccountId32, BuildStorage, MultiSignature, Perbill,
 };
 
-use crate::{self as pallet_icn_providers, ClusterGenesis, ProviderParams, RegionGenesis, ResourceKind};
+use crate::{self as pallet_icn_providers, ClusterGenesis, Event, Params, ProviderParams, RegionGenesis, ResourceKind};
 
 type Block = frame_system::mocking::MockBlock<Test>;
 
@@ -164,6 +164,13 @@ pub fn run(test: impl FnOnce()) {
 	new_test_ext().execute_with(|| {
 		test();
 		Providers::do_try_state().expect("providers invariants hold");
+		// Every slash took exactly its due, and no Link beyond its need.
+		let link_value = Params::<Test>::get().link_collateral_value;
+		for e in System::events() {
+			if let RuntimeEvent::Providers(Event::NodeSlashed { outcome, .. }) = e.event {
+				assert!(outcome.is_exact(link_value), "slash outcome {outcome:?}");
+			}
+		}
 	});
 }
 

@@ -41,7 +41,7 @@ pub(crate) fn spec(capacity: u32) -> NodeSpec {
 	}
 }
 
-fn links(ids: &[LinkId]) -> BoundedVec<LinkId, <Test as Config>::MaxLinksPerNode> {
+pub(crate) fn links(ids: &[LinkId]) -> BoundedVec<LinkId, <Test as Config>::MaxLinksPerNode> {
 	ids.to_vec().try_into().unwrap()
 }
 
@@ -553,7 +553,7 @@ mod slashing {
 			assert_ok!(Providers::delegate(origin(5), id, 1_000 * ICNT));
 			let issuance = Balances::total_issuance();
 			let outcome = <Providers as ProviderSlashing>::slash(id, Perbill::from_percent(1)).unwrap();
-			assert_eq!(outcome, SlashOutcome { own: 100 * ICNT, delegated: 0, links_seized: 0, uncovered: 0 });
+			assert_eq!(outcome, SlashOutcome { due: 100 * ICNT, own: 100 * ICNT, ..Default::default() });
 			assert_eq!(treasury(), 100 * ICNT);
 			assert_eq!(collateral_held(1), 10 * PER_UNIT - 100 * ICNT);
 			assert_eq!(delegation_held(5), 1_000 * ICNT);
@@ -627,16 +627,35 @@ mod slashing {
 			assert_eq!(node(0).status, NodeStatus::Active);
 			// 50 %: 5,000 ICNT due; 2,500 own, then Links at 2,500 each: one Link.
 			let outcome = <Providers as ProviderSlashing>::slash(0, Perbill::from_percent(50)).unwrap();
-			assert_eq!(outcome, SlashOutcome { own: 2_500 * ICNT, delegated: 0, links_seized: 1, uncovered: 0 });
+			assert_eq!(outcome, SlashOutcome { due: 5_000 * ICNT, own: 2_500 * ICNT, links_seized: 1, ..Default::default() });
 			assert_eq!(link_owner(2), Some(Treasury::get()));
 			assert!(!<Test as Config>::Links::is_locked(2));
 			assert_eq!(node(0).links.to_vec(), vec![0, 1]);
 			// 100 % more: 10,000 due, 2 Links left (5,000) → 5,000 uncovered.
 			let outcome = <Providers as ProviderSlashing>::slash(0, Perbill::one()).unwrap();
-			assert_eq!(outcome, SlashOutcome { own: 0, delegated: 0, links_seized: 2, uncovered: 5_000 * ICNT });
+			assert_eq!(
+				outcome,
+				SlashOutcome { due: 10_000 * ICNT, links_seized: 2, uncovered: 5_000 * ICNT, ..Default::default() }
+			);
 			assert!(node(0).links.is_empty());
 			assert_eq!(Providers::backing(&node(0)), 0);
 			assert_eq!(node(0).status, NodeStatus::UnderCollateralized);
+		});
+	}
+
+	#[test]
+	fn a_link_stays_when_the_treasury_cannot_return_its_excess() {
+		run(|| {
+			// Link-only backing, an empty treasury: the Link's excess over a 50 ICNT slash
+			// cannot be paid back, so the Link stays and the delegator pays.
+			assert_ok!(Providers::register_node(origin(1), spec(5), 0, links(&[0, 1])));
+			assert_ok!(Providers::delegate(origin(5), 0, 1_000 * ICNT));
+			assert_eq!(treasury(), 0);
+			let outcome = <Providers as ProviderSlashing>::slash(0, Perbill::from_percent(1)).unwrap();
+			assert_eq!(outcome, SlashOutcome { due: 50 * ICNT, delegated: 50 * ICNT, ..Default::default() });
+			assert_eq!(node(0).links.to_vec(), vec![0, 1]);
+			assert_eq!(delegation_held(5), 950 * ICNT);
+			assert_eq!(treasury(), 50 * ICNT);
 		});
 	}
 
