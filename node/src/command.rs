@@ -38,8 +38,15 @@ impl SubstrateCli for Cli {
 
 	fn load_spec(&self, id: &str) -> Result<Box<dyn sc_service::ChainSpec>, String> {
 		Ok(match id {
+			// No default chain: an operator who forgets `--chain` gets an error, not a
+			// local test network.
+			"" => return Err(
+				"no chain given: pass --chain <file> (a chain spec such as chain-specs/staging-raw.json), \
+				 --chain local, --chain staging-preset or --dev"
+					.into(),
+			),
 			"dev" => Box::new(chain_spec::development_chain_spec()?),
-			"" | "local" => Box::new(chain_spec::local_chain_spec()?),
+			"local" => Box::new(chain_spec::local_chain_spec()?),
 			"staging-preset" => Box::new(chain_spec::staging_chain_spec()?),
 			path => Box::new(chain_spec::ChainSpec::from_json_file(std::path::PathBuf::from(path))?),
 		})

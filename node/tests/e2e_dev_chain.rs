@@ -627,6 +627,16 @@ async fn base_path_persists_the_chain_and_purge_chain_removes_it() {
 	assert!(!db.exists(), "purge-chain left {}", db.display());
 }
 
+/// There is no default chain: a command that opens one without `--chain` (or `--dev`) fails
+/// with a message instead of starting a local test network.
+#[test]
+fn no_chain_given_is_an_error_not_a_local_network() {
+	let out = Command::new(node_binary()).args(["build-spec"]).output().unwrap();
+	assert!(!out.status.success(), "build-spec without --chain succeeded");
+	let err = String::from_utf8_lossy(&out.stderr);
+	assert!(err.contains("no chain given: pass --chain"), "{err}");
+}
+
 #[test]
 fn a_malformed_icnt_genesis_fails_to_build_with_a_message() {
 	let dir = TempDir::new("bad-genesis");

@@ -1,9 +1,9 @@
 //! # ICN primitives
 //!
 //! Types, units and constants shared by the ICN Chain runtime, its pallets and the node,
-//! and (as the protocol grows) the small traits through which pallets talk to each other
-//! (`ProviderSlashing`, `CapacityLedger`, `SlaReport`, …) so that no pallet reaches into
-//! another pallet's storage.
+//! the chain's era and month clocks ([`clock`]), and the small traits through which pallets
+//! talk to each other (`ProviderSlashing`, `CapacityLedger`, `SlashQueue`, …) so that no
+//! pallet reaches into another pallet's storage.
 //!
 //! Everything here follows `docs/protocol.md` (the protocol contract): §1 for time, §2 for
 //! the ICNT token.
@@ -12,6 +12,7 @@
 
 extern crate alloc;
 
+pub mod clock;
 pub mod providers;
 
 use sp_runtime::{

@@ -94,6 +94,8 @@ pub fn dev_providers() -> pallet_icn_providers::GenesisConfig<crate::Runtime> {
 		params: Some(ProviderParams {
 			allow_private_endpoints: true,
 			unbonding_delay: DEV_UNBONDING_BLOCKS,
+			// Test audit objects are small.
+			audit_bytes_per_unit: 0,
 			..Default::default()
 		}),
 		regions: vec![region("EU-W", &["DE", "FR", "NL", "BE", "LU", "IE"]), region("US-E", &["US", "CA"])],

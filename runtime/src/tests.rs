@@ -345,4 +345,38 @@ mod attacks {
 			assert_eq!(burned, 0);
 		});
 	}
+
+	/// Root lengthening eras (10 → 20 blocks on `dev`) turned the era index back
+	/// (`block / era_blocks`), ended sessions off the era boundaries (`PeriodicSessions`
+	/// divided by the new length from genesis) and left the unbonding delay (4 eras of 10
+	/// blocks) shorter than the slashing exposure. Through the real runtime now: the change
+	/// is refused while unbonding would not span four eras, and once allowed it applies from
+	/// the next era, with sessions, the SLA oracle and the marketplace on one clock.
+	#[test]
+	fn a_longer_era_turns_time_back() {
+		use crate::{configs::EraSessions, Marketplace, Providers, Sla, System, Vesting};
+		use frame_support::{assert_noop, assert_ok};
+		use pallet_session::ShouldEndSession;
+		sp_io::TestExternalities::default().execute_with(|| {
+			build_state(serde_json::to_vec(&super::genesis::preset("development")).unwrap()).unwrap();
+			System::set_block_number(25);
+			assert_eq!(Sla::era_of(25), 2);
+			assert_noop!(
+				Vesting::set_era_blocks(RuntimeOrigin::root(), 20),
+				pallet_icn_providers::Error::<crate::Runtime>::UnbondingTooShort
+			);
+			let mut params = pallet_icn_providers::Params::<crate::Runtime>::get();
+			params.unbonding_delay = 4 * 20;
+			assert_ok!(Providers::set_params(RuntimeOrigin::root(), params));
+			assert_ok!(Vesting::set_era_blocks(RuntimeOrigin::root(), 20));
+			// Era 2 ends at block 29 as announced; era 3 is blocks 30–49, era 4 from 50.
+			for (block, era, session_ends) in
+				[(25, 2, false), (29, 2, false), (30, 3, true), (40, 3, false), (49, 3, false), (50, 4, true), (70, 5, true)]
+			{
+				assert_eq!(Sla::era_of(block), era, "block {block}");
+				assert_eq!(EraSessions::should_end_session(block), session_ends, "block {block}");
+			}
+			assert_eq!(Marketplace::era_start_block(4), 50);
+		});
+	}
 }

@@ -73,8 +73,8 @@ mod benchmarks {
 		let who = builder::<T>();
 		Marketplace::<T>::book(RawOrigin::Signed(who).into(), cluster, n, 10, Balance::MAX).expect("book");
 		// Era 1 is over; settle exactly one booking-era.
-		let era_blocks: u32 = T::EraBlocks::get();
-		frame_system::Pallet::<T>::set_block_number((2 * era_blocks).into());
+		let start = u32::try_from(Marketplace::<T>::era_start_block(2)).unwrap_or(u32::MAX);
+		frame_system::Pallet::<T>::set_block_number(start.into());
 		SettlementCursor::<T>::put((1, None::<BookingId>));
 		T::BenchmarkHelper::finalize_era(1);
 		let mut meter = WeightMeter::with_limit(T::WeightInfo::settle_booking_era(n));
@@ -87,8 +87,8 @@ mod benchmarks {
 
 	#[benchmark]
 	fn settle_era_done() {
-		let era_blocks: u32 = T::EraBlocks::get();
-		frame_system::Pallet::<T>::set_block_number((2 * era_blocks).into());
+		let start = u32::try_from(Marketplace::<T>::era_start_block(2)).unwrap_or(u32::MAX);
+		frame_system::Pallet::<T>::set_block_number(start.into());
 		SettlementCursor::<T>::put((1, None::<BookingId>));
 		T::BenchmarkHelper::finalize_era(1);
 		let mut meter = WeightMeter::with_limit(T::WeightInfo::settle_era_done());

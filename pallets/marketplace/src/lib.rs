@@ -202,8 +202,8 @@ pub mod pallet {
 		type EscrowLimit: sp_runtime::traits::Convert<Self::AccountId, Balance>;
 		/// The Protocol Treasury (the margin).
 		type Treasury: Get<Self::AccountId>;
-		/// Blocks per era.
-		type EraBlocks: Get<u32>;
+		/// The chain's era clock (protocol §1).
+		type Clock: icn_primitives::clock::ChainClock;
 		/// The most nodes one booking spreads over.
 		#[pallet::constant]
 		type MaxNodesPerBooking: Get<u32>;
@@ -496,15 +496,15 @@ pub mod pallet {
 	}
 
 	impl<T: Config> Pallet<T> {
-		/// The current era: `block / era_blocks`.
+		/// The current era, on the chain's era clock.
 		pub fn current_era() -> EraIndex {
 			let now: u64 = frame_system::Pallet::<T>::block_number().unique_saturated_into();
-			(now / u64::from(T::EraBlocks::get().max(1))).unique_saturated_into()
+			<T::Clock as icn_primitives::clock::ChainClock>::eras().era_of(now)
 		}
 
 		/// The first block of `era`.
 		pub fn era_start_block(era: EraIndex) -> u64 {
-			u64::from(era).saturating_mul(u64::from(T::EraBlocks::get().max(1)))
+			<T::Clock as icn_primitives::clock::ChainClock>::eras().era_start(era)
 		}
 
 		/// The exact cost and assignment of booking `units` of `cluster` for `eras` eras from

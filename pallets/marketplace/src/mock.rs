@@ -103,8 +103,7 @@ impl pallet_icn_providers::Config for Test {
 	type Links = pallet_icn_providers::NftLinks<Nfts, LinkCollection, pallet_nfts::ItemConfig, pallet_nfts::CollectionConfigFor<Test>>;
 	type Treasury = Treasury;
 	type PalletId = ProvidersPalletId;
-	type MonthBlocks = ConstU32<MONTH>;
-	type EraBlocks = ConstU32<{ ERA as u32 }>;
+	type Clock = icn_primitives::clock::FixedClocks<{ ERA as u32 }, { MONTH }>;
 	type MaxCountries = ConstU32<8>;
 	type MaxLinksPerNode = ConstU32<4>;
 	type MaxNodesPerCluster = ConstU32<32>;
@@ -168,7 +167,7 @@ impl crate::Config for Test {
 	type Sla = TestSla;
 	type EscrowLimit = Unfrozen;
 	type Treasury = Treasury;
-	type EraBlocks = ConstU32<{ ERA as u32 }>;
+	type Clock = icn_primitives::clock::FixedClocks<{ ERA as u32 }, { MONTH }>;
 	type MaxNodesPerBooking = ConstU32<MAX_NODES>;
 	type MaxBookingsPerBuilder = ConstU32<8>;
 	type MaxBookingEras = ConstU32<100>;
@@ -231,7 +230,7 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 			..Default::default()
 		},
 		providers: pallet_icn_providers::GenesisConfig {
-			params: Some(ProviderParams { unbonding_delay: 4 * ERA as u32, ..Default::default() }),
+			params: Some(ProviderParams { unbonding_delay: 4 * ERA as u32, audit_bytes_per_unit: 0, ..Default::default() }),
 			regions: vec![RegionGenesis {
 				name: "EU-W".into(),
 				countries: vec!["DE".into()],

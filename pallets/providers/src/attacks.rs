@@ -163,3 +163,47 @@ fn delegators_pay_before_the_providers_links() {
 		assert_eq!(Delegations::<Test>::get(0, account(5)).map(|d| d.total()), Some(500 * ICNT));
 	});
 }
+
+/// A 4 KiB audit object backed any declared capacity: a node declaring 1,000 TiB proved it
+/// stored 4 KiB. The audit object must now grow with the declared capacity
+/// (`audit_bytes_per_unit`, up to the largest object), at registration, when the object is
+/// replaced and when capacity grows. What remains is documented: the audit proves the object
+/// is served, not that the rest of the capacity exists.
+#[test]
+fn any_capacity_backed_by_a_4_kib_object() {
+	run(|| {
+		let mut params = Params::<Test>::get();
+		params.audit_bytes_per_unit = 1_000;
+		assert_ok!(Providers::set_params(RuntimeOrigin::root(), params));
+		// 10 units need 10,000 bytes: the test object has exactly that.
+		let mut s = spec(11);
+		assert_noop!(
+			Providers::register_node(RuntimeOrigin::signed(account(1)), s.clone(), 11 * PER_UNIT, Default::default()),
+			Error::<Test>::AuditObjectTooSmall
+		);
+		s.capacity = 10;
+		assert_ok!(Providers::register_node(RuntimeOrigin::signed(account(1)), s.clone(), 11 * PER_UNIT, Default::default()));
+		// Growing the capacity needs a larger object, in the same call or before.
+		let grow = NodeUpdate { capacity: Some(11), ..Default::default() };
+		assert_noop!(Providers::update_node(RuntimeOrigin::signed(account(1)), 0, grow.clone()), Error::<Test>::AuditObjectTooSmall);
+		let mut audit = s.audit.clone();
+		audit.size = 11_000;
+		assert_ok!(Providers::update_node(
+			RuntimeOrigin::signed(account(1)),
+			0,
+			NodeUpdate { audit: Some(audit.clone()), ..grow }
+		));
+		// Swapping in a smaller object is refused; shrinking capacity is always allowed.
+		audit.size = 4_096;
+		let swap = NodeUpdate { audit: Some(audit), ..Default::default() };
+		assert_noop!(Providers::update_node(RuntimeOrigin::signed(account(1)), 0, swap), Error::<Test>::AuditObjectTooSmall);
+		assert_ok!(Providers::update_node(
+			RuntimeOrigin::signed(account(1)),
+			0,
+			NodeUpdate { capacity: Some(1), ..Default::default() }
+		));
+		// The requirement stops at the largest audit object allowed.
+		let largest = u64::from(<<Test as Config>::MaxAuditChunks as Get<u32>>::get()) * 4096;
+		assert_eq!(Providers::audit_size_for(u32::MAX), largest);
+	});
+}

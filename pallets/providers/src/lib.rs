@@ -151,7 +151,10 @@ pub use pallet::*;
 pub use types::*;
 pub use weights::WeightInfo;
 
-use icn_primitives::Balance;
+use icn_primitives::{
+	clock::{ChainClock, EraLengthCheck, MONTH_SCALE},
+	Balance,
+};
 
 /// The shortest unbonding delay, in eras: a failure in era `e` is aggregated during `e + 1`,
 /// its slash pends there and is applied when `e + 1` is aggregated, during `e + 2`; one era
@@ -180,7 +183,8 @@ pub mod pallet {
 
 	/// The in-code storage version.
 	/// 1: `ProviderParams` has `max_commission` ([`migrations::v1`]).
-	pub(crate) const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+	/// 2: `ProviderParams` has `audit_bytes_per_unit` ([`migrations::v2`]).
+	pub(crate) const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -217,12 +221,10 @@ pub mod pallet {
 		#[pallet::constant]
 		type PalletId: Get<PalletId>;
 
-		/// Blocks per month (the chain's month parameter, protocol §1).
-		type MonthBlocks: Get<u32>;
-
-		/// Blocks per era (the chain's era parameter, protocol §1); the unbonding delay must
-		/// span at least two eras, the slashing exposure window (§4.4).
-		type EraBlocks: Get<u32>;
+		/// The chain's era and month clocks (protocol §1): commitments count months, a node is
+		/// probed from the era after it became active, and the unbonding delay must span
+		/// [`MIN_UNBONDING_ERAS`] eras (the slashing exposure, §4.4).
+		type Clock: ChainClock;
 
 		/// The most countries a region lists.
 		#[pallet::constant]
@@ -518,6 +520,9 @@ pub mod pallet {
 		EmptyAuditObject,
 		/// The audit object has more chunks than allowed.
 		AuditObjectTooLarge,
+		/// The audit object is smaller than the node's capacity requires
+		/// (`audit_bytes_per_unit` per unit, up to the largest audit object).
+		AuditObjectTooSmall,
 		/// The audit path is empty, absolute, has `..`, a query, or bad characters.
 		BadAuditPath,
 		/// Only enterprise hardware may register.
@@ -721,6 +726,7 @@ pub mod pallet {
 			ensure!(region.countries.contains(&spec.location), Error::<T>::LocationNotInRegion);
 			Self::check_endpoint(&spec.endpoint)?;
 			Self::check_audit(&spec.audit)?;
+			Self::check_audit_covers(&spec.audit, spec.capacity)?;
 			ensure!(spec.hardware == HardwareClass::Enterprise, Error::<T>::EnterpriseHardwareRequired);
 			ensure!(spec.commission <= Params::<T>::get().max_commission, Error::<T>::CommissionTooHigh);
 			// The whole collateral up front: a node's place in its cluster (and its storage)
@@ -739,7 +745,7 @@ pub mod pallet {
 				.map_err(|_| Error::<T>::ClusterFull)?;
 
 			let now = frame_system::Pallet::<T>::block_number();
-			let commitment_end = now.saturating_add(Self::months(Params::<T>::get().commitment_months)?);
+			let commitment_end = Self::after_months(now, Params::<T>::get().commitment_months)?;
 			let mut node = Node::<T> {
 				provider: provider.clone(),
 				cluster: spec.cluster,
@@ -802,6 +808,9 @@ pub mod pallet {
 			let who = ensure_signed(origin)?;
 			let mut record = Self::provider_node(&who, node)?;
 			ensure!(!matches!(record.status, NodeStatus::Exiting { .. }), Error::<T>::NodeExiting);
+			// A new audit object, or more capacity, must be covered by the audit object (a
+			// smaller capacity only lowers what it must cover).
+			let audit_checked = update.audit.is_some() || update.capacity.is_some_and(|c| c > record.capacity);
 			if let Some(capacity) = update.capacity {
 				ensure!(capacity > 0, Error::<T>::ZeroCapacity);
 				ensure!(capacity >= record.booked, Error::<T>::CapacityBooked);
@@ -821,6 +830,9 @@ pub mod pallet {
 			if let Some(audit) = update.audit {
 				Self::check_audit(&audit)?;
 				record.audit = audit;
+			}
+			if audit_checked {
+				Self::check_audit_covers(&record.audit, record.capacity)?;
 			}
 			// A pending raise that is due applies first (and its entry goes).
 			if let Some((commission, at)) = PendingCommission::<T>::get(node) {
@@ -863,7 +875,7 @@ pub mod pallet {
 			// An ended commitment extends from now, a running one from its end.
 			let now = frame_system::Pallet::<T>::block_number();
 			let from = record.commitment_end.max(now);
-			record.commitment_end = from.saturating_add(Self::months(months)?);
+			record.commitment_end = Self::after_months(from, months)?;
 			Self::deposit_event(Event::CommitmentExtended { node, until: record.commitment_end });
 			Nodes::<T>::insert(node, record);
 			Ok(())
@@ -1007,10 +1019,12 @@ pub mod pallet {
 			T::PalletId::get().into_account_truncating()
 		}
 
-		/// `months` months in blocks.
-		fn months(months: u32) -> Result<BlockNumberFor<T>, Error<T>> {
-			let blocks = months.checked_mul(T::MonthBlocks::get()).ok_or(Error::<T>::CommitmentOverflow)?;
-			Ok(blocks.into())
+		/// The block `months` months after block `from`, on the chain's month clock.
+		fn after_months(from: BlockNumberFor<T>, months: u32) -> Result<BlockNumberFor<T>, Error<T>> {
+			let units = u64::from(months).checked_mul(MONTH_SCALE).ok_or(Error::<T>::CommitmentOverflow)?;
+			let block = T::Clock::months().block_after(from.unique_saturated_into(), units);
+			let block: u32 = block.try_into().map_err(|_| Error::<T>::CommitmentOverflow)?;
+			Ok(block.into())
 		}
 
 		/// The block at which something started now is released.
@@ -1040,14 +1054,22 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Checks protocol parameters: unbonding spans the slashing exposure window (two
-		/// eras), commitments are not empty.
+		/// Checks protocol parameters: unbonding spans the slashing exposure window
+		/// ([`MIN_UNBONDING_ERAS`] of the longest era length in force or set), commitments are
+		/// not empty.
 		pub fn check_params(params: &ProviderParams) -> Result<(), Error<T>> {
-			ensure!(
-				params.unbonding_delay >= T::EraBlocks::get().saturating_mul(MIN_UNBONDING_ERAS),
-				Error::<T>::UnbondingTooShort
-			);
+			let eras = T::Clock::eras();
+			let now: u64 = frame_system::Pallet::<T>::block_number().unique_saturated_into();
+			let era = eras.era_length_at(now).max(eras.latest_length());
+			Self::check_unbonding(params.unbonding_delay, era)?;
 			ensure!(params.commitment_months > 0 && params.extension_months > 0, Error::<T>::ZeroCommitment);
+			Ok(())
+		}
+
+		/// Whether an unbonding delay of `delay` blocks spans [`MIN_UNBONDING_ERAS`] eras of
+		/// `era_blocks` blocks.
+		fn check_unbonding(delay: u32, era_blocks: u32) -> Result<(), Error<T>> {
+			ensure!(delay >= era_blocks.saturating_mul(MIN_UNBONDING_ERAS), Error::<T>::UnbondingTooShort);
 			Ok(())
 		}
 
@@ -1067,6 +1089,19 @@ pub mod pallet {
 				E::BadSyntax => Error::<T>::EndpointSyntax,
 				E::PrivateHost => Error::<T>::PrivateEndpoint,
 			})?;
+			Ok(())
+		}
+
+		/// The smallest audit object a node of `capacity` units serves: `audit_bytes_per_unit`
+		/// per unit, at most the largest audit object allowed.
+		pub fn audit_size_for(capacity: u32) -> u64 {
+			let largest = u64::from(T::MaxAuditChunks::get()).saturating_mul(u64::from(AUDIT_CHUNK_SIZE));
+			Params::<T>::get().audit_bytes_per_unit.saturating_mul(u64::from(capacity)).min(largest)
+		}
+
+		/// Whether `audit` is large enough for `capacity` units ([`Self::audit_size_for`]).
+		fn check_audit_covers(audit: &AuditObject, capacity: u32) -> DispatchResult {
+			ensure!(audit.size >= Self::audit_size_for(capacity), Error::<T>::AuditObjectTooSmall);
 			Ok(())
 		}
 
@@ -1165,8 +1200,7 @@ pub mod pallet {
 				// Probed from the next era: the current one's nodes were fixed at its start
 				// (genesis nodes are there from era 0).
 				if node.status == NodeStatus::Registered && block > 0 {
-					let era = block / u64::from(T::EraBlocks::get().max(1));
-					let next: EraIndex = era.saturating_add(1).unique_saturated_into();
+					let next: EraIndex = T::Clock::eras().era_of(block).saturating_add(1);
 					ProbedFrom::<T>::insert(id, next);
 				}
 				node.status = status;
@@ -1387,6 +1421,13 @@ pub mod pallet {
 			let indexed: u32 = ClusterNodes::<T>::iter_values().map(|v| v.len() as u32).sum();
 			ensure!(indexed as usize == Nodes::<T>::iter_keys().count(), "cluster index size differs");
 			Ok(())
+		}
+	}
+
+	/// Eras may not grow beyond what the unbonding delay spans ([`MIN_UNBONDING_ERAS`]).
+	impl<T: Config> EraLengthCheck for Pallet<T> {
+		fn check(blocks: u32) -> DispatchResult {
+			Self::check_unbonding(Params::<T>::get().unbonding_delay, blocks).map_err(Into::into)
 		}
 	}
 

@@ -100,8 +100,7 @@ impl crate::Config for Test {
 	type Links = crate::NftLinks<Nfts, LinkCollection, pallet_nfts::ItemConfig, pallet_nfts::CollectionConfigFor<Test>>;
 	type Treasury = Treasury;
 	type PalletId = ProvidersPalletId;
-	type MonthBlocks = ConstU32<{ MONTH as u32 }>;
-	type EraBlocks = ConstU32<2>;
+	type Clock = icn_primitives::clock::FixedClocks<2, { MONTH as u32 }>;
 	type MaxCountries = ConstU32<8>;
 	type MaxLinksPerNode = ConstU32<MAX_LINKS>;
 	type MaxNodesPerCluster = ConstU32<16>;
@@ -135,6 +134,7 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 				extension_months: 6,
 				min_delegation: 10 * ICNT,
 				max_commission: Perbill::from_percent(50),
+				audit_bytes_per_unit: 0,
 			}),
 			regions: vec![RegionGenesis {
 				name: "EU-W".into(),

@@ -220,6 +220,11 @@ pub struct ProviderParams {
 	/// unbonding delay, so delegators can leave first.
 	#[serde(default = "default_max_commission")]
 	pub max_commission: Perbill,
+	/// Bytes of audit object a node must serve per declared capacity unit (64 KiB per TiB in
+	/// production; 0 on `dev`/`local`), up to the largest audit object: declared capacity
+	/// costs stored and served bytes, not only collateral.
+	#[serde(default)]
+	pub audit_bytes_per_unit: u64,
 }
 
 /// The highest commission unless governance sets another: 50 %.
@@ -230,7 +235,7 @@ pub fn default_max_commission() -> Perbill {
 impl Default for ProviderParams {
 	/// The production values: a Link counts 10,000 ICNT, 28 days of unbonding, public
 	/// endpoints only, 36-month commitments extended by 6 months, 100 ICNT smallest
-	/// delegation, commissions up to 50 %.
+	/// delegation, commissions up to 50 %, 64 KiB of audit object per capacity unit.
 	fn default() -> Self {
 		use icn_primitives::{currency::ICNT, time::DAYS};
 		Self {
@@ -241,6 +246,7 @@ impl Default for ProviderParams {
 			extension_months: 6,
 			min_delegation: 100 * ICNT,
 			max_commission: default_max_commission(),
+			audit_bytes_per_unit: 64 * 1024,
 		}
 	}
 }

@@ -40,10 +40,15 @@ fn hypernode<T: Config>(i: u32) -> T::AccountId {
 	owner
 }
 
+/// The first block of `era` on the chain's era clock.
+fn era_start<T: Config>(era: EraIndex) -> frame_system::pallet_prelude::BlockNumberFor<T> {
+	let block = <T::Clock as icn_primitives::clock::ChainClock>::eras().era_start(era);
+	u32::try_from(block).unwrap_or(u32::MAX).into()
+}
+
 /// Makes era 1 the one being aggregated at `step` (era 2 current).
 fn aggregating<T: Config>(step: AggregationStep) {
-	let era_blocks: u32 = T::EraBlocks::get();
-	frame_system::Pallet::<T>::set_block_number((2 * era_blocks).into());
+	frame_system::Pallet::<T>::set_block_number(era_start::<T>(2));
 	CurrentEra::<T>::put(2);
 	Aggregation::<T>::put((1, step));
 }
@@ -66,8 +71,7 @@ fn most_hypernodes<T: Config>() -> u32 {
 
 /// Starts era 1 with the registered HyperNodes.
 fn era_one<T: Config>() {
-	let era_blocks: u32 = T::EraBlocks::get();
-	frame_system::Pallet::<T>::set_block_number(era_blocks.into());
+	frame_system::Pallet::<T>::set_block_number(era_start::<T>(1));
 	Sla::<T>::start_era(1);
 }
 
@@ -209,8 +213,7 @@ mod benchmarks {
 	#[benchmark]
 	fn on_initialize_idle() {
 		era_one::<T>();
-		let era_blocks: u32 = T::EraBlocks::get();
-		let n: frame_system::pallet_prelude::BlockNumberFor<T> = (era_blocks + 1).into();
+		let n = era_start::<T>(1) + 1u32.into();
 		#[block]
 		{
 			<Sla<T> as frame_support::traits::Hooks<_>>::on_initialize(n);
@@ -365,8 +368,7 @@ mod benchmarks {
 		T::Slashing::slash(node, Perbill::from_percent(100)).expect("pre-slash");
 		PendingSlashes::<T>::insert(1, node, Perbill::from_percent(100));
 		PendingSlashBases::<T>::insert(1, node, T::Slashing::slash_base(node));
-		let era_blocks: u32 = T::EraBlocks::get();
-		frame_system::Pallet::<T>::set_block_number((3 * era_blocks).into());
+		frame_system::Pallet::<T>::set_block_number(era_start::<T>(3));
 		CurrentEra::<T>::put(3);
 		Aggregation::<T>::put((2, AggregationStep::Slashes));
 		// The step charges its own weight and the slash's (see `slash_step_weight`).
@@ -389,10 +391,9 @@ mod benchmarks {
 			h.misses = min;
 			HyperNodes::<T>::insert(owner, h);
 		}
-		let era_blocks: u32 = T::EraBlocks::get();
-		frame_system::Pallet::<T>::set_block_number((2 * era_blocks).into());
+		frame_system::Pallet::<T>::set_block_number(era_start::<T>(2));
 		Sla::<T>::start_era(2);
-		frame_system::Pallet::<T>::set_block_number((3 * era_blocks).into());
+		frame_system::Pallet::<T>::set_block_number(era_start::<T>(3));
 		CurrentEra::<T>::put(3);
 		Aggregation::<T>::put((2, AggregationStep::Finalize));
 		let mut meter = WeightMeter::with_limit(T::WeightInfo::finalize_era());

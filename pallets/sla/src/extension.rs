@@ -18,7 +18,7 @@ use codec::{Decode, DecodeWithMemTracking, Encode};
 use core::marker::PhantomData;
 use frame_support::{
 	pallet_prelude::TransactionSource,
-	traits::{Get, IsSubType}, weights::Weight, CloneNoBound, DefaultNoBound, EqNoBound,
+	traits::IsSubType, weights::Weight, CloneNoBound, DefaultNoBound, EqNoBound,
 	PartialEqNoBound,
 };
 use scale_info::TypeInfo;
@@ -95,9 +95,9 @@ where
 		};
 		let (owner, _) = Pallet::<T>::check_report(signer, *era, results).map_err(invalid::<T>)?;
 		// Valid until the era ends: a report for a past era is refused.
-		let era_blocks = u64::from(T::EraBlocks::get().max(1));
+		let end = <T::Clock as icn_primitives::clock::ChainClock>::eras().era_start(era.saturating_add(1));
 		let now: u64 = sp_runtime::traits::UniqueSaturatedInto::unique_saturated_into(frame_system::Pallet::<T>::block_number());
-		let longevity = u64::from(*era).saturating_add(1).saturating_mul(era_blocks).saturating_sub(now).max(1);
+		let longevity = end.saturating_sub(now).max(1);
 		let valid = ValidTransaction::with_tag_prefix("IcnSlaReport")
 			.priority(REPORT_PRIORITY)
 			.and_provides((*era, owner, results.first().map(|(node, _)| *node)))

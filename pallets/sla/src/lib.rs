@@ -266,8 +266,8 @@ pub mod pallet {
 		type Slashing: ProviderSlashing;
 		/// ICN Links.
 		type Links: LinkRegistry<Self::AccountId>;
-		/// Blocks per era.
-		type EraBlocks: Get<u32>;
+		/// The chain's era clock (protocol §1).
+		type Clock: icn_primitives::clock::ChainClock;
 		/// The most **active** HyperNodes (Links staked); registrations are not capped, each
 		/// holds [`Config::HyperNodeDeposit`].
 		#[pallet::constant]
@@ -791,10 +791,9 @@ pub mod pallet {
 			era / Params::<T>::get().accuracy_window.max(1)
 		}
 
-		/// The era of block `n`: `n / era_blocks`.
+		/// The era of block `n`, on the chain's era clock.
 		pub fn era_of(n: BlockNumberFor<T>) -> EraIndex {
-			let n: u64 = n.unique_saturated_into();
-			(n / u64::from(T::EraBlocks::get().max(1))).unique_saturated_into()
+			<T::Clock as icn_primitives::clock::ChainClock>::eras().era_of(n.unique_saturated_into())
 		}
 
 		pub(crate) fn do_register(
@@ -1175,9 +1174,9 @@ pub mod pallet {
 		/// split between provider nodes and HyperNodes; unfreezes it in the pool.
 		fn set_budget(era: EraIndex) {
 			T::Pool::unfreeze_released();
-			let blocks = u64::from(T::EraBlocks::get().max(1));
-			let start = u64::from(era).saturating_mul(blocks);
-			let end = start.saturating_add(blocks);
+			let eras = <T::Clock as icn_primitives::clock::ChainClock>::eras();
+			let start = eras.era_start(era);
+			let end = eras.era_start(era.saturating_add(1));
 			let budget = T::Pool::released_budget(end).saturating_sub(T::Pool::released_budget(start));
 			let nodes = Params::<T>::get().node_share.mul_floor(budget);
 			let hypernodes = budget.saturating_sub(nodes);

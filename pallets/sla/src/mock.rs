@@ -112,8 +112,7 @@ impl pallet_icn_providers::Config for Test {
 	type Links = pallet_icn_providers::NftLinks<Nfts, LinkCollection, pallet_nfts::ItemConfig, pallet_nfts::CollectionConfigFor<Test>>;
 	type Treasury = Treasury;
 	type PalletId = ProvidersPalletId;
-	type MonthBlocks = ConstU32<100>;
-	type EraBlocks = ConstU32<{ ERA as u32 }>;
+	type Clock = icn_primitives::clock::FixedClocks<{ ERA as u32 }, 100>;
 	type MaxCountries = ConstU32<8>;
 	type MaxLinksPerNode = ConstU32<4>;
 	type MaxNodesPerCluster = ConstU32<32>;
@@ -170,7 +169,7 @@ impl crate::Config for Test {
 	type Targets = Providers;
 	type Slashing = Providers;
 	type Links = pallet_icn_providers::NftLinks<Nfts, LinkCollection, pallet_nfts::ItemConfig, pallet_nfts::CollectionConfigFor<Test>>;
-	type EraBlocks = ConstU32<{ ERA as u32 }>;
+	type Clock = icn_primitives::clock::FixedClocks<{ ERA as u32 }, 100>;
 	type MaxHyperNodes = ConstU32<16>;
 	type HyperNodeDeposit = ConstU128<HYPERNODE_DEPOSIT>;
 	type AdminOrigin = frame_system::EnsureRoot<AccountId32>;
@@ -306,6 +305,7 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 			params: Some(ProviderParams {
 				unbonding_delay: 4 * ERA as u32,
 				allow_private_endpoints: true,
+				audit_bytes_per_unit: 0,
 				..Default::default()
 			}),
 			regions: vec![RegionGenesis {

@@ -78,10 +78,10 @@ const SENT_KEY_PREFIX: &[u8] = b"icn-sla::sent::";
 
 /// Runs the worker for block `n` (called from the pallet's `offchain_worker` hook).
 pub fn run<T: Config>(n: BlockNumberFor<T>) {
-	let era_blocks = T::EraBlocks::get().max(1);
 	let block: u32 = n.unique_saturated_into();
+	let (into_era, era_blocks) = <T::Clock as icn_primitives::clock::ChainClock>::eras().progress(block.into());
 	// Probe and report in the first half of the era, so the report lands within it.
-	if block % era_blocks >= era_blocks.div_ceil(2) {
+	if into_era >= u64::from(era_blocks.div_ceil(2)) {
 		return
 	}
 	let era = Pallet::<T>::era_of(n);

@@ -40,7 +40,7 @@ fn with_schedules<T: Config>(who: &T::AccountId, s: u32) -> Result<(), Benchmark
 
 /// Moves to half-way through the first month, where every schedule is releasing.
 fn frontier<T: Config>() {
-	let block = (MonthBlocks::<T>::get() / 2).max(1);
+	let block = (Months::<T>::get().latest_length() / 2).max(1);
 	frame_system::Pallet::<T>::set_block_number(block.into());
 }
 
@@ -88,20 +88,38 @@ mod benchmarks {
 		Ok(())
 	}
 
+	/// The worst case: the clock holds all but one of its segments, the call adds the last.
 	#[benchmark]
 	fn set_month_blocks() {
-		#[extrinsic_call]
-		set_month_blocks(RawOrigin::Root, 100);
+		let mut months = Months::<T>::get();
+		let length = months.latest_length();
+		for i in 1..icn_primitives::clock::MAX_CLOCK_SEGMENTS - 1 {
+			months.set_length(u64::from(i) * 1_000, length).expect("room");
+		}
+		Months::<T>::put(months);
+		frame_system::Pallet::<T>::set_block_number(1_000_000u32.into());
 
-		assert_eq!(MonthBlocks::<T>::get(), 100);
+		#[extrinsic_call]
+		set_month_blocks(RawOrigin::Root, length);
+
+		assert_eq!(Months::<T>::get().0.segments.len() as u32, icn_primitives::clock::MAX_CLOCK_SEGMENTS);
 	}
 
+	/// The worst case: the clock holds all but one of its segments, the call adds the last.
 	#[benchmark]
 	fn set_era_blocks() {
-		#[extrinsic_call]
-		set_era_blocks(RawOrigin::Root, 10);
+		let mut eras = Eras::<T>::get();
+		let length = eras.latest_length();
+		for i in 1..icn_primitives::clock::MAX_CLOCK_SEGMENTS - 1 {
+			eras.set_length(u64::from(i) * 1_000, length).expect("room");
+		}
+		Eras::<T>::put(eras);
+		frame_system::Pallet::<T>::set_block_number(1_000_000u32.into());
 
-		assert_eq!(EraBlocks::<T>::get(), 10);
+		#[extrinsic_call]
+		set_era_blocks(RawOrigin::Root, length);
+
+		assert_eq!(Eras::<T>::get().0.segments.len() as u32, icn_primitives::clock::MAX_CLOCK_SEGMENTS);
 	}
 
 	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);

@@ -27,8 +27,11 @@ extern crate alloc;
 mod benchmarking;
 pub mod buckets;
 pub mod genesis;
+pub mod migrations;
 pub mod runtime_api;
 pub mod schedule;
+#[cfg(test)]
+mod attacks;
 #[cfg(test)]
 mod mock;
 #[cfg(test)]
@@ -40,6 +43,19 @@ pub use genesis::BucketConfig;
 pub use pallet::*;
 pub use schedule::{Balance, Curve, Schedule, ScheduleError};
 pub use weights::WeightInfo;
+
+/// The chain's clocks as the vesting pallet keeps them, for the other pallets
+/// (`icn_primitives::clock::ChainClock`).
+pub struct StoredClocks<T>(core::marker::PhantomData<T>);
+
+impl<T: Config> icn_primitives::clock::ChainClock for StoredClocks<T> {
+	fn eras() -> icn_primitives::clock::EraClock {
+		Eras::<T>::get()
+	}
+	fn months() -> icn_primitives::clock::MonthClock {
+		Months::<T>::get()
+	}
+}
 
 /// Months over which the Network-rewards TGE part is spread into era reward budgets
 /// (protocol §4.4).
@@ -97,10 +113,11 @@ pub mod pallet {
 		PalletId,
 	};
 	use frame_system::pallet_prelude::*;
-	use sp_runtime::traits::{AccountIdConversion, Saturating, UniqueSaturatedInto};
+	use icn_primitives::clock::{ClockError, EraClock, MonthClock, MONTH_SCALE};
+	use sp_runtime::traits::{AccountIdConversion, UniqueSaturatedInto};
 
 	/// The in-code storage version.
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -132,18 +149,26 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxSchedules: Get<u32>;
 
+		/// The origin of the administrative calls: add or remove schedules, set the month
+		/// and era lengths (root, or governance).
+		type AdminOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
+		/// What else an era length must satisfy (the providers' unbonding delay spanning
+		/// the slashing exposure); `()` accepts any.
+		type EraLengthCheck: icn_primitives::clock::EraLengthCheck;
+
 		/// Weights of this pallet's calls.
 		type WeightInfo: WeightInfo;
 	}
 
 	#[pallet::type_value]
-	pub fn DefaultMonthBlocks() -> u32 {
-		icn_primitives::time::MONTH_BLOCKS
+	pub fn DefaultMonths() -> MonthClock {
+		MonthClock::new(icn_primitives::time::MONTH_BLOCKS)
 	}
 
 	#[pallet::type_value]
-	pub fn DefaultEraBlocks() -> u32 {
-		icn_primitives::time::ERA_BLOCKS
+	pub fn DefaultEras() -> EraClock {
+		EraClock::new(icn_primitives::time::ERA_BLOCKS)
 	}
 
 	/// The vesting schedules of each account.
@@ -155,14 +180,16 @@ pub mod pallet {
 		BoundedVec<VestingSchedule<BlockNumberFor<T>>, T::MaxSchedules>,
 	>;
 
-	/// Blocks per month: the unit of every schedule (432,000 in production; test networks
-	/// shrink it to run years in minutes).
+	/// The month clock: the unit of every schedule and commitment (months of 432,000 blocks
+	/// in production; test networks shrink them to run years in minutes). A new length
+	/// applies from the block it is set (see [`icn_primitives::clock`]).
 	#[pallet::storage]
-	pub type MonthBlocks<T> = StorageValue<_, u32, ValueQuery, DefaultMonthBlocks>;
+	pub type Months<T> = StorageValue<_, MonthClock, ValueQuery, DefaultMonths>;
 
-	/// Blocks per era: the unit of SLA reports and of the rewards budget (600 in production).
+	/// The era clock: the unit of SLA reports, settlement, sessions and the rewards budget
+	/// (eras of 600 blocks in production). A new length applies from the next era.
 	#[pallet::storage]
-	pub type EraBlocks<T> = StorageValue<_, u32, ValueQuery, DefaultEraBlocks>;
+	pub type Eras<T> = StorageValue<_, EraClock, ValueQuery, DefaultEras>;
 
 	/// ICNT burned since genesis (dust of reaped accounts, fees that could not be paid out):
 	/// `total_issuance + burned` is always the fixed supply.
@@ -188,10 +215,10 @@ pub mod pallet {
 				panic!("invalid ICNT vesting genesis: {e}");
 			}
 			if self.month_blocks > 0 {
-				MonthBlocks::<T>::put(self.month_blocks);
+				Months::<T>::put(MonthClock::new(self.month_blocks));
 			}
 			if self.era_blocks > 0 {
-				EraBlocks::<T>::put(self.era_blocks);
+				Eras::<T>::put(EraClock::new(self.era_blocks));
 			}
 			for config in &self.buckets {
 				for (who, amount) in &config.beneficiaries {
@@ -220,10 +247,10 @@ pub mod pallet {
 		/// Root removed schedule `index` of `who`; the unreleased `returned` went back to the
 		/// bucket's pool.
 		ScheduleRemoved { who: T::AccountId, index: u32, bucket: Bucket, returned: Balance },
-		/// Root set the month length.
-		MonthBlocksSet { blocks: u32 },
-		/// Root set the era length.
-		EraBlocksSet { blocks: u32 },
+		/// Months are `blocks` long from block `from` on.
+		MonthBlocksSet { blocks: u32, from: BlockNumberFor<T> },
+		/// Eras are `blocks` long from era `from_era` on (the era after the current one).
+		EraBlocksSet { blocks: u32, from_era: icn_primitives::providers::EraIndex },
 	}
 
 	#[pallet::error]
@@ -247,6 +274,12 @@ pub mod pallet {
 		NoSuchSchedule,
 		/// A month or era must be at least one block.
 		ZeroLength,
+		/// A month or era length may at most halve or double in one change.
+		TimeChangeTooLarge,
+		/// A month must be at least as long as an era.
+		MonthShorterThanEra,
+		/// The clock keeps no more length changes (`icn_primitives::clock::MAX_CLOCK_SEGMENTS`).
+		TooManyTimeChanges,
 	}
 
 	impl<T> From<ScheduleError> for Error<T> {
@@ -296,7 +329,7 @@ pub mod pallet {
 			amount: Balance,
 			schedule: Schedule,
 		) -> DispatchResult {
-			ensure_root(origin)?;
+			T::AdminOrigin::ensure_origin(origin)?;
 			ensure!(amount > 0, Error::<T>::ZeroAmount);
 			schedule.validate().map_err(Error::<T>::from)?;
 			let count = Vesting::<T>::decode_len(&who).unwrap_or(0);
@@ -319,7 +352,7 @@ pub mod pallet {
 			who: T::AccountId,
 			index: u32,
 		) -> DispatchResult {
-			ensure_root(origin)?;
+			T::AdminOrigin::ensure_origin(origin)?;
 			let mut schedules = Vesting::<T>::get(&who).ok_or(Error::<T>::NoSuchSchedule)?;
 			ensure!((index as usize) < schedules.len(), Error::<T>::NoSuchSchedule);
 			let removed = schedules.remove(index as usize);
@@ -333,45 +366,79 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Root: set the month length in blocks (test networks shrink it).
+		/// Set the month length in blocks, from this block on: month time already passed
+		/// stays passed (nothing vests at once), and it runs at the new pace from here. The
+		/// length may at most halve or double in one call and never be shorter than an era.
 		#[pallet::call_index(4)]
 		#[pallet::weight(T::WeightInfo::set_month_blocks())]
 		pub fn set_month_blocks(origin: OriginFor<T>, blocks: u32) -> DispatchResult {
-			ensure_root(origin)?;
-			ensure!(blocks > 0, Error::<T>::ZeroLength);
-			MonthBlocks::<T>::put(blocks);
-			Self::deposit_event(Event::MonthBlocksSet { blocks });
+			T::AdminOrigin::ensure_origin(origin)?;
+			let now = frame_system::Pallet::<T>::block_number();
+			let mut months = Months::<T>::get();
+			Self::check_change(months.latest_length(), blocks)?;
+			ensure!(blocks >= Eras::<T>::get().latest_length(), Error::<T>::MonthShorterThanEra);
+			months.set_length(now.unique_saturated_into(), blocks).map_err(Error::<T>::from)?;
+			Months::<T>::put(months);
+			Self::deposit_event(Event::MonthBlocksSet { blocks, from: now });
 			Ok(())
 		}
 
-		/// Root: set the era length in blocks.
+		/// Set the era length in blocks, from the next era on: the current era ends when it
+		/// was announced to and era indices stay consecutive. The length may at most halve or
+		/// double in one call, never exceed a month, and must leave the unbonding delay
+		/// spanning the slashing exposure ([`Config::EraLengthCheck`]).
 		#[pallet::call_index(5)]
 		#[pallet::weight(T::WeightInfo::set_era_blocks())]
 		pub fn set_era_blocks(origin: OriginFor<T>, blocks: u32) -> DispatchResult {
-			ensure_root(origin)?;
-			ensure!(blocks > 0, Error::<T>::ZeroLength);
-			EraBlocks::<T>::put(blocks);
-			Self::deposit_event(Event::EraBlocksSet { blocks });
+			T::AdminOrigin::ensure_origin(origin)?;
+			let now: u64 = frame_system::Pallet::<T>::block_number().unique_saturated_into();
+			let mut eras = Eras::<T>::get();
+			Self::check_change(eras.latest_length(), blocks)?;
+			ensure!(blocks <= Months::<T>::get().latest_length(), Error::<T>::MonthShorterThanEra);
+			<T::EraLengthCheck as icn_primitives::clock::EraLengthCheck>::check(blocks)?;
+			eras.set_length(now, blocks).map_err(Error::<T>::from)?;
+			let from_era = eras.era_of(now).saturating_add(1);
+			Eras::<T>::put(eras);
+			Self::deposit_event(Event::EraBlocksSet { blocks, from_era });
 			Ok(())
 		}
 	}
 
+	impl<T> From<ClockError> for Error<T> {
+		fn from(e: ClockError) -> Self {
+			match e {
+				ClockError::ZeroLength => Error::ZeroLength,
+				ClockError::TooManyChanges => Error::TooManyTimeChanges,
+			}
+		}
+	}
+
 	impl<T: Config> Pallet<T> {
+		/// A length change from `old` to `new` blocks: not zero, at most halving or doubling.
+		fn check_change(old: u32, new: u32) -> DispatchResult {
+			ensure!(new > 0, Error::<T>::ZeroLength);
+			ensure!(
+				new.saturating_mul(2) >= old && new <= old.saturating_mul(2),
+				Error::<T>::TimeChangeTooLarge
+			);
+			Ok(())
+		}
+
 		/// The pool account of `bucket`: where its unassigned ICNT sits and where
 		/// `add_schedule` draws from. The Network rewards pool pays node rewards.
 		pub fn pool_account(bucket: Bucket) -> T::AccountId {
 			T::PalletId::get().into_sub_account_truncating(bucket as u8)
 		}
 
-		/// Blocks since `start`.
-		fn elapsed(start: BlockNumberFor<T>) -> u64 {
+		/// Month time since `start` (in `1 / MONTH_SCALE` months).
+		fn elapsed(months: &MonthClock, start: BlockNumberFor<T>) -> u64 {
 			let now = frame_system::Pallet::<T>::block_number();
-			now.saturating_sub(start).unique_saturated_into()
+			months.elapsed(start.unique_saturated_into(), now.unique_saturated_into())
 		}
 
 		/// What `s` has vested by now.
 		pub fn vested_now(s: &VestingSchedule<BlockNumberFor<T>>) -> Balance {
-			s.schedule.vested(s.total, Self::elapsed(s.start), MonthBlocks::<T>::get())
+			s.schedule.vested(s.total, Self::elapsed(&Months::<T>::get(), s.start), MONTH_SCALE as u32)
 		}
 
 		/// Adds a schedule of `amount` (already in `who`'s account), TGE part released.
@@ -439,15 +506,15 @@ pub mod pallet {
 
 		/// What [`runtime_api::VestingApi::vesting_info`] returns for `who` now.
 		pub fn vesting_info(who: &T::AccountId) -> runtime_api::VestingInfo<BlockNumberFor<T>> {
-			let month = MonthBlocks::<T>::get();
-			let now = frame_system::Pallet::<T>::block_number();
+			let months = Months::<T>::get();
+			let month = MONTH_SCALE as u32;
 			let mut info = runtime_api::VestingInfo::default();
 			for s in Vesting::<T>::get(who).unwrap_or_default() {
-				let elapsed = Self::elapsed(s.start);
+				let elapsed = Self::elapsed(&months, s.start);
 				let vested = s.schedule.vested(s.total, elapsed, month).max(s.released);
 				let next_unlock = s.schedule.next_unlock(elapsed, month).map(|at| {
 					let more = s.schedule.vested(s.total, at, month).saturating_sub(vested);
-					let block = now.saturating_add(at.saturating_sub(elapsed).unique_saturated_into());
+					let block = months.block_after(s.start.unique_saturated_into(), at).unique_saturated_into();
 					(block, more)
 				});
 				let schedule = runtime_api::ScheduleInfo {
@@ -526,7 +593,8 @@ pub mod pallet {
 
 		fn released_budget(block: u64) -> Balance {
 			let bucket = Bucket::NetworkRewards;
-			bucket.schedule().vested_with_tge_spread(bucket.amount(), block, MonthBlocks::<T>::get(), TGE_SPREAD_MONTHS)
+			let elapsed = Months::<T>::get().position(block);
+			bucket.schedule().vested_with_tge_spread(bucket.amount(), elapsed, MONTH_SCALE as u32, TGE_SPREAD_MONTHS)
 		}
 
 		fn unfreeze_released() {

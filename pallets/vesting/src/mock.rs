@@ -76,6 +76,8 @@ impl crate::Config for Test {
 	type RuntimeFreezeReason = RuntimeFreezeReason;
 	type PalletId = VestingPalletId;
 	type MaxSchedules = ConstU32<MAX_SCHEDULES>;
+	type AdminOrigin = frame_system::EnsureRoot<AccountId32>;
+	type EraLengthCheck = ();
 	type WeightInfo = ();
 }
 

@@ -598,14 +598,39 @@ mod pallet {
 	#[test]
 	fn month_and_era_lengths_are_root_parameters() {
 		run(|| {
-			assert_eq!(crate::MonthBlocks::<Test>::get(), MONTH as u32);
-			assert_eq!(crate::EraBlocks::<Test>::get(), 2);
+			assert_eq!(crate::Months::<Test>::get().latest_length(), MONTH as u32);
+			assert_eq!(crate::Eras::<Test>::get().latest_length(), 2);
 			assert_noop!(Vesting::set_month_blocks(RuntimeOrigin::signed(account(1)), 5), DispatchError::BadOrigin);
+			assert_noop!(Vesting::set_era_blocks(RuntimeOrigin::signed(account(1)), 3), DispatchError::BadOrigin);
 			assert_noop!(Vesting::set_month_blocks(RuntimeOrigin::root(), 0), Error::<Test>::ZeroLength);
+			assert_noop!(Vesting::set_era_blocks(RuntimeOrigin::root(), 0), Error::<Test>::ZeroLength);
+			// At most halving or doubling per change.
+			assert_noop!(Vesting::set_month_blocks(RuntimeOrigin::root(), 4), Error::<Test>::TimeChangeTooLarge);
+			assert_noop!(Vesting::set_month_blocks(RuntimeOrigin::root(), 21), Error::<Test>::TimeChangeTooLarge);
+			assert_noop!(Vesting::set_era_blocks(RuntimeOrigin::root(), 5), Error::<Test>::TimeChangeTooLarge);
 			assert_ok!(Vesting::set_month_blocks(RuntimeOrigin::root(), 5));
-			assert_eq!(last_event(), RuntimeEvent::Vesting(Event::MonthBlocksSet { blocks: 5 }));
-			assert_ok!(Vesting::set_era_blocks(RuntimeOrigin::root(), 7));
-			assert_eq!(crate::EraBlocks::<Test>::get(), 7);
+			assert_eq!(last_event(), RuntimeEvent::Vesting(Event::MonthBlocksSet { blocks: 5, from: 1 }));
+			// An era no longer than a month, a month no shorter than an era.
+			assert_ok!(Vesting::set_era_blocks(RuntimeOrigin::root(), 4));
+			assert_eq!(last_event(), RuntimeEvent::Vesting(Event::EraBlocksSet { blocks: 4, from_era: 1 }));
+			assert_noop!(Vesting::set_era_blocks(RuntimeOrigin::root(), 6), Error::<Test>::MonthShorterThanEra);
+			assert_noop!(Vesting::set_month_blocks(RuntimeOrigin::root(), 3), Error::<Test>::MonthShorterThanEra);
+			assert_eq!(crate::Eras::<Test>::get().latest_length(), 4);
+			// Era 0 (blocks 0–1) keeps its length; era 1 starts at block 2 with the new one.
+			assert_eq!(crate::Eras::<Test>::get().era_start(2), 6);
+		});
+	}
+
+	#[test]
+	fn a_clock_takes_a_bounded_number_of_changes() {
+		run(|| {
+			let max = icn_primitives::clock::MAX_CLOCK_SEGMENTS;
+			for i in 1..max {
+				System::set_block_number(u64::from(i) * 3);
+				assert_ok!(Vesting::set_month_blocks(RuntimeOrigin::root(), if i % 2 == 0 { 10 } else { 12 }));
+			}
+			System::set_block_number(1_000);
+			assert_noop!(Vesting::set_month_blocks(RuntimeOrigin::root(), 11), Error::<Test>::TooManyTimeChanges);
 		});
 	}
 }

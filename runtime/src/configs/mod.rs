@@ -150,10 +150,10 @@ impl pallet_session::Config for Runtime {
 	type ValidatorId = AccountId;
 	/// The stash is the validator id (staking has no controllers any more).
 	type ValidatorIdOf = sp_runtime::traits::ConvertInto;
-	/// A session is one chain era (`ChainEraBlocks`: an hour of 600 blocks in production, 10
-	/// blocks on `dev`/`local`).
-	type ShouldEndSession = pallet_session::PeriodicSessions<ChainEraBlocks, ConstU32<0>>;
-	type NextSessionRotation = pallet_session::PeriodicSessions<ChainEraBlocks, ConstU32<0>>;
+	/// A session is one chain era (`EraSessions` on the chain's era clock: an hour of 600
+	/// blocks in production, 10 blocks on `dev`/`local`).
+	type ShouldEndSession = EraSessions;
+	type NextSessionRotation = EraSessions;
 	type SessionManager = pallet_session::historical::NoteHistoricalRoot<Runtime, Staking>;
 	type SessionHandler = <crate::opaque::SessionKeys as sp_runtime::traits::OpaqueKeys>::KeyTypeIdProviders;
 	type Keys = crate::opaque::SessionKeys;
@@ -346,6 +346,9 @@ impl pallet_icn_vesting::Config for Runtime {
 	type RuntimeFreezeReason = RuntimeFreezeReason;
 	type PalletId = VestingPalletId;
 	type MaxSchedules = ConstU32<8>;
+	type AdminOrigin = frame_system::EnsureRoot<AccountId>;
+	/// Eras may not outgrow the providers' unbonding delay (the slashing exposure).
+	type EraLengthCheck = crate::Providers;
 	type WeightInfo = crate::weights::pallet_icn_vesting::WeightInfo<Runtime>;
 }
 
@@ -392,20 +395,44 @@ impl pallet_nfts::Config for Runtime {
 	type BlockNumberProvider = System;
 }
 
-/// The chain's month length, as the vesting pallet keeps it (root-settable).
-pub struct ChainMonthBlocks;
-impl frame_support::traits::Get<u32> for ChainMonthBlocks {
-	fn get() -> u32 {
-		pallet_icn_vesting::MonthBlocks::<Runtime>::get()
+/// The chain's era and month clocks, as the vesting pallet keeps them (root-settable; see
+/// `icn_primitives::clock`): every pallet reads time from here.
+pub type ChainClock = pallet_icn_vesting::StoredClocks<Runtime>;
+
+/// Sessions follow the chain's eras: a session ends where an era starts, also after the era
+/// length changed (`PeriodicSessions` would divide by the new length from genesis).
+pub struct EraSessions;
+
+impl EraSessions {
+	fn eras() -> icn_primitives::clock::EraClock {
+		<ChainClock as icn_primitives::clock::ChainClock>::eras()
 	}
 }
 
-/// The chain's era length, as the vesting pallet keeps it (root-settable; never 0 here, as
-/// sessions divide by it).
-pub struct ChainEraBlocks;
-impl frame_support::traits::Get<u32> for ChainEraBlocks {
-	fn get() -> u32 {
-		pallet_icn_vesting::EraBlocks::<Runtime>::get().max(1)
+impl pallet_session::ShouldEndSession<BlockNumber> for EraSessions {
+	fn should_end_session(now: BlockNumber) -> bool {
+		let eras = Self::eras();
+		let now = u64::from(now);
+		eras.era_start(eras.era_of(now)) == now
+	}
+}
+
+impl frame_support::traits::EstimateNextSessionRotation<BlockNumber> for EraSessions {
+	fn average_session_length() -> BlockNumber {
+		Self::eras().latest_length()
+	}
+
+	fn estimate_current_session_progress(now: BlockNumber) -> (Option<sp_runtime::Permill>, Weight) {
+		// As `PeriodicSessions`: the current block counts as elapsed.
+		let (into, length) = Self::eras().progress(u64::from(now));
+		let done = into.saturating_add(1).min(u64::from(length));
+		(Some(sp_runtime::Permill::from_rational(done, u64::from(length.max(1)))), ParityDbWeight::get().reads(1))
+	}
+
+	fn estimate_next_session_rotation(now: BlockNumber) -> (Option<BlockNumber>, Weight) {
+		let eras = Self::eras();
+		let next = eras.era_start(eras.era_of(u64::from(now)).saturating_add(1));
+		(BlockNumber::try_from(next).ok(), ParityDbWeight::get().reads(1))
 	}
 }
 
@@ -423,8 +450,7 @@ impl pallet_icn_providers::Config for Runtime {
 	type Links = IcnLinks;
 	type Treasury = TreasuryAccount;
 	type PalletId = ProvidersPalletId;
-	type MonthBlocks = ChainMonthBlocks;
-	type EraBlocks = ChainEraBlocks;
+	type Clock = ChainClock;
 	type MaxCountries = ConstU32<64>;
 	type MaxLinksPerNode = ConstU32<16>;
 	type MaxNodesPerCluster = ConstU32<128>;
@@ -477,7 +503,7 @@ impl pallet_icn_marketplace::Config for Runtime {
 	type Sla = crate::Sla;
 	type EscrowLimit = UnfrozenBalance;
 	type Treasury = TreasuryAccount;
-	type EraBlocks = ChainEraBlocks;
+	type Clock = ChainClock;
 	type MaxNodesPerBooking = ConstU32<16>;
 	type MaxBookingsPerBuilder = ConstU32<64>;
 	type MaxBookingEras = ConstU32<{ 366 * 24 }>;
@@ -608,7 +634,7 @@ impl pallet_icn_sla::Config for Runtime {
 	type Targets = crate::Providers;
 	type Slashing = crate::Providers;
 	type Links = IcnLinks;
-	type EraBlocks = ChainEraBlocks;
+	type Clock = ChainClock;
 	type MaxHyperNodes = ConstU32<256>;
 	// What a registration's storage costs, returned when it leaves (an active HyperNode also
 	// needs a Link).
