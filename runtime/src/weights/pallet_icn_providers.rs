@@ -40,15 +40,13 @@ impl<T: frame_system::Config> pallet_icn_providers::WeightInfo for WeightInfo<T>
 	/// Storage: `Providers::Regions` (r:0 w:1)
 	/// Proof: `Providers::Regions` (`max_values`: None, `max_size`: Some(203), added: 2678, mode: `MaxEncodedLen`)
 	/// The range of component `c` is `[1, 64]`.
-	fn create_region(c: u32, ) -> Weight {
+	fn create_region(_c: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `178`
 		//  Estimated: `1489`
-		// Minimum execution time: 15_728_000 picoseconds.
-		Weight::from_parts(30_460_578, 0)
+		// Minimum execution time: 15_127_000 picoseconds.
+		Weight::from_parts(24_466_011, 0)
 			.saturating_add(Weight::from_parts(0, 1489))
-			// Standard Error: 1_775
-			.saturating_add(Weight::from_parts(17_922, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(2))
 	}
@@ -59,11 +57,11 @@ impl<T: frame_system::Config> pallet_icn_providers::WeightInfo for WeightInfo<T>
 		// Proof Size summary in bytes:
 		//  Measured:  `415`
 		//  Estimated: `3668`
-		// Minimum execution time: 17_846_000 picoseconds.
-		Weight::from_parts(30_692_287, 0)
+		// Minimum execution time: 17_368_000 picoseconds.
+		Weight::from_parts(26_688_391, 0)
 			.saturating_add(Weight::from_parts(0, 3668))
-			// Standard Error: 2_256
-			.saturating_add(Weight::from_parts(12_234, 0).saturating_mul(c.into()))
+			// Standard Error: 2_567
+			.saturating_add(Weight::from_parts(16_722, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
@@ -77,8 +75,8 @@ impl<T: frame_system::Config> pallet_icn_providers::WeightInfo for WeightInfo<T>
 		// Proof Size summary in bytes:
 		//  Measured:  `289`
 		//  Estimated: `3668`
-		// Minimum execution time: 19_072_000 picoseconds.
-		Weight::from_parts(33_016_000, 0)
+		// Minimum execution time: 19_081_000 picoseconds.
+		Weight::from_parts(33_891_000, 0)
 			.saturating_add(Weight::from_parts(0, 3668))
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(2))
@@ -89,23 +87,23 @@ impl<T: frame_system::Config> pallet_icn_providers::WeightInfo for WeightInfo<T>
 		// Proof Size summary in bytes:
 		//  Measured:  `288`
 		//  Estimated: `3543`
-		// Minimum execution time: 16_397_000 picoseconds.
-		Weight::from_parts(29_796_000, 0)
+		// Minimum execution time: 15_979_000 picoseconds.
+		Weight::from_parts(29_802_000, 0)
 			.saturating_add(Weight::from_parts(0, 3543))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
-	/// Storage: `Vesting::EraBlocks` (r:1 w:0)
-	/// Proof: `Vesting::EraBlocks` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Vesting::Eras` (r:1 w:0)
+	/// Proof: `Vesting::Eras` (`max_values`: Some(1), `max_size`: Some(321), added: 816, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Params` (r:0 w:1)
-	/// Proof: `Providers::Params` (`max_values`: Some(1), `max_size`: Some(49), added: 544, mode: `MaxEncodedLen`)
+	/// Proof: `Providers::Params` (`max_values`: Some(1), `max_size`: Some(57), added: 552, mode: `MaxEncodedLen`)
 	fn set_params() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `232`
-		//  Estimated: `1489`
-		// Minimum execution time: 13_552_000 picoseconds.
-		Weight::from_parts(21_723_000, 0)
-			.saturating_add(Weight::from_parts(0, 1489))
+		//  Measured:  `260`
+		//  Estimated: `1806`
+		// Minimum execution time: 14_050_000 picoseconds.
+		Weight::from_parts(27_440_000, 0)
+			.saturating_add(Weight::from_parts(0, 1806))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
@@ -125,8 +123,8 @@ impl<T: frame_system::Config> pallet_icn_providers::WeightInfo for WeightInfo<T>
 		// Proof Size summary in bytes:
 		//  Measured:  `1193`
 		//  Estimated: `4326`
-		// Minimum execution time: 57_783_000 picoseconds.
-		Weight::from_parts(100_283_000, 0)
+		// Minimum execution time: 56_539_000 picoseconds.
+		Weight::from_parts(71_343_000, 0)
 			.saturating_add(Weight::from_parts(0, 4326))
 			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().writes(5))
@@ -136,15 +134,15 @@ impl<T: frame_system::Config> pallet_icn_providers::WeightInfo for WeightInfo<T>
 	/// Storage: `Providers::Regions` (r:1 w:0)
 	/// Proof: `Providers::Regions` (`max_values`: None, `max_size`: Some(203), added: 2678, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Params` (r:1 w:0)
-	/// Proof: `Providers::Params` (`max_values`: Some(1), `max_size`: Some(49), added: 544, mode: `MaxEncodedLen`)
+	/// Proof: `Providers::Params` (`max_values`: Some(1), `max_size`: Some(57), added: 552, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::NextNodeId` (r:1 w:1)
 	/// Proof: `Providers::NextNodeId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::ProviderNodes` (r:1 w:1)
 	/// Proof: `Providers::ProviderNodes` (`max_values`: None, `max_size`: Some(305), added: 2780, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::ClusterNodes` (r:1 w:1)
 	/// Proof: `Providers::ClusterNodes` (`max_values`: None, `max_size`: Some(1046), added: 3521, mode: `MaxEncodedLen`)
-	/// Storage: `Vesting::MonthBlocks` (r:1 w:0)
-	/// Proof: `Vesting::MonthBlocks` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Vesting::Months` (r:1 w:0)
+	/// Proof: `Vesting::Months` (`max_values`: Some(1), `max_size`: Some(321), added: 816, mode: `MaxEncodedLen`)
 	/// Storage: `Nfts::Item` (r:16 w:0)
 	/// Proof: `Nfts::Item` (`max_values`: None, `max_size`: Some(861), added: 3336, mode: `MaxEncodedLen`)
 	/// Storage: `Nfts::Attribute` (r:16 w:16)
@@ -159,8 +157,8 @@ impl<T: frame_system::Config> pallet_icn_providers::WeightInfo for WeightInfo<T>
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
-	/// Storage: `Vesting::EraBlocks` (r:1 w:0)
-	/// Proof: `Vesting::EraBlocks` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Vesting::Eras` (r:1 w:0)
+	/// Proof: `Vesting::Eras` (`max_values`: Some(1), `max_size`: Some(321), added: 816, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Nodes` (r:0 w:1)
 	/// Proof: `Providers::Nodes` (`max_values`: None, `max_size`: Some(638), added: 3113, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::ProbedFrom` (r:0 w:1)
@@ -170,13 +168,13 @@ impl<T: frame_system::Config> pallet_icn_providers::WeightInfo for WeightInfo<T>
 	/// The range of component `l` is `[0, 16]`.
 	fn register_node(l: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2204 + l * (96 ±0)`
+		//  Measured:  `2248 + l * (96 ±0)`
 		//  Estimated: `4511 + l * (3336 ±0)`
-		// Minimum execution time: 124_466_000 picoseconds.
-		Weight::from_parts(203_451_673, 0)
+		// Minimum execution time: 125_941_000 picoseconds.
+		Weight::from_parts(192_124_429, 0)
 			.saturating_add(Weight::from_parts(0, 4511))
-			// Standard Error: 433_460
-			.saturating_add(Weight::from_parts(66_458_835, 0).saturating_mul(l.into()))
+			// Standard Error: 391_242
+			.saturating_add(Weight::from_parts(64_279_399, 0).saturating_mul(l.into()))
 			.saturating_add(T::DbWeight::get().reads(11))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(l.into())))
 			.saturating_add(T::DbWeight::get().writes(8))
@@ -200,7 +198,7 @@ impl<T: frame_system::Config> pallet_icn_providers::WeightInfo for WeightInfo<T>
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Params` (r:1 w:0)
-	/// Proof: `Providers::Params` (`max_values`: Some(1), `max_size`: Some(49), added: 544, mode: `MaxEncodedLen`)
+	/// Proof: `Providers::Params` (`max_values`: Some(1), `max_size`: Some(57), added: 552, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Clusters` (r:1 w:0)
 	/// Proof: `Providers::Clusters` (`max_values`: None, `max_size`: Some(78), added: 2553, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Regions` (r:1 w:0)
@@ -210,13 +208,13 @@ impl<T: frame_system::Config> pallet_icn_providers::WeightInfo for WeightInfo<T>
 	/// The range of component `l` is `[0, 16]`.
 	fn add_collateral(l: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2335 + l * (96 ±0)`
+		//  Measured:  `2343 + l * (96 ±0)`
 		//  Estimated: `4103 + l * (3336 ±0)`
-		// Minimum execution time: 95_167_000 picoseconds.
-		Weight::from_parts(175_018_973, 0)
+		// Minimum execution time: 95_296_000 picoseconds.
+		Weight::from_parts(197_063_275, 0)
 			.saturating_add(Weight::from_parts(0, 4103))
-			// Standard Error: 456_939
-			.saturating_add(Weight::from_parts(71_903_793, 0).saturating_mul(l.into()))
+			// Standard Error: 470_383
+			.saturating_add(Weight::from_parts(73_486_403, 0).saturating_mul(l.into()))
 			.saturating_add(T::DbWeight::get().reads(7))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(l.into())))
 			.saturating_add(T::DbWeight::get().writes(4))
@@ -226,7 +224,7 @@ impl<T: frame_system::Config> pallet_icn_providers::WeightInfo for WeightInfo<T>
 	/// Storage: `Providers::Nodes` (r:1 w:1)
 	/// Proof: `Providers::Nodes` (`max_values`: None, `max_size`: Some(638), added: 3113, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Params` (r:1 w:0)
-	/// Proof: `Providers::Params` (`max_values`: Some(1), `max_size`: Some(49), added: 544, mode: `MaxEncodedLen`)
+	/// Proof: `Providers::Params` (`max_values`: Some(1), `max_size`: Some(57), added: 552, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::PendingCommission` (r:1 w:1)
 	/// Proof: `Providers::PendingCommission` (`max_values`: None, `max_size`: Some(24), added: 2499, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Clusters` (r:1 w:0)
@@ -235,10 +233,10 @@ impl<T: frame_system::Config> pallet_icn_providers::WeightInfo for WeightInfo<T>
 	/// Proof: `Providers::Regions` (`max_values`: None, `max_size`: Some(203), added: 2678, mode: `MaxEncodedLen`)
 	fn update_node() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `900`
+		//  Measured:  `908`
 		//  Estimated: `4103`
-		// Minimum execution time: 39_830_000 picoseconds.
-		Weight::from_parts(60_252_000, 0)
+		// Minimum execution time: 40_007_000 picoseconds.
+		Weight::from_parts(68_983_000, 0)
 			.saturating_add(Weight::from_parts(0, 4103))
 			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().writes(2))
@@ -246,15 +244,15 @@ impl<T: frame_system::Config> pallet_icn_providers::WeightInfo for WeightInfo<T>
 	/// Storage: `Providers::Nodes` (r:1 w:1)
 	/// Proof: `Providers::Nodes` (`max_values`: None, `max_size`: Some(638), added: 3113, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Params` (r:1 w:0)
-	/// Proof: `Providers::Params` (`max_values`: Some(1), `max_size`: Some(49), added: 544, mode: `MaxEncodedLen`)
-	/// Storage: `Vesting::MonthBlocks` (r:1 w:0)
-	/// Proof: `Vesting::MonthBlocks` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Proof: `Providers::Params` (`max_values`: Some(1), `max_size`: Some(57), added: 552, mode: `MaxEncodedLen`)
+	/// Storage: `Vesting::Months` (r:1 w:0)
+	/// Proof: `Vesting::Months` (`max_values`: Some(1), `max_size`: Some(321), added: 816, mode: `MaxEncodedLen`)
 	fn extend_commitment() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `786`
+		//  Measured:  `822`
 		//  Estimated: `4103`
-		// Minimum execution time: 28_304_000 picoseconds.
-		Weight::from_parts(52_498_000, 0)
+		// Minimum execution time: 27_998_000 picoseconds.
+		Weight::from_parts(54_712_000, 0)
 			.saturating_add(Weight::from_parts(0, 4103))
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -264,17 +262,17 @@ impl<T: frame_system::Config> pallet_icn_providers::WeightInfo for WeightInfo<T>
 	/// Storage: `Providers::Delegations` (r:1 w:1)
 	/// Proof: `Providers::Delegations` (`max_values`: None, `max_size`: Some(108), added: 2583, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Params` (r:1 w:0)
-	/// Proof: `Providers::Params` (`max_values`: Some(1), `max_size`: Some(49), added: 544, mode: `MaxEncodedLen`)
+	/// Proof: `Providers::Params` (`max_values`: Some(1), `max_size`: Some(57), added: 552, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
 	fn delegate() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1903`
+		//  Measured:  `1911`
 		//  Estimated: `4103`
-		// Minimum execution time: 100_520_000 picoseconds.
-		Weight::from_parts(167_031_000, 0)
+		// Minimum execution time: 98_835_000 picoseconds.
+		Weight::from_parts(169_790_000, 0)
 			.saturating_add(Weight::from_parts(0, 4103))
 			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().writes(4))
@@ -282,13 +280,13 @@ impl<T: frame_system::Config> pallet_icn_providers::WeightInfo for WeightInfo<T>
 	/// Storage: `Providers::Delegations` (r:1 w:1)
 	/// Proof: `Providers::Delegations` (`max_values`: None, `max_size`: Some(108), added: 2583, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Params` (r:1 w:0)
-	/// Proof: `Providers::Params` (`max_values`: Some(1), `max_size`: Some(49), added: 544, mode: `MaxEncodedLen`)
+	/// Proof: `Providers::Params` (`max_values`: Some(1), `max_size`: Some(57), added: 552, mode: `MaxEncodedLen`)
 	fn undelegate() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `360`
+		//  Measured:  `368`
 		//  Estimated: `3573`
-		// Minimum execution time: 22_865_000 picoseconds.
-		Weight::from_parts(28_780_000, 0)
+		// Minimum execution time: 22_957_000 picoseconds.
+		Weight::from_parts(28_059_000, 0)
 			.saturating_add(Weight::from_parts(0, 3573))
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -311,8 +309,8 @@ impl<T: frame_system::Config> pallet_icn_providers::WeightInfo for WeightInfo<T>
 		// Proof Size summary in bytes:
 		//  Measured:  `1115`
 		//  Estimated: `4103`
-		// Minimum execution time: 86_989_000 picoseconds.
-		Weight::from_parts(102_037_000, 0)
+		// Minimum execution time: 86_942_000 picoseconds.
+		Weight::from_parts(97_841_000, 0)
 			.saturating_add(Weight::from_parts(0, 4103))
 			.saturating_add(T::DbWeight::get().reads(7))
 			.saturating_add(T::DbWeight::get().writes(4))
@@ -320,13 +318,13 @@ impl<T: frame_system::Config> pallet_icn_providers::WeightInfo for WeightInfo<T>
 	/// Storage: `Providers::Nodes` (r:1 w:1)
 	/// Proof: `Providers::Nodes` (`max_values`: None, `max_size`: Some(638), added: 3113, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Params` (r:1 w:0)
-	/// Proof: `Providers::Params` (`max_values`: Some(1), `max_size`: Some(49), added: 544, mode: `MaxEncodedLen`)
+	/// Proof: `Providers::Params` (`max_values`: Some(1), `max_size`: Some(57), added: 552, mode: `MaxEncodedLen`)
 	fn start_exit() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `554`
+		//  Measured:  `562`
 		//  Estimated: `4103`
-		// Minimum execution time: 22_883_000 picoseconds.
-		Weight::from_parts(27_235_000, 0)
+		// Minimum execution time: 22_783_000 picoseconds.
+		Weight::from_parts(27_839_000, 0)
 			.saturating_add(Weight::from_parts(0, 4103))
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -365,13 +363,13 @@ impl<T: frame_system::Config> pallet_icn_providers::WeightInfo for WeightInfo<T>
 		// Proof Size summary in bytes:
 		//  Measured:  `1571 + d * (242 ±0) + l * (85 ±0)`
 		//  Estimated: `4511 + d * (2632 ±0) + l * (2954 ±0)`
-		// Minimum execution time: 422_066_000 picoseconds.
-		Weight::from_parts(240_248_240, 0)
+		// Minimum execution time: 428_339_000 picoseconds.
+		Weight::from_parts(298_461_917, 0)
 			.saturating_add(Weight::from_parts(0, 4511))
-			// Standard Error: 1_089_268
-			.saturating_add(Weight::from_parts(51_971_980, 0).saturating_mul(d.into()))
-			// Standard Error: 2_147_574
-			.saturating_add(Weight::from_parts(21_823_221, 0).saturating_mul(l.into()))
+			// Standard Error: 1_560_432
+			.saturating_add(Weight::from_parts(65_422_971, 0).saturating_mul(d.into()))
+			// Standard Error: 3_076_509
+			.saturating_add(Weight::from_parts(30_952_779, 0).saturating_mul(l.into()))
 			.saturating_add(T::DbWeight::get().reads(10))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(d.into())))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(l.into())))
@@ -383,18 +381,12 @@ impl<T: frame_system::Config> pallet_icn_providers::WeightInfo for WeightInfo<T>
 	}
 	/// Storage: `Providers::Nodes` (r:1 w:1)
 	/// Proof: `Providers::Nodes` (`max_values`: None, `max_size`: Some(638), added: 3113, mode: `MaxEncodedLen`)
-	/// Storage: `Providers::Clusters` (r:1 w:0)
-	/// Proof: `Providers::Clusters` (`max_values`: None, `max_size`: Some(78), added: 2553, mode: `MaxEncodedLen`)
-	/// Storage: `Providers::Regions` (r:1 w:0)
-	/// Proof: `Providers::Regions` (`max_values`: None, `max_size`: Some(203), added: 2678, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:33 w:33)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:34 w:34)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// Storage: `Providers::Delegations` (r:33 w:32)
-	/// Proof: `Providers::Delegations` (`max_values`: None, `max_size`: Some(108), added: 2583, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Params` (r:1 w:0)
-	/// Proof: `Providers::Params` (`max_values`: Some(1), `max_size`: Some(49), added: 544, mode: `MaxEncodedLen`)
+	/// Proof: `Providers::Params` (`max_values`: Some(1), `max_size`: Some(57), added: 552, mode: `MaxEncodedLen`)
 	/// Storage: `Nfts::Attribute` (r:16 w:16)
 	/// Proof: `Nfts::Attribute` (`max_values`: None, `max_size`: Some(479), added: 2954, mode: `MaxEncodedLen`)
 	/// Storage: `Nfts::Collection` (r:1 w:1)
@@ -405,6 +397,12 @@ impl<T: frame_system::Config> pallet_icn_providers::WeightInfo for WeightInfo<T>
 	/// Proof: `Nfts::ItemConfigOf` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
 	/// Storage: `Nfts::Item` (r:16 w:16)
 	/// Proof: `Nfts::Item` (`max_values`: None, `max_size`: Some(861), added: 3336, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::Delegations` (r:33 w:32)
+	/// Proof: `Providers::Delegations` (`max_values`: None, `max_size`: Some(108), added: 2583, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::Clusters` (r:1 w:0)
+	/// Proof: `Providers::Clusters` (`max_values`: None, `max_size`: Some(78), added: 2553, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::Regions` (r:1 w:0)
+	/// Proof: `Providers::Regions` (`max_values`: None, `max_size`: Some(203), added: 2678, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::LinkBacking` (r:0 w:16)
 	/// Proof: `Providers::LinkBacking` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// Storage: `Nfts::Account` (r:0 w:32)
@@ -417,38 +415,38 @@ impl<T: frame_system::Config> pallet_icn_providers::WeightInfo for WeightInfo<T>
 	/// The range of component `l` is `[0, 16]`.
 	fn slash(d: u32, l: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2479 + d * (242 ±0) + l * (181 ±0)`
-		//  Estimated: `6196 + d * (2583 ±80) + l * (3336 ±157)`
-		// Minimum execution time: 113_046_000 picoseconds.
-		Weight::from_parts(117_343_000, 0)
+		//  Measured:  `2487 + d * (242 ±0) + l * (181 ±0)`
+		//  Estimated: `6196 + d * (2632 ±0) + l * (3336 ±0)`
+		// Minimum execution time: 1_053_196_000 picoseconds.
+		Weight::from_parts(34_675_698, 0)
 			.saturating_add(Weight::from_parts(0, 6196))
-			// Standard Error: 1_498_427
-			.saturating_add(Weight::from_parts(68_326_509, 0).saturating_mul(d.into()))
-			// Standard Error: 2_991_449
-			.saturating_add(Weight::from_parts(79_765_509, 0).saturating_mul(l.into()))
-			.saturating_add(T::DbWeight::get().reads(7))
+			// Standard Error: 2_498_293
+			.saturating_add(Weight::from_parts(73_144_306, 0).saturating_mul(d.into()))
+			// Standard Error: 4_925_571
+			.saturating_add(Weight::from_parts(104_321_792, 0).saturating_mul(l.into()))
+			.saturating_add(T::DbWeight::get().reads(9))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(d.into())))
-			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(l.into())))
-			.saturating_add(T::DbWeight::get().writes(4))
+			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(l.into())))
+			.saturating_add(T::DbWeight::get().writes(5))
 			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(d.into())))
-			.saturating_add(T::DbWeight::get().writes((8_u64).saturating_mul(l.into())))
-			.saturating_add(Weight::from_parts(0, 2583).saturating_mul(d.into()))
+			.saturating_add(T::DbWeight::get().writes((7_u64).saturating_mul(l.into())))
+			.saturating_add(Weight::from_parts(0, 2632).saturating_mul(d.into()))
 			.saturating_add(Weight::from_parts(0, 3336).saturating_mul(l.into()))
 	}
 	/// Storage: `Providers::Nodes` (r:1 w:1)
 	/// Proof: `Providers::Nodes` (`max_values`: None, `max_size`: Some(638), added: 3113, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Params` (r:1 w:0)
-	/// Proof: `Providers::Params` (`max_values`: Some(1), `max_size`: Some(49), added: 544, mode: `MaxEncodedLen`)
+	/// Proof: `Providers::Params` (`max_values`: Some(1), `max_size`: Some(57), added: 552, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Clusters` (r:1 w:0)
 	/// Proof: `Providers::Clusters` (`max_values`: None, `max_size`: Some(78), added: 2553, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Regions` (r:1 w:0)
 	/// Proof: `Providers::Regions` (`max_values`: None, `max_size`: Some(203), added: 2678, mode: `MaxEncodedLen`)
 	fn set_failing() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `900`
+		//  Measured:  `908`
 		//  Estimated: `4103`
-		// Minimum execution time: 32_276_000 picoseconds.
-		Weight::from_parts(36_309_000, 0)
+		// Minimum execution time: 32_268_000 picoseconds.
+		Weight::from_parts(38_692_000, 0)
 			.saturating_add(Weight::from_parts(0, 4103))
 			.saturating_add(T::DbWeight::get().reads(4))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -456,17 +454,17 @@ impl<T: frame_system::Config> pallet_icn_providers::WeightInfo for WeightInfo<T>
 	/// Storage: `Providers::Nodes` (r:1 w:1)
 	/// Proof: `Providers::Nodes` (`max_values`: None, `max_size`: Some(638), added: 3113, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Params` (r:1 w:0)
-	/// Proof: `Providers::Params` (`max_values`: Some(1), `max_size`: Some(49), added: 544, mode: `MaxEncodedLen`)
+	/// Proof: `Providers::Params` (`max_values`: Some(1), `max_size`: Some(57), added: 552, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Clusters` (r:1 w:0)
 	/// Proof: `Providers::Clusters` (`max_values`: None, `max_size`: Some(78), added: 2553, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Regions` (r:1 w:0)
 	/// Proof: `Providers::Regions` (`max_values`: None, `max_size`: Some(203), added: 2678, mode: `MaxEncodedLen`)
 	fn reserve() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `900`
+		//  Measured:  `908`
 		//  Estimated: `4103`
-		// Minimum execution time: 30_514_000 picoseconds.
-		Weight::from_parts(34_862_000, 0)
+		// Minimum execution time: 30_502_000 picoseconds.
+		Weight::from_parts(55_510_000, 0)
 			.saturating_add(Weight::from_parts(0, 4103))
 			.saturating_add(T::DbWeight::get().reads(4))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -476,7 +474,7 @@ impl<T: frame_system::Config> pallet_icn_providers::WeightInfo for WeightInfo<T>
 	/// Storage: `Providers::Nodes` (r:127 w:0)
 	/// Proof: `Providers::Nodes` (`max_values`: None, `max_size`: Some(638), added: 3113, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Params` (r:1 w:0)
-	/// Proof: `Providers::Params` (`max_values`: Some(1), `max_size`: Some(49), added: 544, mode: `MaxEncodedLen`)
+	/// Proof: `Providers::Params` (`max_values`: Some(1), `max_size`: Some(57), added: 552, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Clusters` (r:1 w:0)
 	/// Proof: `Providers::Clusters` (`max_values`: None, `max_size`: Some(78), added: 2553, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Regions` (r:1 w:0)
@@ -484,13 +482,13 @@ impl<T: frame_system::Config> pallet_icn_providers::WeightInfo for WeightInfo<T>
 	/// The range of component `n` is `[1, 128]`.
 	fn eligible_nodes(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `690 + n * (313 ±0)`
+		//  Measured:  `698 + n * (313 ±0)`
 		//  Estimated: `4511 + n * (3113 ±0)`
-		// Minimum execution time: 34_666_000 picoseconds.
-		Weight::from_parts(39_264_558, 0)
+		// Minimum execution time: 33_927_000 picoseconds.
+		Weight::from_parts(37_074_000, 0)
 			.saturating_add(Weight::from_parts(0, 4511))
-			// Standard Error: 89_596
-			.saturating_add(Weight::from_parts(13_585_161, 0).saturating_mul(n.into()))
+			// Standard Error: 114_844
+			.saturating_add(Weight::from_parts(18_307_901, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(4))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 3113).saturating_mul(n.into()))
@@ -504,15 +502,15 @@ impl<T: frame_system::Config> pallet_icn_providers::WeightInfo for WeightInfo<T>
 	/// Storage: `Providers::Regions` (r:1 w:0)
 	/// Proof: `Providers::Regions` (`max_values`: None, `max_size`: Some(203), added: 2678, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Params` (r:1 w:0)
-	/// Proof: `Providers::Params` (`max_values`: Some(1), `max_size`: Some(49), added: 544, mode: `MaxEncodedLen`)
+	/// Proof: `Providers::Params` (`max_values`: Some(1), `max_size`: Some(57), added: 552, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
 	fn pay_node() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1341`
+		//  Measured:  `1349`
 		//  Estimated: `6196`
-		// Minimum execution time: 141_270_000 picoseconds.
-		Weight::from_parts(186_564_000, 0)
+		// Minimum execution time: 142_134_000 picoseconds.
+		Weight::from_parts(224_818_000, 0)
 			.saturating_add(Weight::from_parts(0, 6196))
 			.saturating_add(T::DbWeight::get().reads(7))
 			.saturating_add(T::DbWeight::get().writes(4))

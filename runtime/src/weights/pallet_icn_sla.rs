@@ -59,8 +59,8 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `574`
 		//  Estimated: `6044`
-		// Minimum execution time: 163_480_000 picoseconds.
-		Weight::from_parts(191_928_000, 0)
+		// Minimum execution time: 160_109_000 picoseconds.
+		Weight::from_parts(189_968_000, 0)
 			.saturating_add(Weight::from_parts(0, 6044))
 			.saturating_add(T::DbWeight::get().reads(11))
 			.saturating_add(T::DbWeight::get().writes(6))
@@ -83,8 +83,8 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `12688`
 		//  Estimated: `9679`
-		// Minimum execution time: 214_500_000 picoseconds.
-		Weight::from_parts(238_431_000, 0)
+		// Minimum execution time: 185_735_000 picoseconds.
+		Weight::from_parts(199_329_000, 0)
 			.saturating_add(Weight::from_parts(0, 9679))
 			.saturating_add(T::DbWeight::get().reads(7))
 			.saturating_add(T::DbWeight::get().writes(4))
@@ -101,8 +101,8 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `10399`
 		//  Estimated: `9679`
-		// Minimum execution time: 132_034_000 picoseconds.
-		Weight::from_parts(146_703_000, 0)
+		// Minimum execution time: 116_654_000 picoseconds.
+		Weight::from_parts(174_287_000, 0)
 			.saturating_add(Weight::from_parts(0, 9679))
 			.saturating_add(T::DbWeight::get().reads(4))
 			.saturating_add(T::DbWeight::get().writes(4))
@@ -128,11 +128,11 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `14167 + l * (132 ±0)`
 		//  Estimated: `9679 + l * (2954 ±0)`
-		// Minimum execution time: 204_853_000 picoseconds.
-		Weight::from_parts(226_007_360, 0)
+		// Minimum execution time: 184_645_000 picoseconds.
+		Weight::from_parts(260_122_550, 0)
 			.saturating_add(Weight::from_parts(0, 9679))
-			// Standard Error: 787_843
-			.saturating_add(Weight::from_parts(21_230_037, 0).saturating_mul(l.into()))
+			// Standard Error: 846_801
+			.saturating_add(Weight::from_parts(22_692_619, 0).saturating_mul(l.into()))
 			.saturating_add(T::DbWeight::get().reads(6))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(l.into())))
 			.saturating_add(T::DbWeight::get().writes(7))
@@ -166,11 +166,11 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `968 + l * (84 ±0)`
 		//  Estimated: `9679 + l * (2954 ±0)`
-		// Minimum execution time: 110_057_000 picoseconds.
-		Weight::from_parts(98_653_229, 0)
+		// Minimum execution time: 108_733_000 picoseconds.
+		Weight::from_parts(151_652_528, 0)
 			.saturating_add(Weight::from_parts(0, 9679))
-			// Standard Error: 37_802
-			.saturating_add(Weight::from_parts(17_540_685, 0).saturating_mul(l.into()))
+			// Standard Error: 257_605
+			.saturating_add(Weight::from_parts(19_349_249, 0).saturating_mul(l.into()))
 			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(l.into())))
 			.saturating_add(T::DbWeight::get().writes(8))
@@ -204,11 +204,11 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `850 + n * (236 ±0)`
 		//  Estimated: `11671 + n * (3113 ±0)`
-		// Minimum execution time: 74_894_000 picoseconds.
-		Weight::from_parts(77_848_000, 0)
+		// Minimum execution time: 74_699_000 picoseconds.
+		Weight::from_parts(428_295_841, 0)
 			.saturating_add(Weight::from_parts(0, 11671))
-			// Standard Error: 275_943
-			.saturating_add(Weight::from_parts(18_831_048, 0).saturating_mul(n.into()))
+			// Standard Error: 576_483
+			.saturating_add(Weight::from_parts(17_699_402, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(2))
@@ -238,11 +238,11 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `850 + n * (236 ±0)`
 		//  Estimated: `11671 + n * (3113 ±0)`
-		// Minimum execution time: 84_017_000 picoseconds.
-		Weight::from_parts(1_438_027_400, 0)
+		// Minimum execution time: 56_138_000 picoseconds.
+		Weight::from_parts(867_274_197, 0)
 			.saturating_add(Weight::from_parts(0, 11671))
-			// Standard Error: 358_122
-			.saturating_add(Weight::from_parts(12_205_360, 0).saturating_mul(n.into()))
+			// Standard Error: 439_339
+			.saturating_add(Weight::from_parts(13_154_218, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(7))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 3113).saturating_mul(n.into()))
@@ -255,8 +255,8 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `467`
 		//  Estimated: `3497`
-		// Minimum execution time: 20_825_000 picoseconds.
-		Weight::from_parts(24_355_000, 0)
+		// Minimum execution time: 21_028_000 picoseconds.
+		Weight::from_parts(38_686_000, 0)
 			.saturating_add(Weight::from_parts(0, 3497))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(2))
@@ -267,22 +267,22 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 7_477_000 picoseconds.
-		Weight::from_parts(9_820_000, 0)
+		// Minimum execution time: 7_316_000 picoseconds.
+		Weight::from_parts(14_858_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
-	/// Storage: `Vesting::EraBlocks` (r:1 w:0)
-	/// Proof: `Vesting::EraBlocks` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Vesting::Eras` (r:1 w:0)
+	/// Proof: `Vesting::Eras` (`max_values`: Some(1), `max_size`: Some(321), added: 816, mode: `MaxEncodedLen`)
 	/// Storage: `Sla::CurrentEra` (r:1 w:0)
 	/// Proof: `Sla::CurrentEra` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn on_initialize_idle() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `477`
-		//  Estimated: `1489`
-		// Minimum execution time: 9_862_000 picoseconds.
-		Weight::from_parts(17_341_000, 0)
-			.saturating_add(Weight::from_parts(0, 1489))
+		//  Measured:  `505`
+		//  Estimated: `1806`
+		// Minimum execution time: 9_378_000 picoseconds.
+		Weight::from_parts(11_243_000, 0)
+			.saturating_add(Weight::from_parts(0, 1806))
 			.saturating_add(T::DbWeight::get().reads(2))
 	}
 	/// Storage: `Sla::ActiveHyperNodes` (r:1 w:0)
@@ -310,11 +310,11 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `277 + h * (171 ±0)`
 		//  Estimated: `9679 + h * (3092 ±1)`
-		// Minimum execution time: 50_412_000 picoseconds.
-		Weight::from_parts(89_949_867, 0)
+		// Minimum execution time: 46_222_000 picoseconds.
+		Weight::from_parts(7_682_113, 0)
 			.saturating_add(Weight::from_parts(0, 9679))
-			// Standard Error: 200_150
-			.saturating_add(Weight::from_parts(9_780_169, 0).saturating_mul(h.into()))
+			// Standard Error: 188_775
+			.saturating_add(Weight::from_parts(7_623_343, 0).saturating_mul(h.into()))
 			.saturating_add(T::DbWeight::get().reads(4))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(h.into())))
 			.saturating_add(T::DbWeight::get().writes(6))
@@ -347,7 +347,7 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 	/// Storage: `Sla::NodeSla` (r:32 w:32)
 	/// Proof: `Sla::NodeSla` (`max_values`: None, `max_size`: Some(205), added: 2680, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Params` (r:1 w:0)
-	/// Proof: `Providers::Params` (`max_values`: Some(1), `max_size`: Some(49), added: 544, mode: `MaxEncodedLen`)
+	/// Proof: `Providers::Params` (`max_values`: Some(1), `max_size`: Some(57), added: 552, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Regions` (r:1 w:0)
 	/// Proof: `Providers::Regions` (`max_values`: None, `max_size`: Some(203), added: 2678, mode: `MaxEncodedLen`)
 	/// Storage: `Sla::EraRewards` (r:1 w:1)
@@ -361,13 +361,13 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 	/// The range of component `n` is `[1, 32]`.
 	fn aggregate_nodes(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `9349 + n * (339 ±0)`
+		//  Measured:  `9357 + n * (339 ±0)`
 		//  Estimated: `11671 + n * (3113 ±0)`
-		// Minimum execution time: 231_595_000 picoseconds.
-		Weight::from_parts(325_397_627, 0)
+		// Minimum execution time: 192_089_000 picoseconds.
+		Weight::from_parts(33_292_547, 0)
 			.saturating_add(Weight::from_parts(0, 11671))
-			// Standard Error: 2_566_507
-			.saturating_add(Weight::from_parts(70_203_015, 0).saturating_mul(n.into()))
+			// Standard Error: 3_289_797
+			.saturating_add(Weight::from_parts(86_729_093, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(12))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(3))
@@ -379,7 +379,7 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 	/// Storage: `Providers::Nodes` (r:128 w:0)
 	/// Proof: `Providers::Nodes` (`max_values`: None, `max_size`: Some(638), added: 3113, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Params` (r:1 w:0)
-	/// Proof: `Providers::Params` (`max_values`: Some(1), `max_size`: Some(49), added: 544, mode: `MaxEncodedLen`)
+	/// Proof: `Providers::Params` (`max_values`: Some(1), `max_size`: Some(57), added: 552, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Clusters` (r:1 w:0)
 	/// Proof: `Providers::Clusters` (`max_values`: None, `max_size`: Some(78), added: 2553, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Regions` (r:1 w:0)
@@ -388,10 +388,10 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 	/// Proof: `Sla::ClusterUtilization` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
 	fn measure_cluster() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `31700`
+		//  Measured:  `31708`
 		//  Estimated: `399454`
-		// Minimum execution time: 1_545_996_000 picoseconds.
-		Weight::from_parts(1_716_474_000, 0)
+		// Minimum execution time: 1_515_424_000 picoseconds.
+		Weight::from_parts(1_655_826_000, 0)
 			.saturating_add(Weight::from_parts(0, 399454))
 			.saturating_add(T::DbWeight::get().reads(132))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -402,26 +402,26 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 	/// Proof: `Sla::Aggregation` (`max_values`: Some(1), `max_size`: Some(13), added: 508, mode: `MaxEncodedLen`)
 	/// Storage: `Vesting::Vesting` (r:1 w:1)
 	/// Proof: `Vesting::Vesting` (`max_values`: None, `max_size`: Some(481), added: 2956, mode: `MaxEncodedLen`)
-	/// Storage: `Vesting::MonthBlocks` (r:1 w:0)
-	/// Proof: `Vesting::MonthBlocks` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Vesting::Months` (r:1 w:0)
+	/// Proof: `Vesting::Months` (`max_values`: Some(1), `max_size`: Some(321), added: 816, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Freezes` (r:1 w:1)
 	/// Proof: `Balances::Freezes` (`max_values`: None, `max_size`: Some(67), added: 2542, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Locks` (r:1 w:0)
 	/// Proof: `Balances::Locks` (`max_values`: None, `max_size`: Some(49), added: 2524, mode: `MaxEncodedLen`)
-	/// Storage: `Vesting::EraBlocks` (r:1 w:0)
-	/// Proof: `Vesting::EraBlocks` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Vesting::Eras` (r:1 w:0)
+	/// Proof: `Vesting::Eras` (`max_values`: Some(1), `max_size`: Some(321), added: 816, mode: `MaxEncodedLen`)
 	/// Storage: `Sla::Params` (r:1 w:0)
 	/// Proof: `Sla::Params` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
 	/// Storage: `Sla::EraRewards` (r:1 w:1)
 	/// Proof: `Sla::EraRewards` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
 	fn era_budget() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1086`
+		//  Measured:  `1121`
 		//  Estimated: `3946`
-		// Minimum execution time: 200_529_000 picoseconds.
-		Weight::from_parts(220_583_000, 0)
+		// Minimum execution time: 200_177_000 picoseconds.
+		Weight::from_parts(219_656_000, 0)
 			.saturating_add(Weight::from_parts(0, 3946))
 			.saturating_add(T::DbWeight::get().reads(10))
 			.saturating_add(T::DbWeight::get().writes(5))
@@ -441,7 +441,7 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 	/// Storage: `Providers::PendingCommission` (r:32 w:0)
 	/// Proof: `Providers::PendingCommission` (`max_values`: None, `max_size`: Some(24), added: 2499, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Params` (r:1 w:0)
-	/// Proof: `Providers::Params` (`max_values`: Some(1), `max_size`: Some(49), added: 544, mode: `MaxEncodedLen`)
+	/// Proof: `Providers::Params` (`max_values`: Some(1), `max_size`: Some(57), added: 552, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:33 w:33)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Clusters` (r:1 w:0)
@@ -455,13 +455,13 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 	/// The range of component `n` is `[1, 32]`.
 	fn reward_nodes(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `982 + n * (428 ±0)`
+		//  Measured:  `990 + n * (428 ±0)`
 		//  Estimated: `11671 + n * (3113 ±0)`
-		// Minimum execution time: 206_874_000 picoseconds.
-		Weight::from_parts(51_886_306, 0)
+		// Minimum execution time: 233_309_000 picoseconds.
+		Weight::from_parts(125_616_352, 0)
 			.saturating_add(Weight::from_parts(0, 11671))
-			// Standard Error: 1_466_266
-			.saturating_add(Weight::from_parts(197_686_152, 0).saturating_mul(n.into()))
+			// Standard Error: 944_382
+			.saturating_add(Weight::from_parts(240_837_578, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(9))
 			.saturating_add(T::DbWeight::get().reads((6_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(3))
@@ -483,7 +483,7 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 	/// Storage: `Providers::PendingCommission` (r:1 w:0)
 	/// Proof: `Providers::PendingCommission` (`max_values`: None, `max_size`: Some(24), added: 2499, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Params` (r:1 w:0)
-	/// Proof: `Providers::Params` (`max_values`: Some(1), `max_size`: Some(49), added: 544, mode: `MaxEncodedLen`)
+	/// Proof: `Providers::Params` (`max_values`: Some(1), `max_size`: Some(57), added: 552, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:34 w:34)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Clusters` (r:1 w:0)
@@ -497,13 +497,13 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 	/// The range of component `d` is `[0, 32]`.
 	fn reward_delegators(d: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1572 + d * (182 ±0)`
+		//  Measured:  `1580 + d * (182 ±0)`
 		//  Estimated: `11671 + d * (2603 ±0)`
-		// Minimum execution time: 252_152_000 picoseconds.
-		Weight::from_parts(340_953_817, 0)
+		// Minimum execution time: 195_566_000 picoseconds.
+		Weight::from_parts(265_594_931, 0)
 			.saturating_add(Weight::from_parts(0, 11671))
-			// Standard Error: 633_878
-			.saturating_add(Weight::from_parts(83_379_899, 0).saturating_mul(d.into()))
+			// Standard Error: 791_724
+			.saturating_add(Weight::from_parts(63_435_061, 0).saturating_mul(d.into()))
 			.saturating_add(T::DbWeight::get().reads(15))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(d.into())))
 			.saturating_add(T::DbWeight::get().writes(7))
@@ -530,8 +530,8 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `11423`
 		//  Estimated: `11671`
-		// Minimum execution time: 198_045_000 picoseconds.
-		Weight::from_parts(229_832_000, 0)
+		// Minimum execution time: 173_656_000 picoseconds.
+		Weight::from_parts(253_230_000, 0)
 			.saturating_add(Weight::from_parts(0, 11671))
 			.saturating_add(T::DbWeight::get().reads(9))
 			.saturating_add(T::DbWeight::get().writes(4))
@@ -546,24 +546,24 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 	/// Proof: `Sla::PendingSlashBases` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Nodes` (r:1 w:1)
 	/// Proof: `Providers::Nodes` (`max_values`: None, `max_size`: Some(638), added: 3113, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::Params` (r:1 w:0)
+	/// Proof: `Providers::Params` (`max_values`: Some(1), `max_size`: Some(57), added: 552, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Delegations` (r:33 w:32)
 	/// Proof: `Providers::Delegations` (`max_values`: None, `max_size`: Some(108), added: 2583, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:32 w:32)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:33 w:33)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// Storage: `Providers::Params` (r:1 w:0)
-	/// Proof: `Providers::Params` (`max_values`: Some(1), `max_size`: Some(49), added: 544, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Clusters` (r:1 w:0)
 	/// Proof: `Providers::Clusters` (`max_values`: None, `max_size`: Some(78), added: 2553, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Regions` (r:1 w:0)
 	/// Proof: `Providers::Regions` (`max_values`: None, `max_size`: Some(203), added: 2678, mode: `MaxEncodedLen`)
 	fn apply_slash() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `9056`
+		//  Measured:  `9064`
 		//  Estimated: `86889`
-		// Minimum execution time: 1_961_123_000 picoseconds.
-		Weight::from_parts(2_169_818_000, 0)
+		// Minimum execution time: 1_946_964_000 picoseconds.
+		Weight::from_parts(2_383_554_000, 0)
 			.saturating_add(Weight::from_parts(0, 86889))
 			.saturating_add(T::DbWeight::get().reads(107))
 			.saturating_add(T::DbWeight::get().writes(101))
@@ -592,8 +592,8 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `44383`
 		//  Estimated: `793310`
-		// Minimum execution time: 4_602_217_000 picoseconds.
-		Weight::from_parts(5_042_592_000, 0)
+		// Minimum execution time: 4_636_384_000 picoseconds.
+		Weight::from_parts(7_221_975_000, 0)
 			.saturating_add(Weight::from_parts(0, 793310))
 			.saturating_add(T::DbWeight::get().reads(262))
 			.saturating_add(T::DbWeight::get().writes(517))
