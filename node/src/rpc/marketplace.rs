@@ -4,8 +4,7 @@
 //! Balances are decimal **strings** of planck (10^-18 ICNT), as in the other `icn_*`
 //! methods: they exceed 2^53, which JavaScript numbers cannot hold exactly.
 
-use std::sync::Arc;
-
+use super::{IcnRpc, RuntimeApiClient};
 use icn_runtime::{opaque::Block, AccountId};
 use jsonrpsee::{
 	core::RpcResult,
@@ -17,8 +16,6 @@ use pallet_icn_marketplace::{
 	BookingId, ClusterId, EraIndex, NodeId, Quote, QuoteError,
 };
 use serde::Serialize;
-use sp_api::ProvideRuntimeApi;
-use sp_blockchain::HeaderBackend;
 use sp_runtime::traits::Block as BlockT;
 
 /// What a booking would cost (planck, as strings) and which nodes it would use.
@@ -132,45 +129,26 @@ pub trait IcnMarketplaceApi<BlockHash> {
 	fn cluster_usage(&self, cluster: ClusterId, at: Option<BlockHash>) -> RpcResult<RpcClusterUsage>;
 }
 
-/// Serves [`IcnMarketplaceApiServer`] from the client's runtime API.
-pub struct IcnMarketplace<C> {
-	client: Arc<C>,
-}
-
-impl<C> IcnMarketplace<C> {
-	/// Creates the handler.
-	pub fn new(client: Arc<C>) -> Self {
-		Self { client }
-	}
-}
-
-fn runtime_error(e: impl std::fmt::Display) -> ErrorObjectOwned {
-	ErrorObject::owned(1, "runtime API call failed", Some(e.to_string()))
-}
-
 fn quote_error(e: QuoteError) -> ErrorObjectOwned {
 	ErrorObject::owned(2, "no such booking can be made", Some(format!("{e:?}")))
 }
 
-impl<C> IcnMarketplaceApiServer<<Block as BlockT>::Hash> for IcnMarketplace<C>
+impl<C> IcnMarketplaceApiServer<<Block as BlockT>::Hash> for IcnRpc<C>
 where
-	C: ProvideRuntimeApi<Block> + HeaderBackend<Block> + Send + Sync + 'static,
+	C: RuntimeApiClient,
 	C::Api: MarketplaceRuntimeApi<Block, AccountId>,
 {
 	fn quote(&self, cluster: ClusterId, units: u32, eras: u32, at: Option<<Block as BlockT>::Hash>) -> RpcResult<RpcQuote> {
-		let at = at.unwrap_or_else(|| self.client.info().best_hash);
-		let quote = self.client.runtime_api().quote(at, cluster, units, eras).map_err(runtime_error)?;
+		let quote = self.call(at, |api, at| api.quote(at, cluster, units, eras))?;
 		Ok(quote.map_err(quote_error)?.into())
 	}
 
 	fn bookings(&self, builder: AccountId, at: Option<<Block as BlockT>::Hash>) -> RpcResult<Vec<RpcBooking>> {
-		let at = at.unwrap_or_else(|| self.client.info().best_hash);
-		let bookings = self.client.runtime_api().bookings(at, builder).map_err(runtime_error)?;
+		let bookings = self.call(at, |api, at| api.bookings(at, builder))?;
 		Ok(bookings.into_iter().map(RpcBooking::from).collect())
 	}
 
 	fn cluster_usage(&self, cluster: ClusterId, at: Option<<Block as BlockT>::Hash>) -> RpcResult<RpcClusterUsage> {
-		let at = at.unwrap_or_else(|| self.client.info().best_hash);
-		Ok(self.client.runtime_api().cluster_usage(at, cluster).map_err(runtime_error)?.into())
+		self.call(at, |api, at| api.cluster_usage(at, cluster)).map(Into::into)
 	}
 }

@@ -13,11 +13,50 @@ pub mod vesting;
 use std::sync::Arc;
 
 use icn_runtime::{opaque::Block, AccountId, Balance, Nonce};
-use jsonrpsee::RpcModule;
+use jsonrpsee::{
+	core::RpcResult,
+	types::error::{ErrorObject, ErrorObjectOwned},
+	RpcModule,
+};
 use sc_transaction_pool_api::TransactionPool;
 use sp_api::ProvideRuntimeApi;
 use sp_block_builder::BlockBuilder;
 use sp_blockchain::{Error as BlockChainError, HeaderBackend, HeaderMetadata};
+
+/// What an `icn_*` handler needs of the client: runtime APIs at a block, and the best block.
+pub trait RuntimeApiClient: ProvideRuntimeApi<Block> + HeaderBackend<Block> + Send + Sync + 'static {}
+
+impl<C: ProvideRuntimeApi<Block> + HeaderBackend<Block> + Send + Sync + 'static> RuntimeApiClient for C {}
+
+/// Serves every `icn_*` method (each module implements its `Icn*ApiServer` for it) from the
+/// client's runtime APIs: one way to pick the block and to report a failed runtime call.
+pub struct IcnRpc<C> {
+	client: Arc<C>,
+}
+
+impl<C> IcnRpc<C> {
+	/// Creates the handler.
+	pub fn new(client: Arc<C>) -> Self {
+		Self { client }
+	}
+}
+
+impl<C: RuntimeApiClient> IcnRpc<C> {
+	/// Calls `f` on the runtime API at block `at` (default: the best block). A failed call is
+	/// error 1, "runtime API call failed", with the reason as its data.
+	pub(crate) fn call<R>(
+		&self,
+		at: Option<<Block as sp_runtime::traits::Block>::Hash>,
+		f: impl FnOnce(&C::Api, <Block as sp_runtime::traits::Block>::Hash) -> Result<R, sp_api::ApiError>,
+	) -> RpcResult<R> {
+		let at = at.unwrap_or_else(|| self.client.info().best_hash);
+		f(&self.client.runtime_api(), at).map_err(runtime_error)
+	}
+}
+
+fn runtime_error(e: impl std::fmt::Display) -> ErrorObjectOwned {
+	ErrorObject::owned(1, "runtime API call failed", Some(e.to_string()))
+}
 
 /// What the RPC extensions need from the node.
 pub struct FullDeps<C, P> {
@@ -56,20 +95,15 @@ where
 	module.merge(TransactionPayment::new(client.clone()).into_rpc())?;
 
 	// ICN methods (`icn_*`), each backed by a pallet's runtime API.
-	{
-		use vesting::{IcnVesting, IcnVestingApiServer};
-		// `icn_vestingInfo`, `icn_bucketInfo`.
-		module.merge(IcnVesting::new(client.clone()).into_rpc())?;
-		use marketplace::{IcnMarketplace, IcnMarketplaceApiServer};
-		// `icn_quote`, `icn_bookings`, `icn_clusterUsage`.
-		module.merge(IcnMarketplace::new(client.clone()).into_rpc())?;
-		use providers::{IcnProviders, IcnProvidersApiServer};
-		// `icn_nodeInfo`, `icn_clusterNodes`, `icn_providerNodes`, `icn_delegation`.
-		module.merge(IcnProviders::new(client.clone()).into_rpc())?;
-		use sla::{IcnSla, IcnSlaApiServer};
-		// `icn_slaScore`, `icn_nodeSla`, `icn_assignments`, `icn_pendingSlashes`.
-		module.merge(IcnSla::new(client).into_rpc())?;
-	}
+	let icn = || IcnRpc::new(client.clone());
+	// `icn_vestingInfo`, `icn_bucketInfo`.
+	module.merge(vesting::IcnVestingApiServer::into_rpc(icn()))?;
+	// `icn_quote`, `icn_bookings`, `icn_clusterUsage`.
+	module.merge(marketplace::IcnMarketplaceApiServer::into_rpc(icn()))?;
+	// `icn_nodeInfo`, `icn_clusterNodes`, `icn_providerNodes`, `icn_delegation`.
+	module.merge(providers::IcnProvidersApiServer::into_rpc(icn()))?;
+	// `icn_slaScore`, `icn_nodeSla`, `icn_assignments`, `icn_pendingSlashes`.
+	module.merge(sla::IcnSlaApiServer::into_rpc(icn()))?;
 
 	Ok(module)
 }

@@ -5,21 +5,14 @@
 //! methods: they exceed 2^53, which JavaScript numbers cannot hold exactly. Fractions are
 //! parts per billion.
 
-use std::sync::Arc;
-
+use super::{IcnRpc, RuntimeApiClient};
 use icn_runtime::{opaque::Block, AccountId, BlockNumber};
-use jsonrpsee::{
-	core::RpcResult,
-	proc_macros::rpc,
-	types::error::{ErrorObject, ErrorObjectOwned},
-};
+use jsonrpsee::{core::RpcResult, proc_macros::rpc};
 use pallet_icn_providers::{
 	runtime_api::{NodeInfo, ProvidersApi as ProvidersRuntimeApi},
 	ClusterId, Delegation, LinkId, NodeId, NodeStatus, RegionId,
 };
 use serde::Serialize;
-use sp_api::ProvideRuntimeApi;
-use sp_blockchain::HeaderBackend;
 use sp_runtime::traits::Block as BlockT;
 
 /// A node's audit object.
@@ -175,40 +168,21 @@ pub trait IcnProvidersApi<BlockHash> {
 	) -> RpcResult<Option<RpcDelegation>>;
 }
 
-/// Serves [`IcnProvidersApiServer`] from the client's runtime API.
-pub struct IcnProviders<C> {
-	client: Arc<C>,
-}
-
-impl<C> IcnProviders<C> {
-	/// Creates the handler.
-	pub fn new(client: Arc<C>) -> Self {
-		Self { client }
-	}
-}
-
-fn runtime_error(e: impl std::fmt::Display) -> ErrorObjectOwned {
-	ErrorObject::owned(1, "runtime API call failed", Some(e.to_string()))
-}
-
-impl<C> IcnProvidersApiServer<<Block as BlockT>::Hash> for IcnProviders<C>
+impl<C> IcnProvidersApiServer<<Block as BlockT>::Hash> for IcnRpc<C>
 where
-	C: ProvideRuntimeApi<Block> + HeaderBackend<Block> + Send + Sync + 'static,
+	C: RuntimeApiClient,
 	C::Api: ProvidersRuntimeApi<Block, AccountId, BlockNumber>,
 {
 	fn node_info(&self, node: NodeId, at: Option<<Block as BlockT>::Hash>) -> RpcResult<Option<RpcNodeInfo>> {
-		let at = at.unwrap_or_else(|| self.client.info().best_hash);
-		Ok(self.client.runtime_api().node(at, node).map_err(runtime_error)?.map(Into::into))
+		self.call(at, |api, at| api.node(at, node)).map(|n| n.map(Into::into))
 	}
 
 	fn cluster_nodes(&self, cluster: ClusterId, at: Option<<Block as BlockT>::Hash>) -> RpcResult<Vec<NodeId>> {
-		let at = at.unwrap_or_else(|| self.client.info().best_hash);
-		self.client.runtime_api().cluster_nodes(at, cluster).map_err(|e| runtime_error(e).into())
+		self.call(at, |api, at| api.cluster_nodes(at, cluster))
 	}
 
 	fn provider_nodes(&self, provider: AccountId, at: Option<<Block as BlockT>::Hash>) -> RpcResult<Vec<NodeId>> {
-		let at = at.unwrap_or_else(|| self.client.info().best_hash);
-		self.client.runtime_api().provider_nodes(at, provider).map_err(|e| runtime_error(e).into())
+		self.call(at, |api, at| api.provider_nodes(at, provider))
 	}
 
 	fn delegation(
@@ -217,7 +191,6 @@ where
 		delegator: AccountId,
 		at: Option<<Block as BlockT>::Hash>,
 	) -> RpcResult<Option<RpcDelegation>> {
-		let at = at.unwrap_or_else(|| self.client.info().best_hash);
-		Ok(self.client.runtime_api().delegation(at, node, delegator).map_err(runtime_error)?.map(Into::into))
+		self.call(at, |api, at| api.delegation(at, node, delegator)).map(|d| d.map(Into::into))
 	}
 }

@@ -1,21 +1,14 @@
 //! `icn_slaScore`, `icn_nodeSla`, `icn_assignments` and `icn_pendingSlashes`: the SLA oracle's runtime API
 //! over JSON-RPC. Fractions are parts per billion (`1_000_000_000` = 100 %).
 
-use std::sync::Arc;
-
+use super::{IcnRpc, RuntimeApiClient};
 use icn_runtime::{opaque::Block, AccountId};
-use jsonrpsee::{
-	core::RpcResult,
-	proc_macros::rpc,
-	types::error::{ErrorObject, ErrorObjectOwned},
-};
+use jsonrpsee::{core::RpcResult, proc_macros::rpc};
 use pallet_icn_sla::{
 	runtime_api::{NodeSlaInfo, SlaApi as SlaRuntimeApi},
 	EraIndex, NodeId,
 };
 use serde::Serialize;
-use sp_api::ProvideRuntimeApi;
-use sp_blockchain::HeaderBackend;
 use sp_runtime::traits::Block as BlockT;
 
 /// A node's SLA.
@@ -84,46 +77,25 @@ pub trait IcnSlaApi<BlockHash> {
 	fn pending_slashes(&self, at: Option<BlockHash>) -> RpcResult<Vec<(EraIndex, NodeId, u32)>>;
 }
 
-/// Serves [`IcnSlaApiServer`] from the client's runtime API.
-pub struct IcnSla<C> {
-	client: Arc<C>,
-}
-
-impl<C> IcnSla<C> {
-	/// Creates the handler.
-	pub fn new(client: Arc<C>) -> Self {
-		Self { client }
-	}
-}
-
-fn runtime_error(e: impl std::fmt::Display) -> ErrorObjectOwned {
-	ErrorObject::owned(1, "runtime API call failed", Some(e.to_string()))
-}
-
-impl<C> IcnSlaApiServer<<Block as BlockT>::Hash> for IcnSla<C>
+impl<C> IcnSlaApiServer<<Block as BlockT>::Hash> for IcnRpc<C>
 where
-	C: ProvideRuntimeApi<Block> + HeaderBackend<Block> + Send + Sync + 'static,
+	C: RuntimeApiClient,
 	C::Api: SlaRuntimeApi<Block, AccountId>,
 {
 	fn sla_score(&self, node: NodeId, at: Option<<Block as BlockT>::Hash>) -> RpcResult<u32> {
-		let at = at.unwrap_or_else(|| self.client.info().best_hash);
-		Ok(self.client.runtime_api().node_sla(at, node).map_err(runtime_error)?.score.deconstruct())
+		self.call(at, |api, at| api.node_sla(at, node)).map(|i| i.score.deconstruct())
 	}
 
 	fn node_sla(&self, node: NodeId, at: Option<<Block as BlockT>::Hash>) -> RpcResult<RpcNodeSla> {
-		let at = at.unwrap_or_else(|| self.client.info().best_hash);
-		Ok(self.client.runtime_api().node_sla(at, node).map_err(runtime_error)?.into())
+		self.call(at, |api, at| api.node_sla(at, node)).map(Into::into)
 	}
 
 	fn assignments(&self, owner: AccountId, at: Option<<Block as BlockT>::Hash>) -> RpcResult<RpcAssignment> {
-		let at = at.unwrap_or_else(|| self.client.info().best_hash);
-		let (era, nodes) = self.client.runtime_api().assignments(at, owner).map_err(runtime_error)?;
-		Ok(RpcAssignment { era, nodes })
+		self.call(at, |api, at| api.assignments(at, owner)).map(|(era, nodes)| RpcAssignment { era, nodes })
 	}
 
 	fn pending_slashes(&self, at: Option<<Block as BlockT>::Hash>) -> RpcResult<Vec<(EraIndex, NodeId, u32)>> {
-		let at = at.unwrap_or_else(|| self.client.info().best_hash);
-		let slashes = self.client.runtime_api().pending_slashes(at).map_err(runtime_error)?;
+		let slashes = self.call(at, |api, at| api.pending_slashes(at))?;
 		Ok(slashes.into_iter().map(|(e, n, f)| (e, n, f.deconstruct())).collect())
 	}
 }

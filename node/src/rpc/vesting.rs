@@ -3,21 +3,14 @@
 //! Balances are returned as decimal **strings** of planck (10^-18 ICNT): they exceed 2^53,
 //! which JavaScript numbers cannot hold exactly.
 
-use std::sync::Arc;
-
+use super::{IcnRpc, RuntimeApiClient};
 use icn_runtime::{opaque::Block, AccountId, BlockNumber};
-use jsonrpsee::{
-	core::RpcResult,
-	proc_macros::rpc,
-	types::error::{ErrorObject, ErrorObjectOwned},
-};
+use jsonrpsee::{core::RpcResult, proc_macros::rpc};
 use pallet_icn_vesting::{
 	runtime_api::{BucketInfo, ScheduleInfo, VestingApi as VestingRuntimeApi, VestingInfo},
 	Bucket, Schedule,
 };
 use serde::Serialize;
-use sp_api::ProvideRuntimeApi;
-use sp_blockchain::HeaderBackend;
 use sp_runtime::traits::Block as BlockT;
 
 /// One schedule of an account (balances in planck, as strings).
@@ -145,25 +138,9 @@ pub trait IcnVestingApi<BlockHash> {
 	fn bucket_info(&self, bucket: Bucket, at: Option<BlockHash>) -> RpcResult<RpcBucketInfo>;
 }
 
-/// Serves [`IcnVestingApiServer`] from the client's runtime API.
-pub struct IcnVesting<C> {
-	client: Arc<C>,
-}
-
-impl<C> IcnVesting<C> {
-	/// Creates the handler.
-	pub fn new(client: Arc<C>) -> Self {
-		Self { client }
-	}
-}
-
-fn runtime_error(e: impl std::fmt::Display) -> ErrorObjectOwned {
-	ErrorObject::owned(1, "runtime API call failed", Some(e.to_string()))
-}
-
-impl<C> IcnVestingApiServer<<Block as BlockT>::Hash> for IcnVesting<C>
+impl<C> IcnVestingApiServer<<Block as BlockT>::Hash> for IcnRpc<C>
 where
-	C: ProvideRuntimeApi<Block> + HeaderBackend<Block> + Send + Sync + 'static,
+	C: RuntimeApiClient,
 	C::Api: VestingRuntimeApi<Block, AccountId, BlockNumber>,
 {
 	fn vesting_info(
@@ -171,9 +148,7 @@ where
 		who: AccountId,
 		at: Option<<Block as BlockT>::Hash>,
 	) -> RpcResult<RpcVestingInfo> {
-		let at = at.unwrap_or_else(|| self.client.info().best_hash);
-		let info = self.client.runtime_api().vesting_info(at, who).map_err(runtime_error)?;
-		Ok(info.into())
+		self.call(at, |api, at| api.vesting_info(at, who)).map(Into::into)
 	}
 
 	fn bucket_info(
@@ -181,8 +156,6 @@ where
 		bucket: Bucket,
 		at: Option<<Block as BlockT>::Hash>,
 	) -> RpcResult<RpcBucketInfo> {
-		let at = at.unwrap_or_else(|| self.client.info().best_hash);
-		let info = self.client.runtime_api().bucket_info(at, bucket).map_err(runtime_error)?;
-		Ok(info.into())
+		self.call(at, |api, at| api.bucket_info(at, bucket)).map(Into::into)
 	}
 }

@@ -31,6 +31,7 @@ extern crate alloc;
 mod benchmarking;
 #[cfg(test)]
 mod mock;
+pub mod pricing;
 pub mod runtime_api;
 #[cfg(test)]
 mod attacks;
@@ -514,39 +515,21 @@ pub mod pallet {
 			ensure!(units > 0 && eras > 0, QuoteError::Empty);
 			ensure!(eras <= T::MaxBookingEras::get(), QuoteError::TooLong);
 			let end = Self::current_era().saturating_add(1).saturating_add(eras);
-			let end_block = Self::era_start_block(end);
-			let mut offers: Vec<_> = T::Capacity::eligible_nodes(cluster)
+			let offers = T::Capacity::eligible_nodes(cluster)
 				.into_iter()
-				.filter(|o| o.price <= max_price && u64::from(o.commitment_end) >= end_block)
-				.map(|o| (T::Sla::score(o.node), o))
+				.map(|offer| pricing::RankedOffer { score: T::Sla::score(offer.node), offer })
 				.collect();
-			// Cheapest first, then higher SLA score, then longer remaining commitment.
-			offers.sort_by(|(sa, a), (sb, b)| {
-				a.price.cmp(&b.price).then(sb.cmp(sa)).then(b.commitment_end.cmp(&a.commitment_end)).then(a.node.cmp(&b.node))
-			});
-			let mut left = units;
-			let mut price = 0;
-			let mut assignments = Vec::new();
-			for (_, offer) in offers {
-				if left == 0 {
-					break
-				}
-				let take = left.min(offer.free_units);
-				if take == 0 {
-					continue
-				}
-				assignments.push((offer.node, take));
-				price = offer.price;
-				left -= take;
-			}
-			ensure!(left == 0, QuoteError::Unfillable);
-			ensure!(assignments.len() as u32 <= T::MaxNodesPerBooking::get(), QuoteError::TooManyNodes);
-			let per_era = price.checked_mul(units.into()).ok_or(QuoteError::Overflow)?;
-			let margin_per_era = Margin::<T>::get().mul_floor(per_era);
-			let provider_total = per_era.checked_mul(eras.into()).ok_or(QuoteError::Overflow)?;
-			let margin_total = margin_per_era.checked_mul(eras.into()).ok_or(QuoteError::Overflow)?;
-			let total = provider_total.checked_add(margin_total).ok_or(QuoteError::Overflow)?;
-			Ok(Quote { price, provider_total, margin_total, total, assignments })
+			pricing::clear(
+				offers,
+				pricing::Request {
+					units,
+					eras,
+					max_price,
+					ends_at: Self::era_start_block(end),
+					max_nodes: T::MaxNodesPerBooking::get(),
+					margin: Margin::<T>::get(),
+				},
+			)
 		}
 
 		/// A builder's live bookings (runtime API).

@@ -13,7 +13,12 @@
 //! This is a syntactic check only. A public DNS name can still resolve to a private address
 //! (DNS rebinding), so whoever connects must check the resolved address as well.
 //!
-//! The module depends on `core` only and never panics.
+//! The module depends on `core` only and never panics. IP literals are parsed and mostly
+//! classified by `core::net`; by hand only what it does not do (yet, on stable): URL syntax,
+//! the WHATWG numeric-host rule, and the special ranges listed at [`ipv4_is_private`] and
+//! [`ipv6_is_private`].
+
+use core::net::{Ipv4Addr, Ipv6Addr};
 
 /// Why an endpoint URL is refused.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -204,27 +209,10 @@ fn is_numeric_label(label: &[u8]) -> bool {
 	}
 }
 
-/// Parses a strict dotted quad: exactly four decimal octets, no leading zeros.
+/// Parses a strict dotted quad: exactly four decimal octets, no leading zeros (`core::net`).
 fn parse_ipv4(s: &[u8]) -> Option<[u8; 4]> {
-	let mut out = [0u8; 4];
-	let mut n = 0usize;
-	for part in s.split(|&b| b == b'.') {
-		*out.get_mut(n)? = parse_octet(part)?;
-		n = n.saturating_add(1);
-	}
-	if n == 4 {
-		Some(out)
-	} else {
-		None
-	}
-}
-
-/// Parses a decimal octet 0..=255 written without leading zeros.
-fn parse_octet(s: &[u8]) -> Option<u8> {
-	if s.is_empty() || s.len() > 3 || (s.len() > 1 && s.first() == Some(&b'0')) {
-		return None;
-	}
-	u8::try_from(parse_decimal(s)?).ok()
+	let ip: Ipv4Addr = core::str::from_utf8(s).ok()?.parse().ok()?;
+	Some(ip.octets())
 }
 
 /// Parses a port: 1..=65535, decimal, no leading zeros.
@@ -243,70 +231,11 @@ fn parse_decimal(s: &[u8]) -> Option<u32> {
 	})
 }
 
-/// Parses the inside of an IPv6 literal (RFC 4291 text form, no zone id).
+/// Parses the inside of an IPv6 literal (RFC 4291 text form, an embedded dotted quad allowed,
+/// no zone id) with `core::net`.
 fn parse_ipv6(s: &[u8]) -> Option<[u16; 8]> {
-	let mut groups = [0u16; 8];
-	match s.windows(2).position(|w| w == b"::") {
-		None => {
-			let n = parse_groups(s, true, &mut groups)?;
-			if n == 8 {
-				Some(groups)
-			} else {
-				None
-			}
-		},
-		Some(at) => {
-			let left = s.get(..at)?;
-			let right = s.get(at.checked_add(2)?..)?;
-			let mut head = [0u16; 8];
-			let mut tail = [0u16; 8];
-			let h = if left.is_empty() { 0 } else { parse_groups(left, false, &mut head)? };
-			let t = if right.is_empty() { 0 } else { parse_groups(right, true, &mut tail)? };
-			// `::` stands for at least one zero group.
-			if h.saturating_add(t) > 7 {
-				return None;
-			}
-			for (dst, src) in groups.iter_mut().zip(head.iter().take(h)) {
-				*dst = *src;
-			}
-			for (dst, src) in groups.iter_mut().skip(8usize.saturating_sub(t)).zip(tail.iter()) {
-				*dst = *src;
-			}
-			Some(groups)
-		},
-	}
-}
-
-/// Parses `:`-separated hex groups into `out`, the last one possibly an embedded IPv4 address
-/// (two groups) if `allow_ipv4`. Returns the number of groups written.
-fn parse_groups(s: &[u8], allow_ipv4: bool, out: &mut [u16; 8]) -> Option<usize> {
-	let mut n = 0usize;
-	let mut pieces = s.split(|&b| b == b':').peekable();
-	while let Some(piece) = pieces.next() {
-		let is_last = pieces.peek().is_none();
-		if allow_ipv4 && is_last && piece.contains(&b'.') {
-			let [a, b, c, d] = parse_ipv4(piece)?;
-			*out.get_mut(n)? = u16::from_be_bytes([a, b]);
-			*out.get_mut(n.checked_add(1)?)? = u16::from_be_bytes([c, d]);
-			n = n.checked_add(2)?;
-		} else {
-			*out.get_mut(n)? = parse_hex_group(piece)?;
-			n = n.checked_add(1)?;
-		}
-	}
-	Some(n)
-}
-
-/// Parses one IPv6 group: 1..=4 hex digits.
-fn parse_hex_group(s: &[u8]) -> Option<u16> {
-	if s.is_empty() || s.len() > 4 {
-		return None;
-	}
-	let value = s.iter().try_fold(0u32, |acc, &b| {
-		let digit = char::from(b).to_digit(16)?;
-		acc.checked_mul(16)?.checked_add(digit)
-	})?;
-	u16::try_from(value).ok()
+	let ip: Ipv6Addr = core::str::from_utf8(s).ok()?.parse().ok()?;
+	Some(ip.segments())
 }
 
 /// Checks the path: well-formed percent-escapes and no `..` segment.
@@ -353,49 +282,57 @@ fn is_private(host: &[u8], kind: Host) -> bool {
 	}
 }
 
-/// 0/8, 10/8, 100.64/10, 127/8, 169.254/16, 172.16/12, 192.168/16, 192.0.0/24, 198.18/15, 224/4
-/// (multicast), 240/4 (reserved, including 255.255.255.255).
-fn ipv4_is_private([a, b, c, _]: [u8; 4]) -> bool {
-	a == 0 ||
-		a == 10 ||
+/// Private, loopback, link-local, multicast and broadcast as `core::net` classifies them, plus
+/// by hand what core does not classify on stable yet: 0/8 (`is_unspecified` is only 0.0.0.0),
+/// 100.64/10 (CGNAT), 192.0.0/24 (IETF protocol assignments), 198.18/15 (benchmarking) and
+/// 240/4 (reserved).
+fn ipv4_is_private(octets: [u8; 4]) -> bool {
+	let ip = Ipv4Addr::from(octets);
+	let [a, b, c, _] = octets;
+	ip.is_private() ||
+		ip.is_loopback() ||
+		ip.is_link_local() ||
+		ip.is_multicast() ||
+		ip.is_broadcast() ||
+		a == 0 ||
 		(a == 100 && b & 0xc0 == 64) ||
-		a == 127 ||
-		(a == 169 && b == 254) ||
-		(a == 172 && b & 0xf0 == 16) ||
-		(a == 192 && b == 168) ||
 		(a == 192 && b == 0 && c == 0) ||
 		(a == 198 && b & 0xfe == 18) ||
-		a >= 224
+		a >= 240
 }
 
-/// `::/96` (unspecified, loopback and IPv4-compatible), `::ffff:0:0/96` (IPv4-mapped),
-/// `::ffff:0:0:0/96` (IPv4-translated), `64:ff9b::/96` (NAT64) and `2002::/16` (6to4) are judged
-/// by their embedded IPv4 address; `64:ff9b:1::/48` (local-use NAT64), `fe80::/10`
-/// (link-local), `fec0::/10` (site-local), `fc00::/7` (unique local) and `ff00::/8`
-/// (multicast) are private.
+/// `::/96` (unspecified, loopback and IPv4-compatible), `::ffff:0:0/96` (IPv4-mapped,
+/// `to_ipv4_mapped`), `::ffff:0:0:0/96` (IPv4-translated), `64:ff9b::/96` (NAT64) and
+/// `2002::/16` (6to4) are judged by their embedded IPv4 address; `64:ff9b:1::/48` (local-use
+/// NAT64), `fe80::/10` (link-local), `fec0::/10` (site-local), `fc00::/7` (unique local) and
+/// `ff00::/8` (multicast) are private.
 fn ipv6_is_private(g: [u16; 8]) -> bool {
-	let [g0, g1, g2, g3, g4, g5, g6, g7] = g;
+	let ip = Ipv6Addr::from(g);
 	let embedded = |hi: u16, lo: u16| {
 		let [a, b] = hi.to_be_bytes();
 		let [c, d] = lo.to_be_bytes();
 		ipv4_is_private([a, b, c, d])
 	};
+	if let Some(v4) = ip.to_ipv4_mapped() {
+		return ipv4_is_private(v4.octets())
+	}
+	let [g0, g1, g2, g3, g4, g5, g6, g7] = g;
 	let zero_prefix = g0 == 0 && g1 == 0 && g2 == 0 && g3 == 0;
-	if zero_prefix && ((g4 == 0 && (g5 == 0 || g5 == 0xffff)) || (g4 == 0xffff && g5 == 0)) {
-		return embedded(g6, g7);
+	if zero_prefix && ((g4 == 0 && g5 == 0) || (g4 == 0xffff && g5 == 0)) {
+		return embedded(g6, g7)
 	}
 	if g0 == 0x64 && g1 == 0xff9b {
 		if g2 == 0 && g3 == 0 && g4 == 0 && g5 == 0 {
-			return embedded(g6, g7);
+			return embedded(g6, g7)
 		}
 		if g2 == 1 {
-			return true;
+			return true
 		}
 	}
 	if g0 == 0x2002 {
-		return embedded(g1, g2);
+		return embedded(g1, g2)
 	}
-	g0 & 0xffc0 == 0xfe80 || g0 & 0xffc0 == 0xfec0 || g0 & 0xfe00 == 0xfc00 || g0 & 0xff00 == 0xff00
+	ip.is_unicast_link_local() || ip.is_unique_local() || ip.is_multicast() || g0 & 0xffc0 == 0xfec0
 }
 
 /// A single-label name, or a local-only name such as `localhost` or `nas.home.arpa`.
@@ -413,6 +350,7 @@ fn is_name_or_subname(name: &[u8], suffix: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
 	use super::*;
+	use proptest::{prelude::*, test_runner::TestCaseError};
 	use EndpointError::*;
 
 	fn ok(url: &str) -> Endpoint<'_> {
@@ -880,40 +818,55 @@ mod tests {
 		assert_eq!(endpoint.path.as_ptr(), url[24..].as_ptr());
 	}
 
-	#[test]
-	fn never_panics_and_results_are_consistent() {
-		const ALPHABET: &[u8] = b"ab0179fx.:-/[]%@?#\\ eE2.:";
-		const PREFIXES: [&[u8]; 4] = [b"http://", b"https://", b"http://[", b"HTTP://1"];
-		let mut state = 0x2545_f491_4f6c_dd1d_u64;
-		let mut buf = [0u8; 40];
-		for _ in 0..200_000 {
-			state ^= state << 13;
-			state ^= state >> 7;
-			state ^= state << 17;
-			let prefix = PREFIXES[(state % 4) as usize];
-			let len = prefix.len() + ((state >> 8) % 24) as usize;
-			buf[..prefix.len()].copy_from_slice(prefix);
-			let mut s = state;
-			for byte in buf[prefix.len()..len].iter_mut() {
-				s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-				*byte = ALPHABET[((s >> 33) % ALPHABET.len() as u64) as usize];
-			}
-			let url = &buf[..len];
-			let strict = validate(url, false);
-			let lax = validate(url, true);
-			match (strict, lax) {
-				(Ok(a), Ok(b)) => assert_eq!(a, b),
-				(Err(PrivateHost), Ok(_)) => {},
-				(Err(a), Err(b)) => assert_eq!(a, b),
-				other => panic!("{:?}: {other:?}", core::str::from_utf8(url)),
-			}
-			if let Ok(e) = lax {
-				assert!(!e.host.is_empty());
-				assert!(e.path.is_empty() || e.path[0] == b'/');
-				assert!(e.port != Some(0));
-				let again = validate(url, true);
-				assert_eq!(again, Ok(e));
-			}
+	/// The validation of one URL: the strict and the lax results agree except that only the
+	/// strict one may refuse a private host; what is accepted has its parts in order; and the
+	/// same URL gives the same answer twice.
+	fn consistent(url: &[u8]) -> Result<(), TestCaseError> {
+		let strict = validate(url, false);
+		let lax = validate(url, true);
+		match (strict, lax) {
+			(Ok(a), Ok(b)) => prop_assert_eq!(a, b),
+			(Err(PrivateHost), Ok(_)) => {},
+			(Err(a), Err(b)) => prop_assert_eq!(a, b),
+			other => prop_assert!(false, "{:?}: {:?}", core::str::from_utf8(url), other),
+		}
+		if let Ok(e) = lax {
+			prop_assert!(!e.host.is_empty());
+			prop_assert!(e.path.is_empty() || e.path[0] == b'/');
+			prop_assert!(e.port != Some(0));
+			prop_assert_eq!(validate(url, true), Ok(e));
+		}
+		Ok(())
+	}
+
+	proptest! {
+		#![proptest_config(ProptestConfig::with_cases(20_000))]
+
+		/// URLs made of the characters that matter to the parser, after a scheme (or an
+		/// opening bracket, or a numeric host): never a panic, always consistent.
+		#[test]
+		fn never_panics_and_results_are_consistent(
+			prefix in prop::sample::select(vec![&b"http://"[..], b"https://", b"http://[", b"HTTP://1"]),
+			rest in prop::collection::vec(prop::sample::select(b"ab0179fx.:-/[]%@?#\\ eE2.:".to_vec()), 0..24),
+		) {
+			let url = [prefix, &rest[..]].concat();
+			consistent(&url)?;
+		}
+
+		/// Any IPv4 or IPv6 address as a host: parsed back to itself, and refused as private
+		/// exactly when the classification says so.
+		#[test]
+		fn every_ip_literal_round_trips(v4 in any::<[u8; 4]>(), v6 in any::<[u16; 8]>()) {
+			let ip4 = Ipv4Addr::from(v4);
+			let url = alloc::format!("https://{ip4}:9000/b");
+			let written = alloc::format!("{ip4}");
+			prop_assert_eq!(validate(url.as_bytes(), true).map(|e| e.host), Ok(written.as_bytes()));
+			prop_assert_eq!(validate(url.as_bytes(), false).is_err(), ipv4_is_private(v4));
+			let ip6 = Ipv6Addr::from(v6);
+			let url = alloc::format!("https://[{ip6}]/b");
+			prop_assert_eq!(validate(url.as_bytes(), true).map(|e| e.host.len()), Ok(alloc::format!("[{ip6}]").len()));
+			prop_assert_eq!(validate(url.as_bytes(), false).is_err(), ipv6_is_private(v6));
+			consistent(url.as_bytes())?;
 		}
 	}
 }
