@@ -15,6 +15,14 @@ echo "[test] target dir: $CARGO_TARGET_DIR${WASM_BUILD_TOOLCHAIN:+, wasm toolcha
 # One profile, one feature set: everything below reuses these artifacts.
 CARGO_FLAGS=(--release --locked --workspace --features icn-node/runtime-benchmarks)
 
+# One formatter: the tree as rustfmt leaves it with polkadot-sdk's .rustfmt.toml (its nightly-only
+# options are warned about and skipped by the stable rustfmt; the warnings are filtered out).
+echo "[test] cargo fmt --all -- --check"
+if ! cargo fmt --all -- --check 2> >(grep -v "unstable features are only available in nightly" >&2); then
+  echo "[test] the tree is not formatted: run cargo fmt --all" >&2
+  exit 1
+fi
+
 # The provider tooling (audit objects: generate, hash, verify, serve with Range).
 echo "[test] python3 -m unittest scripts/test_audit_object.py"
 python3 -m unittest scripts/test_audit_object.py

@@ -83,7 +83,10 @@ enum Scenario {
 }
 
 #[derive(Parser, Debug)]
-#[command(name = "icn-loadgen", about = "Load generator for ICN Chain: pre-signed transactions over JSON-RPC, included throughput and block fullness against the weight limit")]
+#[command(
+	name = "icn-loadgen",
+	about = "Load generator for ICN Chain: pre-signed transactions over JSON-RPC, included throughput and block fullness against the weight limit"
+)]
 struct Cli {
 	/// JSON-RPC WebSocket endpoint of an `icn-node` of this build (`--dev` chain).
 	#[arg(long, default_value = "ws://127.0.0.1:9944")]
@@ -209,7 +212,12 @@ struct Drain {
 
 /// Submits `txs` (`rate` per second, 0: unpaced) with `concurrency` requests in flight;
 /// returns how many the pool took, the refusals by message, and the submission time.
-async fn submit(rpc: &Rpc, txs: &[Signed], rate: u32, concurrency: usize) -> (u32, BTreeMap<String, u32>, Duration) {
+async fn submit(
+	rpc: &Rpc,
+	txs: &[Signed],
+	rate: u32,
+	concurrency: usize,
+) -> (u32, BTreeMap<String, u32>, Duration) {
 	let start = Instant::now();
 	let results: Vec<Result<Value>> = stream::iter(txs.iter().enumerate())
 		.then(|(i, tx)| async move {
@@ -235,7 +243,12 @@ async fn submit(rpc: &Rpc, txs: &[Signed], rate: u32, concurrency: usize) -> (u3
 }
 
 /// Follows the best chain from block `from + 1` until every hash of `pending` is in a block.
-async fn drain(rpc: &Rpc, mut pending: HashSet<[u8; 32]>, from: u32, timeout: Duration) -> Result<Drain> {
+async fn drain(
+	rpc: &Rpc,
+	mut pending: HashSet<[u8; 32]>,
+	from: u32,
+	timeout: Duration,
+) -> Result<Drain> {
 	let deadline = Instant::now() + timeout;
 	let weight_key = storage_key("System", "BlockWeight");
 	let now_key = storage_key("Timestamp", "Now");
@@ -244,11 +257,15 @@ async fn drain(rpc: &Rpc, mut pending: HashSet<[u8; 32]>, from: u32, timeout: Du
 	let mut first_time = None;
 	while !pending.is_empty() {
 		if Instant::now() > deadline {
-			return Err(format!("{} transaction(s) still not included after {timeout:?}", pending.len()).into())
+			return Err(format!(
+				"{} transaction(s) still not included after {timeout:?}",
+				pending.len()
+			)
+			.into());
 		}
 		if rpc.best_number().await? < next {
 			tokio::time::sleep(Duration::from_millis(250)).await;
-			continue
+			continue;
 		}
 		let hash = rpc.block_hash(next).await?.ok_or("no hash for a block below the best")?;
 		let extrinsics = rpc.block_extrinsics(hash).await?;
@@ -257,7 +274,11 @@ async fn drain(rpc: &Rpc, mut pending: HashSet<[u8; 32]>, from: u32, timeout: Du
 			if d.included == 0 {
 				d.first_block = next;
 				let parent = rpc.block_hash(next - 1).await?.ok_or("no parent hash")?;
-				first_time = rpc.storage(&now_key, parent).await?.map(|b| u64::decode(&mut &b[..])).transpose()?;
+				first_time = rpc
+					.storage(&now_key, parent)
+					.await?
+					.map(|b| u64::decode(&mut &b[..]))
+					.transpose()?;
 			}
 			let weight = rpc
 				.storage(&weight_key, hash)
@@ -266,11 +287,21 @@ async fn drain(rpc: &Rpc, mut pending: HashSet<[u8; 32]>, from: u32, timeout: Du
 				.transpose()?
 				.unwrap_or_default();
 			let length: u64 = extrinsics.iter().map(|x| x.len() as u64).sum();
-			d.per_block.push((next, ours, extrinsics.len() as u32, weight.get(DispatchClass::Normal).ref_time(), length));
+			d.per_block.push((
+				next,
+				ours,
+				extrinsics.len() as u32,
+				weight.get(DispatchClass::Normal).ref_time(),
+				length,
+			));
 			d.included += ours;
 			d.last_block = next;
 			if pending.is_empty() {
-				let last_time = rpc.storage(&now_key, hash).await?.map(|b| u64::decode(&mut &b[..])).transpose()?;
+				let last_time = rpc
+					.storage(&now_key, hash)
+					.await?
+					.map(|b| u64::decode(&mut &b[..]))
+					.transpose()?;
 				d.millis = last_time.unwrap_or(0).saturating_sub(first_time.unwrap_or(0));
 			}
 		}
@@ -288,8 +319,10 @@ enum Load {
 
 fn call_for(load: &Load, to: &sr25519::Public) -> RuntimeCall {
 	match load {
-		Load::Transfer =>
-			RuntimeCall::Balances(BalancesCall::transfer_keep_alive { dest: sp_runtime::AccountId32::from(*to).into(), value: ICNT }),
+		Load::Transfer => RuntimeCall::Balances(BalancesCall::transfer_keep_alive {
+			dest: sp_runtime::AccountId32::from(*to).into(),
+			value: ICNT,
+		}),
 		Load::Book { max_total } => RuntimeCall::Marketplace(pallet_icn_marketplace::Call::book {
 			cluster: 0,
 			units: 1,
@@ -304,7 +337,12 @@ fn pair(uri: &str) -> Result<sr25519::Pair> {
 }
 
 /// Signs `calls` of `signer` with consecutive nonces from its next one.
-async fn sign_all(rpc: &Rpc, signer: &sr25519::Pair, calls: Vec<RuntimeCall>, genesis: H256) -> Result<Vec<Signed>> {
+async fn sign_all(
+	rpc: &Rpc,
+	signer: &sr25519::Pair,
+	calls: Vec<RuntimeCall>,
+	genesis: H256,
+) -> Result<Vec<Signed>> {
 	let nonce = rpc.next_nonce(&signer.public()).await?;
 	Ok(calls
 		.into_iter()
@@ -318,14 +356,20 @@ async fn run_all(rpc: &Rpc, txs: &[Signed], concurrency: usize, timeout: Duratio
 	let from = rpc.best_number().await?;
 	let (accepted, refused, _) = submit(rpc, txs, 0, concurrency).await;
 	if accepted as usize != txs.len() {
-		return Err(format!("set-up transactions refused: {refused:?}").into())
+		return Err(format!("set-up transactions refused: {refused:?}").into());
 	}
 	drain(rpc, txs.iter().map(|t| t.hash).collect(), from, timeout).await?;
 	Ok(())
 }
 
 /// The `book` scenario's set-up; returns the quote of one unit for one era in cluster 0.
-async fn setup_book(rpc: &Rpc, genesis: H256, units: u32, concurrency: usize, timeout: Duration) -> Result<u128> {
+async fn setup_book(
+	rpc: &Rpc,
+	genesis: H256,
+	units: u32,
+	concurrency: usize,
+	timeout: Duration,
+) -> Result<u128> {
 	const NODES: u32 = 16;
 	let alice = pair("//Alice")?;
 	let provider = pair("//loadgen//provider")?;
@@ -350,10 +394,15 @@ async fn setup_book(rpc: &Rpc, genesis: H256, units: u32, concurrency: usize, ti
 			value: u128::from(capacity * NODES) * per_unit + 1_000 * ICNT,
 		}),
 	];
-	let alice_is_hypernode =
-		rpc.storage(&pallet_icn_sla::HyperNodes::<Runtime>::hashed_key_for(sp_runtime::AccountId32::from(alice.public())), best)
-			.await?
-			.is_some();
+	let alice_is_hypernode = rpc
+		.storage(
+			&pallet_icn_sla::HyperNodes::<Runtime>::hashed_key_for(sp_runtime::AccountId32::from(
+				alice.public(),
+			)),
+			best,
+		)
+		.await?
+		.is_some();
 	if alice_is_hypernode {
 		alice_calls.push(RuntimeCall::Sla(pallet_icn_sla::Call::deregister_hypernode {}));
 	}
@@ -370,7 +419,9 @@ async fn setup_book(rpc: &Rpc, genesis: H256, units: u32, concurrency: usize, ti
 						format!("https://loadgen-{i}.storage.example.com").into_bytes(),
 					),
 					audit: pallet_icn_providers::AuditObject {
-						path: frame_support::BoundedVec::truncate_from(b"audit/object.bin".to_vec()),
+						path: frame_support::BoundedVec::truncate_from(
+							b"audit/object.bin".to_vec(),
+						),
 						size: 4096,
 						chunk_size: pallet_icn_providers::AUDIT_CHUNK_SIZE,
 						root: [1; 32],
@@ -392,7 +443,13 @@ async fn setup_book(rpc: &Rpc, genesis: H256, units: u32, concurrency: usize, ti
 
 /// Submits `txs` in chunks of at most `chunk` (the node's pool need not hold them all) and
 /// waits until each chunk is in blocks.
-async fn run_chunked(rpc: &Rpc, txs: &[Signed], chunk: usize, concurrency: usize, timeout: Duration) -> Result<()> {
+async fn run_chunked(
+	rpc: &Rpc,
+	txs: &[Signed],
+	chunk: usize,
+	concurrency: usize,
+	timeout: Duration,
+) -> Result<()> {
 	for part in txs.chunks(chunk.max(1)) {
 		run_all(rpc, part, concurrency, timeout).await?;
 	}
@@ -402,15 +459,24 @@ async fn run_chunked(rpc: &Rpc, txs: &[Signed], chunk: usize, concurrency: usize
 /// The storage value under `key` at the best block, decoded.
 async fn best_storage<V: Decode>(rpc: &Rpc, key: &[u8]) -> Result<Option<V>> {
 	let best = rpc.block_hash(rpc.best_number().await?).await?.ok_or("no best block")?;
-	rpc.storage(key, best).await?.map(|b| V::decode(&mut &b[..]).map_err(Into::into)).transpose()
+	rpc.storage(key, best)
+		.await?
+		.map(|b| V::decode(&mut &b[..]).map_err(Into::into))
+		.transpose()
 }
 
 /// The `report` scenario's set-up and load: registers `hypernodes` HyperNodes and enough
 /// provider nodes, waits for the next era and returns each HyperNode's pre-signed report of
 /// a full batch of its assigned nodes.
-async fn setup_report(rpc: &Rpc, genesis: H256, hypernodes: u32, concurrency: usize, timeout: Duration) -> Result<Vec<Signed>> {
-	use pallet_icn_providers::{AuditObject, HardwareClass, NodeSpec, ResourceKind};
+async fn setup_report(
+	rpc: &Rpc,
+	genesis: H256,
+	hypernodes: u32,
+	concurrency: usize,
+	timeout: Duration,
+) -> Result<Vec<Signed>> {
 	use frame_support::traits::Get;
+	use pallet_icn_providers::{AuditObject, HardwareClass, NodeSpec, ResourceKind};
 	use pallet_icn_sla::ProbeOutcome;
 	let log = |s: String| eprintln!("[icn-loadgen] {s}");
 	let batch: u32 = <Runtime as pallet_icn_sla::Config>::MaxReportResults::get();
@@ -418,7 +484,10 @@ async fn setup_report(rpc: &Rpc, genesis: H256, hypernodes: u32, concurrency: us
 	let per_provider: u32 = <Runtime as pallet_icn_providers::Config>::MaxNodesPerProvider::get();
 	let max_hypernodes: u32 = <Runtime as pallet_icn_sla::Config>::MaxHyperNodes::get();
 	if hypernodes == 0 || hypernodes >= max_hypernodes {
-		return Err(format!("--txs (HyperNodes) must be 1..{max_hypernodes} for the report scenario").into())
+		return Err(format!(
+			"--txs (HyperNodes) must be 1..{max_hypernodes} for the report scenario"
+		)
+		.into());
 	}
 	// Each node has 5 oracles (fewer HyperNodes: all of them); 30 % more than the mean need
 	// covers the assignment's spread.
@@ -428,21 +497,36 @@ async fn setup_report(rpc: &Rpc, genesis: H256, hypernodes: u32, concurrency: us
 	let providers = nodes.div_ceil(per_provider);
 	let alice = pair("//Alice")?;
 	let alice_id = sp_runtime::AccountId32::from(alice.public());
-	let sudo = |call: RuntimeCall| RuntimeCall::Sudo(pallet_sudo::Call::sudo { call: Box::new(call) });
+	let sudo =
+		|call: RuntimeCall| RuntimeCall::Sudo(pallet_sudo::Call::sudo { call: Box::new(call) });
 	let to = |p: &sr25519::Pair, value: u128| {
-		RuntimeCall::Balances(BalancesCall::transfer_keep_alive { dest: sp_runtime::AccountId32::from(p.public()).into(), value })
+		RuntimeCall::Balances(BalancesCall::transfer_keep_alive {
+			dest: sp_runtime::AccountId32::from(p.public()).into(),
+			value,
+		})
 	};
 
 	// Root: 1 ICNT of collateral per unit in region 0, the clusters, a Link per HyperNode;
 	// Alice funds the providers and HyperNodes and her own HyperNode leaves.
 	let region: pallet_icn_providers::Region<Runtime> =
-		best_storage(rpc, &pallet_icn_providers::Regions::<Runtime>::hashed_key_for(0u32)).await?.ok_or("region 0 missing")?;
+		best_storage(rpc, &pallet_icn_providers::Regions::<Runtime>::hashed_key_for(0u32))
+			.await?
+			.ok_or("region 0 missing")?;
 	let location = *region.countries.first().ok_or("region 0 has no country")?;
 	let first_cluster: u32 =
-		best_storage(rpc, &pallet_icn_providers::NextClusterId::<Runtime>::hashed_key()).await?.unwrap_or_default();
-	let first_link: u32 = best_storage(rpc, &pallet_icn_providers::NextLinkId::<Runtime>::hashed_key()).await?.unwrap_or_default();
-	let hp: Vec<sr25519::Pair> = (0..providers).map(|i| pair(&format!("//loadgen//hp//{i}"))).collect::<Result<_>>()?;
-	let hn: Vec<sr25519::Pair> = (0..hypernodes).map(|i| pair(&format!("//loadgen//hn//{i}"))).collect::<Result<_>>()?;
+		best_storage(rpc, &pallet_icn_providers::NextClusterId::<Runtime>::hashed_key())
+			.await?
+			.unwrap_or_default();
+	let first_link: u32 =
+		best_storage(rpc, &pallet_icn_providers::NextLinkId::<Runtime>::hashed_key())
+			.await?
+			.unwrap_or_default();
+	let hp: Vec<sr25519::Pair> = (0..providers)
+		.map(|i| pair(&format!("//loadgen//hp//{i}")))
+		.collect::<Result<_>>()?;
+	let hn: Vec<sr25519::Pair> = (0..hypernodes)
+		.map(|i| pair(&format!("//loadgen//hn//{i}")))
+		.collect::<Result<_>>()?;
 	let mut calls = vec![sudo(RuntimeCall::Providers(pallet_icn_providers::Call::update_region {
 		region: 0,
 		countries: region.countries.clone(),
@@ -452,7 +536,9 @@ async fn setup_report(rpc: &Rpc, genesis: H256, hypernodes: u32, concurrency: us
 	for c in 0..clusters {
 		calls.push(sudo(RuntimeCall::Providers(pallet_icn_providers::Call::create_cluster {
 			region: 0,
-			name: frame_support::BoundedVec::truncate_from(format!("LOADGEN-{}", first_cluster + c).into_bytes()),
+			name: frame_support::BoundedVec::truncate_from(
+				format!("LOADGEN-{}", first_cluster + c).into_bytes(),
+			),
 			kind: ResourceKind::Storage,
 			max_price: ICNT,
 			latency_bound_ms: 500,
@@ -462,21 +548,26 @@ async fn setup_report(rpc: &Rpc, genesis: H256, hypernodes: u32, concurrency: us
 		calls.push(to(p, u128::from(per_provider) * ICNT + 100 * ICNT));
 	}
 	// A HyperNode's deposit and its fees.
-	let hn_funds: u128 = <<Runtime as pallet_icn_sla::Config>::HyperNodeDeposit as Get<u128>>::get() + 100 * ICNT;
+	let hn_funds: u128 =
+		<<Runtime as pallet_icn_sla::Config>::HyperNodeDeposit as Get<u128>>::get() + 100 * ICNT;
 	for p in &hn {
 		calls.push(to(p, hn_funds));
 		calls.push(sudo(RuntimeCall::Providers(pallet_icn_providers::Call::mint_link {
 			owner: sp_runtime::AccountId32::from(p.public()),
 		})));
 	}
-	if best_storage::<pallet_icn_sla::HyperNode<Runtime>>(rpc, &pallet_icn_sla::HyperNodes::<Runtime>::hashed_key_for(&alice_id))
-		.await?
-		.is_some()
+	if best_storage::<pallet_icn_sla::HyperNode<Runtime>>(
+		rpc,
+		&pallet_icn_sla::HyperNodes::<Runtime>::hashed_key_for(&alice_id),
+	)
+	.await?
+	.is_some()
 	{
 		calls.push(RuntimeCall::Sla(pallet_icn_sla::Call::deregister_hypernode {}));
 	}
 	log(format!("report set-up: {clusters} clusters, {providers} providers, {hypernodes} HyperNodes (root and Alice: {} transactions)", calls.len()));
-	run_chunked(rpc, &sign_all(rpc, &alice, calls, genesis).await?, 4_000, concurrency, timeout).await?;
+	run_chunked(rpc, &sign_all(rpc, &alice, calls, genesis).await?, 4_000, concurrency, timeout)
+		.await?;
 
 	// The HyperNodes, then the nodes (each provider its `per_provider`, clusters filled in order).
 	let mut txs = Vec::new();
@@ -486,9 +577,13 @@ async fn setup_report(rpc: &Rpc, genesis: H256, hypernodes: u32, concurrency: us
 			RuntimeCall::Sla(pallet_icn_sla::Call::register_hypernode {
 				signer: owner.clone(),
 				location: *b"DE",
-				address: frame_support::BoundedVec::truncate_from(format!("hn{i}.loadgen.example.com").into_bytes()),
+				address: frame_support::BoundedVec::truncate_from(
+					format!("hn{i}.loadgen.example.com").into_bytes(),
+				),
 				// The key signs for its own account: `("icn-sla:signer", owner, genesis)`.
-				proof: sp_runtime::MultiSignature::from(p.sign(&(b"icn-sla:signer", &owner, genesis).encode())),
+				proof: sp_runtime::MultiSignature::from(
+					p.sign(&(b"icn-sla:signer", &owner, genesis).encode()),
+				),
 			}),
 			RuntimeCall::Sla(pallet_icn_sla::Call::stake_link { link: first_link + i as u32 }),
 		];
@@ -509,7 +604,9 @@ async fn setup_report(rpc: &Rpc, genesis: H256, hypernodes: u32, concurrency: us
 							format!("https://n{n}.loadgen.example.com").into_bytes(),
 						),
 						audit: AuditObject {
-							path: frame_support::BoundedVec::truncate_from(b"audit/object.bin".to_vec()),
+							path: frame_support::BoundedVec::truncate_from(
+								b"audit/object.bin".to_vec(),
+							),
 							size: 4096,
 							chunk_size: pallet_icn_providers::AUDIT_CHUNK_SIZE,
 							root: [1; 32],
@@ -535,26 +632,43 @@ async fn setup_report(rpc: &Rpc, genesis: H256, hypernodes: u32, concurrency: us
 	let era = loop {
 		let era: u32 = best_storage(rpc, &era_key).await?.unwrap_or_default();
 		if era > registered_in {
-			break era
+			break era;
 		}
 		if Instant::now() > deadline {
-			return Err("no new era started".into())
+			return Err("no new era started".into());
 		}
 		tokio::time::sleep(Duration::from_millis(200)).await;
 	};
 	let mut reports = Vec::new();
 	for p in &hn {
 		let owner = sp_runtime::AccountId32::from(p.public());
-		let raw = rpc.call("state_call", rpc_params!["SlaApi_assignments", hex(&owner.encode())]).await?;
-		let (at, assigned) = <(u32, Vec<u64>)>::decode(&mut &unhex(raw.as_str().ok_or("state_call result")?)?[..])?;
+		let raw = rpc
+			.call("state_call", rpc_params!["SlaApi_assignments", hex(&owner.encode())])
+			.await?;
+		let (at, assigned) =
+			<(u32, Vec<u64>)>::decode(&mut &unhex(raw.as_str().ok_or("state_call result")?)?[..])?;
 		if at != era {
-			return Err(format!("assignments of era {at}, expected {era}: the era ended during the set-up").into())
+			return Err(format!(
+				"assignments of era {at}, expected {era}: the era ended during the set-up"
+			)
+			.into());
 		}
 		if (assigned.len() as u32) < batch {
-			return Err(format!("a HyperNode has {} nodes assigned, less than a batch of {batch}", assigned.len()).into())
+			return Err(format!(
+				"a HyperNode has {} nodes assigned, less than a batch of {batch}",
+				assigned.len()
+			)
+			.into());
 		}
-		let results = assigned.iter().take(batch as usize).map(|n| (*n, ProbeOutcome::Ok { latency_ms: 20 })).collect();
-		let call = RuntimeCall::Sla(pallet_icn_sla::Call::submit_report { era, results: frame_support::BoundedVec::truncate_from(results) });
+		let results = assigned
+			.iter()
+			.take(batch as usize)
+			.map(|n| (*n, ProbeOutcome::Ok { latency_ms: 20 }))
+			.collect();
+		let call = RuntimeCall::Sla(pallet_icn_sla::Call::submit_report {
+			era,
+			results: frame_support::BoundedVec::truncate_from(results),
+		});
 		reports.extend(sign_all(rpc, p, vec![call], genesis).await?);
 	}
 	log(format!("era {era}: {} reports of {batch} results pre-signed", reports.len()));
@@ -572,15 +686,22 @@ async fn main() -> Result<()> {
 	let block_weights = <Runtime as frame_system::Config>::BlockWeights::get();
 	let normal = block_weights.get(DispatchClass::Normal);
 	let max_normal = normal.max_total.unwrap_or(block_weights.max_block);
-	let max_len = u64::from(*<Runtime as frame_system::Config>::BlockLength::get().max.get(DispatchClass::Normal));
+	let max_len = u64::from(
+		*<Runtime as frame_system::Config>::BlockLength::get()
+			.max
+			.get(DispatchClass::Normal),
+	);
 
 	// Senders, funded from the dev accounts (pre-signed, nonce-ordered).
-	let accounts: Vec<sr25519::Pair> =
-		(0..cli.accounts.max(2)).map(|i| pair(&format!("//loadgen//{i}"))).collect::<Result<_>>()?;
+	let accounts: Vec<sr25519::Pair> = (0..cli.accounts.max(2))
+		.map(|i| pair(&format!("//loadgen//{i}")))
+		.collect::<Result<_>>()?;
 	let per_sender = cli.txs.div_ceil(accounts.len() as u32);
 	let funding = 10 * ICNT + u128::from(per_sender) * 2 * ICNT;
-	let funders: Vec<sr25519::Pair> =
-		["//Bob", "//Dave", "//Eve", "//Ferdie"].iter().map(|s| pair(s)).collect::<Result<_>>()?;
+	let funders: Vec<sr25519::Pair> = ["//Bob", "//Dave", "//Eve", "//Ferdie"]
+		.iter()
+		.map(|s| pair(s))
+		.collect::<Result<_>>()?;
 	let mut funder_nonces = Vec::new();
 	for f in &funders {
 		funder_nonces.push(rpc.next_nonce(&f.public()).await?);
@@ -599,19 +720,34 @@ async fn main() -> Result<()> {
 	let from = rpc.best_number().await?;
 	let (accepted, refused, _) = submit(&rpc, &fund_txs, 0, cli.concurrency).await;
 	if accepted as usize != fund_txs.len() {
-		return Err(format!("funding transactions refused: {refused:?}").into())
+		return Err(format!("funding transactions refused: {refused:?}").into());
 	}
-	drain(&rpc, fund_txs.iter().map(|t| t.hash).collect(), from, Duration::from_secs(cli.timeout)).await?;
+	drain(&rpc, fund_txs.iter().map(|t| t.hash).collect(), from, Duration::from_secs(cli.timeout))
+		.await?;
 
 	let load = match cli.scenario {
 		Scenario::Transfer => Ok(Load::Transfer),
 		Scenario::Book => {
-			let max_total = setup_book(&rpc, genesis, cli.txs, cli.concurrency, Duration::from_secs(cli.timeout)).await?;
+			let max_total = setup_book(
+				&rpc,
+				genesis,
+				cli.txs,
+				cli.concurrency,
+				Duration::from_secs(cli.timeout),
+			)
+			.await?;
 			log(format!("book set-up done: 16 nodes in cluster 0, one unit-era quoted at {max_total} planck"));
 			Ok(Load::Book { max_total })
 		},
 		// Signed by their HyperNodes.
-		Scenario::Report => Err(setup_report(&rpc, genesis, cli.txs, cli.concurrency, Duration::from_secs(cli.timeout)).await?),
+		Scenario::Report => Err(setup_report(
+			&rpc,
+			genesis,
+			cli.txs,
+			cli.concurrency,
+			Duration::from_secs(cli.timeout),
+		)
+		.await?),
 	};
 
 	// The load: pre-signed before the clock starts.
@@ -632,7 +768,12 @@ async fn main() -> Result<()> {
 					Signed::new(xt)
 				})
 				.collect();
-			log(format!("pre-signed {} {:?} transactions in {:.1} s", txs.len(), cli.scenario, signing.elapsed().as_secs_f64()));
+			log(format!(
+				"pre-signed {} {:?} transactions in {:.1} s",
+				txs.len(),
+				cli.scenario,
+				signing.elapsed().as_secs_f64()
+			));
 			txs
 		},
 	};
@@ -646,7 +787,8 @@ async fn main() -> Result<()> {
 		let info = UncheckedExtrinsic::decode(&mut &tx.bytes[..])?.get_dispatch_info();
 		let total = info.total_weight().saturating_add(normal.base_extrinsic);
 		if total.ref_time() >= tx_weight.ref_time() {
-			(tx_weight, call_weight, extension_weight) = (total, info.call_weight, info.extension_weight);
+			(tx_weight, call_weight, extension_weight) =
+				(total, info.call_weight, info.extension_weight);
 		}
 		tx_len = tx_len.max(tx.bytes.len() as u64);
 	}
@@ -665,24 +807,35 @@ async fn main() -> Result<()> {
 	));
 	if !refused.is_empty() {
 		// A refused transaction would leave its sender's later nonces waiting forever.
-		return Err(format!("the pool refused {} transaction(s): {refused:?}", txs.len() as u32 - accepted).into())
+		return Err(format!(
+			"the pool refused {} transaction(s): {refused:?}",
+			txs.len() as u32 - accepted
+		)
+		.into());
 	}
-	let d = drain(&rpc, txs.iter().map(|t| t.hash).collect(), from, Duration::from_secs(cli.timeout)).await?;
+	let d =
+		drain(&rpc, txs.iter().map(|t| t.hash).collect(), from, Duration::from_secs(cli.timeout))
+			.await?;
 
 	let secs = d.millis as f64 / 1000.0;
 	let tps = f64::from(d.included) / secs.max(1e-9);
 	let per_block = f64::from(d.included) / f64::from(d.blocks.max(1));
-	let weight_fullness = d.per_block.iter().map(|b| b.3 as f64 / max_normal.ref_time() as f64).sum::<f64>() /
-		d.per_block.len().max(1) as f64;
-	let length_fullness =
-		d.per_block.iter().map(|b| b.4 as f64 / max_len as f64).sum::<f64>() / d.per_block.len().max(1) as f64;
+	let weight_fullness = d
+		.per_block
+		.iter()
+		.map(|b| b.3 as f64 / max_normal.ref_time() as f64)
+		.sum::<f64>()
+		/ d.per_block.len().max(1) as f64;
+	let length_fullness = d.per_block.iter().map(|b| b.4 as f64 / max_len as f64).sum::<f64>()
+		/ d.per_block.len().max(1) as f64;
 	// Saturated blocks: those built while more of the load waited (all but the last, which
 	// takes the remainder) — the fullness the chain reaches under sustained load.
 	let saturated = &d.per_block[..d.per_block.len().saturating_sub(1)];
 	let saturated_per_block =
 		saturated.iter().map(|b| f64::from(b.1)).sum::<f64>() / saturated.len().max(1) as f64;
-	let saturated_fullness = saturated.iter().map(|b| b.3 as f64 / max_normal.ref_time() as f64).sum::<f64>() /
-		saturated.len().max(1) as f64;
+	let saturated_fullness =
+		saturated.iter().map(|b| b.3 as f64 / max_normal.ref_time() as f64).sum::<f64>()
+			/ saturated.len().max(1) as f64;
 	let block_millis = icn_runtime::time::MILLISECS_PER_BLOCK as f64;
 	let max_tps = max_per_block as f64 * 1000.0 / block_millis;
 	let result = json!({

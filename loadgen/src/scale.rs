@@ -1,4 +1,3 @@
-
 //! Scale simulation (issue 9): `ICN_SCALE_NODES` provider nodes (default 100,000) and
 //! `ICN_SCALE_HYPERNODES` HyperNodes (default 100, k = 5) on this runtime's real
 //! configuration and generated weights, in test externalities: assignment, report
@@ -8,16 +7,16 @@
 //! correctness (every node judged, every report part accepted); `scripts/bench.sh scale`
 //! runs it and docs/benchmarks.md records the figures.
 
-use icn_runtime::{
-	configs::AggregationWeightPerBlock, currency::ICNT, AccountId, Balances, BlockNumber, Providers, Runtime,
-	RuntimeOrigin, Sla, System,
-};
 use codec::Encode;
 use frame_support::{
 	storage::StoragePrefixedMap,
 	traits::{fungible::Mutate, Get, Hooks},
 	weights::{Weight, WeightMeter},
 	BoundedVec,
+};
+use icn_runtime::{
+	configs::AggregationWeightPerBlock, currency::ICNT, AccountId, Balances, BlockNumber,
+	Providers, Runtime, RuntimeOrigin, Sla, System,
 };
 use pallet_icn_providers::{AuditObject, HardwareClass, NodeSpec, ResourceKind, AUDIT_CHUNK_SIZE};
 use pallet_icn_sla::ProbeOutcome;
@@ -29,15 +28,17 @@ use std::time::Instant;
 fn preset(id: &str) -> serde_json::Value {
 	fn merge(base: &mut serde_json::Value, patch: serde_json::Value) {
 		match (base, patch) {
-			(serde_json::Value::Object(base), serde_json::Value::Object(patch)) =>
+			(serde_json::Value::Object(base), serde_json::Value::Object(patch)) => {
 				for (key, value) in patch {
 					merge(base.entry(key).or_insert(serde_json::Value::Null), value);
-				},
+				}
+			},
 			(base, patch) => *base = patch,
 		}
 	}
 	let patch = icn_runtime::genesis_config_presets::get_preset(&id.into()).expect("preset exists");
-	let mut config = serde_json::to_value(icn_runtime::RuntimeGenesisConfig::default()).expect("default config");
+	let mut config =
+		serde_json::to_value(icn_runtime::RuntimeGenesisConfig::default()).expect("default config");
 	merge(&mut config, serde_json::from_slice(&patch).expect("preset JSON"));
 	config
 }
@@ -56,7 +57,7 @@ fn bytes_under(prefix: &[u8]) -> (u64, u64) {
 	let mut key = prefix.to_vec();
 	while let Some(next) = sp_io::storage::next_key(&key) {
 		if !next.starts_with(prefix) {
-			break
+			break;
 		}
 		let value = sp_io::storage::get(&next).map(|v| v.len()).unwrap_or(0);
 		entries += 1;
@@ -85,7 +86,8 @@ fn scale_simulation_of_an_era() {
 	let era_blocks = env("ICN_SCALE_ERA_BLOCKS", 600);
 	let mut ext = sp_io::TestExternalities::default();
 	ext.execute_with(|| {
-		icn_runtime::genesis::build_state(serde_json::to_vec(&preset("development")).unwrap()).expect("dev genesis");
+		icn_runtime::genesis::build_state(serde_json::to_vec(&preset("development")).unwrap())
+			.expect("dev genesis");
 	});
 	ext.execute_with(|| {
 		let root = RuntimeOrigin::root;

@@ -4,7 +4,10 @@
 use std::process::Command;
 
 fn loadgen(args: &[&str]) -> std::process::Output {
-	Command::new(env!("CARGO_BIN_EXE_icn-loadgen")).args(args).output().expect("icn-loadgen runs")
+	Command::new(env!("CARGO_BIN_EXE_icn-loadgen"))
+		.args(args)
+		.output()
+		.expect("icn-loadgen runs")
 }
 
 #[test]

@@ -24,13 +24,14 @@ use crate::{
 pub fn run(cli: &Cli, cmd: &BenchmarkCmd) -> sc_cli::Result<()> {
 	let runner = cli.create_runner(cmd)?;
 	runner.sync_run(|config| match cmd {
-		BenchmarkCmd::Pallet(_) if !cfg!(feature = "runtime-benchmarks") => Err(
-			"`benchmark pallet` needs a node built with `--features runtime-benchmarks` \
+		BenchmarkCmd::Pallet(_) if !cfg!(feature = "runtime-benchmarks") => {
+			Err("`benchmark pallet` needs a node built with `--features runtime-benchmarks` \
 			 (scripts/build.sh does)"
-				.into(),
-		),
-		BenchmarkCmd::Pallet(cmd) => cmd
-			.run_with_spec::<sp_runtime::traits::HashingFor<Block>, ()>(Some(config.chain_spec)),
+				.into())
+		},
+		BenchmarkCmd::Pallet(cmd) => {
+			cmd.run_with_spec::<sp_runtime::traits::HashingFor<Block>, ()>(Some(config.chain_spec))
+		},
 		BenchmarkCmd::Block(cmd) => {
 			let PartialComponents { client, .. } = service::new_partial(&config)?;
 			cmd.run(client)
@@ -71,14 +72,15 @@ pub fn run(cli: &Cli, cmd: &BenchmarkCmd) -> sc_cli::Result<()> {
 }
 
 /// Signs `call` by Bob (a funded dev account) with `nonce` for the client's chain.
-fn signed(client: &FullClient, call: icn_runtime::RuntimeCall, nonce: u32) -> Result<OpaqueExtrinsic, &'static str> {
-	let genesis = client
-		.block_hash(0)
-		.ok()
-		.flatten()
-		.ok_or("the chain has no genesis block")?;
+fn signed(
+	client: &FullClient,
+	call: icn_runtime::RuntimeCall,
+	nonce: u32,
+) -> Result<OpaqueExtrinsic, &'static str> {
+	let genesis = client.block_hash(0).ok().flatten().ok_or("the chain has no genesis block")?;
 	let extrinsic = icn_runtime::signing::sign(call, &Sr25519Keyring::Bob.pair(), nonce, genesis);
-	OpaqueExtrinsic::try_from_encoded_extrinsic(&extrinsic.encode()).map_err(|_| "extrinsic does not decode")
+	OpaqueExtrinsic::try_from_encoded_extrinsic(&extrinsic.encode())
+		.map_err(|_| "extrinsic does not decode")
 }
 
 /// Builds `System::remark` extrinsics: the cheapest signed transaction.
@@ -103,11 +105,7 @@ impl ExtrinsicBuilder for RemarkBuilder {
 	}
 
 	fn build(&self, nonce: u32) -> Result<OpaqueExtrinsic, &'static str> {
-		signed(
-			&self.client,
-			icn_runtime::SystemCall::remark { remark: vec![] }.into(),
-			nonce,
-		)
+		signed(&self.client, icn_runtime::SystemCall::remark { remark: vec![] }.into(), nonce)
 	}
 }
 
@@ -156,4 +154,3 @@ pub fn inherent_benchmark_data() -> sc_cli::Result<InherentData> {
 		.map_err(|e| format!("creating inherent data: {e:?}"))?;
 	Ok(inherent_data)
 }
-

@@ -18,7 +18,12 @@ fn wasm() -> Result<&'static [u8], String> {
 }
 
 /// A chain spec for one of the runtime's genesis presets, with ICNT's chain properties.
-fn from_preset(name: &str, id: &str, chain_type: ChainType, preset: &str) -> Result<ChainSpec, String> {
+fn from_preset(
+	name: &str,
+	id: &str,
+	chain_type: ChainType,
+	preset: &str,
+) -> Result<ChainSpec, String> {
 	Ok(ChainSpec::builder(wasm()?, None)
 		.with_name(name)
 		.with_id(id)

@@ -58,13 +58,11 @@ impl ExportGenesisHeadCmd {
 	fn run(&self, chain_spec: &dyn sc_service::ChainSpec) -> sc_cli::Result<()> {
 		let storage = chain_spec.build_storage()?;
 		if !storage.children_default.is_empty() {
-			return Err("genesis with child tries is not supported by export-genesis-state".into())
+			return Err("genesis with child tries is not supported by export-genesis-state".into());
 		}
 		let state_version = icn_runtime::VERSION.state_version();
-		let state_root = HashingFor::<Block>::trie_root(
-			storage.top.into_iter().collect(),
-			state_version,
-		);
+		let state_root =
+			HashingFor::<Block>::trie_root(storage.top.into_iter().collect(), state_version);
 		let block: Block = sc_chain_spec::construct_genesis_block(state_root, state_version);
 		let header = block.header().encode();
 		let output = if self.raw { header } else { format!("0x{}", hex(&header)).into_bytes() };
@@ -122,7 +120,8 @@ pub fn run() -> sc_cli::Result<()> {
 			})
 		},
 		Some(Subcommand::ExportGenesisState(cmd)) => {
-			let chain_spec = cli.load_spec(&cmd.shared_params.chain_id(cmd.shared_params.is_dev()))?;
+			let chain_spec =
+				cli.load_spec(&cmd.shared_params.chain_id(cmd.shared_params.is_dev()))?;
 			cmd.run(&*chain_spec)
 		},
 		Some(Subcommand::ImportBlocks(cmd)) => {
@@ -162,9 +161,10 @@ pub fn run() -> sc_cli::Result<()> {
 						sc_network::NetworkWorker<Block, <Block as BlockT>::Hash>,
 					>(config)
 					.map_err(sc_cli::Error::Service),
-					sc_network::config::NetworkBackendType::Litep2p =>
+					sc_network::config::NetworkBackendType::Litep2p => {
 						service::new_full::<sc_network::Litep2pNetworkBackend>(config)
-							.map_err(sc_cli::Error::Service),
+							.map_err(sc_cli::Error::Service)
+					},
 				}
 			})
 		},

@@ -12,7 +12,6 @@ use std::{
 };
 
 use codec::{Decode, Encode};
-use pallet_icn_vesting::runtime_api::VestingInfo;
 use icn_runtime::{
 	configs::TreasuryAccount,
 	currency::{ICNT, TOTAL_SUPPLY},
@@ -23,6 +22,7 @@ use jsonrpsee::{
 	rpc_params,
 	ws_client::{WsClient, WsClientBuilder},
 };
+use pallet_icn_vesting::runtime_api::VestingInfo;
 use serde_json::Value;
 use sp_keyring::Sr25519Keyring;
 
@@ -62,7 +62,11 @@ impl Drop for TempDir {
 }
 
 fn free_port() -> u16 {
-	TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port()
+	TcpListener::bind("127.0.0.1:0")
+		.expect("bind")
+		.local_addr()
+		.expect("addr")
+		.port()
 }
 
 fn node_binary() -> PathBuf {
@@ -113,7 +117,7 @@ impl Node {
 		loop {
 			if let Some(status) = self.child.try_wait().unwrap() {
 				assert!(status.success() || status.code().is_none(), "node exit: {status}");
-				return
+				return;
 			}
 			assert!(Instant::now() < deadline, "node did not stop on SIGTERM");
 			std::thread::sleep(Duration::from_millis(200));
@@ -146,7 +150,7 @@ impl Node {
 				panic!("icn-node exited early ({status}):\n{}", self.log_tail());
 			}
 			if let Ok(client) = WsClientBuilder::default().build(&url).await {
-				return client
+				return client;
 			}
 			assert!(Instant::now() < deadline, "no RPC at {url}:\n{}", self.log_tail());
 			tokio::time::sleep(Duration::from_millis(250)).await;
@@ -172,17 +176,21 @@ fn unhex(s: &str) -> Vec<u8> {
 }
 
 async fn storage<T: Decode>(client: &WsClient, key: Vec<u8>, at: Hash) -> Option<T> {
-	let value: Option<String> =
-		client.request("state_getStorage", rpc_params![hex(&key), at]).await.expect("state_getStorage");
+	let value: Option<String> = client
+		.request("state_getStorage", rpc_params![hex(&key), at])
+		.await
+		.expect("state_getStorage");
 	value.map(|v| T::decode(&mut &unhex(&v)[..]).expect("decode storage"))
 }
 
 async fn free_balance(client: &WsClient, who: &AccountId, at: Hash) -> Balance {
 	let key = frame_system::Account::<Runtime>::hashed_key_for(who);
-	storage::<frame_system::AccountInfo<u32, pallet_balances::AccountData<Balance>>>(client, key, at)
-		.await
-		.map(|info| info.data.free)
-		.unwrap_or(0)
+	storage::<frame_system::AccountInfo<u32, pallet_balances::AccountData<Balance>>>(
+		client, key, at,
+	)
+	.await
+	.map(|info| info.data.free)
+	.unwrap_or(0)
 }
 
 async fn finalized_number(client: &WsClient) -> (u32, Hash) {
@@ -206,10 +214,12 @@ async fn submit_finalized(client: &WsClient, node: &Node, xt_hex: &str) -> Hash 
 			.expect("subscription open")
 			.expect("status");
 		if let Some(hash) = status.get("finalized") {
-			return serde_json::from_value(hash.clone()).unwrap()
+			return serde_json::from_value(hash.clone()).unwrap();
 		}
 		assert!(
-			!["invalid", "dropped", "usurped"].iter().any(|s| status == *s || status.get(*s).is_some()),
+			!["invalid", "dropped", "usurped"]
+				.iter()
+				.any(|s| status == *s || status.get(*s).is_some()),
 			"extrinsic rejected: {status}"
 		);
 	}
@@ -225,7 +235,9 @@ async fn events_of(client: &WsClient, block: Hash, xt_hex: &str) -> Vec<RuntimeE
 		.position(|x| x.as_str() == Some(xt_hex))
 		.expect("extrinsic in the block") as u32;
 	let events: Vec<frame_system::EventRecord<RuntimeEvent, Hash>> =
-		storage(client, storage_value_key(b"System", b"Events"), block).await.expect("events");
+		storage(client, storage_value_key(b"System", b"Events"), block)
+			.await
+			.expect("events");
 	events
 		.into_iter()
 		.filter(|e| e.phase == frame_system::Phase::ApplyExtrinsic(index))
@@ -246,15 +258,18 @@ async fn find_event<T>(
 	let deadline = Instant::now() + Duration::from_secs(secs);
 	let mut n = from;
 	loop {
-		let hash: Option<Hash> = client.request("chain_getBlockHash", rpc_params![n]).await.expect("block hash");
+		let hash: Option<Hash> =
+			client.request("chain_getBlockHash", rpc_params![n]).await.expect("block hash");
 		if let Some(hash) = hash {
 			let events: Vec<frame_system::EventRecord<RuntimeEvent, Hash>> =
-				storage(client, storage_value_key(b"System", b"Events"), hash).await.unwrap_or_default();
+				storage(client, storage_value_key(b"System", b"Events"), hash)
+					.await
+					.unwrap_or_default();
 			if let Some(found) = events.iter().find_map(|r| pick(&r.event)) {
-				return (n, hash, found)
+				return (n, hash, found);
 			}
 			n += 1;
-			continue
+			continue;
 		}
 		assert!(Instant::now() < deadline, "no {what} up to block {n}:\n{}", node.log_tail());
 		tokio::time::sleep(Duration::from_millis(500)).await;
@@ -284,7 +299,11 @@ async fn dev_chain_finalizes_and_executes_a_signed_transfer() {
 	let deadline = Instant::now() + Duration::from_secs(180);
 	let (mut number, mut finalized) = finalized_number(&client).await;
 	while number < 3 {
-		assert!(Instant::now() < deadline, "no finalized block #3 (at #{number}):\n{}", node.log_tail());
+		assert!(
+			Instant::now() < deadline,
+			"no finalized block #3 (at #{number}):\n{}",
+			node.log_tail()
+		);
 		tokio::time::sleep(Duration::from_secs(1)).await;
 		(number, finalized) = finalized_number(&client).await;
 	}
@@ -306,8 +325,10 @@ async fn dev_chain_finalizes_and_executes_a_signed_transfer() {
 
 	// A signed transfer from Alice, built from the runtime's own types and signed with her key.
 	let genesis: Hash = client.request("chain_getBlockHash", rpc_params![0]).await.unwrap();
-	let nonce: u32 =
-		client.request("system_accountNextIndex", rpc_params![alice.to_string()]).await.unwrap();
+	let nonce: u32 = client
+		.request("system_accountNextIndex", rpc_params![alice.to_string()])
+		.await
+		.unwrap();
 	let amount: Balance = 12_345 * ICNT;
 	let call = BalancesCall::transfer_keep_alive { dest: dave.clone().into(), value: amount };
 	let xt = icn_runtime::signing::sign(call.into(), &Sr25519Keyring::Alice.pair(), nonce, genesis);
@@ -324,7 +345,10 @@ async fn dev_chain_finalizes_and_executes_a_signed_transfer() {
 		"no Transfer event: {ours:?}"
 	);
 	assert!(
-		ours.iter().any(|e| matches!(e, RuntimeEvent::System(frame_system::Event::ExtrinsicSuccess { .. }))),
+		ours.iter().any(|e| matches!(
+			e,
+			RuntimeEvent::System(frame_system::Event::ExtrinsicSuccess { .. })
+		)),
 		"no ExtrinsicSuccess: {ours:?}"
 	);
 	let fee = ours
@@ -361,8 +385,11 @@ async fn dev_chain_finalizes_and_executes_a_signed_transfer() {
 		.await
 		.into_iter()
 		.find_map(|e| match e {
-			RuntimeEvent::Vesting(pallet_icn_vesting::Event::Vested { who, amount }) if who == alice =>
-				Some(amount),
+			RuntimeEvent::Vesting(pallet_icn_vesting::Event::Vested { who, amount })
+				if who == alice =>
+			{
+				Some(amount)
+			},
 			_ => None,
 		})
 		.expect("Vested event");
@@ -435,7 +462,9 @@ fn audit_object(dir: &std::path::Path) -> pallet_icn_providers::AuditObject {
 /// builder books the node, is settled and cancels.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_provider_registers_a_node_and_a_builder_books_it() {
-	use pallet_icn_providers::{runtime_api::NodeInfo, CountryCode, HardwareClass, NodeSpec, NodeStatus};
+	use pallet_icn_providers::{
+		runtime_api::NodeInfo, CountryCode, HardwareClass, NodeSpec, NodeStatus,
+	};
 	let dir = TempDir::new("provider");
 	let audit = audit_object(&dir.0);
 	// The dev chain's HyperNode probes the node every era: serve its audit object for real,
@@ -445,8 +474,10 @@ async fn a_provider_registers_a_node_and_a_builder_books_it() {
 	let client = node.connect().await;
 	let genesis: Hash = client.request("chain_getBlockHash", rpc_params![0]).await.unwrap();
 	let bob = Sr25519Keyring::Bob;
-	let nonce: u32 =
-		client.request("system_accountNextIndex", rpc_params![bob.to_account_id().to_string()]).await.unwrap();
+	let nonce: u32 = client
+		.request("system_accountNextIndex", rpc_params![bob.to_account_id().to_string()])
+		.await
+		.unwrap();
 
 	// 15 units in FRA-1 need 15,000 ICNT: 5,000 ICNT and Bob's Link 2 (10,000 ICNT).
 	let spec = NodeSpec {
@@ -481,9 +512,14 @@ async fn a_provider_registers_a_node_and_a_builder_books_it() {
 		.request("state_call", rpc_params!["ProvidersApi_node", hex(&0u64.encode()), block])
 		.await
 		.expect("state_call ProvidersApi_node");
-	let info = Option::<NodeInfo<AccountId, u32>>::decode(&mut &unhex(&bytes)[..]).unwrap().expect("node 0");
+	let info = Option::<NodeInfo<AccountId, u32>>::decode(&mut &unhex(&bytes)[..])
+		.unwrap()
+		.expect("node 0");
 	assert_eq!(info.status, NodeStatus::Active, "{info:?}");
-	assert_eq!((info.required_collateral, info.backing, info.collateral), (15_000 * ICNT, 15_000 * ICNT, 5_000 * ICNT));
+	assert_eq!(
+		(info.required_collateral, info.backing, info.collateral),
+		(15_000 * ICNT, 15_000 * ICNT, 5_000 * ICNT)
+	);
 	assert_eq!(info.links, vec![2]);
 	assert_eq!(info.audit, audit);
 	assert!(info.bookable);
@@ -523,7 +559,13 @@ async fn a_provider_registers_a_node_and_a_builder_books_it() {
 	// A builder (Dave) books 4 units of FRA-1 for one era with @polkadot/api, the way
 	// docs/builder.md shows: quote, book, watch settlement, cancel.
 	let lines = run_js_example(&node, "builder.mjs", &["0", "4", "1"]);
-	let get = |what: &str| lines.iter().find(|l| l["what"] == what).unwrap_or_else(|| panic!("no {what} in {lines:?}")).clone();
+	let get = |what: &str| {
+		lines
+			.iter()
+			.find(|l| l["what"] == what)
+			.unwrap_or_else(|| panic!("no {what} in {lines:?}"))
+			.clone()
+	};
 	// 4 units × 0.5 ICNT × 1 era, plus the 25 % margin.
 	let share = 4 * (ICNT / 2);
 	let margin = share / 4;
@@ -569,7 +611,11 @@ fn run_js_example(node: &Node, script: &str, args: &[&str]) -> Vec<Value> {
 	}
 	let out = child.wait_with_output().expect("output");
 	let stdout = String::from_utf8_lossy(&out.stdout);
-	assert!(out.status.success(), "{script} failed:\n{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+	assert!(
+		out.status.success(),
+		"{script} failed:\n{stdout}\n{}",
+		String::from_utf8_lossy(&out.stderr)
+	);
 	stdout.lines().filter_map(|l| serde_json::from_str(l).ok()).collect()
 }
 
@@ -603,16 +649,33 @@ async fn base_path_persists_the_chain_and_purge_chain_removes_it() {
 	// fresh base path, check a block there, and revert an unfinalized block here.
 	let run = |args: &[&str]| {
 		let out = Command::new(node_binary()).args(args).output().expect("run icn-node");
-		assert!(out.status.success(), "icn-node {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+		assert!(
+			out.status.success(),
+			"icn-node {args:?}: {}",
+			String::from_utf8_lossy(&out.stderr)
+		);
 		out
 	};
 	let blocks = base.0.join("blocks.bin");
 	let blocks = blocks.to_str().unwrap();
-	run(&["export-blocks", "--chain", "dev", "--base-path", &base_path, "--from", "0", "--to", "2", "--binary", blocks]);
+	run(&[
+		"export-blocks",
+		"--chain",
+		"dev",
+		"--base-path",
+		&base_path,
+		"--from",
+		"0",
+		"--to",
+		"2",
+		"--binary",
+		blocks,
+	]);
 	assert!(std::fs::metadata(blocks).unwrap().len() > 0, "export-blocks wrote nothing");
 	let other = TempDir::new("import");
 	let other_path = other.0.to_str().unwrap();
-	let out = run(&["import-blocks", "--chain", "dev", "--base-path", other_path, "--binary", blocks]);
+	let out =
+		run(&["import-blocks", "--chain", "dev", "--base-path", other_path, "--binary", blocks]);
 	let said = String::from_utf8_lossy(&out.stderr);
 	assert!(said.contains("Best: #2"), "import-blocks did not reach #2: {said}");
 	run(&["check-block", "--chain", "dev", "--base-path", other_path, "2"]);
@@ -640,7 +703,10 @@ fn no_chain_given_is_an_error_not_a_local_network() {
 #[test]
 fn a_malformed_icnt_genesis_fails_to_build_with_a_message() {
 	let dir = TempDir::new("bad-genesis");
-	let out = Command::new(node_binary()).args(["build-spec", "--chain", "dev"]).output().unwrap();
+	let out = Command::new(node_binary())
+		.args(["build-spec", "--chain", "dev"])
+		.output()
+		.unwrap();
 	assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 	// Give Alice one planck more in the Network expansion fund than the bucket holds.
 	// (Edited as text: the amounts exceed 2^64 and must stay exact JSON integers.)
@@ -685,19 +751,30 @@ impl StorageServer {
 			.spawn()
 			.expect("start the storage server");
 		let mut line = String::new();
-		std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).expect("server banner");
-		let port = line.trim().rsplit(':').next().and_then(|p| p.parse().ok()).unwrap_or_else(|| panic!("banner: {line}"));
+		std::io::BufReader::new(child.stdout.take().unwrap())
+			.read_line(&mut line)
+			.expect("server banner");
+		let port = line
+			.trim()
+			.rsplit(':')
+			.next()
+			.and_then(|p| p.parse().ok())
+			.unwrap_or_else(|| panic!("banner: {line}"));
 		Self { child, port }
 	}
 
 	/// Switches the fault mode (`none`, `500`, `slow`, `corrupt`).
 	fn set_mode(&self, mode: &str) {
 		use std::io::{Read, Write};
-		let mut s = std::net::TcpStream::connect(("127.0.0.1", self.port)).expect("connect to the storage server");
+		let mut s = std::net::TcpStream::connect(("127.0.0.1", self.port))
+			.expect("connect to the storage server");
 		write!(s, "POST /__mode/{mode} HTTP/1.0\r\nContent-Length: 0\r\n\r\n").unwrap();
 		let mut answer = String::new();
 		let _ = s.read_to_string(&mut answer);
-		assert!(answer.starts_with("HTTP/1.0 204") || answer.starts_with("HTTP/1.1 204"), "{answer}");
+		assert!(
+			answer.starts_with("HTTP/1.0 204") || answer.starts_with("HTTP/1.1 204"),
+			"{answer}"
+		);
 	}
 }
 
@@ -714,12 +791,18 @@ async fn node_sla(client: &WsClient, node: u64) -> Value {
 }
 
 /// Waits (up to `secs`) until `check` holds for the node's SLA; returns it.
-async fn wait_sla(client: &WsClient, node: &Node, secs: u64, what: &str, check: impl Fn(&Value) -> bool) -> Value {
+async fn wait_sla(
+	client: &WsClient,
+	node: &Node,
+	secs: u64,
+	what: &str,
+	check: impl Fn(&Value) -> bool,
+) -> Value {
 	let deadline = Instant::now() + Duration::from_secs(secs);
 	loop {
 		let sla = node_sla(client, 0).await;
 		if check(&sla) {
-			return sla
+			return sla;
 		}
 		assert!(Instant::now() < deadline, "{what} did not happen: {sla}\n{}", node.log_tail());
 		tokio::time::sleep(Duration::from_secs(2)).await;
@@ -744,7 +827,10 @@ async fn a_hypernode_probes_real_storage_and_a_broken_node_is_slashed() {
 	let nonce = |who: Sr25519Keyring| {
 		let client = &client;
 		async move {
-			let n: u32 = client.request("system_accountNextIndex", rpc_params![who.to_account_id().to_string()]).await.unwrap();
+			let n: u32 = client
+				.request("system_accountNextIndex", rpc_params![who.to_account_id().to_string()])
+				.await
+				.unwrap();
 			n
 		}
 	};
@@ -754,7 +840,8 @@ async fn a_hypernode_probes_real_storage_and_a_broken_node_is_slashed() {
 	let call = icn_runtime::RuntimeCall::Sudo(pallet_sudo::Call::sudo {
 		call: Box::new(icn_runtime::RuntimeCall::Sla(pallet_icn_sla::Call::set_params { params })),
 	});
-	let xt = hex(&icn_runtime::signing::sign(call, &alice.pair(), nonce(alice).await, genesis).encode());
+	let xt =
+		hex(&icn_runtime::signing::sign(call, &alice.pair(), nonce(alice).await, genesis).encode());
 	submit_finalized(&client, &node, &xt).await;
 
 	// Bob's node serves the audit object from the real server.
@@ -773,15 +860,22 @@ async fn a_hypernode_probes_real_storage_and_a_broken_node_is_slashed() {
 		collateral: 15_000 * ICNT,
 		links: Default::default(),
 	});
-	let xt = hex(&icn_runtime::signing::sign(call, &bob.pair(), nonce(bob).await, genesis).encode());
+	let xt =
+		hex(&icn_runtime::signing::sign(call, &bob.pair(), nonce(bob).await, genesis).encode());
 	let registered = submit_finalized(&client, &node, &xt).await;
 	let header: Value = client.request("chain_getHeader", rpc_params![registered]).await.unwrap();
-	let registered_at = u32::from_str_radix(header["number"].as_str().unwrap().trim_start_matches("0x"), 16).unwrap();
+	let registered_at =
+		u32::from_str_radix(header["number"].as_str().unwrap().trim_start_matches("0x"), 16)
+			.unwrap();
 
 	// Alice's worker probes it and reports; the era passes and the score counts it.
-	let assigned: Value = client.request("icn_assignments", rpc_params![alice.to_account_id().to_string()]).await.unwrap();
+	let assigned: Value = client
+		.request("icn_assignments", rpc_params![alice.to_account_id().to_string()])
+		.await
+		.unwrap();
 	assert!(assigned["era"].is_u64(), "{assigned}");
-	let sla = wait_sla(&client, &node, 300, "a passed era", |s| s["passed"].as_u64() >= Some(1)).await;
+	let sla =
+		wait_sla(&client, &node, 300, "a passed era", |s| s["passed"].as_u64() >= Some(1)).await;
 	assert_eq!(sla["scorePpb"], 1_000_000_000, "{sla}");
 	let log = std::fs::read_to_string(&node.log).unwrap();
 	assert!(log.contains("icn-sla") || log.contains("probed"), "no worker log line");
@@ -790,28 +884,44 @@ async fn a_hypernode_probes_real_storage_and_a_broken_node_is_slashed() {
 	// within the era's budget, the pool paying exactly what the era's close reports, no ICNT
 	// minted.
 	use pallet_icn_sla::Event as Sla;
-	let (_, _, (era, reward)) = find_event(&client, &node, registered_at, 120, "node reward", |e| match e {
-		RuntimeEvent::Sla(Sla::NodeRewarded { era, node: 0, amount }) => Some((*era, *amount)),
-		_ => None,
-	})
-	.await;
-	let (budget_at, _, nodes_budget) = find_event(&client, &node, registered_at, 10, "era budget", |e| match e {
-		RuntimeEvent::Sla(Sla::EraBudget { era: e, nodes, .. }) if *e == era => Some(*nodes),
-		_ => None,
-	})
-	.await;
-	let (_, paid_in, (paid, unspent)) = find_event(&client, &node, budget_at, 60, "era rewards paid", |e| match e {
-		RuntimeEvent::Sla(Sla::EraRewardsPaid { era: e, paid, unspent }) if *e == era => Some((*paid, *unspent)),
-		_ => None,
-	})
-	.await;
+	let (_, _, (era, reward)) =
+		find_event(&client, &node, registered_at, 120, "node reward", |e| match e {
+			RuntimeEvent::Sla(Sla::NodeRewarded { era, node: 0, amount }) => Some((*era, *amount)),
+			_ => None,
+		})
+		.await;
+	let (budget_at, _, nodes_budget) =
+		find_event(&client, &node, registered_at, 10, "era budget", |e| match e {
+			RuntimeEvent::Sla(Sla::EraBudget { era: e, nodes, .. }) if *e == era => Some(*nodes),
+			_ => None,
+		})
+		.await;
+	let (_, paid_in, (paid, unspent)) =
+		find_event(&client, &node, budget_at, 60, "era rewards paid", |e| match e {
+			RuntimeEvent::Sla(Sla::EraRewardsPaid { era: e, paid, unspent }) if *e == era => {
+				Some((*paid, *unspent))
+			},
+			_ => None,
+		})
+		.await;
 	assert!(reward > 0 && reward <= nodes_budget, "reward {reward} of {nodes_budget}");
 	assert!(paid >= reward, "{paid} < {reward}");
-	let pool = pallet_icn_vesting::Pallet::<Runtime>::pool_account(pallet_icn_vesting::Bucket::NetworkRewards);
-	let before: Hash = client.request("chain_getBlockHash", rpc_params![budget_at - 1]).await.unwrap();
-	assert_eq!(free_balance(&client, &pool, before).await - free_balance(&client, &pool, paid_in).await, paid);
-	let issuance: Balance = storage(&client, storage_value_key(b"Balances", b"TotalIssuance"), paid_in).await.unwrap();
-	let burned: Balance = storage(&client, storage_value_key(b"Vesting", b"Burned"), paid_in).await.unwrap_or(0);
+	let pool = pallet_icn_vesting::Pallet::<Runtime>::pool_account(
+		pallet_icn_vesting::Bucket::NetworkRewards,
+	);
+	let before: Hash =
+		client.request("chain_getBlockHash", rpc_params![budget_at - 1]).await.unwrap();
+	assert_eq!(
+		free_balance(&client, &pool, before).await - free_balance(&client, &pool, paid_in).await,
+		paid
+	);
+	let issuance: Balance =
+		storage(&client, storage_value_key(b"Balances", b"TotalIssuance"), paid_in)
+			.await
+			.unwrap();
+	let burned: Balance = storage(&client, storage_value_key(b"Vesting", b"Burned"), paid_in)
+		.await
+		.unwrap_or(0);
 	assert_eq!(issuance + burned, TOTAL_SUPPLY, "rewards minted ICNT (unspent {unspent})");
 
 	// The storage now corrupts every chunk it serves: the audit fails.
@@ -819,7 +929,10 @@ async fn a_hypernode_probes_real_storage_and_a_broken_node_is_slashed() {
 	let best: Hash = client.request("chain_getBlockHash", rpc_params![]).await.unwrap();
 	let treasury_before = free_balance(&client, &treasury, best).await;
 	server.set_mode("corrupt");
-	let sla = wait_sla(&client, &node, 300, "a failed era", |s| s["consecutiveFailures"].as_u64() >= Some(1)).await;
+	let sla = wait_sla(&client, &node, 300, "a failed era", |s| {
+		s["consecutiveFailures"].as_u64() >= Some(1)
+	})
+	.await;
 	assert!(sla["scorePpb"].as_u64().unwrap() < 1_000_000_000, "{sla}");
 	let failed_era = sla["lastEra"].as_u64().unwrap();
 
@@ -831,15 +944,21 @@ async fn a_hypernode_probes_real_storage_and_a_broken_node_is_slashed() {
 			.request("state_call", rpc_params!["ProvidersApi_node", hex(&0u64.encode())])
 			.await
 			.unwrap();
-		let info = Option::<pallet_icn_providers::runtime_api::NodeInfo<AccountId, u32>>::decode(&mut &unhex(&bytes)[..])
-			.unwrap()
-			.unwrap();
+		let info = Option::<pallet_icn_providers::runtime_api::NodeInfo<AccountId, u32>>::decode(
+			&mut &unhex(&bytes)[..],
+		)
+		.unwrap()
+		.unwrap();
 		if info.collateral < 15_000 * ICNT {
 			assert_eq!(info.collateral, 15_000 * ICNT - 150 * ICNT, "{info:?}");
 			assert_eq!(info.status, pallet_icn_providers::NodeStatus::UnderCollateralized);
-			break
+			break;
 		}
-		assert!(Instant::now() < deadline, "no slash applied after era {failed_era}:\n{}", node.log_tail());
+		assert!(
+			Instant::now() < deadline,
+			"no slash applied after era {failed_era}:\n{}",
+			node.log_tail()
+		);
 		tokio::time::sleep(Duration::from_secs(2)).await;
 	}
 	// The held ICNT went to the treasury (reports pay no fee: nothing else moved it).
@@ -873,7 +992,8 @@ async fn an_endpoint_that_never_answers_fails_only_its_own_node() {
 	let dave = Sr25519Keyring::Dave;
 	let key = <sp_core::sr25519::Pair as sp_core::Pair>::from_string("//DaveOracle", None).unwrap();
 	let signer = AccountId::from(sp_core::Pair::public(&key));
-	let payload = [&b"icn-sla:signer"[..], dave.to_account_id().as_ref(), genesis.as_ref()].concat();
+	let payload =
+		[&b"icn-sla:signer"[..], dave.to_account_id().as_ref(), genesis.as_ref()].concat();
 	assert_eq!(payload, (b"icn-sla:signer", dave.to_account_id(), genesis).encode());
 	let out = Command::new(node_binary())
 		.args(["sign", "--suri", "//DaveOracle", "--hex", "--message", &hex(&payload)])
@@ -881,25 +1001,30 @@ async fn an_endpoint_that_never_answers_fails_only_its_own_node() {
 		.unwrap();
 	assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 	let signature = unhex(String::from_utf8_lossy(&out.stdout).trim());
-	let proof = sp_runtime::MultiSignature::Sr25519(sp_core::sr25519::Signature::from_raw(signature.try_into().unwrap()));
+	let proof = sp_runtime::MultiSignature::Sr25519(sp_core::sr25519::Signature::from_raw(
+		signature.try_into().unwrap(),
+	));
 	let call = icn_runtime::RuntimeCall::Sla(pallet_icn_sla::Call::register_hypernode {
 		signer: signer.clone(),
 		location: *b"DE",
 		address: b"oracle.dave.example".to_vec().try_into().unwrap(),
 		proof,
 	});
-	let nonce: u32 = client.request("system_accountNextIndex", rpc_params![dave.to_account_id().to_string()]).await.unwrap();
+	let nonce: u32 = client
+		.request("system_accountNextIndex", rpc_params![dave.to_account_id().to_string()])
+		.await
+		.unwrap();
 	let xt = hex(&icn_runtime::signing::sign(call, &dave.pair(), nonce, genesis).encode());
 	let block = submit_finalized(&client, &node, &xt).await;
 	assert!(
-		events_of(&client, block, &xt).await.contains(&RuntimeEvent::Sla(pallet_icn_sla::Event::HyperNodeRegistered {
-			owner: dave.to_account_id(),
-			signer
-		})),
+		events_of(&client, block, &xt).await.contains(&RuntimeEvent::Sla(
+			pallet_icn_sla::Event::HyperNodeRegistered { owner: dave.to_account_id(), signer }
+		)),
 		"the HyperNode did not register with the proof from `icn-node sign`"
 	);
 
-	for (who, port) in [(Sr25519Keyring::Bob, server.port), (Sr25519Keyring::Charlie, hanging_port)] {
+	for (who, port) in [(Sr25519Keyring::Bob, server.port), (Sr25519Keyring::Charlie, hanging_port)]
+	{
 		let spec = pallet_icn_providers::NodeSpec {
 			cluster: 0,
 			capacity: 15,
@@ -915,19 +1040,32 @@ async fn an_endpoint_that_never_answers_fails_only_its_own_node() {
 			collateral: 15_000 * ICNT,
 			links: Default::default(),
 		});
-		let nonce: u32 = client.request("system_accountNextIndex", rpc_params![who.to_account_id().to_string()]).await.unwrap();
+		let nonce: u32 = client
+			.request("system_accountNextIndex", rpc_params![who.to_account_id().to_string()])
+			.await
+			.unwrap();
 		let xt = hex(&icn_runtime::signing::sign(call, &who.pair(), nonce, genesis).encode());
 		submit_finalized(&client, &node, &xt).await;
 	}
 	// Node 0 (honest) passes two eras in which node 1 (hanging) fails: the same worker run
 	// probed both.
-	let sla = wait_sla(&client, &node, 400, "two passed eras next to a hanging node", |s| s["passed"].as_u64() >= Some(2)).await;
+	let sla = wait_sla(&client, &node, 400, "two passed eras next to a hanging node", |s| {
+		s["passed"].as_u64() >= Some(2)
+	})
+	.await;
 	assert_eq!(sla["passed"], sla["counted"], "the honest node failed an era: {sla}");
 	let hung = node_sla(&client, 1).await;
-	assert!(hung["consecutiveFailures"].as_u64() >= Some(1), "the hanging node did not fail: {hung}");
+	assert!(
+		hung["consecutiveFailures"].as_u64() >= Some(1),
+		"the hanging node did not fail: {hung}"
+	);
 	assert_eq!(hung["passed"], 0, "{hung}");
 	let log = std::fs::read_to_string(&node.log).unwrap();
-	assert!(log.contains("(1, Failed(Timeout))"), "the hanging node's failure is not a timeout:\n{}", node.log_tail());
+	assert!(
+		log.contains("(1, Failed(Timeout))"),
+		"the hanging node's failure is not a timeout:\n{}",
+		node.log_tail()
+	);
 	assert!(!log.contains("(0, Failed("), "the honest node failed a probe:\n{}", node.log_tail());
 	drop(hanging);
 	drop(client);
@@ -943,8 +1081,10 @@ async fn an_endpoint_that_never_answers_fails_only_its_own_node() {
 async fn the_committed_staging_spec_matches_the_runtime() {
 	let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
 	let committed_path = root.join("chain-specs/staging-raw.json");
-	let committed: Value = serde_json::from_slice(&std::fs::read(&committed_path).expect("chain-specs/staging-raw.json"))
-		.expect("raw spec JSON");
+	let committed: Value = serde_json::from_slice(
+		&std::fs::read(&committed_path).expect("chain-specs/staging-raw.json"),
+	)
+	.expect("raw spec JSON");
 	let out = Command::new(node_binary())
 		.args(["build-spec", "--chain", "staging-preset", "--raw", "--disable-default-bootnode"])
 		.stderr(Stdio::null())
@@ -959,22 +1099,35 @@ async fn the_committed_staging_spec_matches_the_runtime() {
 	const CODE: &str = "0x3a636f6465";
 	let (mut committed_top, mut fresh_top) =
 		(committed["genesis"]["raw"]["top"].clone(), fresh["genesis"]["raw"]["top"].clone());
-	let committed_code = committed_top.as_object_mut().unwrap().remove(CODE).expect("committed :code");
+	let committed_code =
+		committed_top.as_object_mut().unwrap().remove(CODE).expect("committed :code");
 	let fresh_code = fresh_top.as_object_mut().unwrap().remove(CODE).expect("fresh :code");
 	assert_eq!(committed_top, fresh_top, "genesis storage differs: {regenerate}");
-	assert_eq!(committed["genesis"]["raw"]["childrenDefault"], fresh["genesis"]["raw"]["childrenDefault"]);
+	assert_eq!(
+		committed["genesis"]["raw"]["childrenDefault"],
+		fresh["genesis"]["raw"]["childrenDefault"]
+	);
 
 	// A node on the committed spec: its genesis hash, its runtime's version and metadata.
 	let committed_arg = committed_path.to_string_lossy().to_string();
 	let mut node = Node::spawn("staging", &["--chain", &committed_arg, "--tmp"]);
 	let client = node.connect().await;
 	let genesis: Hash = client.request("chain_getBlockHash", rpc_params![0]).await.unwrap();
-	let recorded = std::fs::read_to_string(root.join("chain-specs/staging.genesis-hash")).expect("genesis hash file");
-	assert_eq!(format!("{genesis:?}"), recorded.trim(), "chain-specs/staging.genesis-hash: {regenerate}");
+	let recorded = std::fs::read_to_string(root.join("chain-specs/staging.genesis-hash"))
+		.expect("genesis hash file");
+	assert_eq!(
+		format!("{genesis:?}"),
+		recorded.trim(),
+		"chain-specs/staging.genesis-hash: {regenerate}"
+	);
 	let version: Value = client.request("state_getRuntimeVersion", rpc_params![]).await.unwrap();
 	assert_eq!(version["specName"], "icn");
 	assert_eq!(version["specVersion"], icn_runtime::VERSION.spec_version, "{regenerate}");
-	assert_eq!(version["transactionVersion"], icn_runtime::VERSION.transaction_version, "{regenerate}");
+	assert_eq!(
+		version["transactionVersion"],
+		icn_runtime::VERSION.transaction_version,
+		"{regenerate}"
+	);
 	// The committed code is this runtime: the same metadata (every call, event, error, storage
 	// item, type and runtime API). Its bytes equal a fresh build's only when built from the
 	// same checkout path (the WASM embeds source paths), so they are not compared.
@@ -983,7 +1136,11 @@ async fn the_committed_staging_spec_matches_the_runtime() {
 		.await
 		.unwrap();
 	let native = icn_runtime::Runtime::metadata_at_version(16).expect("metadata v16");
-	assert_eq!(unhex(&metadata), Some(native).encode(), "the committed :code is another runtime: {regenerate}");
+	assert_eq!(
+		unhex(&metadata),
+		Some(native).encode(),
+		"the committed :code is another runtime: {regenerate}"
+	);
 	assert!(committed_code.is_string() && fresh_code.is_string());
 	drop(client);
 	node.stop();
@@ -996,7 +1153,10 @@ async fn the_committed_staging_spec_matches_the_runtime() {
 /// keeps finalizing with both validators voting.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_new_validator_joins_and_authors() {
-	let doc = std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../docs/validator.md")).unwrap();
+	let doc = std::fs::read_to_string(
+		PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../docs/validator.md"),
+	)
+	.unwrap();
 	for command in [
 		"icn-node key generate --scheme sr25519 --output-type json",
 		"icn-node key generate-node-key --chain chain-specs/staging-raw.json --base-path /var/lib/icn-validator",
@@ -1012,31 +1172,46 @@ async fn a_new_validator_joins_and_authors() {
 		.expect("key generate");
 	let key: Value = serde_json::from_slice(&out.stdout).expect("key JSON");
 	let phrase = key["secretPhrase"].as_str().unwrap().to_string();
-	let stash: AccountId = unhex(key["accountId"].as_str().unwrap()).as_slice().try_into().map(AccountId::new).unwrap();
+	let stash: AccountId = unhex(key["accountId"].as_str().unwrap())
+		.as_slice()
+		.try_into()
+		.map(AccountId::new)
+		.unwrap();
 
 	let mut alice_node = Node::start_dev();
 	let alice_rpc = alice_node.connect().await;
 	let genesis: Hash = alice_rpc.request("chain_getBlockHash", rpc_params![0]).await.unwrap();
 	let alice = Sr25519Keyring::Alice;
-	let mut nonce: u32 =
-		alice_rpc.request("system_accountNextIndex", rpc_params![alice.to_account_id().to_string()]).await.unwrap();
+	let mut nonce: u32 = alice_rpc
+		.request("system_accountNextIndex", rpc_params![alice.to_account_id().to_string()])
+		.await
+		.unwrap();
 	let mut as_alice = |call: icn_runtime::RuntimeCall| {
 		nonce += 1;
 		hex(&icn_runtime::signing::sign(call, &alice.pair(), nonce - 1, genesis).encode())
 	};
-	let sudo = |call: icn_runtime::RuntimeCall| icn_runtime::RuntimeCall::Sudo(pallet_sudo::Call::sudo { call: Box::new(call) });
+	let sudo = |call: icn_runtime::RuntimeCall| {
+		icn_runtime::RuntimeCall::Sudo(pallet_sudo::Call::sudo { call: Box::new(call) })
+	};
 	// Test-only: fund the stash, make room for a second validator.
 	let fund = as_alice(icn_runtime::RuntimeCall::Balances(BalancesCall::transfer_keep_alive {
 		dest: stash.clone().into(),
 		value: 300_000 * ICNT,
 	}));
 	submit_finalized(&alice_rpc, &alice_node, &fund).await;
-	let count = as_alice(sudo(icn_runtime::RuntimeCall::Staking(pallet_staking::Call::set_validator_count { new: 2 })));
+	let count = as_alice(sudo(icn_runtime::RuntimeCall::Staking(
+		pallet_staking::Call::set_validator_count { new: 2 },
+	)));
 	submit_finalized(&alice_rpc, &alice_node, &count).await;
 
 	// 3. The validator node, syncing from Alice's.
-	let addresses: Vec<String> = alice_rpc.request("system_localListenAddresses", rpc_params![]).await.unwrap();
-	let bootnode = addresses.iter().find(|a| a.contains("/127.0.0.1/")).expect("a loopback address").clone();
+	let addresses: Vec<String> =
+		alice_rpc.request("system_localListenAddresses", rpc_params![]).await.unwrap();
+	let bootnode = addresses
+		.iter()
+		.find(|a| a.contains("/127.0.0.1/"))
+		.expect("a loopback address")
+		.clone();
 	let base = TempDir::new("validator-base");
 	let base_path = base.0.to_string_lossy().to_string();
 	let status = Command::new(node_binary())
@@ -1048,7 +1223,17 @@ async fn a_new_validator_joins_and_authors() {
 	assert!(status.success(), "generate-node-key failed");
 	let mut validator = Node::spawn(
 		"validator",
-		&["--chain", "dev", "--validator", "--base-path", &base_path, "--name", "my-validator", "--bootnodes", &bootnode],
+		&[
+			"--chain",
+			"dev",
+			"--validator",
+			"--base-path",
+			&base_path,
+			"--name",
+			"my-validator",
+			"--bootnodes",
+			&bootnode,
+		],
 	);
 	let validator_rpc = validator.connect().await;
 	// Synced first: a transaction signed against a node still importing the chain is
@@ -1058,23 +1243,32 @@ async fn a_new_validator_joins_and_authors() {
 		let (target, _) = finalized_number(&alice_rpc).await;
 		let health: Value = validator_rpc.request("system_health", rpc_params![]).await.unwrap();
 		let state: Value = validator_rpc.request("system_syncState", rpc_params![]).await.unwrap();
-		if health["isSyncing"] == false && state["currentBlock"].as_u64() >= Some(u64::from(target)) {
-			break
+		if health["isSyncing"] == false && state["currentBlock"].as_u64() >= Some(u64::from(target))
+		{
+			break;
 		}
-		assert!(Instant::now() < deadline, "the validator node did not sync: {health} {state}\n{}", validator.log_tail());
+		assert!(
+			Instant::now() < deadline,
+			"the validator node did not sync: {health} {state}\n{}",
+			validator.log_tail()
+		);
 		tokio::time::sleep(Duration::from_secs(1)).await;
 	}
 	drop(validator_rpc);
 
 	// 4. Session keys, bond, validate — against the validator's own node.
 	let out = run_js_example(&validator, "validator.mjs", &[&phrase, "200000"]);
-	let keys = out.iter().find(|o| o["what"] == "keys").expect("keys printed")["keys"].as_str().unwrap().to_string();
+	let keys = out.iter().find(|o| o["what"] == "keys").expect("keys printed")["keys"]
+		.as_str()
+		.unwrap()
+		.to_string();
 	let registered = out.iter().find(|o| o["what"] == "registered").expect("registered");
 	assert_eq!(registered["bonded"], (200_000 * ICNT).to_string());
 	let aura_key = unhex(&keys)[..32].to_vec();
 
 	// Test-only: a new staking era now rather than in up to six minutes.
-	let force = as_alice(sudo(icn_runtime::RuntimeCall::Staking(pallet_staking::Call::force_new_era {})));
+	let force =
+		as_alice(sudo(icn_runtime::RuntimeCall::Staking(pallet_staking::Call::force_new_era {})));
 	submit_finalized(&alice_rpc, &alice_node, &force).await;
 
 	// 5. Elected, then authoring: a block whose Aura slot belongs to the stash's key.
@@ -1084,29 +1278,46 @@ async fn a_new_validator_joins_and_authors() {
 	let authored = loop {
 		let (finalized, _) = finalized_number(&alice_rpc).await;
 		let best: Hash = alice_rpc.request("chain_getBlockHash", rpc_params![]).await.unwrap();
-		let elected: Vec<AccountId> = storage(&alice_rpc, validators_key.clone(), best).await.unwrap_or_default();
+		let elected: Vec<AccountId> =
+			storage(&alice_rpc, validators_key.clone(), best).await.unwrap_or_default();
 		let mut found = None;
 		if elected.contains(&stash) {
-			let header: Value = alice_rpc.request("chain_getHeader", rpc_params![best]).await.unwrap();
-			let number = u32::from_str_radix(header["number"].as_str().unwrap().trim_start_matches("0x"), 16).unwrap();
+			let header: Value =
+				alice_rpc.request("chain_getHeader", rpc_params![best]).await.unwrap();
+			let number = u32::from_str_radix(
+				header["number"].as_str().unwrap().trim_start_matches("0x"),
+				16,
+			)
+			.unwrap();
 			for n in checked.max(1)..=number {
-				let hash: Hash = alice_rpc.request("chain_getBlockHash", rpc_params![n]).await.unwrap();
-				let header: Value = alice_rpc.request("chain_getHeader", rpc_params![hash]).await.unwrap();
+				let hash: Hash =
+					alice_rpc.request("chain_getBlockHash", rpc_params![n]).await.unwrap();
+				let header: Value =
+					alice_rpc.request("chain_getHeader", rpc_params![hash]).await.unwrap();
 				let slot = header["digest"]["logs"].as_array().unwrap().iter().find_map(|log| {
-					match sp_runtime::generic::DigestItem::decode(&mut &unhex(log.as_str().unwrap())[..]) {
-						Ok(sp_runtime::generic::DigestItem::PreRuntime(id, data)) if id == sp_consensus_aura::AURA_ENGINE_ID =>
-							u64::decode(&mut &data[..]).ok(),
+					match sp_runtime::generic::DigestItem::decode(
+						&mut &unhex(log.as_str().unwrap())[..],
+					) {
+						Ok(sp_runtime::generic::DigestItem::PreRuntime(id, data))
+							if id == sp_consensus_aura::AURA_ENGINE_ID =>
+						{
+							u64::decode(&mut &data[..]).ok()
+						},
 						_ => None,
 					}
 				});
 				let parent: Hash = serde_json::from_value(header["parentHash"].clone()).unwrap();
-				let authorities: String =
-					alice_rpc.request("state_call", rpc_params!["AuraApi_authorities", "0x", parent]).await.unwrap();
+				let authorities: String = alice_rpc
+					.request("state_call", rpc_params!["AuraApi_authorities", "0x", parent])
+					.await
+					.unwrap();
 				let authorities = Vec::<[u8; 32]>::decode(&mut &unhex(&authorities)[..]).unwrap();
 				if let Some(slot) = slot {
-					if authorities[(slot % authorities.len() as u64) as usize].as_slice() == aura_key.as_slice() {
+					if authorities[(slot % authorities.len() as u64) as usize].as_slice()
+						== aura_key.as_slice()
+					{
 						found = Some(n);
-						break
+						break;
 					}
 				}
 			}
@@ -1116,10 +1327,14 @@ async fn a_new_validator_joins_and_authors() {
 			// Finality goes on past it, with both validators voting.
 			let finalize_deadline = Instant::now() + Duration::from_secs(120);
 			while finalized_number(&alice_rpc).await.0 <= n {
-				assert!(Instant::now() < finalize_deadline, "not finalized past #{n}:\n{}", alice_node.log_tail());
+				assert!(
+					Instant::now() < finalize_deadline,
+					"not finalized past #{n}:\n{}",
+					alice_node.log_tail()
+				);
 				tokio::time::sleep(Duration::from_secs(1)).await;
 			}
-			break n
+			break n;
 		}
 		assert!(
 			Instant::now() < deadline,
@@ -1139,14 +1354,24 @@ async fn a_new_validator_joins_and_authors() {
 #[test]
 fn doc_snippets_are_the_tested_examples() {
 	let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-	for (doc, script, at_least) in
-		[("docs/builder.md", "builder.mjs", 6), ("docs/tokenomics.md", "vesting.mjs", 4), ("docs/validator.md", "validator.mjs", 4)]
-	{
+	for (doc, script, at_least) in [
+		("docs/builder.md", "builder.mjs", 6),
+		("docs/tokenomics.md", "vesting.mjs", 4),
+		("docs/validator.md", "validator.mjs", 4),
+	] {
 		let text = std::fs::read_to_string(root.join(doc)).expect("doc");
-		let code = std::fs::read_to_string(root.join("clients/js/examples").join(script)).expect("script");
-		let blocks: Vec<&str> =
-			text.split("```js\n").skip(1).map(|b| b.split("```").next().unwrap_or_default().trim_end()).collect();
-		assert!(blocks.len() >= at_least, "{doc}: expected {at_least} snippets, found {}", blocks.len());
+		let code =
+			std::fs::read_to_string(root.join("clients/js/examples").join(script)).expect("script");
+		let blocks: Vec<&str> = text
+			.split("```js\n")
+			.skip(1)
+			.map(|b| b.split("```").next().unwrap_or_default().trim_end())
+			.collect();
+		assert!(
+			blocks.len() >= at_least,
+			"{doc}: expected {at_least} snippets, found {}",
+			blocks.len()
+		);
 		for block in blocks {
 			assert!(code.contains(block), "{doc} snippet not in {script}:\n{block}");
 		}

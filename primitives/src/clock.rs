@@ -31,7 +31,18 @@ pub const MONTH_SCALE: u64 = MONTH_BLOCKS as u64;
 
 /// From `from_block` on, the clock advances one `scale` every `blocks` blocks, starting at
 /// position `from`.
-#[derive(Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug)]
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+)]
 pub struct Segment {
 	/// The first block of the segment.
 	pub from_block: u64,
@@ -51,7 +62,9 @@ pub enum ClockError {
 }
 
 /// Blocks to positions and back, piecewise linear (see the module docs).
-#[derive(Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug)]
+#[derive(
+	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+)]
 pub struct Clock {
 	/// Ascending by `from_block` and by `from`; never empty, the first starts at block 0.
 	pub segments: BoundedVec<Segment, ConstU32<MAX_CLOCK_SEGMENTS>>,
@@ -67,25 +80,28 @@ impl Clock {
 	/// The segment `block` is in.
 	fn segment_at(&self, block: u64) -> Segment {
 		let i = self.segments.partition_point(|s| s.from_block <= block);
-		self.segments
-			.get(i.saturating_sub(1))
-			.copied()
-			.unwrap_or(Segment { from_block: 0, from: 0, blocks: 1 })
+		self.segments.get(i.saturating_sub(1)).copied().unwrap_or(Segment {
+			from_block: 0,
+			from: 0,
+			blocks: 1,
+		})
 	}
 
 	/// The last segment starting at or before position `pos`.
 	fn segment_of_position(&self, pos: u64) -> Segment {
 		let i = self.segments.partition_point(|s| s.from <= pos);
-		self.segments
-			.get(i.saturating_sub(1))
-			.copied()
-			.unwrap_or(Segment { from_block: 0, from: 0, blocks: 1 })
+		self.segments.get(i.saturating_sub(1)).copied().unwrap_or(Segment {
+			from_block: 0,
+			from: 0,
+			blocks: 1,
+		})
 	}
 
 	/// The clock's position at `block`, in units of `1 / scale` of a period.
 	pub fn position(&self, block: u64, scale: u64) -> u64 {
 		let s = self.segment_at(block);
-		let done = u128::from(block.saturating_sub(s.from_block)) * u128::from(scale) / u128::from(s.blocks.max(1));
+		let done = u128::from(block.saturating_sub(s.from_block)) * u128::from(scale)
+			/ u128::from(s.blocks.max(1));
 		s.from.saturating_add(u64::try_from(done).unwrap_or(u64::MAX))
 	}
 
@@ -111,7 +127,7 @@ impl Clock {
 	/// A change at the start of the last segment replaces its length.
 	fn change_from(&mut self, from_block: u64, blocks: u32, scale: u64) -> Result<(), ClockError> {
 		if blocks == 0 {
-			return Err(ClockError::ZeroLength)
+			return Err(ClockError::ZeroLength);
 		}
 		let from = self.position(from_block, scale);
 		match self.segments.last_mut() {
@@ -126,7 +142,9 @@ impl Clock {
 }
 
 /// The era clock: one unit of position per era.
-#[derive(Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug)]
+#[derive(
+	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+)]
 pub struct EraClock(pub Clock);
 
 impl EraClock {
@@ -169,7 +187,9 @@ impl EraClock {
 }
 
 /// The month clock: [`MONTH_SCALE`] units of position per month.
-#[derive(Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug)]
+#[derive(
+	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+)]
 pub struct MonthClock(pub Clock);
 
 impl MonthClock {
@@ -206,7 +226,11 @@ impl MonthClock {
 
 	/// Makes months `blocks` long from block `now` on.
 	pub fn set_length(&mut self, now: u64, blocks: u32) -> Result<(), ClockError> {
-		self.0.change_from(now.max(self.0.segments.last().map_or(0, |s| s.from_block)), blocks, MONTH_SCALE)
+		self.0.change_from(
+			now.max(self.0.segments.last().map_or(0, |s| s.from_block)),
+			blocks,
+			MONTH_SCALE,
+		)
 	}
 }
 
@@ -335,7 +359,7 @@ mod tests {
 			while b < at + 500 {
 				while let Some((c, e, m)) = pending.peek().copied() {
 					if c > b {
-						break
+						break;
 					}
 					eras.set_length(b, e).unwrap();
 					months.set_length(b, m).unwrap();
@@ -343,7 +367,10 @@ mod tests {
 				}
 				let e = eras.era_of(b);
 				assert!(e == era || e == era + 1, "era {era} → {e} at {b}");
-				assert!(eras.era_start(e) <= b && b < eras.era_start(e + 1), "block {b} outside era {e}");
+				assert!(
+					eras.era_start(e) <= b && b < eras.era_start(e + 1),
+					"block {b} outside era {e}"
+				);
 				let p = months.position(b);
 				assert!(p >= pos);
 				// The step into block `b` runs at the pace in force at `b - 1`.

@@ -42,7 +42,19 @@ pub trait LinkRegistry<AccountId> {
 /// What a slash took: the provider's own ICNT first, then its Links, then its delegators pro
 /// rata (protocol §3, §4.4). The parts always add up to what was due:
 /// `own + links_seized × link value − returned + delegated + uncovered == due`.
-#[derive(Clone, Copy, PartialEq, Eq, Default, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug)]
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Default,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+)]
 pub struct SlashOutcome {
 	/// What the slash was: its fraction of the slash base.
 	pub due: Balance,
@@ -71,8 +83,8 @@ impl SlashOutcome {
 	/// Whether the outcome is what the slash rule says: the parts add up to `due` and no Link
 	/// was seized beyond its need (any excess returned is less than one Link's value).
 	pub fn is_exact(&self, link_value: Balance) -> bool {
-		self.taken(link_value).saturating_add(self.uncovered) == self.due &&
-			(self.returned == 0 || (self.links_seized > 0 && self.returned < link_value))
+		self.taken(link_value).saturating_add(self.uncovered) == self.due
+			&& (self.returned == 0 || (self.links_seized > 0 && self.returned < link_value))
 	}
 }
 
@@ -87,7 +99,11 @@ pub trait ProviderSlashing {
 	/// Slashes `fraction` of `base` — the collateral requirement fixed when the slash became
 	/// pending ([`ProviderSlashing::slash_base`] then), so lowering the node's capacity
 	/// between pending and applied does not shrink it.
-	fn slash_from(node: NodeId, fraction: Perbill, base: Balance) -> Result<SlashOutcome, DispatchError>;
+	fn slash_from(
+		node: NodeId,
+		fraction: Perbill,
+		base: Balance,
+	) -> Result<SlashOutcome, DispatchError>;
 	/// `node`'s collateral requirement now: what a slash becoming pending is a fraction of
 	/// (0 for an unknown node).
 	fn slash_base(node: NodeId) -> Balance;
@@ -169,15 +185,17 @@ impl<AccountId: Clone> RewardShares<AccountId> {
 	/// The parts never sum to more than `amount`.
 	pub fn split(&self, amount: Balance) -> (Vec<(AccountId, Balance)>, Balance) {
 		use sp_runtime::{helpers_128bit::multiply_by_rational_with_rounding, Rounding};
-		let delegated = self.delegations.iter().fold(0 as Balance, |acc, (_, s)| acc.saturating_add(*s));
+		let delegated =
+			self.delegations.iter().fold(0 as Balance, |acc, (_, s)| acc.saturating_add(*s));
 		let total = self.own_stake.saturating_add(delegated);
 		let mut rest = amount;
 		let mut parts = Vec::new();
 		if delegated == 0 || total == 0 {
-			return (parts, rest)
+			return (parts, rest);
 		}
 		for (who, stake) in &self.delegations {
-			let gross = multiply_by_rational_with_rounding(amount, *stake, total, Rounding::Down).unwrap_or(0);
+			let gross = multiply_by_rational_with_rounding(amount, *stake, total, Rounding::Down)
+				.unwrap_or(0);
 			let net = gross.saturating_sub(self.commission.mul_floor(gross)).min(rest);
 			if net > 0 {
 				rest = rest.saturating_sub(net);
@@ -198,7 +216,8 @@ pub trait NodeRewards<AccountId> {
 	/// Pays `amount` from `payer` to `node`'s provider. While the node is
 	/// under-collateralized the payment goes into its held collateral first (protocol §3);
 	/// returns the part so diverted.
-	fn pay_node(node: NodeId, payer: &AccountId, amount: Balance) -> Result<Balance, DispatchError>;
+	fn pay_node(node: NodeId, payer: &AccountId, amount: Balance)
+		-> Result<Balance, DispatchError>;
 	/// `node`'s provider has just received `amount` for it (moved there by the caller, e.g.
 	/// out of a hold): while the node is under-collateralized that part goes into its held
 	/// collateral, as with [`NodeRewards::pay_node`]; returns the part so diverted.

@@ -1,10 +1,7 @@
 //! The runtime APIs: what the node and clients (Polkadot.js, wallets) call into.
 
 use alloc::vec::Vec;
-use frame_support::{
-	genesis_builder_helper::get_preset,
-	weights::Weight,
-};
+use frame_support::{genesis_builder_helper::get_preset, weights::Weight};
 use pallet_grandpa::AuthorityId as GrandpaId;
 use sp_api::impl_runtime_apis;
 use sp_consensus_aura::sr25519::AuthorityId as AuraId;
@@ -18,8 +15,8 @@ use sp_version::RuntimeVersion;
 
 use super::{
 	genesis, genesis_config_presets, opaque::SessionKeys, AccountId, Aura, Balance, Block,
-	BlockNumber, Executive, Grandpa, InherentDataExt, Nonce, Runtime, RuntimeCall,
-	Marketplace, Providers, RuntimeGenesisConfig, Sla, System, TransactionPayment, Vesting, VERSION,
+	BlockNumber, Executive, Grandpa, InherentDataExt, Marketplace, Nonce, Providers, Runtime,
+	RuntimeCall, RuntimeGenesisConfig, Sla, System, TransactionPayment, Vesting, VERSION,
 };
 
 impl_runtime_apis! {

@@ -17,8 +17,8 @@ use crate::{currency::TOTAL_SUPPLY, Balance, Balances};
 /// the runtime's `GenesisBuilder::build_state` runs.
 pub fn build_state(config: alloc::vec::Vec<u8>) -> Result<(), String> {
 	use frame_support::traits::{BuildGenesisConfig, Get};
-	let config: crate::RuntimeGenesisConfig = serde_json::from_slice(&config)
-		.map_err(|e| format!("Invalid JSON blob: {e}"))?;
+	let config: crate::RuntimeGenesisConfig =
+		serde_json::from_slice(&config).map_err(|e| format!("Invalid JSON blob: {e}"))?;
 	// The vesting buckets are checked before anything is built, so a malformed distribution
 	// is reported as an error rather than a trap.
 	pallet_icn_vesting::genesis::validate(
@@ -39,7 +39,7 @@ pub fn ensure_fixed_supply() -> Result<(), String> {
 /// The pure check behind [`ensure_fixed_supply`].
 pub fn check_supply(issued: Balance) -> Result<(), String> {
 	if issued == TOTAL_SUPPLY {
-		return Ok(())
+		return Ok(());
 	}
 	let (word, diff) = if issued > TOTAL_SUPPLY {
 		("more", issued - TOTAL_SUPPLY)

@@ -64,7 +64,9 @@ pub fn dev_buckets() -> Vec<BucketConfig<AccountId>> {
 	for config in buckets.iter_mut().filter(|c| c.bucket == Bucket::NetworkExpansionFund) {
 		let given = DEV_ENDOWMENT.saturating_mul(dev_accounts.len() as Balance);
 		config.beneficiaries = dev_accounts.iter().cloned().map(|a| (a, DEV_ENDOWMENT)).collect();
-		config.beneficiaries.push((TreasuryAccount::get(), config.amount.saturating_sub(given)));
+		config
+			.beneficiaries
+			.push((TreasuryAccount::get(), config.amount.saturating_sub(given)));
 	}
 	buckets
 }
@@ -98,7 +100,10 @@ pub fn dev_providers() -> pallet_icn_providers::GenesisConfig<crate::Runtime> {
 			audit_bytes_per_unit: 0,
 			..Default::default()
 		}),
-		regions: vec![region("EU-W", &["DE", "FR", "NL", "BE", "LU", "IE"]), region("US-E", &["US", "CA"])],
+		regions: vec![
+			region("EU-W", &["DE", "FR", "NL", "BE", "LU", "IE"]),
+			region("US-E", &["US", "CA"]),
+		],
 		clusters: vec![cluster(0, "FRA-1"), cluster(1, "NYC-1")],
 		links: [
 			Sr25519Keyring::Alice,
@@ -143,12 +148,17 @@ fn validators_genesis(
 	validators: &[GenesisValidator],
 	bond: Balance,
 	validator_count: u32,
-) -> (pallet_session::GenesisConfig<crate::Runtime>, pallet_staking::GenesisConfig<crate::Runtime>) {
+) -> (pallet_session::GenesisConfig<crate::Runtime>, pallet_staking::GenesisConfig<crate::Runtime>)
+{
 	let session = pallet_session::GenesisConfig {
 		keys: validators
 			.iter()
 			.map(|(stash, aura, grandpa)| {
-				(stash.clone(), stash.clone(), SessionKeys { aura: aura.clone(), grandpa: grandpa.clone() })
+				(
+					stash.clone(),
+					stash.clone(),
+					SessionKeys { aura: aura.clone(), grandpa: grandpa.clone() },
+				)
 			})
 			.collect(),
 		..Default::default()
@@ -158,7 +168,9 @@ fn validators_genesis(
 		minimum_validator_count: 1,
 		stakers: validators
 			.iter()
-			.map(|(stash, ..)| (stash.clone(), stash.clone(), bond, pallet_staking::StakerStatus::Validator))
+			.map(|(stash, ..)| {
+				(stash.clone(), stash.clone(), bond, pallet_staking::StakerStatus::Validator)
+			})
 			.collect(),
 		..Default::default()
 	};
@@ -167,7 +179,11 @@ fn validators_genesis(
 
 /// A dev/local genesis: the dev buckets, providers and SLA oracle, `validators` bonding
 /// [`DEV_VALIDATOR_BOND`] each. Aura and GRANDPA authorities come from the session keys.
-fn testnet_genesis(validators: Vec<GenesisValidator>, validator_count: u32, root: AccountId) -> Value {
+fn testnet_genesis(
+	validators: Vec<GenesisValidator>,
+	validator_count: u32,
+	root: AccountId,
+) -> Value {
 	let (session, staking) = validators_genesis(&validators, DEV_VALIDATOR_BOND, validator_count);
 	build_struct_json_patch!(RuntimeGenesisConfig {
 		vesting: pallet_icn_vesting::GenesisConfig {
@@ -175,8 +191,8 @@ fn testnet_genesis(validators: Vec<GenesisValidator>, validator_count: u32, root
 			month_blocks: DEV_MONTH_BLOCKS,
 			era_blocks: DEV_ERA_BLOCKS,
 		},
-		session: session,
-		staking: staking,
+		session,
+		staking,
 		sudo: SudoConfig { key: Some(root) },
 		providers: dev_providers(),
 		sla: dev_sla(),
@@ -282,8 +298,11 @@ pub fn staging_config_genesis() -> Value {
 	});
 	for config in buckets.iter_mut().filter(|c| c.bucket == Bucket::NetworkExpansionFund) {
 		let given = STAGING_VALIDATOR_ENDOWMENT.saturating_mul(validators.len() as Balance);
-		config.beneficiaries = validators.iter().map(|v| (v.0.clone(), STAGING_VALIDATOR_ENDOWMENT)).collect();
-		config.beneficiaries.push((TreasuryAccount::get(), config.amount.saturating_sub(given)));
+		config.beneficiaries =
+			validators.iter().map(|v| (v.0.clone(), STAGING_VALIDATOR_ENDOWMENT)).collect();
+		config
+			.beneficiaries
+			.push((TreasuryAccount::get(), config.amount.saturating_sub(given)));
 	}
 	let (session, staking) = validators_genesis(&validators, STAGING_VALIDATOR_BOND, 16);
 	let mut providers = dev_providers();
@@ -291,14 +310,14 @@ pub fn staging_config_genesis() -> Value {
 	providers.links = Vec::new();
 	build_struct_json_patch!(RuntimeGenesisConfig {
 		vesting: pallet_icn_vesting::GenesisConfig {
-			buckets: buckets,
+			buckets,
 			month_blocks: crate::time::MONTH_BLOCKS,
 			era_blocks: crate::time::ERA_BLOCKS,
 		},
-		session: session,
-		staking: staking,
+		session,
+		staking,
 		sudo: SudoConfig { key: Some(root) },
-		providers: providers,
+		providers,
 	})
 }
 

@@ -35,9 +35,7 @@ use sp_runtime::{generic, impl_opaque_keys, traits::BlakeTwo256};
 use sp_version::RuntimeVersion;
 
 pub use frame_system::Call as SystemCall;
-pub use icn_primitives::{
-	currency, time, AccountId, Balance, BlockNumber, Hash, Nonce, Signature,
-};
+pub use icn_primitives::{currency, time, AccountId, Balance, BlockNumber, Hash, Nonce, Signature};
 pub use pallet_balances::Call as BalancesCall;
 pub use pallet_timestamp::Call as TimestampCall;
 #[cfg(any(feature = "std", test))]

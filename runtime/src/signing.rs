@@ -6,9 +6,7 @@ use codec::Encode;
 use sp_core::{sr25519, Pair, H256};
 use sp_runtime::generic::Era;
 
-use crate::{
-	Nonce, Runtime, RuntimeCall, SignedPayload, TxExtension, UncheckedExtrinsic, VERSION,
-};
+use crate::{Nonce, Runtime, RuntimeCall, SignedPayload, TxExtension, UncheckedExtrinsic, VERSION};
 
 /// The transaction extensions of an immortal transaction with `nonce` and `tip`.
 pub fn tx_extension(nonce: Nonce, tip: crate::Balance) -> TxExtension {

@@ -20,10 +20,11 @@ mod genesis {
 	/// Applies a JSON patch as the node does (objects merged key by key, the rest replaced).
 	fn merge(base: &mut Value, patch: Value) {
 		match (base, patch) {
-			(Value::Object(base), Value::Object(patch)) =>
+			(Value::Object(base), Value::Object(patch)) => {
 				for (key, value) in patch {
 					merge(base.entry(key).or_insert(Value::Null), value);
-				},
+				}
+			},
 			(base, patch) => *base = patch,
 		}
 	}
@@ -100,9 +101,16 @@ mod genesis {
 	fn dev_accounts_can_pay_fees_and_pools_hold_their_buckets() {
 		sp_io::TestExternalities::default().execute_with(|| {
 			build_state(serde_json::to_vec(&preset("development")).unwrap()).unwrap();
-			use frame_support::traits::{fungible::Inspect as _, tokens::{Fortitude, Preservation}};
+			use frame_support::traits::{
+				fungible::Inspect as _,
+				tokens::{Fortitude, Preservation},
+			};
 			for k in sp_keyring::Sr25519Keyring::well_known() {
-				let free = Balances::reducible_balance(&k.to_account_id(), Preservation::Preserve, Fortitude::Polite);
+				let free = Balances::reducible_balance(
+					&k.to_account_id(),
+					Preservation::Preserve,
+					Fortitude::Polite,
+				);
 				assert!(
 					free >= presets::DEV_ENDOWMENT - crate::currency::EXISTENTIAL_DEPOSIT,
 					"{k:?} has {free}"
@@ -127,8 +135,9 @@ mod genesis {
 /// GRANDPA equivocations reported as offences that Staking slashes.
 mod validators {
 	use crate::{
-		configs::SessionsPerEra, currency::ICNT, genesis::build_state, genesis_config_presets::DEV_VALIDATOR_BOND,
-		opaque::SessionKeys, AccountId, Balances, Grandpa, Historical, Runtime, RuntimeOrigin, Session, Staking, System,
+		configs::SessionsPerEra, currency::ICNT, genesis::build_state,
+		genesis_config_presets::DEV_VALIDATOR_BOND, opaque::SessionKeys, AccountId, Balances,
+		Grandpa, Historical, Runtime, RuntimeOrigin, Session, Staking, System,
 	};
 	use codec::Encode;
 	use frame_support::{assert_ok, traits::fungible::InspectHold};
@@ -148,7 +157,8 @@ mod validators {
 	fn local() -> sp_io::TestExternalities {
 		let mut ext = sp_io::TestExternalities::default();
 		ext.execute_with(|| {
-			build_state(serde_json::to_vec(&super::genesis::preset("local_testnet")).unwrap()).expect("local genesis builds");
+			build_state(serde_json::to_vec(&super::genesis::preset("local_testnet")).unwrap())
+				.expect("local genesis builds");
 			System::set_block_number(1);
 		});
 		ext.register_extension(KeystoreExt::new(MemoryKeystore::new()));
@@ -167,17 +177,25 @@ mod validators {
 			assert_eq!(sorted(Session::validators()), sorted(stashes.clone()));
 			assert_eq!(pallet_staking::CurrentEra::<Runtime>::get(), Some(0));
 			let aura: Vec<AuraId> = pallet_aura::Authorities::<Runtime>::get().into_inner();
-			let grandpa: Vec<GrandpaId> = Grandpa::grandpa_authorities().into_iter().map(|(id, _)| id).collect();
+			let grandpa: Vec<GrandpaId> =
+				Grandpa::grandpa_authorities().into_iter().map(|(id, _)| id).collect();
 			for (sr, ed) in LOCAL {
 				assert!(aura.contains(&sr.public().into()), "{sr:?} authors");
 				assert!(grandpa.contains(&ed.public().into()), "{ed:?} finalizes");
 				let stash = sr.to_account_id();
-				let held = Balances::balance_on_hold(&pallet_staking::HoldReason::Staking.into(), &stash);
+				let held =
+					Balances::balance_on_hold(&pallet_staking::HoldReason::Staking.into(), &stash);
 				assert_eq!(held, DEV_VALIDATOR_BOND, "bonded as a hold");
 				// The election counts stake as u64 votes (`U128CurrencyToVote`): the exposure is
 				// the bond to within a millionth.
-				let exposed = pallet_staking::ErasStakersOverview::<Runtime>::get(0, &stash).expect("exposed in era 0").total;
-				assert!(exposed <= DEV_VALIDATOR_BOND && DEV_VALIDATOR_BOND - exposed < DEV_VALIDATOR_BOND / 1_000_000, "{exposed}");
+				let exposed = pallet_staking::ErasStakersOverview::<Runtime>::get(0, &stash)
+					.expect("exposed in era 0")
+					.total;
+				assert!(
+					exposed <= DEV_VALIDATOR_BOND
+						&& DEV_VALIDATOR_BOND - exposed < DEV_VALIDATOR_BOND / 1_000_000,
+					"{exposed}"
+				);
 			}
 		});
 	}
@@ -193,27 +211,48 @@ mod validators {
 				pallet_staking::RewardDestination::Stash
 			));
 			assert_ok!(Staking::validate(RuntimeOrigin::signed(eve.clone()), Default::default()));
-			assert_ok!(Session::set_keys(RuntimeOrigin::signed(eve.clone()), keys.keys.clone(), keys.proof.encode()));
+			assert_ok!(Session::set_keys(
+				RuntimeOrigin::signed(eve.clone()),
+				keys.keys.clone(),
+				keys.proof.encode()
+			));
 			// A proof made for another account is refused.
-			let bob_keys = SessionKeys::generate(&Sr25519Keyring::Bob.to_account_id().encode(), None);
-			assert!(Session::set_keys(RuntimeOrigin::signed(eve.clone()), bob_keys.keys, bob_keys.proof.encode()).is_err());
+			let bob_keys =
+				SessionKeys::generate(&Sr25519Keyring::Bob.to_account_id().encode(), None);
+			assert!(Session::set_keys(
+				RuntimeOrigin::signed(eve.clone()),
+				bob_keys.keys,
+				bob_keys.proof.encode()
+			)
+			.is_err());
 			assert!(!Session::validators().contains(&eve));
 			// Two staking eras of sessions: elected at the era's end, active the session after.
 			for _ in 0..2 * SessionsPerEra::get() {
 				Session::rotate_session();
 			}
 			assert!(pallet_staking::CurrentEra::<Runtime>::get() >= Some(1));
-			assert!(Session::validators().contains(&eve), "Eve elected: {:?}", Session::validators());
+			assert!(
+				Session::validators().contains(&eve),
+				"Eve elected: {:?}",
+				Session::validators()
+			);
 			assert_eq!(Session::validators().len(), 5);
 			let aura: Vec<AuraId> = pallet_aura::Authorities::<Runtime>::get().into_inner();
 			assert!(aura.contains(&keys.keys.aura), "Eve's Aura key authors");
 			// The keys rotate: new keys are queued and active after the next session.
 			let new_keys = SessionKeys::generate(&eve.encode(), None);
-			assert_ok!(Session::set_keys(RuntimeOrigin::signed(eve.clone()), new_keys.keys.clone(), new_keys.proof.encode()));
+			assert_ok!(Session::set_keys(
+				RuntimeOrigin::signed(eve.clone()),
+				new_keys.keys.clone(),
+				new_keys.proof.encode()
+			));
 			Session::rotate_session();
 			Session::rotate_session();
 			let aura: Vec<AuraId> = pallet_aura::Authorities::<Runtime>::get().into_inner();
-			assert!(aura.contains(&new_keys.keys.aura) && !aura.contains(&keys.keys.aura), "rotated");
+			assert!(
+				aura.contains(&new_keys.keys.aura) && !aura.contains(&keys.keys.aura),
+				"rotated"
+			);
 		});
 	}
 
@@ -226,7 +265,11 @@ mod validators {
 	) -> sp_consensus_grandpa::EquivocationProof<crate::Hash, u32> {
 		let vote = |hash: crate::Hash| {
 			let prevote = finality_grandpa::Prevote { target_hash: hash, target_number: 1u32 };
-			let payload = sp_consensus_grandpa::localized_payload(1, set_id, &finality_grandpa::Message::Prevote(prevote.clone()));
+			let payload = sp_consensus_grandpa::localized_payload(
+				1,
+				set_id,
+				&finality_grandpa::Message::Prevote(prevote.clone()),
+			);
 			(prevote, signer.sign(&payload).into())
 		};
 		sp_consensus_grandpa::EquivocationProof::new(
@@ -249,10 +292,16 @@ mod validators {
 			let bob = Ed25519Keyring::Bob;
 			let set_id = Grandpa::current_set_id();
 			let key_owner_proof =
-				Historical::prove((sp_consensus_grandpa::KEY_TYPE, GrandpaId::from(bob.public()))).expect("Bob's key is in the set");
+				Historical::prove((sp_consensus_grandpa::KEY_TYPE, GrandpaId::from(bob.public())))
+					.expect("Bob's key is in the set");
 			// A forged proof (signed by someone else) is refused.
 			let forged = equivocation(set_id, bob, Ed25519Keyring::Eve);
-			assert!(Grandpa::report_equivocation_unsigned(RuntimeOrigin::none(), Box::new(forged), key_owner_proof.clone()).is_err());
+			assert!(Grandpa::report_equivocation_unsigned(
+				RuntimeOrigin::none(),
+				Box::new(forged),
+				key_owner_proof.clone()
+			)
+			.is_err());
 			assert_ok!(Grandpa::report_equivocation_unsigned(
 				RuntimeOrigin::none(),
 				Box::new(equivocation(set_id, bob, bob)),
@@ -261,9 +310,13 @@ mod validators {
 			assert_eq!(pallet_offences::Reports::<Runtime>::iter().count(), 1);
 			let stash = Sr25519Keyring::Bob.to_account_id();
 			let era = pallet_staking::ActiveEra::<Runtime>::get().unwrap().index;
-			assert!(pallet_staking::ValidatorSlashInEra::<Runtime>::get(era, &stash).is_some(), "slash recorded");
+			assert!(
+				pallet_staking::ValidatorSlashInEra::<Runtime>::get(era, &stash).is_some(),
+				"slash recorded"
+			);
 			// Deferred: nothing taken yet; root could cancel it in the meantime.
-			let held = || Balances::balance_on_hold(&pallet_staking::HoldReason::Staking.into(), &stash);
+			let held =
+				|| Balances::balance_on_hold(&pallet_staking::HoldReason::Staking.into(), &stash);
 			assert_eq!(held(), DEV_VALIDATOR_BOND);
 			assert!(System::events().iter().any(|r| matches!(
 				r.event,
@@ -283,11 +336,17 @@ mod weights {
 		assert!(w.clone().validate().is_ok());
 		assert_eq!(w.base_block, weights::block_weights::BlockExecutionWeight::get());
 		for class in [DispatchClass::Normal, DispatchClass::Operational, DispatchClass::Mandatory] {
-			assert_eq!(w.get(class).base_extrinsic, weights::extrinsic_weights::ExtrinsicBaseWeight::get());
+			assert_eq!(
+				w.get(class).base_extrinsic,
+				weights::extrinsic_weights::ExtrinsicBaseWeight::get()
+			);
 		}
 		// Two seconds per block, three quarters for normal transactions.
 		assert_eq!(w.max_block.ref_time(), 2_000_000_000_000);
-		assert_eq!(w.get(DispatchClass::Normal).max_total.map(|m| m.ref_time()), Some(1_500_000_000_000));
+		assert_eq!(
+			w.get(DispatchClass::Normal).max_total.map(|m| m.ref_time()),
+			Some(1_500_000_000_000)
+		);
 	}
 	#[test]
 	fn every_aggregation_step_fits_the_per_block_budget() {
@@ -297,18 +356,26 @@ mod weights {
 		let budget = crate::configs::AggregationWeightPerBlock::get();
 		let max_hypernodes: u32 = <crate::Runtime as pallet_icn_sla::Config>::MaxHyperNodes::get();
 		let max_hypernodes = u64::from(max_hypernodes);
-		let late_prune = <crate::Runtime as frame_system::Config>::DbWeight::get().writes(2 * max_hypernodes + 3);
-		let delegators = <crate::Runtime as pallet_icn_providers::Config>::MaxDelegatorsPerNode::get();
+		let late_prune = <crate::Runtime as frame_system::Config>::DbWeight::get()
+			.writes(2 * max_hypernodes + 3);
+		let delegators =
+			<crate::Runtime as pallet_icn_providers::Config>::MaxDelegatorsPerNode::get();
 		let steps: [(&str, Weight); 6] = [
 			("first node of a cluster", W::aggregate_nodes(1).saturating_add(W::measure_cluster())),
 			("one slash", pallet_icn_sla::Pallet::<crate::Runtime>::slash_step_weight()),
 			("budget", W::era_budget()),
-			("most-delegated reward", W::reward_nodes(1).saturating_add(W::reward_delegators(delegators))),
+			(
+				"most-delegated reward",
+				W::reward_nodes(1).saturating_add(W::reward_delegators(delegators)),
+			),
 			("HyperNode reward", W::reward_hypernode()),
 			("late era end", W::finalize_era().saturating_add(late_prune)),
 		];
 		for (step, weight) in steps {
-			assert!(weight.all_lte(budget / 4), "{step}: {weight:?} is over a quarter of the budget {budget:?}");
+			assert!(
+				weight.all_lte(budget / 4),
+				"{step}: {weight:?} is over a quarter of the budget {budget:?}"
+			);
 		}
 	}
 }
@@ -329,10 +396,12 @@ mod attacks {
 	#[test]
 	fn burning_icnt_breaks_the_fixed_supply_invariant() {
 		sp_io::TestExternalities::default().execute_with(|| {
-			build_state(serde_json::to_vec(&super::genesis::preset("development")).unwrap()).unwrap();
+			build_state(serde_json::to_vec(&super::genesis::preset("development")).unwrap())
+				.unwrap();
 			let alice = sp_keyring::Sr25519Keyring::Alice.to_account_id();
 			for keep_alive in [true, false] {
-				let burn = RuntimeCall::Balances(pallet_balances::Call::burn { value: ICNT, keep_alive });
+				let burn =
+					RuntimeCall::Balances(pallet_balances::Call::burn { value: ICNT, keep_alive });
 				let result = burn.dispatch(RuntimeOrigin::signed(alice.clone()));
 				assert_eq!(
 					result.map_err(|e| e.error),
@@ -358,7 +427,8 @@ mod attacks {
 		use frame_support::{assert_noop, assert_ok};
 		use pallet_session::ShouldEndSession;
 		sp_io::TestExternalities::default().execute_with(|| {
-			build_state(serde_json::to_vec(&super::genesis::preset("development")).unwrap()).unwrap();
+			build_state(serde_json::to_vec(&super::genesis::preset("development")).unwrap())
+				.unwrap();
 			System::set_block_number(25);
 			assert_eq!(Sla::era_of(25), 2);
 			assert_noop!(
@@ -370,9 +440,15 @@ mod attacks {
 			assert_ok!(Providers::set_params(RuntimeOrigin::root(), params));
 			assert_ok!(Vesting::set_era_blocks(RuntimeOrigin::root(), 20));
 			// Era 2 ends at block 29 as announced; era 3 is blocks 30–49, era 4 from 50.
-			for (block, era, session_ends) in
-				[(25, 2, false), (29, 2, false), (30, 3, true), (40, 3, false), (49, 3, false), (50, 4, true), (70, 5, true)]
-			{
+			for (block, era, session_ends) in [
+				(25, 2, false),
+				(29, 2, false),
+				(30, 3, true),
+				(40, 3, false),
+				(49, 3, false),
+				(50, 4, true),
+				(70, 5, true),
+			] {
 				assert_eq!(Sla::era_of(block), era, "block {block}");
 				assert_eq!(EraSessions::should_end_session(block), session_ends, "block {block}");
 			}

@@ -118,7 +118,13 @@ pub trait IcnMarketplaceApi<BlockHash> {
 	/// the amount `marketplace.book` holds — at block `at` (default: best). A booking that
 	/// cannot be filled is an error whose data names the reason (`Unfillable`, …).
 	#[method(name = "icn_quote")]
-	fn quote(&self, cluster: ClusterId, units: u32, eras: u32, at: Option<BlockHash>) -> RpcResult<RpcQuote>;
+	fn quote(
+		&self,
+		cluster: ClusterId,
+		units: u32,
+		eras: u32,
+		at: Option<BlockHash>,
+	) -> RpcResult<RpcQuote>;
 
 	/// A builder's live bookings.
 	#[method(name = "icn_bookings")]
@@ -126,7 +132,11 @@ pub trait IcnMarketplaceApi<BlockHash> {
 
 	/// A cluster's bookable capacity, bookings and current unit-era price.
 	#[method(name = "icn_clusterUsage")]
-	fn cluster_usage(&self, cluster: ClusterId, at: Option<BlockHash>) -> RpcResult<RpcClusterUsage>;
+	fn cluster_usage(
+		&self,
+		cluster: ClusterId,
+		at: Option<BlockHash>,
+	) -> RpcResult<RpcClusterUsage>;
 }
 
 fn quote_error(e: QuoteError) -> ErrorObjectOwned {
@@ -138,17 +148,31 @@ where
 	C: RuntimeApiClient,
 	C::Api: MarketplaceRuntimeApi<Block, AccountId>,
 {
-	fn quote(&self, cluster: ClusterId, units: u32, eras: u32, at: Option<<Block as BlockT>::Hash>) -> RpcResult<RpcQuote> {
+	fn quote(
+		&self,
+		cluster: ClusterId,
+		units: u32,
+		eras: u32,
+		at: Option<<Block as BlockT>::Hash>,
+	) -> RpcResult<RpcQuote> {
 		let quote = self.call(at, |api, at| api.quote(at, cluster, units, eras))?;
 		Ok(quote.map_err(quote_error)?.into())
 	}
 
-	fn bookings(&self, builder: AccountId, at: Option<<Block as BlockT>::Hash>) -> RpcResult<Vec<RpcBooking>> {
+	fn bookings(
+		&self,
+		builder: AccountId,
+		at: Option<<Block as BlockT>::Hash>,
+	) -> RpcResult<Vec<RpcBooking>> {
 		let bookings = self.call(at, |api, at| api.bookings(at, builder))?;
 		Ok(bookings.into_iter().map(RpcBooking::from).collect())
 	}
 
-	fn cluster_usage(&self, cluster: ClusterId, at: Option<<Block as BlockT>::Hash>) -> RpcResult<RpcClusterUsage> {
+	fn cluster_usage(
+		&self,
+		cluster: ClusterId,
+		at: Option<<Block as BlockT>::Hash>,
+	) -> RpcResult<RpcClusterUsage> {
 		self.call(at, |api, at| api.cluster_usage(at, cluster)).map(Into::into)
 	}
 }

@@ -24,9 +24,15 @@ use sp_block_builder::BlockBuilder;
 use sp_blockchain::{Error as BlockChainError, HeaderBackend, HeaderMetadata};
 
 /// What an `icn_*` handler needs of the client: runtime APIs at a block, and the best block.
-pub trait RuntimeApiClient: ProvideRuntimeApi<Block> + HeaderBackend<Block> + Send + Sync + 'static {}
+pub trait RuntimeApiClient:
+	ProvideRuntimeApi<Block> + HeaderBackend<Block> + Send + Sync + 'static
+{
+}
 
-impl<C: ProvideRuntimeApi<Block> + HeaderBackend<Block> + Send + Sync + 'static> RuntimeApiClient for C {}
+impl<C: ProvideRuntimeApi<Block> + HeaderBackend<Block> + Send + Sync + 'static> RuntimeApiClient
+	for C
+{
+}
 
 /// Serves every `icn_*` method (each module implements its `Icn*ApiServer` for it) from the
 /// client's runtime APIs: one way to pick the block and to report a failed runtime call.
@@ -47,7 +53,10 @@ impl<C: RuntimeApiClient> IcnRpc<C> {
 	pub(crate) fn call<R>(
 		&self,
 		at: Option<<Block as sp_runtime::traits::Block>::Hash>,
-		f: impl FnOnce(&C::Api, <Block as sp_runtime::traits::Block>::Hash) -> Result<R, sp_api::ApiError>,
+		f: impl FnOnce(
+			&C::Api,
+			<Block as sp_runtime::traits::Block>::Hash,
+		) -> Result<R, sp_api::ApiError>,
 	) -> RpcResult<R> {
 		let at = at.unwrap_or_else(|| self.client.info().best_hash);
 		f(&self.client.runtime_api(), at).map_err(runtime_error)
@@ -80,7 +89,8 @@ where
 	C::Api: pallet_icn_vesting::runtime_api::VestingApi<Block, AccountId, icn_runtime::BlockNumber>,
 	C::Api: pallet_icn_marketplace::runtime_api::MarketplaceApi<Block, AccountId>,
 	C::Api: pallet_icn_sla::runtime_api::SlaApi<Block, AccountId>,
-	C::Api: pallet_icn_providers::runtime_api::ProvidersApi<Block, AccountId, icn_runtime::BlockNumber>,
+	C::Api:
+		pallet_icn_providers::runtime_api::ProvidersApi<Block, AccountId, icn_runtime::BlockNumber>,
 	P: TransactionPool + 'static,
 {
 	use pallet_transaction_payment_rpc::{TransactionPayment, TransactionPaymentApiServer};

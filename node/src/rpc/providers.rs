@@ -138,7 +138,11 @@ pub struct RpcDelegation {
 
 impl From<Delegation<BlockNumber>> for RpcDelegation {
 	fn from(d: Delegation<BlockNumber>) -> Self {
-		RpcDelegation { active: d.active.to_string(), unbonding: d.unbonding.to_string(), unlock_at: d.unlock_at }
+		RpcDelegation {
+			active: d.active.to_string(),
+			unbonding: d.unbonding.to_string(),
+			unlock_at: d.unlock_at,
+		}
 	}
 }
 
@@ -173,15 +177,27 @@ where
 	C: RuntimeApiClient,
 	C::Api: ProvidersRuntimeApi<Block, AccountId, BlockNumber>,
 {
-	fn node_info(&self, node: NodeId, at: Option<<Block as BlockT>::Hash>) -> RpcResult<Option<RpcNodeInfo>> {
+	fn node_info(
+		&self,
+		node: NodeId,
+		at: Option<<Block as BlockT>::Hash>,
+	) -> RpcResult<Option<RpcNodeInfo>> {
 		self.call(at, |api, at| api.node(at, node)).map(|n| n.map(Into::into))
 	}
 
-	fn cluster_nodes(&self, cluster: ClusterId, at: Option<<Block as BlockT>::Hash>) -> RpcResult<Vec<NodeId>> {
+	fn cluster_nodes(
+		&self,
+		cluster: ClusterId,
+		at: Option<<Block as BlockT>::Hash>,
+	) -> RpcResult<Vec<NodeId>> {
 		self.call(at, |api, at| api.cluster_nodes(at, cluster))
 	}
 
-	fn provider_nodes(&self, provider: AccountId, at: Option<<Block as BlockT>::Hash>) -> RpcResult<Vec<NodeId>> {
+	fn provider_nodes(
+		&self,
+		provider: AccountId,
+		at: Option<<Block as BlockT>::Hash>,
+	) -> RpcResult<Vec<NodeId>> {
 		self.call(at, |api, at| api.provider_nodes(at, provider))
 	}
 
@@ -191,6 +207,7 @@ where
 		delegator: AccountId,
 		at: Option<<Block as BlockT>::Hash>,
 	) -> RpcResult<Option<RpcDelegation>> {
-		self.call(at, |api, at| api.delegation(at, node, delegator)).map(|d| d.map(Into::into))
+		self.call(at, |api, at| api.delegation(at, node, delegator))
+			.map(|d| d.map(Into::into))
 	}
 }

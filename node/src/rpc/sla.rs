@@ -40,7 +40,11 @@ impl From<NodeSlaInfo> for RpcNodeSla {
 			consecutive_failures: i.consecutive_failures,
 			last_era: i.last_era,
 			recent_failures: i.recent_failures,
-			pending_slashes: i.pending_slashes.into_iter().map(|(e, f)| (e, f.deconstruct())).collect(),
+			pending_slashes: i
+				.pending_slashes
+				.into_iter()
+				.map(|(e, f)| (e, f.deconstruct()))
+				.collect(),
 		}
 	}
 }
@@ -90,11 +94,19 @@ where
 		self.call(at, |api, at| api.node_sla(at, node)).map(Into::into)
 	}
 
-	fn assignments(&self, owner: AccountId, at: Option<<Block as BlockT>::Hash>) -> RpcResult<RpcAssignment> {
-		self.call(at, |api, at| api.assignments(at, owner)).map(|(era, nodes)| RpcAssignment { era, nodes })
+	fn assignments(
+		&self,
+		owner: AccountId,
+		at: Option<<Block as BlockT>::Hash>,
+	) -> RpcResult<RpcAssignment> {
+		self.call(at, |api, at| api.assignments(at, owner))
+			.map(|(era, nodes)| RpcAssignment { era, nodes })
 	}
 
-	fn pending_slashes(&self, at: Option<<Block as BlockT>::Hash>) -> RpcResult<Vec<(EraIndex, NodeId, u32)>> {
+	fn pending_slashes(
+		&self,
+		at: Option<<Block as BlockT>::Hash>,
+	) -> RpcResult<Vec<(EraIndex, NodeId, u32)>> {
 		let slashes = self.call(at, |api, at| api.pending_slashes(at))?;
 		Ok(slashes.into_iter().map(|(e, n, f)| (e, n, f.deconstruct())).collect())
 	}

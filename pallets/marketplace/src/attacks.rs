@@ -13,14 +13,12 @@ use frame_support::{
 };
 use icn_primitives::currency::ICNT;
 
-
 /// Freezes all of `n`'s ICNT but `spendable` (as a vesting schedule does).
 fn freeze_all_but(n: u8, spendable: Balance) {
 	frame_system::Account::<Test>::mutate(account(n), |a| {
 		a.data.frozen = a.data.free.saturating_add(a.data.reserved).saturating_sub(spendable)
 	});
 }
-
 
 /// A builder whose ICNT is frozen (vesting) booked capacity: `book` held frozen ICNT (holds
 /// and freezes overlap), every settlement transfer then failed the freeze check and fell
@@ -37,11 +35,17 @@ fn vesting_icnt_books_capacity_for_free() {
 		const BUILDER: u8 = 50;
 		freeze_all_but(BUILDER, 2 * ICNT);
 		// 4 units × 1 ICNT × 4 eras + 25 %: 20 ICNT, of which 2 are spendable.
-		assert_noop!(Marketplace::book(origin(BUILDER), 0, 4, 4, 100 * ICNT), Error::<Test>::EscrowNotSpendable);
+		assert_noop!(
+			Marketplace::book(origin(BUILDER), 0, 4, 4, 100 * ICNT),
+			Error::<Test>::EscrowNotSpendable
+		);
 		// Twice within what it can spend is refused too: holds do not make frozen ICNT free.
 		freeze_all_but(BUILDER, 30 * ICNT);
 		assert_ok!(Marketplace::book(origin(BUILDER), 0, 4, 4, 100 * ICNT));
-		assert_noop!(Marketplace::book(origin(BUILDER), 0, 4, 4, 100 * ICNT), Error::<Test>::EscrowNotSpendable);
+		assert_noop!(
+			Marketplace::book(origin(BUILDER), 0, 4, 4, 100 * ICNT),
+			Error::<Test>::EscrowNotSpendable
+		);
 		// Every era is paid to the provider, none refunded.
 		let before = Balances::balance(&account(1)) + Balances::total_balance_on_hold(&account(1));
 		for era in 1..=5u32 {
@@ -50,8 +54,13 @@ fn vesting_icnt_books_capacity_for_free() {
 		}
 		let after = Balances::balance(&account(1)) + Balances::total_balance_on_hold(&account(1));
 		assert_eq!(after - before, 16 * ICNT);
-		assert!(!events().iter().any(|e| matches!(e, Event::NodeRefunded { .. } | Event::SettlementFailed { .. })));
-		assert_eq!(Balances::balance_on_hold(&HoldReason::BookingEscrow.into(), &account(BUILDER)), 0);
+		assert!(!events()
+			.iter()
+			.any(|e| matches!(e, Event::NodeRefunded { .. } | Event::SettlementFailed { .. })));
+		assert_eq!(
+			Balances::balance_on_hold(&HoldReason::BookingEscrow.into(), &account(BUILDER)),
+			0
+		);
 		let _ = id;
 	});
 }
@@ -67,7 +76,8 @@ fn extend_after_cancel_charges_a_stale_segment_twice() {
 		s.reservation_price = ICNT;
 		assert_ok!(Providers::register_node(origin(1), s, PER_UNIT * 10, Default::default()));
 		const BUILDER: u8 = 50;
-		let escrow = || Balances::balance_on_hold(&HoldReason::BookingEscrow.into(), &account(BUILDER));
+		let escrow =
+			|| Balances::balance_on_hold(&HoldReason::BookingEscrow.into(), &account(BUILDER));
 		// Eras 1–4, then extended to 8 (a second segment from era 5).
 		assert_ok!(Marketplace::book(origin(BUILDER), 0, 2, 4, Balance::MAX));
 		assert_ok!(Marketplace::extend(origin(BUILDER), 0, 4, Balance::MAX));

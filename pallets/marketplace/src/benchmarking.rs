@@ -23,7 +23,8 @@ fn booked<T: Config>(n: u32) -> (T::AccountId, BookingId) {
 	let cluster = T::BenchmarkHelper::bookable_cluster(n, 1, false);
 	let who = builder::<T>();
 	let id = NextBookingId::<T>::get();
-	Marketplace::<T>::book(RawOrigin::Signed(who.clone()).into(), cluster, n, 10, Balance::MAX).expect("book");
+	Marketplace::<T>::book(RawOrigin::Signed(who.clone()).into(), cluster, n, 10, Balance::MAX)
+		.expect("book");
 	(who, id)
 }
 
@@ -71,7 +72,8 @@ mod benchmarks {
 	fn settle_booking_era(n: Linear<1, { T::MaxNodesPerBooking::get() }>) {
 		let cluster = T::BenchmarkHelper::bookable_cluster(n, 1, true);
 		let who = builder::<T>();
-		Marketplace::<T>::book(RawOrigin::Signed(who).into(), cluster, n, 10, Balance::MAX).expect("book");
+		Marketplace::<T>::book(RawOrigin::Signed(who).into(), cluster, n, 10, Balance::MAX)
+			.expect("book");
 		// Era 1 is over; settle exactly one booking-era.
 		let start = u32::try_from(Marketplace::<T>::era_start_block(2)).unwrap_or(u32::MAX);
 		frame_system::Pallet::<T>::set_block_number(start.into());

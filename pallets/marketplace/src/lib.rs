@@ -27,6 +27,8 @@
 
 extern crate alloc;
 
+#[cfg(test)]
+mod attacks;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
 #[cfg(test)]
@@ -34,17 +36,19 @@ mod mock;
 pub mod pricing;
 pub mod runtime_api;
 #[cfg(test)]
-mod attacks;
-#[cfg(test)]
 mod tests;
 pub mod weights;
 
-pub use icn_primitives::providers::{CapacityLedger, ClusterId, EraIndex, NodeId, NodeRewards, SettledEras, SlaResults};
+pub use icn_primitives::providers::{
+	CapacityLedger, ClusterId, EraIndex, NodeId, NodeRewards, SettledEras, SlaResults,
+};
 pub use pallet::*;
 pub use weights::WeightInfo;
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
-use frame_support::{pallet_prelude::ConstU32, BoundedVec, CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound};
+use frame_support::{
+	pallet_prelude::ConstU32, BoundedVec, CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound,
+};
 use icn_primitives::Balance;
 use scale_info::TypeInfo;
 use sp_runtime::Perbill;
@@ -88,7 +92,9 @@ pub enum QuoteError {
 }
 
 /// A booking.
-#[derive(CloneNoBound, PartialEqNoBound, EqNoBound, Encode, Decode, MaxEncodedLen, TypeInfo, DebugNoBound)]
+#[derive(
+	CloneNoBound, PartialEqNoBound, EqNoBound, Encode, Decode, MaxEncodedLen, TypeInfo, DebugNoBound,
+)]
 #[scale_info(skip_type_params(T))]
 #[codec(mel_bound())]
 pub struct Booking<T: pallet::Config> {
@@ -117,7 +123,12 @@ pub struct Booking<T: pallet::Config> {
 impl<T: pallet::Config> Booking<T> {
 	/// The price per unit-era in force during `era`.
 	pub fn price_at(&self, era: EraIndex) -> Balance {
-		self.prices.iter().rev().find(|(from, _)| *from <= era).map(|(_, p)| *p).unwrap_or_default()
+		self.prices
+			.iter()
+			.rev()
+			.find(|(from, _)| *from <= era)
+			.map(|(_, p)| *p)
+			.unwrap_or_default()
 	}
 
 	/// What the builder pays for `era`: providers' part and margin.
@@ -256,8 +267,13 @@ pub mod pallet {
 
 	/// The live bookings of each builder.
 	#[pallet::storage]
-	pub type BuilderBookings<T: Config> =
-		StorageMap<_, Blake2_128Concat, T::AccountId, BoundedVec<BookingId, T::MaxBookingsPerBuilder>, ValueQuery>;
+	pub type BuilderBookings<T: Config> = StorageMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		BoundedVec<BookingId, T::MaxBookingsPerBuilder>,
+		ValueQuery,
+	>;
 
 	/// The era being settled, and the last booking settled for it (`None`: from the start).
 	#[pallet::storage]
@@ -284,7 +300,13 @@ pub mod pallet {
 		/// Units of a node were assigned to a booking.
 		Assigned { booking: BookingId, node: NodeId, units: u32 },
 		/// A booking's era was settled.
-		EraSettled { booking: BookingId, era: EraIndex, paid: Balance, margin: Balance, refunded: Balance },
+		EraSettled {
+			booking: BookingId,
+			era: EraIndex,
+			paid: Balance,
+			margin: Balance,
+			refunded: Balance,
+		},
 		/// A node's share of an era went to its provider and delegators.
 		NodePaid { booking: BookingId, era: EraIndex, node: NodeId, amount: Balance },
 		/// A node failed an era: its share went back to the builder.
@@ -371,7 +393,8 @@ pub mod pallet {
 			ensure!(quote.total <= max_total, Error::<T>::PriceAboveMax);
 			let id = NextBookingId::<T>::get();
 			NextBookingId::<T>::put(id.checked_add(1).ok_or(Error::<T>::Overflow)?);
-			BuilderBookings::<T>::try_mutate(&builder, |b| b.try_push(id)).map_err(|_| Error::<T>::TooManyBookings)?;
+			BuilderBookings::<T>::try_mutate(&builder, |b| b.try_push(id))
+				.map_err(|_| Error::<T>::TooManyBookings)?;
 			Self::hold_escrow(&builder, quote.total)?;
 			let nodes = quote.assignments.len() as u32;
 			for (node, u) in &quote.assignments {
@@ -418,7 +441,12 @@ pub mod pallet {
 			let new_end = Self::current_era().saturating_add(1).max(b.start).max(b.next_to_settle);
 			ensure!(new_end < b.end, Error::<T>::BookingOver);
 			let refund = b.cost_of(new_end, b.end);
-			T::Currency::release(&HoldReason::BookingEscrow.into(), &who, refund, Precision::Exact)?;
+			T::Currency::release(
+				&HoldReason::BookingEscrow.into(),
+				&who,
+				refund,
+				Precision::Exact,
+			)?;
 			b.escrow = b.escrow.saturating_sub(refund);
 			b.end = new_end;
 			// Price segments of refunded eras go with them: an extension appends its own from
@@ -439,14 +467,22 @@ pub mod pallet {
 		/// nodes are still needed at it), escrowing the cost; fails above `max_total`.
 		#[pallet::call_index(2)]
 		#[pallet::weight(T::WeightInfo::extend(T::MaxNodesPerBooking::get()))]
-		pub fn extend(origin: OriginFor<T>, booking: BookingId, eras: u32, max_total: Balance) -> DispatchResult {
+		pub fn extend(
+			origin: OriginFor<T>,
+			booking: BookingId,
+			eras: u32,
+			max_total: Balance,
+		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let mut b = Bookings::<T>::get(booking).ok_or(Error::<T>::UnknownBooking)?;
 			ensure!(b.builder == who, Error::<T>::NotBuilder);
 			ensure!(eras > 0, Error::<T>::EmptyBooking);
 			ensure!(b.end > Self::current_era(), Error::<T>::BookingOver);
 			let end = b.end.checked_add(eras).ok_or(Error::<T>::Overflow)?;
-			ensure!(end.saturating_sub(b.start) <= T::MaxBookingEras::get(), Error::<T>::BookingTooLong);
+			ensure!(
+				end.saturating_sub(b.start) <= T::MaxBookingEras::get(),
+				Error::<T>::BookingTooLong
+			);
 			let end_block = Self::era_start_block(end);
 			// The booking's own nodes must still be bookable and committed past the new end;
 			// the price is the highest of their current reservation prices (the clearing price
@@ -457,7 +493,8 @@ pub mod pallet {
 				ensure!(u64::from(offer.commitment_end) >= end_block, Error::<T>::CannotExtend);
 				price = price.max(offer.price);
 			}
-			let max_price = T::Capacity::cluster_max_price(b.cluster).ok_or(Error::<T>::UnknownCluster)?;
+			let max_price =
+				T::Capacity::cluster_max_price(b.cluster).ok_or(Error::<T>::UnknownCluster)?;
 			price = price.min(max_price);
 			b.prices.try_push((b.end, price)).map_err(|_| Error::<T>::TooManyExtensions)?;
 			let old_end = b.end;
@@ -511,7 +548,8 @@ pub mod pallet {
 		/// The exact cost and assignment of booking `units` of `cluster` for `eras` eras from
 		/// the next era: the same function `book` charges with.
 		pub fn quote(cluster: ClusterId, units: u32, eras: u32) -> Result<Quote, QuoteError> {
-			let max_price = T::Capacity::cluster_max_price(cluster).ok_or(QuoteError::UnknownCluster)?;
+			let max_price =
+				T::Capacity::cluster_max_price(cluster).ok_or(QuoteError::UnknownCluster)?;
 			ensure!(units > 0 && eras > 0, QuoteError::Empty);
 			ensure!(eras <= T::MaxBookingEras::get(), QuoteError::TooLong);
 			let end = Self::current_era().saturating_add(1).saturating_add(eras);
@@ -579,7 +617,7 @@ pub mod pallet {
 					None => (0, None),
 				};
 				if era >= Self::current_era() || !T::Sla::is_final(era) {
-					return
+					return;
 				}
 				let mut iter = match last {
 					Some(id) => Bookings::<T>::iter_keys_from(Bookings::<T>::hashed_key_for(id)),
@@ -589,13 +627,16 @@ pub mod pallet {
 					Some(id) => {
 						// A booking's era costs by its number of nodes; bookings with nothing to
 						// settle this era cost one read.
-						let due = Bookings::<T>::get(id).filter(|b| b.next_to_settle == era && era < b.end);
+						let due = Bookings::<T>::get(id)
+							.filter(|b| b.next_to_settle == era && era < b.end);
 						let cost = match &due {
-							Some(b) => T::WeightInfo::settle_booking_era(b.assignments.len() as u32),
+							Some(b) => {
+								T::WeightInfo::settle_booking_era(b.assignments.len() as u32)
+							},
 							None => T::DbWeight::get().reads(1),
 						};
 						if meter.try_consume(cost).is_err() {
-							return
+							return;
 						}
 						SettlementCursor::<T>::put((era, Some(id)));
 						if let Some(b) = due {
@@ -604,7 +645,7 @@ pub mod pallet {
 					},
 					None => {
 						if meter.try_consume(era_done).is_err() {
-							return
+							return;
 						}
 						SettlementCursor::<T>::put((era.saturating_add(1), None::<BookingId>));
 						Self::deposit_event(Event::SettlementDone { era });
@@ -616,7 +657,8 @@ pub mod pallet {
 		/// Settles `era`, the next era to settle, of booking `id` (`b`, as stored).
 		fn settle_booking(id: BookingId, mut b: Booking<T>, era: EraIndex) {
 			let (paid, margin, refunded) = Self::settle_era(id, &b, era);
-			b.escrow = b.escrow.saturating_sub(paid).saturating_sub(margin).saturating_sub(refunded);
+			b.escrow =
+				b.escrow.saturating_sub(paid).saturating_sub(margin).saturating_sub(refunded);
 			b.next_to_settle = era.saturating_add(1);
 			Ledger::<T>::mutate(|l| {
 				l.paid = l.paid.saturating_add(paid);
@@ -640,14 +682,19 @@ pub mod pallet {
 			for (node, units) in &b.assignments {
 				let share = price.saturating_mul((*units).into());
 				if share == 0 {
-					continue
+					continue;
 				}
 				if T::Sla::failed(*node, era) {
 					if T::Currency::release(&escrow, &b.builder, share, Precision::Exact).is_ok() {
 						refunded += share;
-						Self::deposit_event(Event::NodeRefunded { booking: id, era, node: *node, amount: share });
+						Self::deposit_event(Event::NodeRefunded {
+							booking: id,
+							era,
+							node: *node,
+							amount: share,
+						});
 					}
-					continue
+					continue;
 				}
 				let (p, r) = Self::pay_node_share(id, era, *node, &b.builder, share);
 				paid += p;
@@ -666,7 +713,13 @@ pub mod pallet {
 				Ok(m) => m,
 				Err(_) => {
 					// Cannot happen while the hold matches the records; never keep it held.
-					let back = T::Currency::release(&escrow, &b.builder, margin_due, Precision::BestEffort).unwrap_or(0);
+					let back = T::Currency::release(
+						&escrow,
+						&b.builder,
+						margin_due,
+						Precision::BestEffort,
+					)
+					.unwrap_or(0);
 					refunded += back;
 					0
 				},
@@ -688,15 +741,24 @@ pub mod pallet {
 			let escrow = HoldReason::BookingEscrow.into();
 			let Some(shares) = T::Rewards::reward_shares(node) else {
 				// The node is gone: its share stays with the builder.
-				let back = T::Currency::release(&escrow, builder, share, Precision::BestEffort).unwrap_or(0);
+				let back = T::Currency::release(&escrow, builder, share, Precision::BestEffort)
+					.unwrap_or(0);
 				Self::deposit_event(Event::NodeRefunded { booking: id, era, node, amount: back });
-				return (0, back)
+				return (0, back);
 			};
 			// Straight out of the hold: the escrow was within what the builder could spend
 			// when it was taken, so these moves cannot meet a freeze.
 			let pay = |to: &T::AccountId, amount: Balance| {
-				T::Currency::transfer_on_hold(&escrow, builder, to, amount, Precision::Exact, Restriction::Free, Fortitude::Polite)
-					.is_ok()
+				T::Currency::transfer_on_hold(
+					&escrow,
+					builder,
+					to,
+					amount,
+					Precision::Exact,
+					Restriction::Free,
+					Fortitude::Polite,
+				)
+				.is_ok()
 			};
 			let (parts, provider_part) = shares.split(share);
 			let (mut out, mut failed) = (0, 0);
@@ -720,8 +782,14 @@ pub mod pallet {
 			if failed > 0 {
 				// Not a gone node: an error, surfaced (and the amount leaves escrow back to the
 				// builder, so nothing is stuck).
-				refunded = T::Currency::release(&escrow, builder, failed, Precision::BestEffort).unwrap_or(0);
-				Self::deposit_event(Event::SettlementFailed { booking: id, era, node, amount: refunded });
+				refunded = T::Currency::release(&escrow, builder, failed, Precision::BestEffort)
+					.unwrap_or(0);
+				Self::deposit_event(Event::SettlementFailed {
+					booking: id,
+					era,
+					node,
+					amount: refunded,
+				});
 			}
 			Self::deposit_event(Event::NodePaid { booking: id, era, node, amount: out });
 			(out, refunded)
@@ -745,7 +813,12 @@ pub mod pallet {
 				let _ = T::Capacity::release(*node, *units);
 			}
 			if b.escrow > 0 {
-				T::Currency::release(&HoldReason::BookingEscrow.into(), &b.builder, b.escrow, Precision::BestEffort)?;
+				T::Currency::release(
+					&HoldReason::BookingEscrow.into(),
+					&b.builder,
+					b.escrow,
+					Precision::BestEffort,
+				)?;
 				Ledger::<T>::mutate(|l| l.refunded = l.refunded.saturating_add(b.escrow));
 			}
 			BuilderBookings::<T>::mutate(&b.builder, |ids| ids.retain(|i| *i != id));
@@ -769,12 +842,19 @@ pub mod pallet {
 			let mut held: BTreeMap<T::AccountId, Balance> = BTreeMap::new();
 			let mut total: Balance = 0;
 			for (id, b) in Bookings::<T>::iter() {
-				ensure!(b.escrow == b.cost_of(b.next_to_settle, b.end), "booking escrow differs from its unsettled eras");
 				ensure!(
-					b.prices.windows(2).all(|w| w[0].0 < w[1].0) && b.prices.iter().all(|(start, _)| *start < b.end),
+					b.escrow == b.cost_of(b.next_to_settle, b.end),
+					"booking escrow differs from its unsettled eras"
+				);
+				ensure!(
+					b.prices.windows(2).all(|w| w[0].0 < w[1].0)
+						&& b.prices.iter().all(|(start, _)| *start < b.end),
 					"price segments out of order or past the booking's end"
 				);
-				ensure!(BuilderBookings::<T>::get(&b.builder).contains(&id), "booking missing from its builder");
+				ensure!(
+					BuilderBookings::<T>::get(&b.builder).contains(&id),
+					"booking missing from its builder"
+				);
 				let e = held.entry(b.builder.clone()).or_default();
 				*e = e.saturating_add(b.escrow);
 				total = total.saturating_add(b.escrow);
@@ -787,7 +867,11 @@ pub mod pallet {
 			}
 			let l = Ledger::<T>::get();
 			ensure!(
-				l.escrowed == l.paid.saturating_add(l.margin).saturating_add(l.refunded).saturating_add(total),
+				l.escrowed
+					== l.paid
+						.saturating_add(l.margin)
+						.saturating_add(l.refunded)
+						.saturating_add(total),
 				"escrow not conserved"
 			);
 			Ok(())

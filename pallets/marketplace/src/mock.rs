@@ -11,7 +11,8 @@ use frame_support::{
 use frame_system::{EnsureRoot, EnsureSigned};
 use icn_primitives::{currency::ICNT, providers::EraIndex, Balance};
 use pallet_icn_providers::{
-	AuditObject, ClusterGenesis, CountryCode, HardwareClass, NodeSpec, ProviderParams, RegionGenesis, ResourceKind,
+	AuditObject, ClusterGenesis, CountryCode, HardwareClass, NodeSpec, ProviderParams,
+	RegionGenesis, ResourceKind,
 };
 use pallet_nfts::PalletFeatures;
 use sp_runtime::{
@@ -100,7 +101,12 @@ pub const MAX_NODES: u32 = 4;
 impl pallet_icn_providers::Config for Test {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
-	type Links = pallet_icn_providers::NftLinks<Nfts, LinkCollection, pallet_nfts::ItemConfig, pallet_nfts::CollectionConfigFor<Test>>;
+	type Links = pallet_icn_providers::NftLinks<
+		Nfts,
+		LinkCollection,
+		pallet_nfts::ItemConfig,
+		pallet_nfts::CollectionConfigFor<Test>,
+	>;
 	type Treasury = Treasury;
 	type PalletId = ProvidersPalletId;
 	type Clock = icn_primitives::clock::FixedClocks<{ ERA as u32 }, { MONTH }>;
@@ -146,7 +152,11 @@ impl crate::SlaResults for TestSla {
 	}
 	fn score(node: NodeId) -> Perbill {
 		// Node 1 has a lower score than everyone else.
-		if node == 1 { Perbill::from_percent(90) } else { Perbill::one() }
+		if node == 1 {
+			Perbill::from_percent(90)
+		} else {
+			Perbill::one()
+		}
 	}
 }
 
@@ -230,7 +240,11 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 			..Default::default()
 		},
 		providers: pallet_icn_providers::GenesisConfig {
-			params: Some(ProviderParams { unbonding_delay: 4 * ERA as u32, audit_bytes_per_unit: 0, ..Default::default() }),
+			params: Some(ProviderParams {
+				unbonding_delay: 4 * ERA as u32,
+				audit_bytes_per_unit: 0,
+				..Default::default()
+			}),
 			regions: vec![RegionGenesis {
 				name: "EU-W".into(),
 				countries: vec!["DE".into()],

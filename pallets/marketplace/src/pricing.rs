@@ -40,13 +40,19 @@ pub struct Request {
 
 /// Clears `request` against `offers` (see the module docs). `units` and `eras` must be
 /// positive (the caller checks; zero is [`QuoteError::Empty`] here too).
-pub fn clear<AccountId>(offers: Vec<RankedOffer<AccountId>>, request: Request) -> Result<Quote, QuoteError> {
+pub fn clear<AccountId>(
+	offers: Vec<RankedOffer<AccountId>>,
+	request: Request,
+) -> Result<Quote, QuoteError> {
 	if request.units == 0 || request.eras == 0 {
-		return Err(QuoteError::Empty)
+		return Err(QuoteError::Empty);
 	}
 	let mut offers: Vec<_> = offers
 		.into_iter()
-		.filter(|o| o.offer.price <= request.max_price && u64::from(o.offer.commitment_end) >= request.ends_at)
+		.filter(|o| {
+			o.offer.price <= request.max_price
+				&& u64::from(o.offer.commitment_end) >= request.ends_at
+		})
 		.collect();
 	offers.sort_by(|a, b| {
 		a.offer
@@ -61,26 +67,27 @@ pub fn clear<AccountId>(offers: Vec<RankedOffer<AccountId>>, request: Request) -
 	let mut assignments: Vec<(NodeId, u32)> = Vec::new();
 	for o in offers {
 		if left == 0 {
-			break
+			break;
 		}
 		let take = left.min(o.offer.free_units);
 		if take == 0 {
-			continue
+			continue;
 		}
 		assignments.push((o.offer.node, take));
 		price = o.offer.price;
 		left -= take;
 	}
 	if left > 0 {
-		return Err(QuoteError::Unfillable)
+		return Err(QuoteError::Unfillable);
 	}
 	if assignments.len() > request.max_nodes as usize {
-		return Err(QuoteError::TooManyNodes)
+		return Err(QuoteError::TooManyNodes);
 	}
 	let per_era = price.checked_mul(request.units.into()).ok_or(QuoteError::Overflow)?;
 	let margin_per_era = request.margin.mul_floor(per_era);
 	let provider_total = per_era.checked_mul(request.eras.into()).ok_or(QuoteError::Overflow)?;
-	let margin_total = margin_per_era.checked_mul(request.eras.into()).ok_or(QuoteError::Overflow)?;
+	let margin_total =
+		margin_per_era.checked_mul(request.eras.into()).ok_or(QuoteError::Overflow)?;
 	let total = provider_total.checked_add(margin_total).ok_or(QuoteError::Overflow)?;
 	Ok(Quote { price, provider_total, margin_total, total, assignments })
 }
@@ -90,7 +97,13 @@ mod tests {
 	use super::*;
 	use proptest::prelude::*;
 
-	fn offer(node: NodeId, free_units: u32, price: Balance, score: u32, commitment_end: icn_primitives::BlockNumber) -> RankedOffer<u64> {
+	fn offer(
+		node: NodeId,
+		free_units: u32,
+		price: Balance,
+		score: u32,
+		commitment_end: icn_primitives::BlockNumber,
+	) -> RankedOffer<u64> {
 		RankedOffer {
 			offer: NodeOffer { node, provider: 0, free_units, price, commitment_end },
 			score: Perbill::from_percent(score),
@@ -98,12 +111,23 @@ mod tests {
 	}
 
 	fn request(units: u32, eras: u32) -> Request {
-		Request { units, eras, max_price: 100, ends_at: 1_000, max_nodes: 4, margin: Perbill::from_percent(10) }
+		Request {
+			units,
+			eras,
+			max_price: 100,
+			ends_at: 1_000,
+			max_nodes: 4,
+			margin: Perbill::from_percent(10),
+		}
 	}
 
 	#[test]
 	fn cheapest_first_and_everyone_pays_the_clearing_price() {
-		let offers = vec![offer(1, 5, 30, 100, 2_000), offer(2, 5, 10, 100, 2_000), offer(3, 5, 20, 100, 2_000)];
+		let offers = vec![
+			offer(1, 5, 30, 100, 2_000),
+			offer(2, 5, 10, 100, 2_000),
+			offer(3, 5, 20, 100, 2_000),
+		];
 		let q = clear(offers, request(8, 3)).unwrap();
 		assert_eq!(q.assignments, vec![(2, 5), (3, 3)]);
 		assert_eq!(q.price, 20);
@@ -126,7 +150,11 @@ mod tests {
 
 	#[test]
 	fn offers_above_the_maximum_or_ending_too_soon_are_left_out() {
-		let offers = vec![offer(1, 5, 101, 100, 2_000), offer(2, 5, 10, 100, 999), offer(3, 2, 50, 100, 1_000)];
+		let offers = vec![
+			offer(1, 5, 101, 100, 2_000),
+			offer(2, 5, 10, 100, 999),
+			offer(3, 2, 50, 100, 1_000),
+		];
 		assert_eq!(clear(offers.clone(), request(2, 1)).unwrap().assignments, vec![(3, 2)]);
 		assert_eq!(clear(offers, request(3, 1)), Err(QuoteError::Unfillable));
 	}
@@ -138,7 +166,10 @@ mod tests {
 		assert_eq!(clear(vec![offer(1, 5, 10, 100, 2_000)], request(0, 1)), Err(QuoteError::Empty));
 		let mut r = request(2, 2);
 		r.max_price = Balance::MAX;
-		assert_eq!(clear(vec![offer(1, 5, Balance::MAX / 2, 100, 2_000)], r), Err(QuoteError::Overflow));
+		assert_eq!(
+			clear(vec![offer(1, 5, Balance::MAX / 2, 100, 2_000)], r),
+			Err(QuoteError::Overflow)
+		);
 	}
 
 	proptest! {

@@ -20,7 +20,12 @@ fn node(n: u8, units: u32, price: Balance) -> NodeId {
 	let id = pallet_icn_providers::NextNodeId::<Test>::get();
 	let mut s = spec(units);
 	s.reservation_price = price;
-	assert_ok!(Providers::register_node(origin(n), s, PER_UNIT * units as Balance, Default::default()));
+	assert_ok!(Providers::register_node(
+		origin(n),
+		s,
+		PER_UNIT * units as Balance,
+		Default::default()
+	));
 	id
 }
 
@@ -88,7 +93,12 @@ fn assignment_cheapest_then_higher_score_then_longer_commitment() {
 		// Node 0's commitment is extended: first among the equals.
 		assert_ok!(Providers::extend_commitment(origin(1), 0, 1));
 		let order = |units| -> Vec<NodeId> {
-			Marketplace::quote(0, units, 1).unwrap().assignments.iter().map(|(n, _)| *n).collect()
+			Marketplace::quote(0, units, 1)
+				.unwrap()
+				.assignments
+				.iter()
+				.map(|(n, _)| *n)
+				.collect()
 		};
 		assert_eq!(order(4), vec![cheap, 0, 2, 3]);
 		// More nodes than one booking may use: refused.
@@ -109,7 +119,10 @@ fn book_holds_exactly_the_quote_and_reserves_the_units() {
 		let q = Marketplace::quote(0, 6, 5).unwrap();
 		let before = free(&account(BUILDER));
 		// Slippage guard: one planck short of the quote.
-		assert_noop!(Marketplace::book(origin(BUILDER), 0, 6, 5, q.total - 1), Error::<Test>::PriceAboveMax);
+		assert_noop!(
+			Marketplace::book(origin(BUILDER), 0, 6, 5, q.total - 1),
+			Error::<Test>::PriceAboveMax
+		);
 		assert_ok!(Marketplace::book(origin(BUILDER), 0, 6, 5, q.total));
 		assert_eq!(escrow(BUILDER), q.total);
 		assert_eq!(free(&account(BUILDER)), before - q.total);
@@ -134,13 +147,24 @@ fn book_holds_exactly_the_quote_and_reserves_the_units() {
 fn an_unfillable_booking_holds_and_reserves_nothing() {
 	run(|| {
 		let a = node(1, 4, ICNT);
-		assert_noop!(Marketplace::book(origin(BUILDER), 0, 5, 1, Balance::MAX), Error::<Test>::Unfillable);
-		assert_noop!(Marketplace::book(origin(BUILDER), 3, 1, 1, Balance::MAX), Error::<Test>::UnknownCluster);
-		assert_noop!(Marketplace::book(origin(BUILDER), 0, 0, 1, Balance::MAX), Error::<Test>::EmptyBooking);
+		assert_noop!(
+			Marketplace::book(origin(BUILDER), 0, 5, 1, Balance::MAX),
+			Error::<Test>::Unfillable
+		);
+		assert_noop!(
+			Marketplace::book(origin(BUILDER), 3, 1, 1, Balance::MAX),
+			Error::<Test>::UnknownCluster
+		);
+		assert_noop!(
+			Marketplace::book(origin(BUILDER), 0, 0, 1, Balance::MAX),
+			Error::<Test>::EmptyBooking
+		);
 		assert_eq!(escrow(BUILDER), 0);
 		assert_eq!(booked(a), 0);
 		// A builder without the funds: nothing held either.
-		assert!(Marketplace::book(RuntimeOrigin::signed(account(199)), 0, 1, 1, Balance::MAX).is_err());
+		assert!(
+			Marketplace::book(RuntimeOrigin::signed(account(199)), 0, 1, 1, Balance::MAX).is_err()
+		);
 		assert_eq!(booked(a), 0);
 	});
 }
@@ -152,7 +176,8 @@ fn settlement_pays_providers_margin_and_refunds_a_failed_node_exactly() {
 		let b = node(2, 2, 2 * ICNT);
 		let q = Marketplace::quote(0, 4, 3).unwrap();
 		assert_ok!(Marketplace::book(origin(BUILDER), 0, 4, 3, q.total));
-		let (a0, b0, t0, u0) = (free(&account(1)), free(&account(2)), free(&Treasury::get()), free(&account(BUILDER)));
+		let (a0, b0, t0, u0) =
+			(free(&account(1)), free(&account(2)), free(&Treasury::get()), free(&account(BUILDER)));
 		// Node a fails era 2.
 		fail(a, 2);
 		// Results of era 2 are not final yet: settlement stops after era 1.
@@ -169,7 +194,12 @@ fn settlement_pays_providers_margin_and_refunds_a_failed_node_exactly() {
 		assert_eq!(free(&account(2)), b0 + 3 * share);
 		assert_eq!(free(&Treasury::get()), t0 + 3 * margin);
 		assert_eq!(free(&account(BUILDER)), u0 + share);
-		assert!(events().contains(&Event::NodeRefunded { booking: 0, era: 2, node: a, amount: share }));
+		assert!(events().contains(&Event::NodeRefunded {
+			booking: 0,
+			era: 2,
+			node: a,
+			amount: share
+		}));
 		// The booking ended by itself: escrow empty, capacity released, record gone.
 		assert_eq!(escrow(BUILDER), 0);
 		assert_eq!((booked(a), booked(b)), (0, 0));
@@ -177,7 +207,10 @@ fn settlement_pays_providers_margin_and_refunds_a_failed_node_exactly() {
 		assert!(BuilderBookings::<Test>::get(account(BUILDER)).is_empty());
 		assert!(events().contains(&Event::BookingEnded { booking: 0 }));
 		let l = Ledger::<Test>::get();
-		assert_eq!((l.escrowed, l.paid, l.margin, l.refunded), (q.total, 5 * share, 3 * margin, share));
+		assert_eq!(
+			(l.escrowed, l.paid, l.margin, l.refunded),
+			(q.total, 5 * share, 3 * margin, share)
+		);
 	});
 }
 
@@ -206,7 +239,10 @@ fn an_under_collateralized_node_has_its_share_go_into_collateral() {
 		let q = Marketplace::quote(0, 10, 1).unwrap();
 		assert_ok!(Marketplace::book(origin(BUILDER), 0, 10, 1, q.total));
 		// Slashed 1 % (10 ICNT) after booking: its era share (10 ICNT) fills the gap.
-		assert_ok!(<Providers as icn_primitives::providers::ProviderSlashing>::slash(a, Perbill::from_percent(1)));
+		assert_ok!(<Providers as icn_primitives::providers::ProviderSlashing>::slash(
+			a,
+			Perbill::from_percent(1)
+		));
 		let p0 = free(&account(1));
 		to_era(2);
 		assert_eq!(free(&account(1)), p0);
@@ -263,7 +299,10 @@ fn extend_escrows_more_eras_at_the_current_price() {
 		assert_ok!(Providers::update_node(
 			origin(1),
 			a,
-			pallet_icn_providers::NodeUpdate { reservation_price: Some(2 * ICNT), ..Default::default() }
+			pallet_icn_providers::NodeUpdate {
+				reservation_price: Some(2 * ICNT),
+				..Default::default()
+			}
 		));
 		assert_noop!(Marketplace::extend(origin(BUILDER), 0, 3, 0), Error::<Test>::PriceAboveMax);
 		assert_ok!(Marketplace::extend(origin(BUILDER), 0, 3, Balance::MAX));
@@ -289,8 +328,12 @@ fn settlement_is_bounded_per_block() {
 		System::set_block_number(2 * ERA);
 		// Room for two booking steps only (besides skipping era 0, which had none).
 		let step = <() as WeightInfo>::settle_booking_era(1);
-		let skips = <() as WeightInfo>::settle_era_done()
-			.saturating_add(<<Test as frame_system::Config>::DbWeight as frame_support::traits::Get<frame_support::weights::RuntimeDbWeight>>::get().reads(4));
+		let skips = <() as WeightInfo>::settle_era_done().saturating_add(
+			<<Test as frame_system::Config>::DbWeight as frame_support::traits::Get<
+				frame_support::weights::RuntimeDbWeight,
+			>>::get()
+			.reads(4),
+		);
 		let mut meter = WeightMeter::with_limit(step.saturating_mul(2).saturating_add(skips));
 		Marketplace::settle(&mut meter);
 		let settled = events().iter().filter(|e| matches!(e, Event::EraSettled { .. })).count();
@@ -305,7 +348,10 @@ fn settlement_is_bounded_per_block() {
 fn root_sets_the_margin() {
 	run(|| {
 		node(1, 1, ICNT);
-		assert_noop!(Marketplace::set_margin(origin(1), Perbill::zero()), sp_runtime::DispatchError::BadOrigin);
+		assert_noop!(
+			Marketplace::set_margin(origin(1), Perbill::zero()),
+			sp_runtime::DispatchError::BadOrigin
+		);
 		assert_ok!(Marketplace::set_margin(RuntimeOrigin::root(), Perbill::from_percent(10)));
 		assert_eq!(Marketplace::quote(0, 1, 1).unwrap().margin_total, ICNT / 10);
 	});

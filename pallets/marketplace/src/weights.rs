@@ -59,6 +59,7 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().reads_writes(70, 40).saturating_mul(n.into()))
 	}
 	fn settle_era_done() -> Weight {
-		Weight::from_parts(20_000_000, 2_000).saturating_add(RocksDbWeight::get().reads_writes(3, 1))
+		Weight::from_parts(20_000_000, 2_000)
+			.saturating_add(RocksDbWeight::get().reads_writes(3, 1))
 	}
 }

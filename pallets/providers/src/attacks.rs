@@ -1,12 +1,18 @@
 //! Attacks on the providers pallet, one test each, named after the attack: each failed
 //! (the attacker won) on the code before its fix.
 
-use crate::{mock::*, tests::{links, spec}, *};
-use frame_support::{assert_noop, assert_ok, traits::{fungible::Inspect, Get}};
-use icn_primitives::providers::{NodeRewards, ProviderSlashing, SlashOutcome};
+use crate::{
+	mock::*,
+	tests::{links, spec},
+	*,
+};
+use frame_support::{
+	assert_noop, assert_ok,
+	traits::{fungible::Inspect, Get},
+};
 use icn_primitives::currency::ICNT;
+use icn_primitives::providers::{NodeRewards, ProviderSlashing, SlashOutcome};
 use sp_runtime::Perbill;
-
 
 /// Nodes declaring `u32::MAX` units with no collateral at all filled a cluster for the whole
 /// commitment (36 months) for the price of their fees (127 such nodes cost 1.42 ICNT on
@@ -32,7 +38,12 @@ fn zero_collateral_nodes_fill_a_cluster() {
 			);
 		}
 		// The real provider gets its slot.
-		assert_ok!(Providers::register_node(RuntimeOrigin::signed(account(1)), spec(10), 10 * PER_UNIT, Default::default()));
+		assert_ok!(Providers::register_node(
+			RuntimeOrigin::signed(account(1)),
+			spec(10),
+			10 * PER_UNIT,
+			Default::default()
+		));
 		assert_eq!(Nodes::<Test>::get(0).map(|n| n.status), Some(NodeStatus::Active));
 		Providers::do_try_state().expect("invariants hold");
 	});
@@ -47,14 +58,28 @@ fn delegators_rugged_by_a_commission_jump() {
 	new_test_ext().execute_with(|| {
 		let mut s = spec(10);
 		s.commission = Perbill::from_percent(10);
-		assert_ok!(Providers::register_node(RuntimeOrigin::signed(account(1)), s.clone(), 10 * PER_UNIT, Default::default()));
+		assert_ok!(Providers::register_node(
+			RuntimeOrigin::signed(account(1)),
+			s.clone(),
+			10 * PER_UNIT,
+			Default::default()
+		));
 		assert_ok!(Providers::delegate(RuntimeOrigin::signed(account(2)), 0, 10 * PER_UNIT));
-		let update = |pct| NodeUpdate { commission: Some(Perbill::from_percent(pct)), ..Default::default() };
+		let update =
+			|pct| NodeUpdate { commission: Some(Perbill::from_percent(pct)), ..Default::default() };
 		// Above the highest allowed: refused (and at registration too).
-		assert_noop!(Providers::update_node(RuntimeOrigin::signed(account(1)), 0, update(100)), Error::<Test>::CommissionTooHigh);
+		assert_noop!(
+			Providers::update_node(RuntimeOrigin::signed(account(1)), 0, update(100)),
+			Error::<Test>::CommissionTooHigh
+		);
 		s.commission = Perbill::from_percent(51);
 		assert_noop!(
-			Providers::register_node(RuntimeOrigin::signed(account(3)), s, 10 * PER_UNIT, Default::default()),
+			Providers::register_node(
+				RuntimeOrigin::signed(account(3)),
+				s,
+				10 * PER_UNIT,
+				Default::default()
+			),
 			Error::<Test>::CommissionTooHigh
 		);
 		// A raise to 50 %: the delegators keep 90 % of their part until the delay is over.
@@ -84,7 +109,12 @@ fn links_left_out_of_the_providers_own_stake() {
 	new_test_ext().execute_with(|| {
 		// 10 units need 10 × PER_UNIT: one Link (LINK_VALUE) and ICNT for the rest.
 		let own = 10 * PER_UNIT - LINK_VALUE;
-		assert_ok!(Providers::register_node(RuntimeOrigin::signed(account(1)), spec(10), own, vec![0].try_into().unwrap()));
+		assert_ok!(Providers::register_node(
+			RuntimeOrigin::signed(account(1)),
+			spec(10),
+			own,
+			vec![0].try_into().unwrap()
+		));
 		let shares = <Providers as NodeRewards<_>>::reward_shares(0).unwrap();
 		assert_eq!(shares.own_stake, 10 * PER_UNIT);
 	});
@@ -94,7 +124,12 @@ fn links_left_out_of_the_providers_own_stake() {
 /// protocol's allocation and every slash).
 fn fund_treasury() {
 	use frame_support::traits::fungible::Mutate;
-	assert_ok!(Balances::transfer(&account(9), &Treasury::get(), 100_000 * ICNT, frame_support::traits::tokens::Preservation::Preserve));
+	assert_ok!(Balances::transfer(
+		&account(9),
+		&Treasury::get(),
+		100_000 * ICNT,
+		frame_support::traits::tokens::Preservation::Preserve
+	));
 }
 
 /// A node backed by Links alone lost a whole Link (2,500 ICNT here, 10,000 ICNT in
@@ -108,11 +143,21 @@ fn a_small_slash_takes_a_whole_link() {
 		fund_treasury();
 		let treasury = Balances::balance(&Treasury::get());
 		// 5 units = 5,000 ICNT, backed by two Links and no ICNT.
-		assert_ok!(Providers::register_node(RuntimeOrigin::signed(account(1)), spec(5), 0, links(&[0, 1])));
+		assert_ok!(Providers::register_node(
+			RuntimeOrigin::signed(account(1)),
+			spec(5),
+			0,
+			links(&[0, 1])
+		));
 		let outcome = <Providers as ProviderSlashing>::slash(0, Perbill::from_percent(1)).unwrap();
 		assert_eq!(
 			outcome,
-			SlashOutcome { due: 50 * ICNT, links_seized: 1, returned: 2_450 * ICNT, ..Default::default() }
+			SlashOutcome {
+				due: 50 * ICNT,
+				links_seized: 1,
+				returned: 2_450 * ICNT,
+				..Default::default()
+			}
 		);
 		let node = Nodes::<Test>::get(0).unwrap();
 		assert_eq!(node.links.to_vec(), vec![0]);
@@ -123,9 +168,16 @@ fn a_small_slash_takes_a_whole_link() {
 		assert_eq!(Balances::balance(&Treasury::get()), treasury - 2_450 * ICNT);
 		// Two more 1 % slashes come out of the returned ICNT, 50 ICNT each.
 		for i in 1..=2u128 {
-			let outcome = <Providers as ProviderSlashing>::slash(0, Perbill::from_percent(1)).unwrap();
-			assert_eq!(outcome, SlashOutcome { due: 50 * ICNT, own: 50 * ICNT, ..Default::default() });
-			assert_eq!(Providers::backing(&Nodes::<Test>::get(0).unwrap()), 5_000 * ICNT - (1 + i) * 50 * ICNT);
+			let outcome =
+				<Providers as ProviderSlashing>::slash(0, Perbill::from_percent(1)).unwrap();
+			assert_eq!(
+				outcome,
+				SlashOutcome { due: 50 * ICNT, own: 50 * ICNT, ..Default::default() }
+			);
+			assert_eq!(
+				Providers::backing(&Nodes::<Test>::get(0).unwrap()),
+				5_000 * ICNT - (1 + i) * 50 * ICNT
+			);
 		}
 	});
 }
@@ -138,7 +190,12 @@ fn delegators_pay_before_the_providers_links() {
 	run(|| {
 		fund_treasury();
 		// 5 units: 2,500 ICNT and one Link (2,500); a delegator with 1,000 ICNT.
-		assert_ok!(Providers::register_node(RuntimeOrigin::signed(account(1)), spec(5), 2_500 * ICNT, links(&[0])));
+		assert_ok!(Providers::register_node(
+			RuntimeOrigin::signed(account(1)),
+			spec(5),
+			2_500 * ICNT,
+			links(&[0])
+		));
 		assert_ok!(Providers::delegate(RuntimeOrigin::signed(account(5)), 0, 1_000 * ICNT));
 		// 80 % of 5,000: 2,500 own ICNT, then 1,500 of the Link (1,000 returned); the
 		// delegator pays nothing.
@@ -158,7 +215,12 @@ fn delegators_pay_before_the_providers_links() {
 		let outcome = <Providers as ProviderSlashing>::slash(0, Perbill::from_percent(30)).unwrap();
 		assert_eq!(
 			outcome,
-			SlashOutcome { due: 1_500 * ICNT, own: 1_000 * ICNT, delegated: 500 * ICNT, ..Default::default() }
+			SlashOutcome {
+				due: 1_500 * ICNT,
+				own: 1_000 * ICNT,
+				delegated: 500 * ICNT,
+				..Default::default()
+			}
 		);
 		assert_eq!(Delegations::<Test>::get(0, account(5)).map(|d| d.total()), Some(500 * ICNT));
 	});
@@ -178,14 +240,27 @@ fn any_capacity_backed_by_a_4_kib_object() {
 		// 10 units need 10,000 bytes: the test object has exactly that.
 		let mut s = spec(11);
 		assert_noop!(
-			Providers::register_node(RuntimeOrigin::signed(account(1)), s.clone(), 11 * PER_UNIT, Default::default()),
+			Providers::register_node(
+				RuntimeOrigin::signed(account(1)),
+				s.clone(),
+				11 * PER_UNIT,
+				Default::default()
+			),
 			Error::<Test>::AuditObjectTooSmall
 		);
 		s.capacity = 10;
-		assert_ok!(Providers::register_node(RuntimeOrigin::signed(account(1)), s.clone(), 11 * PER_UNIT, Default::default()));
+		assert_ok!(Providers::register_node(
+			RuntimeOrigin::signed(account(1)),
+			s.clone(),
+			11 * PER_UNIT,
+			Default::default()
+		));
 		// Growing the capacity needs a larger object, in the same call or before.
 		let grow = NodeUpdate { capacity: Some(11), ..Default::default() };
-		assert_noop!(Providers::update_node(RuntimeOrigin::signed(account(1)), 0, grow.clone()), Error::<Test>::AuditObjectTooSmall);
+		assert_noop!(
+			Providers::update_node(RuntimeOrigin::signed(account(1)), 0, grow.clone()),
+			Error::<Test>::AuditObjectTooSmall
+		);
 		let mut audit = s.audit.clone();
 		audit.size = 11_000;
 		assert_ok!(Providers::update_node(
@@ -196,7 +271,10 @@ fn any_capacity_backed_by_a_4_kib_object() {
 		// Swapping in a smaller object is refused; shrinking capacity is always allowed.
 		audit.size = 4_096;
 		let swap = NodeUpdate { audit: Some(audit), ..Default::default() };
-		assert_noop!(Providers::update_node(RuntimeOrigin::signed(account(1)), 0, swap), Error::<Test>::AuditObjectTooSmall);
+		assert_noop!(
+			Providers::update_node(RuntimeOrigin::signed(account(1)), 0, swap),
+			Error::<Test>::AuditObjectTooSmall
+		);
 		assert_ok!(Providers::update_node(
 			RuntimeOrigin::signed(account(1)),
 			0,

@@ -27,8 +27,9 @@ fn name(s: &[u8]) -> Name {
 }
 
 fn countries<T: Config>(c: u32) -> BoundedVec<CountryCode, T::MaxCountries> {
-	let codes: Vec<CountryCode> =
-		(0..c).map(|i| CountryCode([b'A' + (i / 26 % 26) as u8, b'A' + (i % 26) as u8])).collect();
+	let codes: Vec<CountryCode> = (0..c)
+		.map(|i| CountryCode([b'A' + (i / 26 % 26) as u8, b'A' + (i % 26) as u8]))
+		.collect();
 	BoundedVec::truncate_from(codes)
 }
 
@@ -46,13 +47,21 @@ fn topology<T: Config>() -> ClusterId {
 	)
 	.expect("region");
 	let cluster = NextClusterId::<T>::get();
-	Providers::<T>::create_cluster(RawOrigin::Root.into(), region, name(b"FRA-1"), ResourceKind::Storage, 10 * ICNT, 500)
-		.expect("cluster");
+	Providers::<T>::create_cluster(
+		RawOrigin::Root.into(),
+		region,
+		name(b"FRA-1"),
+		ResourceKind::Storage,
+		10 * ICNT,
+		500,
+	)
+	.expect("cluster");
 	cluster
 }
 
 fn spec(cluster: ClusterId, capacity: u32) -> NodeSpec {
-	let endpoint = b"https://s3.eu-central-1.example.com/icn-benchmark-bucket/some/longer/path/prefix";
+	let endpoint =
+		b"https://s3.eu-central-1.example.com/icn-benchmark-bucket/some/longer/path/prefix";
 	NodeSpec {
 		cluster,
 		capacity,
@@ -90,8 +99,13 @@ fn node<T: Config>(provider: &T::AccountId, cluster: ClusterId, l: u32) -> NodeI
 	let own = PER_UNIT * Balance::from(capacity) - value * Balance::from(l);
 	let id = NextNodeId::<T>::get();
 	let links = links::<T>(provider, l);
-	Providers::<T>::register_node(RawOrigin::Signed(provider.clone()).into(), spec(cluster, capacity), own, links)
-		.expect("register");
+	Providers::<T>::register_node(
+		RawOrigin::Signed(provider.clone()).into(),
+		spec(cluster, capacity),
+		own,
+		links,
+	)
+	.expect("register");
 	id
 }
 
@@ -108,7 +122,9 @@ fn set_block<T: Config>(n: BlockNumberFor<T>) {
 }
 
 fn last_event<T: Config>(event: Event<T>) {
-	frame_system::Pallet::<T>::assert_last_event(<T as frame_system::Config>::RuntimeEvent::from(event));
+	frame_system::Pallet::<T>::assert_last_event(<T as frame_system::Config>::RuntimeEvent::from(
+		event,
+	));
 }
 
 #[benchmarks]
@@ -120,7 +136,13 @@ mod benchmarks {
 		let countries = countries::<T>(c);
 		let region = NextRegionId::<T>::get();
 		#[extrinsic_call]
-		_(RawOrigin::Root, name(b"REGION-NAME-OF-32-BYTES-XXXXXXXX"), countries, PER_UNIT, Perbill::one());
+		_(
+			RawOrigin::Root,
+			name(b"REGION-NAME-OF-32-BYTES-XXXXXXXX"),
+			countries,
+			PER_UNIT,
+			Perbill::one(),
+		);
 		last_event::<T>(Event::RegionCreated { region });
 	}
 
@@ -139,7 +161,14 @@ mod benchmarks {
 		let cluster = topology::<T>();
 		let region = Clusters::<T>::get(cluster).expect("cluster").region;
 		#[extrinsic_call]
-		_(RawOrigin::Root, region, name(b"CLUSTER-NAME-OF-32-BYTES-XXXXXXX"), ResourceKind::Storage, ICNT, 100);
+		_(
+			RawOrigin::Root,
+			region,
+			name(b"CLUSTER-NAME-OF-32-BYTES-XXXXXXX"),
+			ResourceKind::Storage,
+			ICNT,
+			100,
+		);
 		last_event::<T>(Event::ClusterCreated { cluster: cluster + 1, region });
 	}
 
@@ -238,7 +267,8 @@ mod benchmarks {
 		let provider = funded::<T>("provider", 0);
 		let id = node::<T>(&provider, cluster, 0);
 		let who = funded::<T>("delegator", 10_000);
-		Providers::<T>::delegate(RawOrigin::Signed(who.clone()).into(), id, 1_000 * ICNT).expect("delegate");
+		Providers::<T>::delegate(RawOrigin::Signed(who.clone()).into(), id, 1_000 * ICNT)
+			.expect("delegate");
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who), id, 1_000 * ICNT);
 	}
@@ -249,8 +279,10 @@ mod benchmarks {
 		let provider = funded::<T>("provider", 0);
 		let id = node::<T>(&provider, cluster, 0);
 		let who = funded::<T>("delegator", 10_000);
-		Providers::<T>::delegate(RawOrigin::Signed(who.clone()).into(), id, 1_000 * ICNT).expect("delegate");
-		Providers::<T>::undelegate(RawOrigin::Signed(who.clone()).into(), id, 1_000 * ICNT).expect("undelegate");
+		Providers::<T>::delegate(RawOrigin::Signed(who.clone()).into(), id, 1_000 * ICNT)
+			.expect("delegate");
+		Providers::<T>::undelegate(RawOrigin::Signed(who.clone()).into(), id, 1_000 * ICNT)
+			.expect("undelegate");
 		set_block::<T>(BlockNumberFor::<T>::max_value() / 2u32.into());
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who.clone()), id);
@@ -294,7 +326,9 @@ mod benchmarks {
 		let id = node::<T>(&provider, cluster, l);
 		delegators::<T>(id, d);
 		// Everything pays: own ICNT, then every Link, then every delegator.
-		let base = Nodes::<T>::get(id).map(|n| Providers::<T>::backing(&n).saturating_add(n.delegated)).expect("node");
+		let base = Nodes::<T>::get(id)
+			.map(|n| Providers::<T>::backing(&n).saturating_add(n.delegated))
+			.expect("node");
 		#[block]
 		{
 			Providers::<T>::do_slash_from(id, Perbill::one(), base).expect("slash");

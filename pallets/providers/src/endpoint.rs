@@ -190,11 +190,11 @@ fn parse_host(host: &[u8]) -> Result<Host, EndpointError> {
 
 /// A DNS label: 1..=63 letters, digits and hyphens, not starting or ending with a hyphen.
 fn is_dns_label(label: &[u8]) -> bool {
-	!label.is_empty() &&
-		label.len() <= MAX_LABEL_LEN &&
-		label.iter().all(|&b| b.is_ascii_alphanumeric() || b == b'-') &&
-		label.first() != Some(&b'-') &&
-		label.last() != Some(&b'-')
+	!label.is_empty()
+		&& label.len() <= MAX_LABEL_LEN
+		&& label.iter().all(|&b| b.is_ascii_alphanumeric() || b == b'-')
+		&& label.first() != Some(&b'-')
+		&& label.last() != Some(&b'-')
 }
 
 /// Whether a WHATWG URL parser would read this last label as a number, which makes the whole
@@ -289,16 +289,16 @@ fn is_private(host: &[u8], kind: Host) -> bool {
 fn ipv4_is_private(octets: [u8; 4]) -> bool {
 	let ip = Ipv4Addr::from(octets);
 	let [a, b, c, _] = octets;
-	ip.is_private() ||
-		ip.is_loopback() ||
-		ip.is_link_local() ||
-		ip.is_multicast() ||
-		ip.is_broadcast() ||
-		a == 0 ||
-		(a == 100 && b & 0xc0 == 64) ||
-		(a == 192 && b == 0 && c == 0) ||
-		(a == 198 && b & 0xfe == 18) ||
-		a >= 240
+	ip.is_private()
+		|| ip.is_loopback()
+		|| ip.is_link_local()
+		|| ip.is_multicast()
+		|| ip.is_broadcast()
+		|| a == 0
+		|| (a == 100 && b & 0xc0 == 64)
+		|| (a == 192 && b == 0 && c == 0)
+		|| (a == 198 && b & 0xfe == 18)
+		|| a >= 240
 }
 
 /// `::/96` (unspecified, loopback and IPv4-compatible), `::ffff:0:0/96` (IPv4-mapped,
@@ -314,23 +314,23 @@ fn ipv6_is_private(g: [u16; 8]) -> bool {
 		ipv4_is_private([a, b, c, d])
 	};
 	if let Some(v4) = ip.to_ipv4_mapped() {
-		return ipv4_is_private(v4.octets())
+		return ipv4_is_private(v4.octets());
 	}
 	let [g0, g1, g2, g3, g4, g5, g6, g7] = g;
 	let zero_prefix = g0 == 0 && g1 == 0 && g2 == 0 && g3 == 0;
 	if zero_prefix && ((g4 == 0 && g5 == 0) || (g4 == 0xffff && g5 == 0)) {
-		return embedded(g6, g7)
+		return embedded(g6, g7);
 	}
 	if g0 == 0x64 && g1 == 0xff9b {
 		if g2 == 0 && g3 == 0 && g4 == 0 && g5 == 0 {
-			return embedded(g6, g7)
+			return embedded(g6, g7);
 		}
 		if g2 == 1 {
-			return true
+			return true;
 		}
 	}
 	if g0 == 0x2002 {
-		return embedded(g1, g2)
+		return embedded(g1, g2);
 	}
 	ip.is_unicast_link_local() || ip.is_unique_local() || ip.is_multicast() || g0 & 0xffc0 == 0xfec0
 }

@@ -28,6 +28,8 @@
 
 extern crate alloc;
 
+#[cfg(test)]
+mod attacks;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
 pub mod endpoint;
@@ -35,8 +37,6 @@ pub mod links;
 pub mod migrations;
 #[cfg(test)]
 mod mock;
-#[cfg(test)]
-mod attacks;
 pub mod runtime_api;
 #[cfg(test)]
 mod tests;
@@ -58,7 +58,12 @@ pub mod bench_helpers {
 	/// Registers `nodes` fully collateralized nodes of `units` units in `cluster`, each by its
 	/// own new provider, priced 1 ICNT (+1 planck per node) per unit-era, with the most
 	/// delegators a node may have if `delegators`; returns their ids.
-	pub fn bookable_nodes<T: Config>(cluster: ClusterId, nodes: u32, units: u32, delegators: bool) -> alloc::vec::Vec<NodeId> {
+	pub fn bookable_nodes<T: Config>(
+		cluster: ClusterId,
+		nodes: u32,
+		units: u32,
+		delegators: bool,
+	) -> alloc::vec::Vec<NodeId> {
 		let cluster_info = Clusters::<T>::get(cluster).expect("benchmark cluster exists");
 		let region = Regions::<T>::get(cluster_info.region).expect("benchmark region exists");
 		let location = *region.countries.first().expect("region has a country");
@@ -66,7 +71,10 @@ pub mod bench_helpers {
 		(0..nodes)
 			.map(|i| {
 				let hp: T::AccountId = frame_benchmarking::account("bench-hp", i, 7);
-				T::Currency::set_balance(&hp, per_unit.saturating_mul(units.into()).saturating_add(1_000_000 * ICNT));
+				T::Currency::set_balance(
+					&hp,
+					per_unit.saturating_mul(units.into()).saturating_add(1_000_000 * ICNT),
+				);
 				let id = NextNodeId::<T>::get();
 				let spec = NodeSpec {
 					cluster,
@@ -108,7 +116,10 @@ pub mod bench_helpers {
 		let present = ClusterNodes::<T>::decode_len(cluster).unwrap_or(0) as u32;
 		for i in present..T::MaxNodesPerCluster::get() {
 			let hp: T::AccountId = frame_benchmarking::account("bench-filler", i, 7);
-			T::Currency::set_balance(&hp, region.collateral_per_unit.saturating_add(1_000_000 * ICNT));
+			T::Currency::set_balance(
+				&hp,
+				region.collateral_per_unit.saturating_add(1_000_000 * ICNT),
+			);
 			let spec = NodeSpec {
 				cluster,
 				capacity: 1,
@@ -124,8 +135,13 @@ pub mod bench_helpers {
 				hardware: HardwareClass::Enterprise,
 				commission: sp_runtime::Perbill::from_percent(10),
 			};
-			Pallet::<T>::register_node(RawOrigin::Signed(hp).into(), spec, region.collateral_per_unit, BoundedVec::new())
-				.expect("filler node registers");
+			Pallet::<T>::register_node(
+				RawOrigin::Signed(hp).into(),
+				spec,
+				region.collateral_per_unit,
+				BoundedVec::new(),
+			)
+			.expect("filler node registers");
 		}
 	}
 
@@ -137,14 +153,15 @@ pub mod bench_helpers {
 			let seed = u32::try_from(node).unwrap_or(u32::MAX).wrapping_mul(1000).wrapping_add(i);
 			let who: T::AccountId = frame_benchmarking::account("bench-delegator", seed, 7);
 			T::Currency::set_balance(&who, min.saturating_mul(10));
-			Pallet::<T>::delegate(RawOrigin::Signed(who).into(), node, min).expect("benchmark delegation");
+			Pallet::<T>::delegate(RawOrigin::Signed(who).into(), node, min)
+				.expect("benchmark delegation");
 		}
 	}
 }
 
 pub use icn_primitives::providers::{
-	CapacityLedger, ClusterId, EraIndex, LinkId, LinkRegistry, NodeId, NodeOffer, NodeRewards, ProbeTarget,
-	ProviderSlashing, RegionId, RewardShares, SlaTargets, SlashOutcome, SlashQueue,
+	CapacityLedger, ClusterId, EraIndex, LinkId, LinkRegistry, NodeId, NodeOffer, NodeRewards,
+	ProbeTarget, ProviderSlashing, RegionId, RewardShares, SlaTargets, SlashOutcome, SlashQueue,
 };
 pub use links::NftLinks;
 pub use pallet::*;
@@ -283,7 +300,8 @@ pub mod pallet {
 	/// A raise of a node's commission and the block from which it applies (the unbonding
 	/// delay after it was asked for, so delegators can leave first).
 	#[pallet::storage]
-	pub type PendingCommission<T: Config> = StorageMap<_, Twox64Concat, NodeId, (Perbill, BlockNumberFor<T>)>;
+	pub type PendingCommission<T: Config> =
+		StorageMap<_, Twox64Concat, NodeId, (Perbill, BlockNumberFor<T>)>;
 
 	/// The first era each node is probed in: the era after it first became probe-able
 	/// (fully collateralized). No entry: probed since before this was recorded.
@@ -292,8 +310,13 @@ pub mod pallet {
 
 	/// The nodes of each cluster.
 	#[pallet::storage]
-	pub type ClusterNodes<T: Config> =
-		StorageMap<_, Blake2_128Concat, ClusterId, BoundedVec<NodeId, T::MaxNodesPerCluster>, ValueQuery>;
+	pub type ClusterNodes<T: Config> = StorageMap<
+		_,
+		Blake2_128Concat,
+		ClusterId,
+		BoundedVec<NodeId, T::MaxNodesPerCluster>,
+		ValueQuery,
+	>;
 
 	/// The nodes of each provider.
 	#[pallet::storage]
@@ -409,7 +432,12 @@ pub mod pallet {
 				});
 			}
 			for c in &self.clusters {
-				assert!(Regions::<T>::contains_key(c.region), "cluster {:?}: unknown region {}", c.name, c.region);
+				assert!(
+					Regions::<T>::contains_key(c.region),
+					"cluster {:?}: unknown region {}",
+					c.name,
+					c.region
+				);
 				let name: Name = c
 					.name
 					.as_bytes()
@@ -465,7 +493,12 @@ pub mod pallet {
 		/// ICNT was delegated to a node.
 		Delegated { node: NodeId, delegator: T::AccountId, amount: Balance },
 		/// A delegation started unbonding.
-		Undelegated { node: NodeId, delegator: T::AccountId, amount: Balance, unlock_at: BlockNumberFor<T> },
+		Undelegated {
+			node: NodeId,
+			delegator: T::AccountId,
+			amount: Balance,
+			unlock_at: BlockNumberFor<T>,
+		},
 		/// Unbonded ICNT was released to the delegator.
 		Withdrawn { node: NodeId, delegator: T::AccountId, amount: Balance },
 		/// A node started its exit.
@@ -617,8 +650,9 @@ pub mod pallet {
 			ensure_root(origin)?;
 			ensure!(!name.is_empty(), Error::<T>::EmptyName);
 			Self::check_countries(&countries)?;
-			let region = Self::insert_region(Region { name, countries, collateral_per_unit, reward_weight })
-				.ok_or(Error::<T>::Overflow)?;
+			let region =
+				Self::insert_region(Region { name, countries, collateral_per_unit, reward_weight })
+					.ok_or(Error::<T>::Overflow)?;
 			Self::deposit_event(Event::RegionCreated { region });
 			Ok(())
 		}
@@ -662,8 +696,9 @@ pub mod pallet {
 			ensure_root(origin)?;
 			ensure!(!name.is_empty(), Error::<T>::EmptyName);
 			ensure!(Regions::<T>::contains_key(region), Error::<T>::UnknownRegion);
-			let cluster = Self::insert_cluster(Cluster { region, name, kind, max_price, latency_bound_ms })
-				.ok_or(Error::<T>::Overflow)?;
+			let cluster =
+				Self::insert_cluster(Cluster { region, name, kind, max_price, latency_bound_ms })
+					.ok_or(Error::<T>::Overflow)?;
 			Self::deposit_event(Event::ClusterCreated { cluster, region });
 			Ok(())
 		}
@@ -727,13 +762,21 @@ pub mod pallet {
 			Self::check_endpoint(&spec.endpoint)?;
 			Self::check_audit(&spec.audit)?;
 			Self::check_audit_covers(&spec.audit, spec.capacity)?;
-			ensure!(spec.hardware == HardwareClass::Enterprise, Error::<T>::EnterpriseHardwareRequired);
-			ensure!(spec.commission <= Params::<T>::get().max_commission, Error::<T>::CommissionTooHigh);
+			ensure!(
+				spec.hardware == HardwareClass::Enterprise,
+				Error::<T>::EnterpriseHardwareRequired
+			);
+			ensure!(
+				spec.commission <= Params::<T>::get().max_commission,
+				Error::<T>::CommissionTooHigh
+			);
 			// The whole collateral up front: a node's place in its cluster (and its storage)
 			// costs what the protocol says, so nobody fills a cluster with empty nodes.
-			let links_value = Params::<T>::get().link_collateral_value.saturating_mul(links.len() as Balance);
+			let links_value =
+				Params::<T>::get().link_collateral_value.saturating_mul(links.len() as Balance);
 			ensure!(
-				collateral.saturating_add(links_value) >= region.collateral_per_unit.saturating_mul(spec.capacity.into()),
+				collateral.saturating_add(links_value)
+					>= region.collateral_per_unit.saturating_mul(spec.capacity.into()),
 				Error::<T>::InsufficientCollateral
 			);
 
@@ -804,13 +847,18 @@ pub mod pallet {
 		/// must already be covered by collateral), price, endpoint, audit object, commission.
 		#[pallet::call_index(8)]
 		#[pallet::weight(T::WeightInfo::update_node())]
-		pub fn update_node(origin: OriginFor<T>, node: NodeId, update: NodeUpdate) -> DispatchResult {
+		pub fn update_node(
+			origin: OriginFor<T>,
+			node: NodeId,
+			update: NodeUpdate,
+		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let mut record = Self::provider_node(&who, node)?;
 			ensure!(!matches!(record.status, NodeStatus::Exiting { .. }), Error::<T>::NodeExiting);
 			// A new audit object, or more capacity, must be covered by the audit object (a
 			// smaller capacity only lowers what it must cover).
-			let audit_checked = update.audit.is_some() || update.capacity.is_some_and(|c| c > record.capacity);
+			let audit_checked =
+				update.audit.is_some() || update.capacity.is_some_and(|c| c > record.capacity);
 			if let Some(capacity) = update.capacity {
 				ensure!(capacity > 0, Error::<T>::ZeroCapacity);
 				ensure!(capacity >= record.booked, Error::<T>::CapacityBooked);
@@ -842,7 +890,10 @@ pub mod pallet {
 				}
 			}
 			if let Some(commission) = update.commission {
-				ensure!(commission <= Params::<T>::get().max_commission, Error::<T>::CommissionTooHigh);
+				ensure!(
+					commission <= Params::<T>::get().max_commission,
+					Error::<T>::CommissionTooHigh
+				);
 				if commission <= record.commission {
 					// Lower (or the same): at once, and any raise still pending is dropped.
 					record.commission = commission;
@@ -863,7 +914,11 @@ pub mod pallet {
 		/// Extends the caller's node commitment by `periods` extension steps (6 months each).
 		#[pallet::call_index(9)]
 		#[pallet::weight(T::WeightInfo::extend_commitment())]
-		pub fn extend_commitment(origin: OriginFor<T>, node: NodeId, periods: u32) -> DispatchResult {
+		pub fn extend_commitment(
+			origin: OriginFor<T>,
+			node: NodeId,
+			periods: u32,
+		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let mut record = Self::provider_node(&who, node)?;
 			ensure!(periods > 0, Error::<T>::ZeroExtension);
@@ -891,13 +946,17 @@ pub mod pallet {
 			let mut delegation = match Delegations::<T>::get(node, &who) {
 				Some(d) => d,
 				None => {
-					ensure!(record.delegators < T::MaxDelegatorsPerNode::get(), Error::<T>::TooManyDelegators);
+					ensure!(
+						record.delegators < T::MaxDelegatorsPerNode::get(),
+						Error::<T>::TooManyDelegators
+					);
 					record.delegators = record.delegators.saturating_add(1);
 					Delegation::default()
 				},
 			};
 			ensure!(
-				delegation.active.saturating_add(amount) >= Params::<T>::get().min_delegation && amount > 0,
+				delegation.active.saturating_add(amount) >= Params::<T>::get().min_delegation
+					&& amount > 0,
 				Error::<T>::BelowMinimumDelegation
 			);
 			T::Currency::hold(&HoldReason::HpDelegation.into(), &who, amount)?;
@@ -915,10 +974,14 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::undelegate())]
 		pub fn undelegate(origin: OriginFor<T>, node: NodeId, amount: Balance) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			let mut delegation = Delegations::<T>::get(node, &who).ok_or(Error::<T>::NotDelegated)?;
+			let mut delegation =
+				Delegations::<T>::get(node, &who).ok_or(Error::<T>::NotDelegated)?;
 			ensure!(amount > 0 && amount <= delegation.active, Error::<T>::NotEnoughDelegated);
 			let rest = delegation.active - amount;
-			ensure!(rest == 0 || rest >= Params::<T>::get().min_delegation, Error::<T>::BelowMinimumDelegation);
+			ensure!(
+				rest == 0 || rest >= Params::<T>::get().min_delegation,
+				Error::<T>::BelowMinimumDelegation
+			);
 			let unlock_at = Self::after_unbonding();
 			delegation.active = rest;
 			delegation.unbonding = delegation.unbonding.saturating_add(amount);
@@ -933,9 +996,13 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::withdraw_unbonded())]
 		pub fn withdraw_unbonded(origin: OriginFor<T>, node: NodeId) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			let mut delegation = Delegations::<T>::get(node, &who).ok_or(Error::<T>::NotDelegated)?;
+			let mut delegation =
+				Delegations::<T>::get(node, &who).ok_or(Error::<T>::NotDelegated)?;
 			ensure!(delegation.unbonding > 0, Error::<T>::NothingToWithdraw);
-			ensure!(frame_system::Pallet::<T>::block_number() >= delegation.unlock_at, Error::<T>::StillUnbonding);
+			ensure!(
+				frame_system::Pallet::<T>::block_number() >= delegation.unlock_at,
+				Error::<T>::StillUnbonding
+			);
 			// Unbonding stake is slashable until withdrawn: not while a slash is pending.
 			ensure!(!T::SlashQueue::is_pending(node), Error::<T>::SlashPending);
 			let amount = delegation.unbonding;
@@ -962,8 +1029,14 @@ pub mod pallet {
 		pub fn start_exit(origin: OriginFor<T>, node: NodeId) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let mut record = Self::provider_node(&who, node)?;
-			ensure!(!matches!(record.status, NodeStatus::Exiting { .. }), Error::<T>::AlreadyExiting);
-			ensure!(frame_system::Pallet::<T>::block_number() >= record.commitment_end, Error::<T>::CommitmentNotEnded);
+			ensure!(
+				!matches!(record.status, NodeStatus::Exiting { .. }),
+				Error::<T>::AlreadyExiting
+			);
+			ensure!(
+				frame_system::Pallet::<T>::block_number() >= record.commitment_end,
+				Error::<T>::CommitmentNotEnded
+			);
 			ensure!(record.booked == 0, Error::<T>::CapacityBooked);
 			let unlock_at = Self::after_unbonding();
 			record.status = NodeStatus::Exiting { unlock_at };
@@ -975,17 +1048,28 @@ pub mod pallet {
 		/// Completes an exit after the unbonding delay (anyone may call): releases the
 		/// provider's collateral and Links and every delegation, and removes the node.
 		#[pallet::call_index(14)]
-		#[pallet::weight(T::WeightInfo::finish_exit(T::MaxDelegatorsPerNode::get(), T::MaxLinksPerNode::get()))]
+		#[pallet::weight(T::WeightInfo::finish_exit(
+			T::MaxDelegatorsPerNode::get(),
+			T::MaxLinksPerNode::get()
+		))]
 		pub fn finish_exit(origin: OriginFor<T>, node: NodeId) -> DispatchResultWithPostInfo {
 			ensure_signed(origin)?;
 			let record = Nodes::<T>::get(node).ok_or(Error::<T>::UnknownNode)?;
 			let NodeStatus::Exiting { unlock_at } = record.status else {
-				return Err(Error::<T>::NotExiting.into())
+				return Err(Error::<T>::NotExiting.into());
 			};
-			ensure!(frame_system::Pallet::<T>::block_number() >= unlock_at, Error::<T>::StillUnbonding);
+			ensure!(
+				frame_system::Pallet::<T>::block_number() >= unlock_at,
+				Error::<T>::StillUnbonding
+			);
 			ensure!(!T::SlashQueue::is_pending(node), Error::<T>::SlashPending);
 			if record.collateral > 0 {
-				T::Currency::release(&HoldReason::HpCollateral.into(), &record.provider, record.collateral, Precision::Exact)?;
+				T::Currency::release(
+					&HoldReason::HpCollateral.into(),
+					&record.provider,
+					record.collateral,
+					Precision::Exact,
+				)?;
 			}
 			for link in &record.links {
 				T::Links::unlock(*link)?;
@@ -994,7 +1078,12 @@ pub mod pallet {
 			let mut delegators = 0u32;
 			let delegations: Vec<_> = Delegations::<T>::drain_prefix(node).collect();
 			for (who, d) in delegations {
-				T::Currency::release(&HoldReason::HpDelegation.into(), &who, d.total(), Precision::Exact)?;
+				T::Currency::release(
+					&HoldReason::HpDelegation.into(),
+					&who,
+					d.total(),
+					Precision::Exact,
+				)?;
 				delegators = delegators.saturating_add(1);
 			}
 			ProviderNodes::<T>::mutate(&record.provider, |nodes| nodes.retain(|n| *n != node));
@@ -1020,8 +1109,13 @@ pub mod pallet {
 		}
 
 		/// The block `months` months after block `from`, on the chain's month clock.
-		fn after_months(from: BlockNumberFor<T>, months: u32) -> Result<BlockNumberFor<T>, Error<T>> {
-			let units = u64::from(months).checked_mul(MONTH_SCALE).ok_or(Error::<T>::CommitmentOverflow)?;
+		fn after_months(
+			from: BlockNumberFor<T>,
+			months: u32,
+		) -> Result<BlockNumberFor<T>, Error<T>> {
+			let units = u64::from(months)
+				.checked_mul(MONTH_SCALE)
+				.ok_or(Error::<T>::CommitmentOverflow)?;
 			let block = T::Clock::months().block_after(from.unique_saturated_into(), units);
 			let block: u32 = block.try_into().map_err(|_| Error::<T>::CommitmentOverflow)?;
 			Ok(block.into())
@@ -1029,7 +1123,8 @@ pub mod pallet {
 
 		/// The block at which something started now is released.
 		fn after_unbonding() -> BlockNumberFor<T> {
-			frame_system::Pallet::<T>::block_number().saturating_add(Params::<T>::get().unbonding_delay.into())
+			frame_system::Pallet::<T>::block_number()
+				.saturating_add(Params::<T>::get().unbonding_delay.into())
 		}
 
 		fn insert_region(region: Region<T>) -> Option<RegionId> {
@@ -1062,14 +1157,20 @@ pub mod pallet {
 			let now: u64 = frame_system::Pallet::<T>::block_number().unique_saturated_into();
 			let era = eras.era_length_at(now).max(eras.latest_length());
 			Self::check_unbonding(params.unbonding_delay, era)?;
-			ensure!(params.commitment_months > 0 && params.extension_months > 0, Error::<T>::ZeroCommitment);
+			ensure!(
+				params.commitment_months > 0 && params.extension_months > 0,
+				Error::<T>::ZeroCommitment
+			);
 			Ok(())
 		}
 
 		/// Whether an unbonding delay of `delay` blocks spans [`MIN_UNBONDING_ERAS`] eras of
 		/// `era_blocks` blocks.
 		fn check_unbonding(delay: u32, era_blocks: u32) -> Result<(), Error<T>> {
-			ensure!(delay >= era_blocks.saturating_mul(MIN_UNBONDING_ERAS), Error::<T>::UnbondingTooShort);
+			ensure!(
+				delay >= era_blocks.saturating_mul(MIN_UNBONDING_ERAS),
+				Error::<T>::UnbondingTooShort
+			);
 			Ok(())
 		}
 
@@ -1082,21 +1183,27 @@ pub mod pallet {
 		/// Validates a storage endpoint against the chain's `allow_private_endpoints`.
 		pub fn check_endpoint(url: &[u8]) -> DispatchResult {
 			use endpoint::EndpointError as E;
-			endpoint::validate(url, Params::<T>::get().allow_private_endpoints).map_err(|e| match e {
-				E::BadScheme => Error::<T>::EndpointScheme,
-				E::BadHost => Error::<T>::EndpointHost,
-				E::BadPort => Error::<T>::EndpointPort,
-				E::BadSyntax => Error::<T>::EndpointSyntax,
-				E::PrivateHost => Error::<T>::PrivateEndpoint,
-			})?;
+			endpoint::validate(url, Params::<T>::get().allow_private_endpoints).map_err(
+				|e| match e {
+					E::BadScheme => Error::<T>::EndpointScheme,
+					E::BadHost => Error::<T>::EndpointHost,
+					E::BadPort => Error::<T>::EndpointPort,
+					E::BadSyntax => Error::<T>::EndpointSyntax,
+					E::PrivateHost => Error::<T>::PrivateEndpoint,
+				},
+			)?;
 			Ok(())
 		}
 
 		/// The smallest audit object a node of `capacity` units serves: `audit_bytes_per_unit`
 		/// per unit, at most the largest audit object allowed.
 		pub fn audit_size_for(capacity: u32) -> u64 {
-			let largest = u64::from(T::MaxAuditChunks::get()).saturating_mul(u64::from(AUDIT_CHUNK_SIZE));
-			Params::<T>::get().audit_bytes_per_unit.saturating_mul(u64::from(capacity)).min(largest)
+			let largest =
+				u64::from(T::MaxAuditChunks::get()).saturating_mul(u64::from(AUDIT_CHUNK_SIZE));
+			Params::<T>::get()
+				.audit_bytes_per_unit
+				.saturating_mul(u64::from(capacity))
+				.min(largest)
 		}
 
 		/// Whether `audit` is large enough for `capacity` units ([`Self::audit_size_for`]).
@@ -1109,14 +1216,19 @@ pub mod pallet {
 		pub fn check_audit(audit: &AuditObject) -> DispatchResult {
 			ensure!(audit.chunk_size == AUDIT_CHUNK_SIZE, Error::<T>::BadChunkSize);
 			ensure!(audit.size > 0, Error::<T>::EmptyAuditObject);
-			ensure!(audit.chunks() <= u64::from(T::MaxAuditChunks::get()), Error::<T>::AuditObjectTooLarge);
+			ensure!(
+				audit.chunks() <= u64::from(T::MaxAuditChunks::get()),
+				Error::<T>::AuditObjectTooLarge
+			);
 			let path = &audit.path[..];
 			let good_byte = |c: &u8| c.is_ascii_alphanumeric() || b"-._~/".contains(c);
 			ensure!(
-				!path.is_empty() &&
-					path[0] != b'/' &&
-					path.iter().all(good_byte) &&
-					!path.split(|c| *c == b'/').any(|seg| seg.is_empty() || seg == b"." || seg == b".."),
+				!path.is_empty()
+					&& path[0] != b'/'
+					&& path.iter().all(good_byte)
+					&& !path
+						.split(|c| *c == b'/')
+						.any(|seg| seg.is_empty() || seg == b"." || seg == b".."),
 				Error::<T>::BadAuditPath
 			);
 			Ok(())
@@ -1149,7 +1261,11 @@ pub mod pallet {
 				T::Currency::hold(&HoldReason::HpCollateral.into(), &node.provider, amount)?;
 				node.collateral = node.collateral.saturating_add(amount);
 			}
-			Self::deposit_event(Event::CollateralAdded { node: id, amount, links: links.into_inner() });
+			Self::deposit_event(Event::CollateralAdded {
+				node: id,
+				amount,
+				links: links.into_inner(),
+			});
 			Ok(())
 		}
 
@@ -1170,14 +1286,18 @@ pub mod pallet {
 		/// `node`'s commission now: a pending raise once its block is reached, else its own.
 		pub fn commission_of(id: NodeId, node: &Node<T>) -> Perbill {
 			match PendingCommission::<T>::get(id) {
-				Some((commission, at)) if frame_system::Pallet::<T>::block_number() >= at => commission,
+				Some((commission, at)) if frame_system::Pallet::<T>::block_number() >= at => {
+					commission
+				},
 				_ => node.commission,
 			}
 		}
 
 		/// What backs `node`: its held ICNT plus its Links at `link_collateral_value`.
 		pub fn backing(node: &Node<T>) -> Balance {
-			let links = Params::<T>::get().link_collateral_value.saturating_mul(node.links.len() as Balance);
+			let links = Params::<T>::get()
+				.link_collateral_value
+				.saturating_mul(node.links.len() as Balance);
 			node.collateral.saturating_add(links)
 		}
 
@@ -1186,12 +1306,13 @@ pub mod pallet {
 		fn refresh_status(id: NodeId, node: &mut Node<T>) {
 			let status = match node.status {
 				NodeStatus::Exiting { .. } => node.status,
-				_ if Self::backing(node) < Self::required_collateral(node) =>
+				_ if Self::backing(node) < Self::required_collateral(node) => {
 					if node.status == NodeStatus::Registered {
 						NodeStatus::Registered
 					} else {
 						NodeStatus::UnderCollateralized
-					},
+					}
+				},
 				_ if node.failing => NodeStatus::Failing,
 				_ => NodeStatus::Active,
 			};
@@ -1212,14 +1333,17 @@ pub mod pallet {
 		/// so a raised region requirement applies at once) and priced within its cluster's
 		/// maximum.
 		pub fn is_bookable(node: &Node<T>) -> bool {
-			node.status == NodeStatus::Active &&
-				Self::backing(node) >= Self::required_collateral(node) &&
-				Clusters::<T>::get(node.cluster).is_some_and(|c| node.reservation_price <= c.max_price)
+			node.status == NodeStatus::Active
+				&& Self::backing(node) >= Self::required_collateral(node)
+				&& Clusters::<T>::get(node.cluster)
+					.is_some_and(|c| node.reservation_price <= c.max_price)
 		}
 
 		/// Slashes `fraction` of `node`'s collateral requirement now (see [`ProviderSlashing`]).
 		pub fn do_slash(node: NodeId, fraction: Perbill) -> Result<SlashOutcome, DispatchError> {
-			let base = Nodes::<T>::get(node).map(|n| Self::required_collateral(&n)).ok_or(Error::<T>::UnknownNode)?;
+			let base = Nodes::<T>::get(node)
+				.map(|n| Self::required_collateral(&n))
+				.ok_or(Error::<T>::UnknownNode)?;
 			Self::do_slash_from(node, fraction, base)
 		}
 
@@ -1230,7 +1354,11 @@ pub mod pallet {
 		/// treasury pays the difference back into the provider's held collateral, so the slash
 		/// never takes more value than owed. If the treasury cannot pay it, the Link stays and
 		/// the remainder falls to the delegators.
-		pub fn do_slash_from(node: NodeId, fraction: Perbill, base: Balance) -> Result<SlashOutcome, DispatchError> {
+		pub fn do_slash_from(
+			node: NodeId,
+			fraction: Perbill,
+			base: Balance,
+		) -> Result<SlashOutcome, DispatchError> {
 			let mut record = Nodes::<T>::get(node).ok_or(Error::<T>::UnknownNode)?;
 			let treasury = T::Treasury::get();
 			let mut due = fraction.mul_floor(base);
@@ -1258,10 +1386,14 @@ pub mod pallet {
 			let value = Params::<T>::get().link_collateral_value;
 			while due > 0 && value > 0 && !record.links.is_empty() {
 				let excess = value.saturating_sub(due);
-				if excess > 0 &&
-					T::Currency::reducible_balance(&treasury, Preservation::Preserve, Fortitude::Polite) < excess
+				if excess > 0
+					&& T::Currency::reducible_balance(
+						&treasury,
+						Preservation::Preserve,
+						Fortitude::Polite,
+					) < excess
 				{
-					break
+					break;
 				}
 				let Some(link) = record.links.pop() else { break };
 				T::Links::seize(link, &treasury)?;
@@ -1297,11 +1429,12 @@ pub mod pallet {
 					let share = if i + 1 == count {
 						take.saturating_sub(taken)
 					} else {
-						multiply_by_rational_with_rounding(take, stake, base, Rounding::Down).unwrap_or(0)
+						multiply_by_rational_with_rounding(take, stake, base, Rounding::Down)
+							.unwrap_or(0)
 					}
 					.min(stake);
 					if share == 0 {
-						continue
+						continue;
 					}
 					T::Currency::transfer_on_hold(
 						&HoldReason::HpDelegation.into(),
@@ -1323,7 +1456,11 @@ pub mod pallet {
 						Delegations::<T>::insert(node, &who, d);
 					}
 					taken = taken.saturating_add(share);
-					Self::deposit_event(Event::DelegatorSlashed { node, delegator: who, amount: share });
+					Self::deposit_event(Event::DelegatorSlashed {
+						node,
+						delegator: who,
+						amount: share,
+					});
 				}
 				record.delegated = record.delegated.saturating_sub(taken);
 				due = due.saturating_sub(taken);
@@ -1331,7 +1468,10 @@ pub mod pallet {
 			}
 
 			outcome.uncovered = due;
-			frame_support::defensive_assert!(outcome.is_exact(value), "a slash took other than its due");
+			frame_support::defensive_assert!(
+				outcome.is_exact(value),
+				"a slash took other than its due"
+			);
 
 			Self::refresh_status(node, &mut record);
 			Nodes::<T>::insert(node, record);
@@ -1340,7 +1480,9 @@ pub mod pallet {
 		}
 
 		/// The node's record as the runtime API reports it.
-		pub fn node_info(id: NodeId) -> Option<runtime_api::NodeInfo<T::AccountId, BlockNumberFor<T>>> {
+		pub fn node_info(
+			id: NodeId,
+		) -> Option<runtime_api::NodeInfo<T::AccountId, BlockNumberFor<T>>> {
 			let node = Nodes::<T>::get(id)?;
 			let commission = Self::commission_of(id, &node);
 			Some(runtime_api::NodeInfo {
@@ -1393,18 +1535,39 @@ pub mod pallet {
 					let e = delegated.entry(who).or_default();
 					*e = e.saturating_add(d.total());
 				}
-				ensure!(total == node.delegated, "node delegated total differs from its delegations");
-				ensure!(count == node.delegators, "node delegator count differs from its delegations");
+				ensure!(
+					total == node.delegated,
+					"node delegated total differs from its delegations"
+				);
+				ensure!(
+					count == node.delegators,
+					"node delegator count differs from its delegations"
+				);
 				for link in &node.links {
 					ensure!(T::Links::is_locked(*link), "a backing Link is not locked");
-					ensure!(T::Links::owner(*link).as_ref() == Some(&node.provider), "a backing Link changed owner");
-					ensure!(LinkBacking::<T>::get(link) == Some(id), "a backing Link is not indexed");
+					ensure!(
+						T::Links::owner(*link).as_ref() == Some(&node.provider),
+						"a backing Link changed owner"
+					);
+					ensure!(
+						LinkBacking::<T>::get(link) == Some(id),
+						"a backing Link is not indexed"
+					);
 				}
-				ensure!(ClusterNodes::<T>::get(node.cluster).contains(&id), "node missing from its cluster");
-				ensure!(ProviderNodes::<T>::get(&node.provider).contains(&id), "node missing from its provider");
+				ensure!(
+					ClusterNodes::<T>::get(node.cluster).contains(&id),
+					"node missing from its cluster"
+				);
+				ensure!(
+					ProviderNodes::<T>::get(&node.provider).contains(&id),
+					"node missing from its provider"
+				);
 			}
 			for (link, id) in LinkBacking::<T>::iter() {
-				ensure!(Nodes::<T>::get(id).is_some_and(|n| n.links.contains(&link)), "stale Link index");
+				ensure!(
+					Nodes::<T>::get(id).is_some_and(|n| n.links.contains(&link)),
+					"stale Link index"
+				);
 			}
 			for (who, amount) in &collateral {
 				ensure!(
@@ -1419,7 +1582,10 @@ pub mod pallet {
 				);
 			}
 			let indexed: u32 = ClusterNodes::<T>::iter_values().map(|v| v.len() as u32).sum();
-			ensure!(indexed as usize == Nodes::<T>::iter_keys().count(), "cluster index size differs");
+			ensure!(
+				indexed as usize == Nodes::<T>::iter_keys().count(),
+				"cluster index size differs"
+			);
 			Ok(())
 		}
 	}
@@ -1432,7 +1598,11 @@ pub mod pallet {
 	}
 
 	impl<T: Config> ProviderSlashing for Pallet<T> {
-		fn slash_from(node: NodeId, fraction: Perbill, base: Balance) -> Result<SlashOutcome, DispatchError> {
+		fn slash_from(
+			node: NodeId,
+			fraction: Perbill,
+			base: Balance,
+		) -> Result<SlashOutcome, DispatchError> {
 			Self::do_slash_from(node, fraction, base)
 		}
 
@@ -1469,7 +1639,10 @@ pub mod pallet {
 		}
 
 		fn cluster_free_capacity(cluster: ClusterId) -> u64 {
-			ClusterNodes::<T>::get(cluster).iter().map(|n| u64::from(Self::free_capacity(*n))).sum()
+			ClusterNodes::<T>::get(cluster)
+				.iter()
+				.map(|n| u64::from(Self::free_capacity(*n)))
+				.sum()
 		}
 
 		fn cluster_usage(cluster: ClusterId) -> (u64, u64) {
@@ -1499,7 +1672,10 @@ pub mod pallet {
 				.collect();
 			// Cheapest first, then the longest commitment, then the oldest node.
 			offers.sort_by(|a, b| {
-				a.price.cmp(&b.price).then(b.commitment_end.cmp(&a.commitment_end)).then(a.node.cmp(&b.node))
+				a.price
+					.cmp(&b.price)
+					.then(b.commitment_end.cmp(&a.commitment_end))
+					.then(a.node.cmp(&b.node))
 			});
 			offers
 		}
@@ -1518,7 +1694,8 @@ pub mod pallet {
 		fn reserve(node: NodeId, units: u32) -> DispatchResult {
 			let mut record = Nodes::<T>::get(node).ok_or(Error::<T>::UnknownNode)?;
 			ensure!(Self::is_bookable(&record), Error::<T>::NotBookable);
-			let booked = record.booked.checked_add(units).ok_or(Error::<T>::InsufficientCapacity)?;
+			let booked =
+				record.booked.checked_add(units).ok_or(Error::<T>::InsufficientCapacity)?;
 			ensure!(booked <= record.capacity, Error::<T>::InsufficientCapacity);
 			record.booked = booked;
 			Nodes::<T>::insert(node, record);
@@ -1543,7 +1720,7 @@ pub mod pallet {
 		fn probe_target(node: NodeId) -> Option<ProbeTarget> {
 			let n = Nodes::<T>::get(node)?;
 			if n.status == NodeStatus::Registered {
-				return None
+				return None;
 			}
 			let cluster = Clusters::<T>::get(n.cluster)?;
 			Some(ProbeTarget {
@@ -1581,7 +1758,11 @@ pub mod pallet {
 			Nodes::<T>::get(node).map(|n| n.delegators).unwrap_or(0)
 		}
 
-		fn pay_node(node: NodeId, payer: &T::AccountId, amount: Balance) -> Result<Balance, DispatchError> {
+		fn pay_node(
+			node: NodeId,
+			payer: &T::AccountId,
+			amount: Balance,
+		) -> Result<Balance, DispatchError> {
 			let record = Nodes::<T>::get(node).ok_or(Error::<T>::UnknownNode)?;
 			T::Currency::transfer(payer, &record.provider, amount, Preservation::Preserve)?;
 			Self::credit_node(node, amount)
@@ -1590,7 +1771,8 @@ pub mod pallet {
 		fn credit_node(node: NodeId, amount: Balance) -> Result<Balance, DispatchError> {
 			let mut record = Nodes::<T>::get(node).ok_or(Error::<T>::UnknownNode)?;
 			let diverted = if record.status == NodeStatus::UnderCollateralized {
-				let deficit = Self::required_collateral(&record).saturating_sub(Self::backing(&record));
+				let deficit =
+					Self::required_collateral(&record).saturating_sub(Self::backing(&record));
 				amount.min(deficit)
 			} else {
 				Zero::zero()

@@ -60,11 +60,11 @@ where
 
 	fn create_collection(admin: &AccountId) -> DispatchResult {
 		if N::collection_owner(&C::get()).is_some() {
-			return Ok(())
+			return Ok(());
 		}
 		let id = N::create_collection(admin, admin, &CC::default())?;
 		if id != C::get() {
-			return Err(DispatchError::Other("the ICN Links collection got an unexpected id"))
+			return Err(DispatchError::Other("the ICN Links collection got an unexpected id"));
 		}
 		Ok(())
 	}

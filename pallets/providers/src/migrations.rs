@@ -54,8 +54,13 @@ pub mod v1 {
 	}
 
 	/// The v0 → v1 migration, run once.
-	pub type MigrateV0ToV1<T> =
-		VersionedMigration<0, 1, InnerMigrateV0ToV1<T>, Pallet<T>, <T as frame_system::Config>::DbWeight>;
+	pub type MigrateV0ToV1<T> = VersionedMigration<
+		0,
+		1,
+		InnerMigrateV0ToV1<T>,
+		Pallet<T>,
+		<T as frame_system::Config>::DbWeight,
+	>;
 
 	#[cfg(test)]
 	mod tests {
@@ -75,11 +80,17 @@ pub mod v1 {
 					extension_months: 3,
 					min_delegation: 5,
 				};
-				frame_support::storage::unhashed::put_raw(&Params::<Test>::hashed_key(), &v0.encode());
+				frame_support::storage::unhashed::put_raw(
+					&Params::<Test>::hashed_key(),
+					&v0.encode(),
+				);
 				MigrateV0ToV1::<Test>::on_runtime_upgrade();
 				let p: crate::migrations::v2::V1Params =
 					frame_support::storage::unhashed::get(&Params::<Test>::hashed_key()).unwrap();
-				assert_eq!((p.unbonding_delay, p.min_delegation, p.max_commission), (99, 5, default_max_commission()));
+				assert_eq!(
+					(p.unbonding_delay, p.min_delegation, p.max_commission),
+					(99, 5, default_max_commission())
+				);
 				assert_eq!(Providers::on_chain_storage_version(), StorageVersion::new(1));
 			});
 		}
@@ -137,8 +148,13 @@ pub mod v2 {
 	}
 
 	/// The v1 → v2 migration, run once.
-	pub type MigrateV1ToV2<T> =
-		VersionedMigration<1, 2, InnerMigrateV1ToV2<T>, Pallet<T>, <T as frame_system::Config>::DbWeight>;
+	pub type MigrateV1ToV2<T> = VersionedMigration<
+		1,
+		2,
+		InnerMigrateV1ToV2<T>,
+		Pallet<T>,
+		<T as frame_system::Config>::DbWeight,
+	>;
 
 	#[cfg(test)]
 	mod tests {
@@ -159,10 +175,16 @@ pub mod v2 {
 					min_delegation: 5,
 					max_commission: Perbill::from_percent(20),
 				};
-				frame_support::storage::unhashed::put_raw(&Params::<Test>::hashed_key(), &v1.encode());
+				frame_support::storage::unhashed::put_raw(
+					&Params::<Test>::hashed_key(),
+					&v1.encode(),
+				);
 				MigrateV1ToV2::<Test>::on_runtime_upgrade();
 				let p = Params::<Test>::get();
-				assert_eq!((p.unbonding_delay, p.max_commission, p.audit_bytes_per_unit), (99, Perbill::from_percent(20), 0));
+				assert_eq!(
+					(p.unbonding_delay, p.max_commission, p.audit_bytes_per_unit),
+					(99, Perbill::from_percent(20), 0)
+				);
 				assert_eq!(Providers::on_chain_storage_version(), StorageVersion::new(2));
 			});
 		}

@@ -15,7 +15,10 @@ use sp_runtime::{
 	AccountId32, BuildStorage, MultiSignature, Perbill,
 };
 
-use crate::{self as pallet_icn_providers, ClusterGenesis, Event, Params, ProviderParams, RegionGenesis, ResourceKind};
+use crate::{
+	self as pallet_icn_providers, ClusterGenesis, Event, Params, ProviderParams, RegionGenesis,
+	ResourceKind,
+};
 
 type Block = frame_system::mocking::MockBlock<Test>;
 
@@ -97,7 +100,12 @@ pub const MAX_DELEGATORS: u32 = 8;
 impl crate::Config for Test {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
-	type Links = crate::NftLinks<Nfts, LinkCollection, pallet_nfts::ItemConfig, pallet_nfts::CollectionConfigFor<Test>>;
+	type Links = crate::NftLinks<
+		Nfts,
+		LinkCollection,
+		pallet_nfts::ItemConfig,
+		pallet_nfts::CollectionConfigFor<Test>,
+	>;
 	type Treasury = Treasury;
 	type PalletId = ProvidersPalletId;
 	type Clock = icn_primitives::clock::FixedClocks<2, { MONTH as u32 }>;
@@ -173,4 +181,3 @@ pub fn run(test: impl FnOnce()) {
 		}
 	});
 }
-

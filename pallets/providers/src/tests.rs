@@ -78,7 +78,12 @@ fn go_to(block: u64) {
 /// Account `n` registers a fully collateralized node of `capacity` units with ICNT only.
 fn register(n: u8, capacity: u32) -> NodeId {
 	let id = NextNodeId::<Test>::get();
-	assert_ok!(Providers::register_node(origin(n), spec(capacity), PER_UNIT * capacity as Balance, links(&[])));
+	assert_ok!(Providers::register_node(
+		origin(n),
+		spec(capacity),
+		PER_UNIT * capacity as Balance,
+		links(&[])
+	));
 	id
 }
 
@@ -96,7 +101,10 @@ mod topology {
 			assert_eq!(&region.name[..], b"EU-W");
 			assert_eq!(region.collateral_per_unit, PER_UNIT);
 			assert_eq!(Clusters::<Test>::get(0).unwrap().region, 0);
-			assert_eq!(<Nfts as NftInspect<_>>::collection_owner(&0), Some(Providers::account_id()));
+			assert_eq!(
+				<Nfts as NftInspect<_>>::collection_owner(&0),
+				Some(Providers::account_id())
+			);
 			assert_eq!(link_owner(2), Some(account(1)));
 			assert_eq!(link_owner(3), Some(account(2)));
 			assert_eq!(NextLinkId::<Test>::get(), 6);
@@ -108,45 +116,114 @@ mod topology {
 		run(|| {
 			let name: Name = b"US-E".to_vec().try_into().unwrap();
 			assert_noop!(
-				Providers::create_region(origin(1), name.clone(), countries(&[b"US"]), 1, Perbill::one()),
+				Providers::create_region(
+					origin(1),
+					name.clone(),
+					countries(&[b"US"]),
+					1,
+					Perbill::one()
+				),
 				DispatchError::BadOrigin
 			);
 			assert_noop!(
-				Providers::create_region(RuntimeOrigin::root(), name.clone(), countries(&[]), 1, Perbill::one()),
+				Providers::create_region(
+					RuntimeOrigin::root(),
+					name.clone(),
+					countries(&[]),
+					1,
+					Perbill::one()
+				),
 				Error::<Test>::NoCountries
 			);
 			assert_noop!(
-				Providers::create_region(RuntimeOrigin::root(), name.clone(), countries(&[b"us"]), 1, Perbill::one()),
+				Providers::create_region(
+					RuntimeOrigin::root(),
+					name.clone(),
+					countries(&[b"us"]),
+					1,
+					Perbill::one()
+				),
 				Error::<Test>::BadCountryCode
 			);
 			assert_noop!(
-				Providers::create_region(RuntimeOrigin::root(), Name::default(), countries(&[b"US"]), 1, Perbill::one()),
+				Providers::create_region(
+					RuntimeOrigin::root(),
+					Name::default(),
+					countries(&[b"US"]),
+					1,
+					Perbill::one()
+				),
 				Error::<Test>::EmptyName
 			);
-			assert_ok!(Providers::create_region(RuntimeOrigin::root(), name, countries(&[b"US", b"CA"]), 7, Perbill::one()));
+			assert_ok!(Providers::create_region(
+				RuntimeOrigin::root(),
+				name,
+				countries(&[b"US", b"CA"]),
+				7,
+				Perbill::one()
+			));
 			assert_eq!(events().last(), Some(&Event::RegionCreated { region: 1 }));
-			assert_ok!(Providers::update_region(RuntimeOrigin::root(), 1, countries(&[b"US"]), 9, Perbill::from_percent(50)));
+			assert_ok!(Providers::update_region(
+				RuntimeOrigin::root(),
+				1,
+				countries(&[b"US"]),
+				9,
+				Perbill::from_percent(50)
+			));
 			assert_eq!(Regions::<Test>::get(1).unwrap().collateral_per_unit, 9);
 			assert_noop!(
-				Providers::update_region(RuntimeOrigin::root(), 5, countries(&[b"US"]), 9, Perbill::one()),
+				Providers::update_region(
+					RuntimeOrigin::root(),
+					5,
+					countries(&[b"US"]),
+					9,
+					Perbill::one()
+				),
 				Error::<Test>::UnknownRegion
 			);
 
 			let name: Name = b"NYC-1".to_vec().try_into().unwrap();
 			assert_noop!(
-				Providers::create_cluster(RuntimeOrigin::root(), 9, name.clone(), ResourceKind::Storage, 1, 100),
+				Providers::create_cluster(
+					RuntimeOrigin::root(),
+					9,
+					name.clone(),
+					ResourceKind::Storage,
+					1,
+					100
+				),
 				Error::<Test>::UnknownRegion
 			);
 			assert_noop!(
-				Providers::create_cluster(origin(1), 1, name.clone(), ResourceKind::Storage, 1, 100),
+				Providers::create_cluster(
+					origin(1),
+					1,
+					name.clone(),
+					ResourceKind::Storage,
+					1,
+					100
+				),
 				DispatchError::BadOrigin
 			);
-			assert_ok!(Providers::create_cluster(RuntimeOrigin::root(), 1, name, ResourceKind::Gpu, 3 * ICNT, 80));
+			assert_ok!(Providers::create_cluster(
+				RuntimeOrigin::root(),
+				1,
+				name,
+				ResourceKind::Gpu,
+				3 * ICNT,
+				80
+			));
 			assert_eq!(events().last(), Some(&Event::ClusterCreated { cluster: 1, region: 1 }));
 			assert_ok!(Providers::update_cluster(RuntimeOrigin::root(), 1, 4 * ICNT, 90));
 			let c = Clusters::<Test>::get(1).unwrap();
-			assert_eq!((c.kind, c.max_price, c.latency_bound_ms), (ResourceKind::Gpu, 4 * ICNT, 90));
-			assert_noop!(Providers::update_cluster(RuntimeOrigin::root(), 7, 1, 1), Error::<Test>::UnknownCluster);
+			assert_eq!(
+				(c.kind, c.max_price, c.latency_bound_ms),
+				(ResourceKind::Gpu, 4 * ICNT, 90)
+			);
+			assert_noop!(
+				Providers::update_cluster(RuntimeOrigin::root(), 7, 1, 1),
+				Error::<Test>::UnknownCluster
+			);
 		});
 	}
 
@@ -155,7 +232,10 @@ mod topology {
 		run(|| {
 			let mut params = Params::<Test>::get();
 			params.allow_private_endpoints = true;
-			assert_noop!(Providers::set_params(origin(1), params.clone()), DispatchError::BadOrigin);
+			assert_noop!(
+				Providers::set_params(origin(1), params.clone()),
+				DispatchError::BadOrigin
+			);
 			assert_ok!(Providers::set_params(RuntimeOrigin::root(), params.clone()));
 			assert_eq!(Params::<Test>::get(), params);
 			assert_noop!(Providers::mint_link(origin(1), account(5)), DispatchError::BadOrigin);
@@ -180,10 +260,19 @@ mod registration {
 			assert_eq!(n.commitment_end, 1 + 36 * MONTH);
 			assert_eq!(ClusterNodes::<Test>::get(CLUSTER).to_vec(), vec![id]);
 			assert_eq!(ProviderNodes::<Test>::get(account(1)).to_vec(), vec![id]);
-			assert!(events().contains(&Event::NodeRegistered { node: id, provider: account(1), cluster: CLUSTER, capacity: 10 }));
-			assert!(events().contains(&Event::NodeStatusChanged { node: id, status: NodeStatus::Active }));
+			assert!(events().contains(&Event::NodeRegistered {
+				node: id,
+				provider: account(1),
+				cluster: CLUSTER,
+				capacity: 10
+			}));
+			assert!(events()
+				.contains(&Event::NodeStatusChanged { node: id, status: NodeStatus::Active }));
 			let info = Providers::node_info(id).unwrap();
-			assert_eq!((info.required_collateral, info.backing, info.bookable), (10 * PER_UNIT, 10 * PER_UNIT, true));
+			assert_eq!(
+				(info.required_collateral, info.backing, info.bookable),
+				(10 * PER_UNIT, 10 * PER_UNIT, true)
+			);
 		});
 	}
 
@@ -198,12 +287,22 @@ mod registration {
 			assert_ok!(Providers::register_node(origin(1), spec(10), 5 * PER_UNIT, links(&[0, 1])));
 			assert_eq!(node(0).status, NodeStatus::Active);
 			assert_eq!(Providers::backing(&node(0)), 10 * PER_UNIT);
-			assert_noop!(Providers::add_collateral(origin(1), 0, 0, links(&[])), Error::<Test>::NothingToAdd);
-			assert_noop!(Providers::add_collateral(origin(2), 0, PER_UNIT, links(&[])), Error::<Test>::NotProvider);
+			assert_noop!(
+				Providers::add_collateral(origin(1), 0, 0, links(&[])),
+				Error::<Test>::NothingToAdd
+			);
+			assert_noop!(
+				Providers::add_collateral(origin(2), 0, PER_UNIT, links(&[])),
+				Error::<Test>::NotProvider
+			);
 			assert_ok!(Providers::add_collateral(origin(1), 0, PER_UNIT, links(&[])));
 			assert_eq!(node(0).status, NodeStatus::Active);
 			assert_eq!(collateral_held(1), 6 * PER_UNIT);
-			assert!(events().contains(&Event::CollateralAdded { node: 0, amount: PER_UNIT, links: vec![] }));
+			assert!(events().contains(&Event::CollateralAdded {
+				node: 0,
+				amount: PER_UNIT,
+				links: vec![]
+			}));
 		});
 	}
 
@@ -227,16 +326,31 @@ mod registration {
 		refused(|s| s.endpoint = url("https://s3.example.com:0"), Error::<Test>::EndpointPort);
 		refused(|s| s.endpoint = url("https://s3.example.com:65536"), Error::<Test>::EndpointPort);
 		refused(|s| s.endpoint = url("https://user@s3.example.com"), Error::<Test>::EndpointSyntax);
-		refused(|s| s.endpoint = url("https://s3.example.com/a?b=c"), Error::<Test>::EndpointSyntax);
+		refused(
+			|s| s.endpoint = url("https://s3.example.com/a?b=c"),
+			Error::<Test>::EndpointSyntax,
+		);
 		refused(|s| s.endpoint = url("https://s3.example.com/../x"), Error::<Test>::EndpointSyntax);
 		refused(|s| s.audit.chunk_size = 1024, Error::<Test>::BadChunkSize);
 		refused(|s| s.audit.size = 0, Error::<Test>::EmptyAuditObject);
 		refused(|s| s.audit.size = 16_385 * 4096, Error::<Test>::AuditObjectTooLarge);
-		refused(|s| s.audit.path = b"/abs".to_vec().try_into().unwrap(), Error::<Test>::BadAuditPath);
-		refused(|s| s.audit.path = b"a/../b".to_vec().try_into().unwrap(), Error::<Test>::BadAuditPath);
-		refused(|s| s.audit.path = b"a?x".to_vec().try_into().unwrap(), Error::<Test>::BadAuditPath);
+		refused(
+			|s| s.audit.path = b"/abs".to_vec().try_into().unwrap(),
+			Error::<Test>::BadAuditPath,
+		);
+		refused(
+			|s| s.audit.path = b"a/../b".to_vec().try_into().unwrap(),
+			Error::<Test>::BadAuditPath,
+		);
+		refused(
+			|s| s.audit.path = b"a?x".to_vec().try_into().unwrap(),
+			Error::<Test>::BadAuditPath,
+		);
 		refused(|s| s.audit.path = Default::default(), Error::<Test>::BadAuditPath);
-		refused(|s| s.hardware = HardwareClass::Consumer, Error::<Test>::EnterpriseHardwareRequired);
+		refused(
+			|s| s.hardware = HardwareClass::Consumer,
+			Error::<Test>::EnterpriseHardwareRequired,
+		);
 	}
 
 	#[test]
@@ -272,8 +386,14 @@ mod registration {
 				Providers::register_node(origin(1), spec(10), 2_000_000 * ICNT, links(&[])),
 				TokenError::FundsUnavailable
 			);
-			assert_noop!(Providers::register_node(origin(1), spec(10), 10 * PER_UNIT, links(&[99])), Error::<Test>::UnknownLink);
-			assert_noop!(Providers::register_node(origin(1), spec(10), 10 * PER_UNIT, links(&[3])), Error::<Test>::NotLinkOwner);
+			assert_noop!(
+				Providers::register_node(origin(1), spec(10), 10 * PER_UNIT, links(&[99])),
+				Error::<Test>::UnknownLink
+			);
+			assert_noop!(
+				Providers::register_node(origin(1), spec(10), 10 * PER_UNIT, links(&[3])),
+				Error::<Test>::NotLinkOwner
+			);
 			assert_noop!(
 				Providers::register_node(origin(1), spec(10), 10 * PER_UNIT, links(&[0, 0])),
 				Error::<Test>::DuplicateLink
@@ -309,7 +429,10 @@ mod links_as_collateral {
 			assert!(<Test as Config>::Links::is_locked(0));
 			assert_eq!(LinkBacking::<Test>::get(0), Some(0));
 			// The owner cannot transfer it…
-			assert_noop!(Nfts::transfer(origin(1), 0, 0, account(7)), pallet_nfts::Error::<Test>::ItemLocked);
+			assert_noop!(
+				Nfts::transfer(origin(1), 0, 0, account(7)),
+				pallet_nfts::Error::<Test>::ItemLocked
+			);
 			// …nor burn it…
 			assert_noop!(Nfts::burn(origin(1), 0, 0), pallet_nfts::Error::<Test>::ItemLocked);
 			// …nor use it for a second node (nor can anything else lock it).
@@ -331,7 +454,10 @@ mod links_as_collateral {
 			}
 			// Links 0, 1, 2 and the new 6, 7, 8 belong to account 1; at most 4 per node.
 			assert_ok!(Providers::register_node(origin(1), spec(10), 0, links(&[0, 1, 2, 6])));
-			assert_noop!(Providers::add_collateral(origin(1), 0, 0, links(&[7])), Error::<Test>::TooManyLinks);
+			assert_noop!(
+				Providers::add_collateral(origin(1), 0, 0, links(&[7])),
+				Error::<Test>::TooManyLinks
+			);
 		});
 	}
 }
@@ -392,10 +518,16 @@ mod life_cycle {
 			let mut params = Params::<Test>::get();
 			// Eras are 2 blocks in the mock: at least four eras, 8 blocks.
 			params.unbonding_delay = 7;
-			assert_noop!(Providers::set_params(RuntimeOrigin::root(), params.clone()), Error::<Test>::UnbondingTooShort);
+			assert_noop!(
+				Providers::set_params(RuntimeOrigin::root(), params.clone()),
+				Error::<Test>::UnbondingTooShort
+			);
 			params.unbonding_delay = 8;
 			params.extension_months = 0;
-			assert_noop!(Providers::set_params(RuntimeOrigin::root(), params.clone()), Error::<Test>::ZeroCommitment);
+			assert_noop!(
+				Providers::set_params(RuntimeOrigin::root(), params.clone()),
+				Error::<Test>::ZeroCommitment
+			);
 			params.extension_months = 6;
 			assert_ok!(Providers::set_params(RuntimeOrigin::root(), params));
 		});
@@ -406,15 +538,27 @@ mod life_cycle {
 		run(|| {
 			let id = register(1, 10);
 			let update = |u: NodeUpdate| Providers::update_node(origin(1), id, u);
-			assert_noop!(update(NodeUpdate { capacity: Some(11), ..Default::default() }), Error::<Test>::InsufficientCollateral);
-			assert_noop!(update(NodeUpdate { capacity: Some(0), ..Default::default() }), Error::<Test>::ZeroCapacity);
+			assert_noop!(
+				update(NodeUpdate { capacity: Some(11), ..Default::default() }),
+				Error::<Test>::InsufficientCollateral
+			);
+			assert_noop!(
+				update(NodeUpdate { capacity: Some(0), ..Default::default() }),
+				Error::<Test>::ZeroCapacity
+			);
 			assert_ok!(<Providers as CapacityLedger<_>>::reserve(id, 6));
-			assert_noop!(update(NodeUpdate { capacity: Some(5), ..Default::default() }), Error::<Test>::CapacityBooked);
+			assert_noop!(
+				update(NodeUpdate { capacity: Some(5), ..Default::default() }),
+				Error::<Test>::CapacityBooked
+			);
 			assert_noop!(
 				update(NodeUpdate { endpoint: Some(url("http://10.0.0.1")), ..Default::default() }),
 				Error::<Test>::PrivateEndpoint
 			);
-			assert_noop!(Providers::update_node(origin(2), id, NodeUpdate::default()), Error::<Test>::NotProvider);
+			assert_noop!(
+				Providers::update_node(origin(2), id, NodeUpdate::default()),
+				Error::<Test>::NotProvider
+			);
 			assert_ok!(update(NodeUpdate {
 				capacity: Some(8),
 				reservation_price: Some(3 * ICNT),
@@ -423,7 +567,10 @@ mod life_cycle {
 				audit: None,
 			}));
 			let n = node(id);
-			assert_eq!((n.capacity, n.reservation_price, n.commission), (8, 3 * ICNT, Perbill::from_percent(5)));
+			assert_eq!(
+				(n.capacity, n.reservation_price, n.commission),
+				(8, 3 * ICNT, Perbill::from_percent(5))
+			);
 			assert_eq!(&n.endpoint[..], b"https://storage.example.org");
 			assert_eq!(events().last(), Some(&Event::NodeUpdated { node: id }));
 		});
@@ -433,10 +580,16 @@ mod life_cycle {
 	fn commitment_extends_in_six_month_steps() {
 		run(|| {
 			let id = register(1, 1);
-			assert_noop!(Providers::extend_commitment(origin(1), id, 0), Error::<Test>::ZeroExtension);
+			assert_noop!(
+				Providers::extend_commitment(origin(1), id, 0),
+				Error::<Test>::ZeroExtension
+			);
 			assert_ok!(Providers::extend_commitment(origin(1), id, 2));
 			assert_eq!(node(id).commitment_end, 1 + 48 * MONTH);
-			assert_eq!(events().last(), Some(&Event::CommitmentExtended { node: id, until: 1 + 48 * MONTH }));
+			assert_eq!(
+				events().last(),
+				Some(&Event::CommitmentExtended { node: id, until: 1 + 48 * MONTH })
+			);
 		});
 	}
 
@@ -460,7 +613,10 @@ mod life_cycle {
 			// Exiting: no bookings, no new delegations or collateral.
 			assert_eq!(<Providers as CapacityLedger<_>>::free_capacity(0), 0);
 			assert_noop!(Providers::delegate(origin(6), 0, 100 * ICNT), Error::<Test>::NodeExiting);
-			assert_noop!(Providers::add_collateral(origin(1), 0, 1, links(&[])), Error::<Test>::NodeExiting);
+			assert_noop!(
+				Providers::add_collateral(origin(1), 0, 1, links(&[])),
+				Error::<Test>::NodeExiting
+			);
 			go_to(end + UNBONDING - 1);
 			assert_noop!(Providers::finish_exit(origin(9), 0), Error::<Test>::StillUnbonding);
 			go_to(end + UNBONDING);
@@ -488,24 +644,44 @@ mod delegation {
 	fn delegate_undelegate_and_withdraw_after_the_delay() {
 		run(|| {
 			let id = register(1, 10);
-			assert_noop!(Providers::delegate(origin(5), id, 9 * ICNT), Error::<Test>::BelowMinimumDelegation);
+			assert_noop!(
+				Providers::delegate(origin(5), id, 9 * ICNT),
+				Error::<Test>::BelowMinimumDelegation
+			);
 			assert_noop!(Providers::delegate(origin(5), 7, 10 * ICNT), Error::<Test>::UnknownNode);
 			assert_ok!(Providers::delegate(origin(5), id, 300 * ICNT));
 			assert_eq!(delegation_held(5), 300 * ICNT);
 			assert_eq!((node(id).delegated, node(id).delegators), (300 * ICNT, 1));
-			assert_noop!(Providers::undelegate(origin(5), id, 301 * ICNT), Error::<Test>::NotEnoughDelegated);
-			assert_noop!(Providers::undelegate(origin(5), id, 295 * ICNT), Error::<Test>::BelowMinimumDelegation);
+			assert_noop!(
+				Providers::undelegate(origin(5), id, 301 * ICNT),
+				Error::<Test>::NotEnoughDelegated
+			);
+			assert_noop!(
+				Providers::undelegate(origin(5), id, 295 * ICNT),
+				Error::<Test>::BelowMinimumDelegation
+			);
 			assert_noop!(Providers::undelegate(origin(6), id, 1), Error::<Test>::NotDelegated);
-			assert_noop!(Providers::withdraw_unbonded(origin(5), id), Error::<Test>::NothingToWithdraw);
+			assert_noop!(
+				Providers::withdraw_unbonded(origin(5), id),
+				Error::<Test>::NothingToWithdraw
+			);
 			assert_ok!(Providers::undelegate(origin(5), id, 100 * ICNT));
 			assert_eq!(
 				events().last(),
-				Some(&Event::Undelegated { node: id, delegator: account(5), amount: 100 * ICNT, unlock_at: 1 + UNBONDING })
+				Some(&Event::Undelegated {
+					node: id,
+					delegator: account(5),
+					amount: 100 * ICNT,
+					unlock_at: 1 + UNBONDING
+				})
 			);
 			// Still held while unbonding.
 			assert_eq!(delegation_held(5), 300 * ICNT);
 			go_to(UNBONDING);
-			assert_noop!(Providers::withdraw_unbonded(origin(5), id), Error::<Test>::StillUnbonding);
+			assert_noop!(
+				Providers::withdraw_unbonded(origin(5), id),
+				Error::<Test>::StillUnbonding
+			);
 			go_to(1 + UNBONDING);
 			assert_ok!(Providers::withdraw_unbonded(origin(5), id));
 			assert_eq!(delegation_held(5), 200 * ICNT);
@@ -526,7 +702,10 @@ mod delegation {
 			for n in 2..2 + MAX_DELEGATORS as u8 {
 				assert_ok!(Providers::delegate(origin(n), id, 10 * ICNT));
 			}
-			assert_noop!(Providers::delegate(RuntimeOrigin::signed(account(200)), id, 10 * ICNT), Error::<Test>::TooManyDelegators);
+			assert_noop!(
+				Providers::delegate(RuntimeOrigin::signed(account(200)), id, 10 * ICNT),
+				Error::<Test>::TooManyDelegators
+			);
 			// An existing delegator may add more.
 			assert_ok!(Providers::delegate(origin(2), id, 10 * ICNT));
 			let shares = <Providers as NodeRewards<_>>::reward_shares(id).unwrap();
@@ -552,8 +731,12 @@ mod slashing {
 			let id = register(1, 10);
 			assert_ok!(Providers::delegate(origin(5), id, 1_000 * ICNT));
 			let issuance = Balances::total_issuance();
-			let outcome = <Providers as ProviderSlashing>::slash(id, Perbill::from_percent(1)).unwrap();
-			assert_eq!(outcome, SlashOutcome { due: 100 * ICNT, own: 100 * ICNT, ..Default::default() });
+			let outcome =
+				<Providers as ProviderSlashing>::slash(id, Perbill::from_percent(1)).unwrap();
+			assert_eq!(
+				outcome,
+				SlashOutcome { due: 100 * ICNT, own: 100 * ICNT, ..Default::default() }
+			);
 			assert_eq!(treasury(), 100 * ICNT);
 			assert_eq!(collateral_held(1), 10 * PER_UNIT - 100 * ICNT);
 			assert_eq!(delegation_held(5), 1_000 * ICNT);
@@ -562,7 +745,11 @@ mod slashing {
 			// Below its requirement now: under-collateralized, not bookable.
 			assert_eq!(node(id).status, NodeStatus::UnderCollateralized);
 			assert_eq!(<Providers as CapacityLedger<_>>::free_capacity(id), 0);
-			assert!(events().contains(&Event::NodeSlashed { node: id, fraction: Perbill::from_percent(1), outcome }));
+			assert!(events().contains(&Event::NodeSlashed {
+				node: id,
+				fraction: Perbill::from_percent(1),
+				outcome
+			}));
 		});
 	}
 
@@ -602,13 +789,18 @@ mod slashing {
 				let left = Delegations::<Test>::get(id, account(n)).map(|d| d.total()).unwrap_or(0);
 				assert_eq!(delegation_held(n), left);
 				// floor(x · stake / total) in 256 bits.
-				let floor = (sp_core::U256::from(from_delegators) * sp_core::U256::from(s) / sp_core::U256::from(delegated)).as_u128();
+				let floor = (sp_core::U256::from(from_delegators) * sp_core::U256::from(s)
+					/ sp_core::U256::from(delegated))
+				.as_u128();
 				paid.push((n, s - left, floor));
 			}
 			let total_paid: Balance = paid.iter().map(|(_, p, _)| p).sum();
 			assert_eq!(total_paid, from_delegators);
 			for (n, p, floor) in &paid {
-				assert!(*p == *floor || *p - *floor < stakes.len() as Balance, "{n}: {p} vs {floor}");
+				assert!(
+					*p == *floor || *p - *floor < stakes.len() as Balance,
+					"{n}: {p} vs {floor}"
+				);
 			}
 			assert_eq!(Balances::balance(&Treasury::get()), required);
 			assert_eq!(node(id).delegated, delegated - from_delegators);
@@ -623,11 +815,25 @@ mod slashing {
 		run(|| {
 			// 10 units = 10,000 ICNT: 2,000 ICNT + 4 Links (but account 1 has 3) → 3 Links
 			// (7,500) + 2,500 ICNT.
-			assert_ok!(Providers::register_node(origin(1), spec(10), 2_500 * ICNT, links(&[0, 1, 2])));
+			assert_ok!(Providers::register_node(
+				origin(1),
+				spec(10),
+				2_500 * ICNT,
+				links(&[0, 1, 2])
+			));
 			assert_eq!(node(0).status, NodeStatus::Active);
 			// 50 %: 5,000 ICNT due; 2,500 own, then Links at 2,500 each: one Link.
-			let outcome = <Providers as ProviderSlashing>::slash(0, Perbill::from_percent(50)).unwrap();
-			assert_eq!(outcome, SlashOutcome { due: 5_000 * ICNT, own: 2_500 * ICNT, links_seized: 1, ..Default::default() });
+			let outcome =
+				<Providers as ProviderSlashing>::slash(0, Perbill::from_percent(50)).unwrap();
+			assert_eq!(
+				outcome,
+				SlashOutcome {
+					due: 5_000 * ICNT,
+					own: 2_500 * ICNT,
+					links_seized: 1,
+					..Default::default()
+				}
+			);
 			assert_eq!(link_owner(2), Some(Treasury::get()));
 			assert!(!<Test as Config>::Links::is_locked(2));
 			assert_eq!(node(0).links.to_vec(), vec![0, 1]);
@@ -635,7 +841,12 @@ mod slashing {
 			let outcome = <Providers as ProviderSlashing>::slash(0, Perbill::one()).unwrap();
 			assert_eq!(
 				outcome,
-				SlashOutcome { due: 10_000 * ICNT, links_seized: 2, uncovered: 5_000 * ICNT, ..Default::default() }
+				SlashOutcome {
+					due: 10_000 * ICNT,
+					links_seized: 2,
+					uncovered: 5_000 * ICNT,
+					..Default::default()
+				}
 			);
 			assert!(node(0).links.is_empty());
 			assert_eq!(Providers::backing(&node(0)), 0);
@@ -651,8 +862,12 @@ mod slashing {
 			assert_ok!(Providers::register_node(origin(1), spec(5), 0, links(&[0, 1])));
 			assert_ok!(Providers::delegate(origin(5), 0, 1_000 * ICNT));
 			assert_eq!(treasury(), 0);
-			let outcome = <Providers as ProviderSlashing>::slash(0, Perbill::from_percent(1)).unwrap();
-			assert_eq!(outcome, SlashOutcome { due: 50 * ICNT, delegated: 50 * ICNT, ..Default::default() });
+			let outcome =
+				<Providers as ProviderSlashing>::slash(0, Perbill::from_percent(1)).unwrap();
+			assert_eq!(
+				outcome,
+				SlashOutcome { due: 50 * ICNT, delegated: 50 * ICNT, ..Default::default() }
+			);
 			assert_eq!(node(0).links.to_vec(), vec![0, 1]);
 			assert_eq!(delegation_held(5), 950 * ICNT);
 			assert_eq!(treasury(), 50 * ICNT);
@@ -692,7 +907,10 @@ mod slashing {
 			assert_ok!(<Providers as ProviderSlashing>::set_failing(id, false));
 			assert_eq!(node(id).status, NodeStatus::Active);
 			assert!(events().contains(&Event::NodeFailing { node: id, failing: true }));
-			assert_noop!(<Providers as ProviderSlashing>::set_failing(9, true), Error::<Test>::UnknownNode);
+			assert_noop!(
+				<Providers as ProviderSlashing>::set_failing(9, true),
+				Error::<Test>::UnknownNode
+			);
 		});
 	}
 }
@@ -707,23 +925,39 @@ mod capacity {
 			let b = register(2, 5);
 			let c = register(3, 5);
 			let price = |n: u8, id, p| {
-				assert_ok!(Providers::update_node(origin(n), id, NodeUpdate { reservation_price: Some(p), ..Default::default() }));
+				assert_ok!(Providers::update_node(
+					origin(n),
+					id,
+					NodeUpdate { reservation_price: Some(p), ..Default::default() }
+				));
 			};
 			price(1, a, 4 * ICNT);
 			price(2, b, 2 * ICNT);
 			// Above the cluster's 10 ICNT maximum: never assigned.
 			price(3, c, 11 * ICNT);
 			let offers = <Providers as CapacityLedger<_>>::eligible_nodes(CLUSTER);
-			assert_eq!(offers.iter().map(|o| (o.node, o.free_units, o.price)).collect::<Vec<_>>(), vec![(b, 5, 2 * ICNT), (a, 10, 4 * ICNT)]);
+			assert_eq!(
+				offers.iter().map(|o| (o.node, o.free_units, o.price)).collect::<Vec<_>>(),
+				vec![(b, 5, 2 * ICNT), (a, 10, 4 * ICNT)]
+			);
 			assert_eq!(<Providers as CapacityLedger<_>>::cluster_free_capacity(CLUSTER), 15);
 			assert_ok!(<Providers as CapacityLedger<_>>::reserve(b, 5));
-			assert_noop!(<Providers as CapacityLedger<_>>::reserve(b, 1), Error::<Test>::InsufficientCapacity);
-			assert_noop!(<Providers as CapacityLedger<_>>::reserve(c, 1), Error::<Test>::NotBookable);
+			assert_noop!(
+				<Providers as CapacityLedger<_>>::reserve(b, 1),
+				Error::<Test>::InsufficientCapacity
+			);
+			assert_noop!(
+				<Providers as CapacityLedger<_>>::reserve(c, 1),
+				Error::<Test>::NotBookable
+			);
 			assert_eq!(<Providers as CapacityLedger<_>>::eligible_nodes(CLUSTER).len(), 1);
 			assert_noop!(<Providers as CapacityLedger<_>>::release(b, 6), Error::<Test>::NotBooked);
 			assert_ok!(<Providers as CapacityLedger<_>>::release(b, 5));
 			assert_eq!(<Providers as CapacityLedger<_>>::cluster_free_capacity(CLUSTER), 15);
-			assert_eq!(<Providers as CapacityLedger<_>>::cluster_max_price(CLUSTER), Some(10 * ICNT));
+			assert_eq!(
+				<Providers as CapacityLedger<_>>::cluster_max_price(CLUSTER),
+				Some(10 * ICNT)
+			);
 		});
 	}
 }
@@ -740,7 +974,12 @@ mod invariants {
 			assert_ok!(Providers::do_try_state());
 			assert_ok!(Balances::hold(&HoldReason::HpDelegation.into(), &account(5), 1));
 			assert!(Providers::do_try_state().is_err());
-			assert_ok!(Balances::release(&HoldReason::HpDelegation.into(), &account(5), 1, frame_support::traits::tokens::Precision::Exact));
+			assert_ok!(Balances::release(
+				&HoldReason::HpDelegation.into(),
+				&account(5),
+				1,
+				frame_support::traits::tokens::Precision::Exact
+			));
 			assert_ok!(Providers::do_try_state());
 			Nodes::<Test>::mutate(id, |n| n.as_mut().unwrap().collateral -= 1);
 			assert!(Providers::do_try_state().is_err());

@@ -2,8 +2,7 @@
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use frame_support::{
-	pallet_prelude::ConstU32, BoundedVec, CloneNoBound, DebugNoBound, EqNoBound,
-	PartialEqNoBound,
+	pallet_prelude::ConstU32, BoundedVec, CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound,
 };
 use frame_system::pallet_prelude::BlockNumberFor;
 use icn_primitives::{
@@ -32,7 +31,20 @@ pub type EndpointUrl = BoundedVec<u8, ConstU32<MAX_ENDPOINT_LEN>>;
 pub type AuditPath = BoundedVec<u8, ConstU32<MAX_AUDIT_PATH_LEN>>;
 
 /// An ISO 3166-1 alpha-2 country code, upper case (`DE`, `FR`).
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug)]
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	PartialOrd,
+	Ord,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+)]
 pub struct CountryCode(pub [u8; 2]);
 
 impl CountryCode {
@@ -43,7 +55,20 @@ impl CountryCode {
 }
 
 /// What a cluster sells (storage now; the others are valid kinds for later).
-#[derive(Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug, serde::Serialize, serde::Deserialize)]
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+	serde::Serialize,
+	serde::Deserialize,
+)]
 pub enum ResourceKind {
 	/// Object storage; one capacity unit is 1 TiB.
 	Storage,
@@ -56,7 +81,18 @@ pub enum ResourceKind {
 }
 
 /// A node's declared hardware class (enterprise tier is required, protocol §3).
-#[derive(Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug)]
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+)]
 pub enum HardwareClass {
 	/// Enterprise-grade hardware in a professional data centre.
 	Enterprise,
@@ -65,7 +101,9 @@ pub enum HardwareClass {
 }
 
 /// A region: its countries and its collateral and reward parameters.
-#[derive(CloneNoBound, PartialEqNoBound, EqNoBound, Encode, Decode, MaxEncodedLen, TypeInfo, DebugNoBound)]
+#[derive(
+	CloneNoBound, PartialEqNoBound, EqNoBound, Encode, Decode, MaxEncodedLen, TypeInfo, DebugNoBound,
+)]
 #[scale_info(skip_type_params(T))]
 #[codec(mel_bound())]
 pub struct Region<T: Config> {
@@ -80,7 +118,9 @@ pub struct Region<T: Config> {
 }
 
 /// A cluster of a region.
-#[derive(Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug)]
+#[derive(
+	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+)]
 pub struct Cluster {
 	/// Its region.
 	pub region: RegionId,
@@ -97,7 +137,9 @@ pub struct Cluster {
 /// The audit object a node serves for proof-of-storage probes (protocol §4.2):
 /// `<endpoint>/<path>` of `size` bytes in chunks of 4096, and `<path>.hashes`, the
 /// concatenated blake2-256 of every chunk, whose own blake2-256 is `root`.
-#[derive(Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug)]
+#[derive(
+	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+)]
 pub struct AuditObject {
 	/// Path relative to the endpoint, no leading `/`.
 	pub path: AuditPath,
@@ -113,14 +155,25 @@ impl AuditObject {
 	/// Number of chunks (`⌈size / chunk_size⌉`).
 	pub fn chunks(&self) -> u64 {
 		if self.chunk_size == 0 {
-			return 0
+			return 0;
 		}
 		self.size.div_ceil(u64::from(self.chunk_size))
 	}
 }
 
 /// Where a node is in its life cycle (protocol §3).
-#[derive(Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug)]
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+)]
 pub enum NodeStatus<BlockNumber> {
 	/// Registered, collateral not yet complete; cannot be booked.
 	Registered,
@@ -138,7 +191,9 @@ pub enum NodeStatus<BlockNumber> {
 }
 
 /// A Hardware Provider node.
-#[derive(CloneNoBound, PartialEqNoBound, EqNoBound, Encode, Decode, MaxEncodedLen, TypeInfo, DebugNoBound)]
+#[derive(
+	CloneNoBound, PartialEqNoBound, EqNoBound, Encode, Decode, MaxEncodedLen, TypeInfo, DebugNoBound,
+)]
 #[scale_info(skip_type_params(T))]
 #[codec(mel_bound())]
 pub struct Node<T: Config> {
@@ -182,7 +237,18 @@ pub struct Node<T: Config> {
 }
 
 /// One account's delegation to one node.
-#[derive(Clone, PartialEq, Eq, Default, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug)]
+#[derive(
+	Clone,
+	PartialEq,
+	Eq,
+	Default,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+)]
 pub struct Delegation<BlockNumber> {
 	/// Delegated and earning.
 	pub active: Balance,
@@ -200,7 +266,19 @@ impl<B> Delegation<B> {
 }
 
 /// Governance-set parameters of the provider protocol.
-#[derive(Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug, serde::Serialize, serde::Deserialize)]
+#[derive(
+	Clone,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+	serde::Serialize,
+	serde::Deserialize,
+)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ProviderParams {
 	/// ICNT one ICN Link counts for as node collateral.
@@ -252,7 +330,9 @@ impl Default for ProviderParams {
 }
 
 /// What a provider declares when registering a node.
-#[derive(Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug)]
+#[derive(
+	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+)]
 pub struct NodeSpec {
 	/// The cluster it joins.
 	pub cluster: ClusterId,
@@ -273,7 +353,18 @@ pub struct NodeSpec {
 }
 
 /// Changes to a node; `None` leaves a field as it is.
-#[derive(Clone, PartialEq, Eq, Default, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug)]
+#[derive(
+	Clone,
+	PartialEq,
+	Eq,
+	Default,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+)]
 pub struct NodeUpdate {
 	/// New capacity (not below what is booked; collateral must cover it).
 	pub capacity: Option<u32>,

@@ -70,16 +70,19 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().reads_writes(1, 1))
 	}
 	fn create_cluster() -> Weight {
-		Weight::from_parts(20_000_000, 2_000).saturating_add(RocksDbWeight::get().reads_writes(2, 2))
+		Weight::from_parts(20_000_000, 2_000)
+			.saturating_add(RocksDbWeight::get().reads_writes(2, 2))
 	}
 	fn update_cluster() -> Weight {
-		Weight::from_parts(20_000_000, 2_000).saturating_add(RocksDbWeight::get().reads_writes(1, 1))
+		Weight::from_parts(20_000_000, 2_000)
+			.saturating_add(RocksDbWeight::get().reads_writes(1, 1))
 	}
 	fn set_params() -> Weight {
 		Weight::from_parts(10_000_000, 0).saturating_add(RocksDbWeight::get().writes(1))
 	}
 	fn mint_link() -> Weight {
-		Weight::from_parts(60_000_000, 4_000).saturating_add(RocksDbWeight::get().reads_writes(5, 5))
+		Weight::from_parts(60_000_000, 4_000)
+			.saturating_add(RocksDbWeight::get().reads_writes(5, 5))
 	}
 	fn register_node(l: u32) -> Weight {
 		Weight::from_parts(150_000_000, 12_000)
@@ -94,22 +97,28 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().reads_writes(4, 3).saturating_mul(l.into()))
 	}
 	fn update_node() -> Weight {
-		Weight::from_parts(60_000_000, 6_000).saturating_add(RocksDbWeight::get().reads_writes(4, 1))
+		Weight::from_parts(60_000_000, 6_000)
+			.saturating_add(RocksDbWeight::get().reads_writes(4, 1))
 	}
 	fn extend_commitment() -> Weight {
-		Weight::from_parts(40_000_000, 6_000).saturating_add(RocksDbWeight::get().reads_writes(2, 1))
+		Weight::from_parts(40_000_000, 6_000)
+			.saturating_add(RocksDbWeight::get().reads_writes(2, 1))
 	}
 	fn delegate() -> Weight {
-		Weight::from_parts(90_000_000, 6_000).saturating_add(RocksDbWeight::get().reads_writes(5, 4))
+		Weight::from_parts(90_000_000, 6_000)
+			.saturating_add(RocksDbWeight::get().reads_writes(5, 4))
 	}
 	fn undelegate() -> Weight {
-		Weight::from_parts(40_000_000, 4_000).saturating_add(RocksDbWeight::get().reads_writes(2, 1))
+		Weight::from_parts(40_000_000, 4_000)
+			.saturating_add(RocksDbWeight::get().reads_writes(2, 1))
 	}
 	fn withdraw_unbonded() -> Weight {
-		Weight::from_parts(90_000_000, 6_000).saturating_add(RocksDbWeight::get().reads_writes(5, 4))
+		Weight::from_parts(90_000_000, 6_000)
+			.saturating_add(RocksDbWeight::get().reads_writes(5, 4))
 	}
 	fn start_exit() -> Weight {
-		Weight::from_parts(40_000_000, 6_000).saturating_add(RocksDbWeight::get().reads_writes(2, 1))
+		Weight::from_parts(40_000_000, 6_000)
+			.saturating_add(RocksDbWeight::get().reads_writes(2, 1))
 	}
 	fn finish_exit(d: u32, l: u32) -> Weight {
 		Weight::from_parts(150_000_000, 12_000)
@@ -128,10 +137,12 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().reads_writes(4, 7).saturating_mul(l.into()))
 	}
 	fn set_failing() -> Weight {
-		Weight::from_parts(40_000_000, 6_000).saturating_add(RocksDbWeight::get().reads_writes(4, 1))
+		Weight::from_parts(40_000_000, 6_000)
+			.saturating_add(RocksDbWeight::get().reads_writes(4, 1))
 	}
 	fn reserve() -> Weight {
-		Weight::from_parts(40_000_000, 6_000).saturating_add(RocksDbWeight::get().reads_writes(4, 1))
+		Weight::from_parts(40_000_000, 6_000)
+			.saturating_add(RocksDbWeight::get().reads_writes(4, 1))
 	}
 	fn eligible_nodes(n: u32) -> Weight {
 		Weight::from_parts(20_000_000, 3_000)
@@ -140,6 +151,7 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().reads(3).saturating_mul(n.into()))
 	}
 	fn pay_node() -> Weight {
-		Weight::from_parts(130_000_000, 8_000).saturating_add(RocksDbWeight::get().reads_writes(8, 5))
+		Weight::from_parts(130_000_000, 8_000)
+			.saturating_add(RocksDbWeight::get().reads_writes(8, 5))
 	}
 }

@@ -84,23 +84,47 @@ mod net {
 		fn random_seed(&mut self) -> [u8; 32] {
 			[5; 32]
 		}
-		fn http_request_start(&mut self, method: &str, uri: &str, _meta: &[u8]) -> Result<HttpRequestId, ()> {
+		fn http_request_start(
+			&mut self,
+			method: &str,
+			uri: &str,
+			_meta: &[u8],
+		) -> Result<HttpRequestId, ()> {
 			let mut s = self.0.lock().unwrap();
 			let id = s.next;
 			s.next += 1;
 			s.methods.insert(id, (method.into(), uri.into()));
 			Ok(HttpRequestId(id))
 		}
-		fn http_request_add_header(&mut self, id: HttpRequestId, name: &str, value: &str) -> Result<(), ()> {
-			self.0.lock().unwrap().headers.entry(id.0).or_default().push((name.into(), value.into()));
+		fn http_request_add_header(
+			&mut self,
+			id: HttpRequestId,
+			name: &str,
+			value: &str,
+		) -> Result<(), ()> {
+			self.0
+				.lock()
+				.unwrap()
+				.headers
+				.entry(id.0)
+				.or_default()
+				.push((name.into(), value.into()));
 			Ok(())
 		}
-		fn http_request_write_body(&mut self, id: HttpRequestId, chunk: &[u8], _: Option<Timestamp>) -> Result<(), HttpError> {
+		fn http_request_write_body(
+			&mut self,
+			id: HttpRequestId,
+			chunk: &[u8],
+			_: Option<Timestamp>,
+		) -> Result<(), HttpError> {
 			if chunk.is_empty() {
 				// Sent: the route is `METHOD url` plus its Range header if any.
 				let mut s = self.0.lock().unwrap();
 				let (method, uri) = s.methods.get(&id.0).cloned().unwrap_or_default();
-				let range = s.headers.get(&id.0).and_then(|h| h.iter().find(|(n, _)| n == "Range").map(|(_, v)| v.clone()));
+				let range = s
+					.headers
+					.get(&id.0)
+					.and_then(|h| h.iter().find(|(n, _)| n == "Range").map(|(_, v)| v.clone()));
 				let key = match range {
 					Some(r) => format!("{method} {uri} {r}"),
 					None => format!("{method} {uri}"),
@@ -111,7 +135,11 @@ mod net {
 			}
 			Ok(())
 		}
-		fn http_response_wait(&mut self, ids: &[HttpRequestId], deadline: Option<Timestamp>) -> Vec<HttpRequestStatus> {
+		fn http_response_wait(
+			&mut self,
+			ids: &[HttpRequestId],
+			deadline: Option<Timestamp>,
+		) -> Vec<HttpRequestStatus> {
 			let mut s = self.0.lock().unwrap();
 			// As the node's client: return when every one answered, or at the deadline.
 			let all = ids.iter().map(|id| s.ready_at(id.0)).collect::<Option<Vec<u64>>>();
@@ -133,7 +161,12 @@ mod net {
 		fn http_response_headers(&mut self, _: HttpRequestId) -> Vec<(Vec<u8>, Vec<u8>)> {
 			Vec::new()
 		}
-		fn http_response_read_body(&mut self, id: HttpRequestId, buffer: &mut [u8], _: Option<Timestamp>) -> Result<usize, HttpError> {
+		fn http_response_read_body(
+			&mut self,
+			id: HttpRequestId,
+			buffer: &mut [u8],
+			_: Option<Timestamp>,
+		) -> Result<usize, HttpError> {
 			let mut s = self.0.lock().unwrap();
 			let body = s.route(id.0).map(|r| r.body.clone()).unwrap_or_default();
 			let Some(r) = s.requests.get_mut(&id.0) else { return Err(HttpError::Invalid) };
@@ -220,8 +253,11 @@ mod probing {
 	fn probe(servers: &[Server]) -> (Vec<(NodeId, ProbeOutcome)>, u64, Vec<String>) {
 		let net = Net::default();
 		let seed = [9u8; 32];
-		let targets: Vec<(NodeId, ProbeTarget)> =
-			servers.iter().enumerate().map(|(i, s)| (i as NodeId, serve(&net, i, i as NodeId, *s, &seed))).collect();
+		let targets: Vec<(NodeId, ProbeTarget)> = servers
+			.iter()
+			.enumerate()
+			.map(|(i, s)| (i as NodeId, serve(&net, i, i as NodeId, *s, &seed)))
+			.collect();
 		let mut ext = sp_io::TestExternalities::default();
 		ext.register_extension(OffchainWorkerExt::new(net.clone()));
 		let out = ext.execute_with(|| probe_all(&targets, &seed, PROBE_DEADLINE_MS));
@@ -265,11 +301,17 @@ mod probing {
 	fn a_hanging_chunk_request_times_out_alone() {
 		let net = Net::default();
 		let seed = [9u8; 32];
-		let targets: Vec<(NodeId, ProbeTarget)> =
-			(0..4).map(|i| (i as NodeId, serve(&net, i, i as NodeId, Server::Honest, &seed))).collect();
+		let targets: Vec<(NodeId, ProbeTarget)> = (0..4)
+			.map(|i| (i as NodeId, serve(&net, i, i as NodeId, Server::Honest, &seed)))
+			.collect();
 		{
 			let mut s = net.0.lock().unwrap();
-			let key = s.routes.keys().find(|k| k.starts_with("GET http://n2.test/audit/object.bin bytes=")).cloned().unwrap();
+			let key = s
+				.routes
+				.keys()
+				.find(|k| k.starts_with("GET http://n2.test/audit/object.bin bytes="))
+				.cloned()
+				.unwrap();
 			s.routes.get_mut(&key).unwrap().after_ms = None;
 		}
 		let mut ext = sp_io::TestExternalities::default();
@@ -298,10 +340,15 @@ mod probing {
 		let (out, _, log) = probe(&servers);
 		let honest_ok = out
 			.iter()
-			.filter(|(n, o)| servers[*n as usize] == Server::Honest && matches!(o, ProbeOutcome::Ok { .. }))
+			.filter(|(n, o)| {
+				servers[*n as usize] == Server::Honest && matches!(o, ProbeOutcome::Ok { .. })
+			})
 			.count();
 		assert_eq!(honest_ok, 900);
-		let timeouts = out.iter().filter(|(_, o)| *o == ProbeOutcome::Failed(ProbeFailure::Timeout)).count();
+		let timeouts = out
+			.iter()
+			.filter(|(_, o)| *o == ProbeOutcome::Failed(ProbeFailure::Timeout))
+			.count();
 		assert_eq!(timeouts, 50);
 		// HEAD and `.hashes` of every node, the sampled chunks of each answering node; no
 		// chunk for a node that failed.
@@ -360,7 +407,8 @@ mod partial_loss {
 		for era in 0..200 {
 			let seed = era_seed(era);
 			let net = Net::default();
-			let sample = sp_io::TestExternalities::default().execute_with(|| sample_chunks(&t, &seed, 3));
+			let sample =
+				sp_io::TestExternalities::default().execute_with(|| sample_chunks(&t, &seed, 3));
 			{
 				let mut s = net.0.lock().unwrap();
 				let mut add = |key: String, body: Vec<u8>| {
@@ -371,8 +419,15 @@ mod partial_loss {
 				for c in sample {
 					let first = c as usize * 4096;
 					// Every tenth chunk was lost: the disk returns zeros.
-					let body = if c % 10 == 0 { vec![0; 4096] } else { data[first..first + 4096].to_vec() };
-					add(format!("GET http://lossy.test/object.bin bytes={first}-{}", first + 4095), body);
+					let body = if c % 10 == 0 {
+						vec![0; 4096]
+					} else {
+						data[first..first + 4096].to_vec()
+					};
+					add(
+						format!("GET http://lossy.test/object.bin bytes={first}-{}", first + 4095),
+						body,
+					);
 				}
 			}
 			let mut ext = sp_io::TestExternalities::default();
@@ -395,14 +450,23 @@ mod partial_loss {
 		let t = target(1_000, [0; 32]);
 		sp_io::TestExternalities::default().execute_with(|| {
 			// (lost per hundred chunks, documented per-era probability, tolerance)
-			for (lost, documented, tolerance) in [(1u64, 0.149, 0.02), (10, 0.815, 0.03), (50, 1.0, 0.001)] {
+			for (lost, documented, tolerance) in
+				[(1u64, 0.149, 0.02), (10, 0.815, 0.03), (50, 1.0, 0.001)]
+			{
 				let found = (0..4_000u32)
-					.filter(|era| sample_chunks(&t, &era_seed(*era), 3).iter().any(|c| c % 100 < lost))
-					.count() as f64 /
-					4_000.0;
+					.filter(|era| {
+						sample_chunks(&t, &era_seed(*era), 3).iter().any(|c| c % 100 < lost)
+					})
+					.count() as f64 / 4_000.0;
 				let exact = 1.0 - (1.0 - lost as f64 / 100.0).powi(16);
-				assert!((exact - documented).abs() < 0.001, "{lost} %: the docs say {documented}, the maths {exact}");
-				assert!((found - exact).abs() < tolerance, "{lost} %: found in {found} of eras, expected {exact}");
+				assert!(
+					(exact - documented).abs() < 0.001,
+					"{lost} %: the docs say {documented}, the maths {exact}"
+				);
+				assert!(
+					(found - exact).abs() < tolerance,
+					"{lost} %: found in {found} of eras, expected {exact}"
+				);
 			}
 		});
 	}
@@ -417,11 +481,13 @@ mod assignment {
 	fn random_capture(total: u32, m: u32, k: u32, q: u32) -> f64 {
 		let choose = |n: u32, r: u32| -> f64 {
 			if r > n {
-				return 0.0
+				return 0.0;
 			}
 			(0..r).fold(1.0, |acc, i| acc * f64::from(n - i) / f64::from(i + 1))
 		};
-		(q..=k).map(|x| choose(m, x) * choose(total - m, k - x) / choose(total, k)).sum()
+		(q..=k)
+			.map(|x| choose(m, x) * choose(total - m, k - x) / choose(total, k))
+			.sum()
 	}
 
 	/// The share of (seed, node) pairs whose quorum the holder of `attacker` indices controls.
@@ -430,7 +496,10 @@ mod assignment {
 		let mut hits = 0u32;
 		for s in 0..samples {
 			let seed = sp_io::hashing::blake2_256(&s.to_le_bytes());
-			let held = oracles_for(&seed, s.into(), total).iter().filter(|i| attacker.contains(i)).count() as u32;
+			let held = oracles_for(&seed, s.into(), total)
+				.iter()
+				.filter(|i| attacker.contains(i))
+				.count() as u32;
 			if held >= quorum(k) {
 				hits += 1;
 			}
@@ -451,7 +520,10 @@ mod assignment {
 		let p = random_capture(100, 5, 5, 4);
 		assert!(p < 1e-5);
 		let share = captured(100, &adjacent, samples);
-		assert!(share * f64::from(samples) <= 3.0, "captured {share} of nodes, random sampling gives {p}");
+		assert!(
+			share * f64::from(samples) <= 3.0,
+			"captured {share} of nodes, random sampling gives {p}"
+		);
 		// 30 of 100, adjacent: matches the hypergeometric tail within 15 %.
 		let adjacent: Vec<u32> = (50..80).collect();
 		let p = random_capture(100, 30, 5, 4);
@@ -460,7 +532,10 @@ mod assignment {
 		// The same 30 spread out: the same share (position is worth nothing).
 		let spread: Vec<u32> = (0..30).map(|i| i * 3 + 1).collect();
 		let share_spread = captured(100, &spread, samples);
-		assert!((share_spread - p).abs() <= 0.15 * p, "captured {share_spread}, random sampling gives {p}");
+		assert!(
+			(share_spread - p).abs() <= 0.15 * p,
+			"captured {share_spread}, random sampling gives {p}"
+		);
 	}
 
 	/// The k picks are distinct and every one of the M HyperNodes is picked about equally.
@@ -486,7 +561,12 @@ const OK: ProbeOutcome = ProbeOutcome::Ok { latency_ms: 20 };
 const DOWN: ProbeOutcome = ProbeOutcome::Failed(ProbeFailure::Timeout);
 
 fn audit(root: [u8; 32]) -> AuditObject {
-	AuditObject { path: b"audit/object.bin".to_vec().try_into().unwrap(), size: 10_000, chunk_size: 4096, root }
+	AuditObject {
+		path: b"audit/object.bin".to_vec().try_into().unwrap(),
+		size: 10_000,
+		chunk_size: 4096,
+		root,
+	}
 }
 
 fn events() -> Vec<Event<Test>> {
@@ -507,7 +587,11 @@ fn hypernodes(count: u8) {
 	}
 }
 
-fn report(n: u8, era: EraIndex, results: Vec<(NodeId, ProbeOutcome)>) -> frame_support::dispatch::DispatchResultWithPostInfo {
+fn report(
+	n: u8,
+	era: EraIndex,
+	results: Vec<(NodeId, ProbeOutcome)>,
+) -> frame_support::dispatch::DispatchResultWithPostInfo {
 	Sla::submit_report(RuntimeOrigin::signed(signer(n)), era, BoundedVec::truncate_from(results))
 }
 
@@ -528,7 +612,8 @@ mod hypernode_registry {
 	#[test]
 	fn hypernode_slots_squatted_for_almost_nothing() {
 		run(|| {
-			let max = <<Test as Config>::MaxHyperNodes as frame_support::traits::Get<u32>>::get() as u8;
+			let max =
+				<<Test as Config>::MaxHyperNodes as frame_support::traits::Get<u32>>::get() as u8;
 			for n in 0..max {
 				assert_ok!(register(11 + n));
 				assert_eq!(deposit_held(11 + n), HYPERNODE_DEPOSIT);
@@ -543,12 +628,24 @@ mod hypernode_registry {
 			assert_eq!(EraOracles::<Test>::get(1).into_inner(), vec![account(real)]);
 			// A dormant registration can be cleared by the admin origin (deposit returned);
 			// an active one cannot, and nobody else may.
-			assert_noop!(Sla::clear_hypernode(origin(1), account(11)), sp_runtime::DispatchError::BadOrigin);
-			assert_noop!(Sla::clear_hypernode(RuntimeOrigin::root(), account(real)), Error::<Test>::HyperNodeActive);
+			assert_noop!(
+				Sla::clear_hypernode(origin(1), account(11)),
+				sp_runtime::DispatchError::BadOrigin
+			);
+			assert_noop!(
+				Sla::clear_hypernode(RuntimeOrigin::root(), account(real)),
+				Error::<Test>::HyperNodeActive
+			);
 			let free = Balances::free_balance(account(11));
 			assert_ok!(Sla::clear_hypernode(RuntimeOrigin::root(), account(11)));
-			assert_eq!((deposit_held(11), Balances::free_balance(account(11))), (0, free + HYPERNODE_DEPOSIT));
-			assert!(events().contains(&Event::HyperNodeCleared { owner: account(11), deposit: HYPERNODE_DEPOSIT }));
+			assert_eq!(
+				(deposit_held(11), Balances::free_balance(account(11))),
+				(0, free + HYPERNODE_DEPOSIT)
+			);
+			assert!(events().contains(&Event::HyperNodeCleared {
+				owner: account(11),
+				deposit: HYPERNODE_DEPOSIT
+			}));
 		});
 	}
 
@@ -557,7 +654,8 @@ mod hypernode_registry {
 	#[test]
 	fn active_set_full_until_one_leaves() {
 		run(|| {
-			let max = <<Test as Config>::MaxHyperNodes as frame_support::traits::Get<u32>>::get() as u8;
+			let max =
+				<<Test as Config>::MaxHyperNodes as frame_support::traits::Get<u32>>::get() as u8;
 			for n in 0..=max {
 				assert_ok!(register(11 + n));
 				assert_ok!(Providers::mint_link(RuntimeOrigin::root(), account(11 + n)));
@@ -572,7 +670,10 @@ mod hypernode_registry {
 				assert_ok!(Sla::stake_link(origin(11 + n), link_of(11 + n)));
 			}
 			let last = 11 + max;
-			assert_noop!(Sla::stake_link(origin(last), link_of(last)), Error::<Test>::TooManyHyperNodes);
+			assert_noop!(
+				Sla::stake_link(origin(last), link_of(last)),
+				Error::<Test>::TooManyHyperNodes
+			);
 			assert_ok!(Sla::unstake_link(origin(11), link_of(11)));
 			assert_ok!(Sla::stake_link(origin(last), link_of(last)));
 			assert_eq!(ActiveHyperNodes::<Test>::decode_len(), Some(max as usize));
@@ -688,7 +789,10 @@ mod hypernode_registry {
 			assert_ok!(register(13));
 			let h = HyperNodes::<Test>::get(account(13)).unwrap();
 			assert_eq!((h.removed, h.due, h.misses), (false, 0, 0));
-			assert!(Removals::<Test>::get(account(13)).is_none() && Removals::<Test>::get(signer(13)).is_none());
+			assert!(
+				Removals::<Test>::get(account(13)).is_none()
+					&& Removals::<Test>::get(signer(13)).is_none()
+			);
 		});
 	}
 
@@ -725,7 +829,9 @@ mod hypernode_registry {
 			run_to_block(start_of(2) + 5);
 			let h = HyperNodes::<Test>::get(account(11)).unwrap();
 			assert_eq!((h.due, h.misses), (1, 0), "the late node is no miss");
-			assert!(!events().iter().any(|e| matches!(e, Event::NodeVerdict { node: n, era: 1, .. } if *n == late)));
+			assert!(!events()
+				.iter()
+				.any(|e| matches!(e, Event::NodeVerdict { node: n, era: 1, .. } if *n == late)));
 			// Probed from the next era on.
 			assert_eq!(Sla::assignments(&account(11), 2), vec![node, late]);
 		});
@@ -755,7 +861,10 @@ mod verdicts {
 			fail_eras(&[node], 1);
 			SettledUpTo::set(None);
 			run_to_block(start_of(30) + 5);
-			assert!(<Sla as SlaResults>::failed(node, 1), "the record outlives a lagging settlement");
+			assert!(
+				<Sla as SlaResults>::failed(node, 1),
+				"the record outlives a lagging settlement"
+			);
 			// Settlement catches up: the record goes.
 			SettledUpTo::set(Some(1));
 			run_to_block(start_of(32) + 5);
@@ -769,7 +878,8 @@ mod verdicts {
 		hypernodes(5);
 		let node = provider_node(1, "http://127.0.0.1:8080", audit([1; 32]));
 		run_to_block(start_of(1) + 1);
-		let assigned: Vec<u8> = (11..16).filter(|n| Sla::assignments(&account(*n), 1).contains(&node)).collect();
+		let assigned: Vec<u8> =
+			(11..16).filter(|n| Sla::assignments(&account(*n), 1).contains(&node)).collect();
 		assert_eq!(assigned.len(), 5);
 		(node, assigned)
 	}
@@ -797,7 +907,9 @@ mod verdicts {
 				})
 				.collect();
 			assert_eq!(verdicts[..5], [EraVerdict::Failed; 5]);
-			assert!(events().iter().any(|e| matches!(e, Event::SlashApplied { node: n, .. } if *n == node)));
+			assert!(events()
+				.iter()
+				.any(|e| matches!(e, Event::SlashApplied { node: n, .. } if *n == node)));
 			// The silent two missed every era (accuracy), the three reporters none.
 			assert!(<Sla as SlaResults>::failed(node, 1));
 		});
@@ -835,12 +947,20 @@ mod verdicts {
 			// Era 4's slash (1 % of 10 units × PER_UNIT) is pending once era 4 is aggregated.
 			run_to_block(start_of(5) + 5);
 			assert!(PendingSlashes::<Test>::contains_key(4, node));
-			let shrink = pallet_icn_providers::NodeUpdate { capacity: Some(1), ..Default::default() };
+			let shrink =
+				pallet_icn_providers::NodeUpdate { capacity: Some(1), ..Default::default() };
 			assert_ok!(Providers::update_node(origin(1), node, shrink));
 			run_to_block(start_of(6) + 5);
-			assert!(events().iter().any(|e| matches!(e, Event::SlashApplied { node: n, era: 4, .. } if *n == node)));
-			let taken = 10 * PER_UNIT - pallet_icn_providers::Nodes::<Test>::get(node).unwrap().collateral;
-			assert_eq!(taken, PER_UNIT / 10, "1 % of the requirement when the slash became pending");
+			assert!(events()
+				.iter()
+				.any(|e| matches!(e, Event::SlashApplied { node: n, era: 4, .. } if *n == node)));
+			let taken =
+				10 * PER_UNIT - pallet_icn_providers::Nodes::<Test>::get(node).unwrap().collateral;
+			assert_eq!(
+				taken,
+				PER_UNIT / 10,
+				"1 % of the requirement when the slash became pending"
+			);
 			// Back up to what the collateral left still covers.
 			let grow = pallet_icn_providers::NodeUpdate { capacity: Some(9), ..Default::default() };
 			assert_ok!(Providers::update_node(origin(1), node, grow));
@@ -874,11 +994,19 @@ mod verdicts {
 			}
 			run_to_block(start_of(15) + 5);
 			assert!(PendingSlashes::<Test>::contains_key(14, node));
-			assert_noop!(Providers::withdraw_unbonded(origin(2), node), pallet_icn_providers::Error::<Test>::SlashPending);
-			assert_noop!(Providers::finish_exit(origin(3), node), pallet_icn_providers::Error::<Test>::SlashPending);
+			assert_noop!(
+				Providers::withdraw_unbonded(origin(2), node),
+				pallet_icn_providers::Error::<Test>::SlashPending
+			);
+			assert_noop!(
+				Providers::finish_exit(origin(3), node),
+				pallet_icn_providers::Error::<Test>::SlashPending
+			);
 			// Applied: then both may leave, the slash taken.
 			run_to_block(start_of(16) + 5);
-			assert!(events().iter().any(|e| matches!(e, Event::SlashApplied { node: n, era: 14, .. } if *n == node)));
+			assert!(events()
+				.iter()
+				.any(|e| matches!(e, Event::SlashApplied { node: n, era: 14, .. } if *n == node)));
 			assert_ok!(Providers::withdraw_unbonded(origin(2), node));
 			assert_ok!(Providers::finish_exit(origin(3), node));
 		});
@@ -923,15 +1051,26 @@ mod verdicts {
 			// Twelve nodes (bound: 8) of three providers.
 			let nodes: Vec<NodeId> = (1..=3)
 				.flat_map(|p| (0..4).map(move |i| (p, i)))
-				.map(|(p, i)| provider_node(p, &format!("http://127.0.0.1:{}", 8080 + i), audit([1; 32])))
+				.map(|(p, i)| {
+					provider_node(p, &format!("http://127.0.0.1:{}", 8080 + i), audit([1; 32]))
+				})
 				.collect();
 			fail_eras(&nodes, 4);
 			run_to_block(start_of(6) + 5);
-			let pending = events().iter().filter(|e| matches!(e, Event::SlashPending { era: 4, .. })).count();
-			let applied = events().iter().filter(|e| matches!(e, Event::SlashApplied { era: 4, .. })).count();
+			let pending = events()
+				.iter()
+				.filter(|e| matches!(e, Event::SlashPending { era: 4, .. }))
+				.count();
+			let applied = events()
+				.iter()
+				.filter(|e| matches!(e, Event::SlashApplied { era: 4, .. }))
+				.count();
 			assert_eq!((pending, applied), (12, 12));
 			for node in nodes {
-				assert_eq!(pallet_icn_providers::Nodes::<Test>::get(node).unwrap().collateral, 10 * PER_UNIT - PER_UNIT / 10);
+				assert_eq!(
+					pallet_icn_providers::Nodes::<Test>::get(node).unwrap().collateral,
+					10 * PER_UNIT - PER_UNIT / 10
+				);
 			}
 		});
 	}

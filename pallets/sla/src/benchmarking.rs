@@ -8,8 +8,8 @@ use frame_support::{
 	traits::{fungible::Mutate, Get},
 	weights::WeightMeter,
 };
-use icn_primitives::currency::ICNT;
 use frame_system::RawOrigin;
+use icn_primitives::currency::ICNT;
 
 /// `who` can pay a HyperNode's deposit and fees.
 fn fund<T: Config>(who: &T::AccountId) {
@@ -25,16 +25,26 @@ fn active<T: Config>() -> u32 {
 fn dormant<T: Config>(i: u32) -> T::AccountId {
 	let owner: T::AccountId = account("dormant", i, 0);
 	fund::<T>(&owner);
-	Sla::<T>::do_register(owner.clone(), owner.clone(), *b"DE", BoundedVec::truncate_from(b"oracle.example.com".to_vec()))
-		.expect("register");
+	Sla::<T>::do_register(
+		owner.clone(),
+		owner.clone(),
+		*b"DE",
+		BoundedVec::truncate_from(b"oracle.example.com".to_vec()),
+	)
+	.expect("register");
 	owner
 }
 
 fn hypernode<T: Config>(i: u32) -> T::AccountId {
 	let owner: T::AccountId = account("hypernode", i, 0);
 	fund::<T>(&owner);
-	Sla::<T>::do_register(owner.clone(), owner.clone(), *b"DE", BoundedVec::truncate_from(b"oracle.example.com".to_vec()))
-		.expect("register");
+	Sla::<T>::do_register(
+		owner.clone(),
+		owner.clone(),
+		*b"DE",
+		BoundedVec::truncate_from(b"oracle.example.com".to_vec()),
+	)
+	.expect("register");
 	let link = T::BenchmarkHelper::link(&owner);
 	Sla::<T>::do_stake(&owner, link).expect("stake");
 	owner
@@ -136,7 +146,9 @@ mod benchmarks {
 	}
 
 	#[benchmark]
-	fn clear_hypernode(l: Linear<1, { T::MaxLinksPerHyperNode::get() }>) -> Result<(), BenchmarkError> {
+	fn clear_hypernode(
+		l: Linear<1, { T::MaxLinksPerHyperNode::get() }>,
+	) -> Result<(), BenchmarkError> {
 		// Removed for low accuracy with `l` Links still staked: they are unstaked and its
 		// deposit returned.
 		let owner = hypernode::<T>(0);
@@ -261,13 +273,17 @@ mod benchmarks {
 		aggregating::<T>(AggregationStep::Nodes(first));
 		// Exactly the batch: its fixed part and n nodes.
 		let mut meter = WeightMeter::with_limit(
-			T::WeightInfo::aggregate_nodes(0).saturating_add(Sla::<T>::node_weight().saturating_mul(n.into())),
+			T::WeightInfo::aggregate_nodes(0)
+				.saturating_add(Sla::<T>::node_weight().saturating_mul(n.into())),
 		);
 		#[block]
 		{
 			Sla::<T>::aggregate(&mut meter);
 		}
-		assert_eq!(Aggregation::<T>::get(), Some((1, AggregationStep::Nodes(first + NodeId::from(n)))));
+		assert_eq!(
+			Aggregation::<T>::get(),
+			Some((1, AggregationStep::Nodes(first + NodeId::from(n))))
+		);
 		assert_eq!(PendingSlashes::<T>::iter_prefix(1).count() as u32, n);
 	}
 
@@ -307,7 +323,11 @@ mod benchmarks {
 		}
 		EraRewards::<T>::insert(
 			1,
-			EraReward { capacity_points: u128::from(n) * 1_000_000_000, node_budget: 1_000 * ICNT, ..Default::default() },
+			EraReward {
+				capacity_points: u128::from(n) * 1_000_000_000,
+				node_budget: 1_000 * ICNT,
+				..Default::default()
+			},
 		);
 		aggregating::<T>(AggregationStep::NodeRewards);
 		let mut meter = WeightMeter::with_limit(T::WeightInfo::reward_nodes(n));
@@ -330,7 +350,11 @@ mod benchmarks {
 		RewardPoints::<T>::insert(1, node, 1_000_000_000);
 		EraRewards::<T>::insert(
 			1,
-			EraReward { capacity_points: 1_000_000_000, node_budget: 1_000 * ICNT, ..Default::default() },
+			EraReward {
+				capacity_points: 1_000_000_000,
+				node_budget: 1_000 * ICNT,
+				..Default::default()
+			},
 		);
 		aggregating::<T>(AggregationStep::NodeRewards);
 		// What the step charges: a batch of one node, and its delegators.

@@ -17,14 +17,15 @@ use crate::{Call, Config, Error, Pallet};
 use codec::{Decode, DecodeWithMemTracking, Encode};
 use core::marker::PhantomData;
 use frame_support::{
-	pallet_prelude::TransactionSource,
-	traits::IsSubType, weights::Weight, CloneNoBound, DefaultNoBound, EqNoBound,
-	PartialEqNoBound,
+	pallet_prelude::TransactionSource, traits::IsSubType, weights::Weight, CloneNoBound,
+	DefaultNoBound, EqNoBound, PartialEqNoBound,
 };
 use scale_info::TypeInfo;
 use sp_runtime::{
 	impl_tx_ext_default,
-	traits::{AsSystemOriginSigner, DispatchInfoOf, Dispatchable, TransactionExtension, ValidateResult},
+	traits::{
+		AsSystemOriginSigner, DispatchInfoOf, Dispatchable, TransactionExtension, ValidateResult,
+	},
 	transaction_validity::{InvalidTransaction, TransactionPriority, ValidTransaction},
 	DispatchError, ModuleError,
 };
@@ -33,7 +34,16 @@ use sp_runtime::{
 pub const REPORT_PRIORITY: TransactionPriority = TransactionPriority::MAX / 2;
 
 /// The transaction extension that validates `submit_report` in the pool.
-#[derive(Encode, Decode, DecodeWithMemTracking, DefaultNoBound, CloneNoBound, EqNoBound, PartialEqNoBound, TypeInfo)]
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	DefaultNoBound,
+	CloneNoBound,
+	EqNoBound,
+	PartialEqNoBound,
+	TypeInfo,
+)]
 #[scale_info(skip_type_params(T))]
 pub struct CheckReport<T>(PhantomData<T>);
 
@@ -62,7 +72,8 @@ impl<T> TransactionExtension<<T as frame_system::Config>::RuntimeCall> for Check
 where
 	T: Config + Send + Sync,
 	<T as frame_system::Config>::RuntimeCall: IsSubType<Call<T>> + Dispatchable,
-	<<T as frame_system::Config>::RuntimeCall as Dispatchable>::RuntimeOrigin: AsSystemOriginSigner<T::AccountId> + Clone,
+	<<T as frame_system::Config>::RuntimeCall as Dispatchable>::RuntimeOrigin:
+		AsSystemOriginSigner<T::AccountId> + Clone,
 {
 	const IDENTIFIER: &'static str = "CheckSlaReport";
 	type Implicit = ();
@@ -72,7 +83,9 @@ where
 	fn weight(&self, call: &<T as frame_system::Config>::RuntimeCall) -> Weight {
 		use crate::WeightInfo;
 		match call.is_sub_type() {
-			Some(Call::submit_report { results, .. }) => T::WeightInfo::validate_report(results.len() as u32),
+			Some(Call::submit_report { results, .. }) => {
+				T::WeightInfo::validate_report(results.len() as u32)
+			},
 			// Any other call: only this match, nothing read.
 			_ => Weight::zero(),
 		}
@@ -91,12 +104,15 @@ where
 		let (Some(Call::submit_report { era, results }), Some(signer)) =
 			(call.is_sub_type(), origin.as_system_origin_signer())
 		else {
-			return Ok((ValidTransaction::default(), (), origin))
+			return Ok((ValidTransaction::default(), (), origin));
 		};
 		let (owner, _) = Pallet::<T>::check_report(signer, *era, results).map_err(invalid::<T>)?;
 		// Valid until the era ends: a report for a past era is refused.
-		let end = <T::Clock as icn_primitives::clock::ChainClock>::eras().era_start(era.saturating_add(1));
-		let now: u64 = sp_runtime::traits::UniqueSaturatedInto::unique_saturated_into(frame_system::Pallet::<T>::block_number());
+		let end = <T::Clock as icn_primitives::clock::ChainClock>::eras()
+			.era_start(era.saturating_add(1));
+		let now: u64 = sp_runtime::traits::UniqueSaturatedInto::unique_saturated_into(
+			frame_system::Pallet::<T>::block_number(),
+		);
 		let longevity = end.saturating_sub(now).max(1);
 		let valid = ValidTransaction::with_tag_prefix("IcnSlaReport")
 			.priority(REPORT_PRIORITY)

@@ -49,18 +49,20 @@ pub mod runtime_api;
 mod tests;
 pub mod weights;
 
+pub use extension::CheckReport;
 pub use icn_primitives::providers::{
-	CapacityLedger, ClusterId, EraIndex, LinkId, LinkRegistry, NodeId, NodeRewards, ProviderSlashing, RewardShares,
-	RewardsPool, SettledEras, SlaResults, SlaTargets, SlashQueue,
+	CapacityLedger, ClusterId, EraIndex, LinkId, LinkRegistry, NodeId, NodeRewards,
+	ProviderSlashing, RewardShares, RewardsPool, SettledEras, SlaResults, SlaTargets, SlashQueue,
 };
 use icn_primitives::Balance;
-pub use extension::CheckReport;
 pub use logic::{EraVerdict, ProbeFailure, ProbeOutcome, SlaWindow};
 pub use pallet::*;
 pub use weights::WeightInfo;
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
-use frame_support::{pallet_prelude::ConstU32, BoundedVec, CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound};
+use frame_support::{
+	pallet_prelude::ConstU32, BoundedVec, CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound,
+};
 use scale_info::TypeInfo;
 use sp_runtime::{KeyTypeId, Perbill};
 
@@ -89,7 +91,9 @@ pub mod crypto {
 pub const MAX_ADDRESS_LEN: u32 = 253;
 
 /// A registered HyperNode.
-#[derive(CloneNoBound, PartialEqNoBound, EqNoBound, Encode, Decode, MaxEncodedLen, TypeInfo, DebugNoBound)]
+#[derive(
+	CloneNoBound, PartialEqNoBound, EqNoBound, Encode, Decode, MaxEncodedLen, TypeInfo, DebugNoBound,
+)]
 #[scale_info(skip_type_params(T))]
 #[codec(mel_bound())]
 pub struct HyperNode<T: pallet::Config> {
@@ -129,7 +133,19 @@ impl<T: pallet::Config> HyperNode<T> {
 }
 
 /// Governance-set SLA parameters (protocol §4.4).
-#[derive(Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug, serde::Serialize, serde::Deserialize)]
+#[derive(
+	Clone,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+	serde::Serialize,
+	serde::Deserialize,
+)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SlaParams {
 	/// Consecutive failed eras that are not slashed (3).
@@ -166,7 +182,18 @@ impl Default for SlaParams {
 }
 
 /// An era's reward accounting (protocol §4.4).
-#[derive(Clone, PartialEq, Eq, Default, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug)]
+#[derive(
+	Clone,
+	PartialEq,
+	Eq,
+	Default,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+)]
 pub struct EraReward {
 	/// Σ capacity × 10⁹ of the nodes aggregated: what a node's reward points are a part of.
 	pub capacity_points: u128,
@@ -183,7 +210,18 @@ pub struct EraReward {
 }
 
 /// Where the aggregation of an era is.
-#[derive(Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug)]
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+)]
 pub enum AggregationStep {
 	/// Aggregating the nodes from this one on.
 	Nodes(NodeId),
@@ -349,7 +387,8 @@ pub mod pallet {
 	/// The active HyperNodes (a Link staked, not removed), sorted: what an era's snapshot is
 	/// taken from, at most `MaxHyperNodes`.
 	#[pallet::storage]
-	pub type ActiveHyperNodes<T: Config> = StorageValue<_, BoundedVec<T::AccountId, T::MaxHyperNodes>, ValueQuery>;
+	pub type ActiveHyperNodes<T: Config> =
+		StorageValue<_, BoundedVec<T::AccountId, T::MaxHyperNodes>, ValueQuery>;
 
 	/// The current era (its snapshot is taken).
 	#[pallet::storage]
@@ -357,13 +396,19 @@ pub mod pallet {
 
 	/// The active HyperNodes of each era, sorted; reports name them by index.
 	#[pallet::storage]
-	pub type EraOracles<T: Config> =
-		StorageMap<_, Twox64Concat, EraIndex, BoundedVec<T::AccountId, T::MaxHyperNodes>, ValueQuery>;
+	pub type EraOracles<T: Config> = StorageMap<
+		_,
+		Twox64Concat,
+		EraIndex,
+		BoundedVec<T::AccountId, T::MaxHyperNodes>,
+		ValueQuery,
+	>;
 
 	/// The Links each of an era's oracles (by index) had staked when the era started: what
 	/// the era's HyperNode rewards are shared by.
 	#[pallet::storage]
-	pub type EraLinks<T: Config> = StorageMap<_, Twox64Concat, EraIndex, BoundedVec<u32, T::MaxHyperNodes>, ValueQuery>;
+	pub type EraLinks<T: Config> =
+		StorageMap<_, Twox64Concat, EraIndex, BoundedVec<u32, T::MaxHyperNodes>, ValueQuery>;
 
 	/// Each era's randomness: the hash of the block before its first.
 	#[pallet::storage]
@@ -390,7 +435,8 @@ pub mod pallet {
 	/// Which HyperNodes reported in which era, and how many node results (all parts of the
 	/// report together).
 	#[pallet::storage]
-	pub type Reported<T: Config> = StorageDoubleMap<_, Twox64Concat, EraIndex, Blake2_128Concat, T::AccountId, u32>;
+	pub type Reported<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, EraIndex, Blake2_128Concat, T::AccountId, u32>;
 
 	/// The last node of each HyperNode's report so far in each era: a further part of the
 	/// report must start after it.
@@ -415,7 +461,8 @@ pub mod pallet {
 
 	/// Reward points of the nodes that earned a capacity reward in an era, until paid.
 	#[pallet::storage]
-	pub type RewardPoints<T> = StorageDoubleMap<_, Twox64Concat, EraIndex, Twox64Concat, NodeId, u128>;
+	pub type RewardPoints<T> =
+		StorageDoubleMap<_, Twox64Concat, EraIndex, Twox64Concat, NodeId, u128>;
 
 	/// Each cluster's utilization (booked / capacity) and the era it was measured for.
 	#[pallet::storage]
@@ -437,12 +484,14 @@ pub mod pallet {
 	/// Slashes computed for a failed era, by era and node: applied when the next era is
 	/// aggregated, as many as there are (none is ever dropped).
 	#[pallet::storage]
-	pub type PendingSlashes<T: Config> = StorageDoubleMap<_, Twox64Concat, EraIndex, Twox64Concat, NodeId, Perbill>;
+	pub type PendingSlashes<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, EraIndex, Twox64Concat, NodeId, Perbill>;
 
 	/// The collateral requirement each pending slash is a fraction of, fixed when it became
 	/// pending (a node lowering its capacity before the slash lands does not shrink it).
 	#[pallet::storage]
-	pub type PendingSlashBases<T: Config> = StorageDoubleMap<_, Twox64Concat, EraIndex, Twox64Concat, NodeId, Balance>;
+	pub type PendingSlashBases<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, EraIndex, Twox64Concat, NodeId, Balance>;
 
 	/// The oldest era whose failure records are still kept: they go once the marketplace has
 	/// settled the era and it left `node_sla`'s view (a batch per block, this era until all
@@ -458,7 +507,8 @@ pub mod pallet {
 	/// The accuracy record of a HyperNode that deregistered (by owner): restored if it
 	/// registers again within the same accuracy window, so leaving wipes nothing.
 	#[pallet::storage]
-	pub type DepartedAccuracy<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, (u32, u32, u32)>;
+	pub type DepartedAccuracy<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, (u32, u32, u32)>;
 
 	/// The SLA parameters.
 	#[pallet::storage]
@@ -498,11 +548,16 @@ pub mod pallet {
 			for h in &self.hypernodes {
 				let location = match h.location.as_bytes() {
 					[a, b] if a.is_ascii_uppercase() && b.is_ascii_uppercase() => [*a, *b],
-					_ => panic!("HyperNode location {:?} is not an ISO 3166 alpha-2 code", h.location),
+					_ => panic!(
+						"HyperNode location {:?} is not an ISO 3166 alpha-2 code",
+						h.location
+					),
 				};
 				let address = BoundedVec::try_from(h.address.as_bytes().to_vec())
 					.unwrap_or_else(|_| panic!("HyperNode address {:?} is too long", h.address));
-				if let Err(e) = Pallet::<T>::do_register(h.owner.clone(), h.signer.clone(), location, address) {
+				if let Err(e) =
+					Pallet::<T>::do_register(h.owner.clone(), h.signer.clone(), location, address)
+				{
 					panic!("genesis HyperNode {:?}: {e:?}", h.owner);
 				}
 				for link in &h.links {
@@ -616,7 +671,7 @@ pub mod pallet {
 		fn on_initialize(n: BlockNumberFor<T>) -> Weight {
 			let era = Self::era_of(n);
 			if CurrentEra::<T>::get().is_some_and(|current| current >= era) {
-				return T::WeightInfo::on_initialize_idle()
+				return T::WeightInfo::on_initialize_idle();
 			}
 			Self::start_era(era);
 			// The benchmark starts an era with nothing to prune: the pruning of the era four
@@ -660,7 +715,10 @@ pub mod pallet {
 			proof: T::SignerProof,
 		) -> DispatchResult {
 			let owner = ensure_signed(origin)?;
-			ensure!(proof.verify(&Self::signer_proof_payload(&owner)[..], &signer), Error::<T>::BadSignerProof);
+			ensure!(
+				proof.verify(&Self::signer_proof_payload(&owner)[..], &signer),
+				Error::<T>::BadSignerProof
+			);
 			Self::do_register(owner, signer, location, address)
 		}
 
@@ -729,7 +787,11 @@ pub mod pallet {
 			if let Some((last, _)) = results.last() {
 				ReportedUpTo::<T>::insert(era, &owner, last);
 			}
-			Self::deposit_event(Event::ReportAccepted { owner, era, results: results.len() as u32 });
+			Self::deposit_event(Event::ReportAccepted {
+				owner,
+				era,
+				results: results.len() as u32,
+			});
 			Ok(Pays::No.into())
 		}
 
@@ -749,7 +811,10 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::set_params())]
 		pub fn set_params(origin: OriginFor<T>, params: SlaParams) -> DispatchResult {
 			T::AdminOrigin::ensure_origin(origin)?;
-			ensure!(params.slash_base <= params.slash_cap && params.accuracy_window > 0, Error::<T>::BadParams);
+			ensure!(
+				params.slash_base <= params.slash_cap && params.accuracy_window > 0,
+				Error::<T>::BadParams
+			);
 			ensure!(!params.sla_target.is_zero(), Error::<T>::BadParams);
 			Params::<T>::put(&params);
 			Self::deposit_event(Event::ParamsSet { params });
@@ -793,7 +858,8 @@ pub mod pallet {
 
 		/// The era of block `n`, on the chain's era clock.
 		pub fn era_of(n: BlockNumberFor<T>) -> EraIndex {
-			<T::Clock as icn_primitives::clock::ChainClock>::eras().era_of(n.unique_saturated_into())
+			<T::Clock as icn_primitives::clock::ChainClock>::eras()
+				.era_of(n.unique_saturated_into())
 		}
 
 		pub(crate) fn do_register(
@@ -810,14 +876,22 @@ pub mod pallet {
 			let era = Self::current_era();
 			for who in [&owner, &signer] {
 				if let Some(removed) = Removals::<T>::get(who) {
-					ensure!(era >= removed.saturating_add(T::RemovalCooldown::get()), Error::<T>::RemovedRecently);
+					ensure!(
+						era >= removed.saturating_add(T::RemovalCooldown::get()),
+						Error::<T>::RemovedRecently
+					);
 				}
 			}
 			// Past the cool-down: a clean start (the removal served its time, and the record
 			// that caused it is dropped). Otherwise a record left in this window comes back.
-			let served = Removals::<T>::take(&owner).is_some() | Removals::<T>::take(&signer).is_some();
+			let served =
+				Removals::<T>::take(&owner).is_some() | Removals::<T>::take(&signer).is_some();
 			let (due, misses) = match DepartedAccuracy::<T>::take(&owner) {
-				Some((window, due, misses)) if !served && window == Self::accuracy_window_of(era) => (due, misses),
+				Some((window, due, misses))
+					if !served && window == Self::accuracy_window_of(era) =>
+				{
+					(due, misses)
+				},
 				_ => (0, 0),
 			};
 			let deposit = T::HyperNodeDeposit::get();
@@ -851,7 +925,8 @@ pub mod pallet {
 			if !was_active && h.is_active() {
 				// Its first Link: it joins the active set (sorted), if there is room.
 				ActiveHyperNodes::<T>::try_mutate(|active| {
-					let at = active.binary_search(owner).err().ok_or(Error::<T>::AlreadyRegistered)?;
+					let at =
+						active.binary_search(owner).err().ok_or(Error::<T>::AlreadyRegistered)?;
 					active.try_insert(at, owner.clone()).map_err(|_| Error::<T>::TooManyHyperNodes)
 				})?;
 			}
@@ -883,12 +958,20 @@ pub mod pallet {
 			for link in &h.links {
 				T::Links::unlock(*link)?;
 			}
-			T::Currency::release(&HoldReason::HyperNodeDeposit.into(), owner, h.deposit, Precision::BestEffort)?;
+			T::Currency::release(
+				&HoldReason::HyperNodeDeposit.into(),
+				owner,
+				h.deposit,
+				Precision::BestEffort,
+			)?;
 			Self::deactivate(owner);
 			HyperNodes::<T>::remove(owner);
 			Signers::<T>::remove(&h.signer);
 			if h.due > 0 {
-				DepartedAccuracy::<T>::insert(owner, (Self::accuracy_window_of(Self::current_era()), h.due, h.misses));
+				DepartedAccuracy::<T>::insert(
+					owner,
+					(Self::accuracy_window_of(Self::current_era()), h.due, h.misses),
+				);
 			}
 			HyperNodeCount::<T>::mutate(|c| *c = c.saturating_sub(1));
 			Ok(())
@@ -899,22 +982,36 @@ pub mod pallet {
 			// The active set is sorted and bounded; each one's Links as the era starts.
 			let oracles: Vec<(T::AccountId, u32)> = ActiveHyperNodes::<T>::get()
 				.into_iter()
-				.filter_map(|o| HyperNodes::<T>::get(&o).filter(|h| h.is_active()).map(|h| (o, h.links.len() as u32)))
+				.filter_map(|o| {
+					HyperNodes::<T>::get(&o)
+						.filter(|h| h.is_active())
+						.map(|h| (o, h.links.len() as u32))
+				})
 				.collect();
 			let links = oracles.iter().fold(0u32, |acc, (_, l)| acc.saturating_add(*l));
 			EraRewards::<T>::mutate(era, |r| r.links = links);
 			let count = oracles.len() as u32;
 			// Each oracle's Links as the era starts: what its reward is shared by (Links
 			// staked later count from the next era, and a Link for one HyperNode per era).
-			EraLinks::<T>::insert(era, BoundedVec::truncate_from(oracles.iter().map(|(_, l)| *l).collect::<Vec<_>>()));
-			EraOracles::<T>::insert(era, BoundedVec::truncate_from(oracles.into_iter().map(|(o, _)| o).collect::<Vec<_>>()));
-			let seed: [u8; 32] = frame_system::Pallet::<T>::parent_hash().as_ref().try_into().unwrap_or([0; 32]);
+			EraLinks::<T>::insert(
+				era,
+				BoundedVec::truncate_from(oracles.iter().map(|(_, l)| *l).collect::<Vec<_>>()),
+			);
+			EraOracles::<T>::insert(
+				era,
+				BoundedVec::truncate_from(oracles.into_iter().map(|(o, _)| o).collect::<Vec<_>>()),
+			);
+			let seed: [u8; 32] =
+				frame_system::Pallet::<T>::parent_hash().as_ref().try_into().unwrap_or([0; 32]);
 			EraSeeds::<T>::insert(era, seed);
 			EraNodeBound::<T>::insert(era, T::Targets::next_node_id());
 			CurrentEra::<T>::put(era);
 			// An era four back is no longer needed once aggregated; an aggregation that fell
 			// that far behind prunes its era itself when it finalizes it.
-			if let Some(old) = era.checked_sub(4).filter(|old| FinalizedEra::<T>::get().is_some_and(|f| f >= *old)) {
+			if let Some(old) = era
+				.checked_sub(4)
+				.filter(|old| FinalizedEra::<T>::get().is_some_and(|f| f >= *old))
+			{
 				Self::prune_era(old);
 			}
 			Self::deposit_event(Event::EraStarted { era, oracles: count });
@@ -938,7 +1035,8 @@ pub mod pallet {
 
 		/// The weight of pruning an era: its snapshot and up to two entries per HyperNode.
 		pub(crate) fn prune_weight() -> Weight {
-			T::DbWeight::get().writes(u64::from(T::MaxHyperNodes::get()).saturating_mul(2).saturating_add(4))
+			T::DbWeight::get()
+				.writes(u64::from(T::MaxHyperNodes::get()).saturating_mul(2).saturating_add(4))
 		}
 
 		/// The extra weight of finalizing `era` while `current` runs: its pruning if late.
@@ -956,10 +1054,13 @@ pub mod pallet {
 			let owner = Signers::<T>::get(signer).ok_or(Error::<T>::NotAnOracle)?;
 			ensure!(CurrentEra::<T>::get() == Some(era), Error::<T>::WrongEra);
 			let oracles = EraOracles::<T>::get(era);
-			let index = oracles.iter().position(|o| *o == owner).ok_or(Error::<T>::NotAnOracle)? as u32;
+			let index =
+				oracles.iter().position(|o| *o == owner).ok_or(Error::<T>::NotAnOracle)? as u32;
 			ensure!(!results.is_empty(), Error::<T>::EmptyReport);
 			// A further part of this era's report starts after the last node already reported.
-			if let (Some(last), Some((first, _))) = (ReportedUpTo::<T>::get(era, &owner), results.first()) {
+			if let (Some(last), Some((first, _))) =
+				(ReportedUpTo::<T>::get(era, &owner), results.first())
+			{
 				ensure!(*first > last, Error::<T>::DuplicateReport);
 			}
 			let seed = EraSeeds::<T>::get(era).ok_or(Error::<T>::WrongEra)?;
@@ -975,7 +1076,10 @@ pub mod pallet {
 			);
 			for (node, _) in results.iter() {
 				ensure!(*node < bound, Error::<T>::NotAssigned);
-				ensure!(logic::oracles_for(&seed, *node, count).contains(&index), Error::<T>::NotAssigned);
+				ensure!(
+					logic::oracles_for(&seed, *node, count).contains(&index),
+					Error::<T>::NotAssigned
+				);
 				ensure!(Self::era_target(*node, era).is_some(), Error::<T>::NotAssigned);
 			}
 			Ok((owner, index))
@@ -983,7 +1087,10 @@ pub mod pallet {
 
 		/// What to probe of `node` in `era`, if it is one of the era's nodes: below the era's
 		/// node bound and probe-able since the era started ([`ProbeTarget::probed_from`]).
-		pub fn era_target(node: NodeId, era: EraIndex) -> Option<icn_primitives::providers::ProbeTarget> {
+		pub fn era_target(
+			node: NodeId,
+			era: EraIndex,
+		) -> Option<icn_primitives::providers::ProbeTarget> {
 			T::Targets::probe_target(node).filter(|t| t.probed_from <= era)
 		}
 
@@ -1014,35 +1121,41 @@ pub mod pallet {
 		pub fn aggregate(meter: &mut WeightMeter) {
 			loop {
 				let Some(current) = CurrentEra::<T>::get() else { return };
-				let (era, step) = Aggregation::<T>::get().unwrap_or((current, AggregationStep::Nodes(0)));
+				let (era, step) =
+					Aggregation::<T>::get().unwrap_or((current, AggregationStep::Nodes(0)));
 				if era >= current {
 					if Aggregation::<T>::get().is_none() {
 						Aggregation::<T>::put((era, step));
 					}
-					return
+					return;
 				}
 				let next = match step {
 					AggregationStep::Nodes(node) if node < Self::node_bound(era) => {
 						// A batch runs only if at least one node fits after its fixed part.
-						if !meter.can_consume(T::WeightInfo::aggregate_nodes(0).saturating_add(Self::node_weight())) {
-							return
+						if !meter.can_consume(
+							T::WeightInfo::aggregate_nodes(0).saturating_add(Self::node_weight()),
+						) {
+							return;
 						}
 						meter.consume(T::WeightInfo::aggregate_nodes(0));
 						let next = Self::aggregate_nodes(era, node, meter);
 						Aggregation::<T>::put((era, AggregationStep::Nodes(next)));
 						if next == node {
 							// Not even the first node fitted (its cluster's measurement did not).
-							return
+							return;
 						}
-						continue
+						continue;
 					},
 					AggregationStep::Nodes(_) => AggregationStep::Slashes,
-					AggregationStep::Slashes => match era.checked_sub(1).filter(|p| PendingSlashes::<T>::iter_prefix(p).next().is_some()) {
+					AggregationStep::Slashes => match era
+						.checked_sub(1)
+						.filter(|p| PendingSlashes::<T>::iter_prefix(p).next().is_some())
+					{
 						// The slashes computed for the era before are applied one per step,
 						// so any number of them fits in the per-block budget.
 						Some(previous) => {
 							if meter.try_consume(Self::slash_step_weight()).is_err() {
-								return
+								return;
 							}
 							Self::apply_one_slash(previous);
 							AggregationStep::Slashes
@@ -1051,26 +1164,28 @@ pub mod pallet {
 					},
 					AggregationStep::Budget => {
 						if meter.try_consume(T::WeightInfo::era_budget()).is_err() {
-							return
+							return;
 						}
 						Self::set_budget(era);
 						AggregationStep::NodeRewards
 					},
 					AggregationStep::NodeRewards => {
 						if !meter.can_consume(T::WeightInfo::reward_nodes(1)) {
-							return
+							return;
 						}
 						meter.consume(T::WeightInfo::reward_nodes(0));
 						if Self::reward_nodes(era, meter) {
 							AggregationStep::HyperNodeRewards(0)
 						} else {
 							Aggregation::<T>::put((era, AggregationStep::NodeRewards));
-							return
+							return;
 						}
 					},
-					AggregationStep::HyperNodeRewards(index) if index < EraOracles::<T>::decode_len(era).unwrap_or(0) as u32 => {
+					AggregationStep::HyperNodeRewards(index)
+						if index < EraOracles::<T>::decode_len(era).unwrap_or(0) as u32 =>
+					{
 						if meter.try_consume(T::WeightInfo::reward_hypernode()).is_err() {
-							return
+							return;
 						}
 						Self::reward_hypernode(era, index);
 						AggregationStep::HyperNodeRewards(index.saturating_add(1))
@@ -1078,15 +1193,18 @@ pub mod pallet {
 					AggregationStep::HyperNodeRewards(_) => AggregationStep::Finalize,
 					AggregationStep::Finalize => {
 						let late = Self::late_prune_weight(era, current);
-						if meter.try_consume(T::WeightInfo::finalize_era().saturating_add(late)).is_err() {
-							return
+						if meter
+							.try_consume(T::WeightInfo::finalize_era().saturating_add(late))
+							.is_err()
+						{
+							return;
 						}
 						Self::finalize_era(era);
 						if Self::prunes_late(era, current) {
 							Self::prune_era(era);
 						}
 						Aggregation::<T>::put((era.saturating_add(1), AggregationStep::Nodes(0)));
-						continue
+						continue;
 					},
 				};
 				Aggregation::<T>::put((era, next));
@@ -1098,16 +1216,19 @@ pub mod pallet {
 		/// (its reads charged first). A failed era's refund never depends on timing.
 		pub(crate) fn prune_failures(meter: &mut WeightMeter) {
 			if meter.try_consume(T::DbWeight::get().reads(3)).is_err() {
-				return
+				return;
 			}
 			let Some(finalized) = FinalizedEra::<T>::get() else { return };
 			let era = FailurePruning::<T>::get().unwrap_or(0);
 			if era.saturating_add(NODE_SLA_VIEW) > finalized || !T::Settlement::settled(era) {
-				return
+				return;
 			}
 			let batch = u64::from(FAILURE_PRUNE_BATCH);
-			if meter.try_consume(T::DbWeight::get().reads_writes(batch, batch.saturating_add(1))).is_err() {
-				return
+			if meter
+				.try_consume(T::DbWeight::get().reads_writes(batch, batch.saturating_add(1)))
+				.is_err()
+			{
+				return;
 			}
 			let result = Failures::<T>::clear_prefix(era, FAILURE_PRUNE_BATCH, None);
 			let next = if result.maybe_cursor.is_none() { era.saturating_add(1) } else { era };
@@ -1138,14 +1259,16 @@ pub mod pallet {
 			let mut node = from;
 			while node < bound {
 				if meter.try_consume(per_node).is_err() {
-					break
+					break;
 				}
 				let target = Self::era_target(node, era);
-				if let Some(cluster) = target.as_ref().map(|t| t.cluster).filter(|c| {
-					ClusterUtilization::<T>::get(c).map(|(e, _)| e) != Some(era)
-				}) {
+				if let Some(cluster) = target
+					.as_ref()
+					.map(|t| t.cluster)
+					.filter(|c| ClusterUtilization::<T>::get(c).map(|(e, _)| e) != Some(era))
+				{
 					if meter.try_consume(T::WeightInfo::measure_cluster()).is_err() {
-						break
+						break;
 					}
 					Self::measure_cluster(era, cluster);
 				}
@@ -1158,7 +1281,9 @@ pub mod pallet {
 				}
 				node = node.saturating_add(1);
 			}
-			EraRewards::<T>::mutate(era, |r| r.capacity_points = r.capacity_points.saturating_add(capacity_points));
+			EraRewards::<T>::mutate(era, |r| {
+				r.capacity_points = r.capacity_points.saturating_add(capacity_points)
+			});
 			EraAccuracy::<T>::insert(era, BoundedVec::truncate_from(accuracy));
 			node
 		}
@@ -1166,7 +1291,11 @@ pub mod pallet {
 		/// Records `cluster`'s utilization (booked / capacity of its bookable nodes) for `era`.
 		pub(crate) fn measure_cluster(era: EraIndex, cluster: ClusterId) {
 			let (capacity, booked) = T::Capacity::cluster_usage(cluster);
-			let utilization = if capacity == 0 { Perbill::zero() } else { Perbill::from_rational(booked.min(capacity), capacity) };
+			let utilization = if capacity == 0 {
+				Perbill::zero()
+			} else {
+				Perbill::from_rational(booked.min(capacity), capacity)
+			};
 			ClusterUtilization::<T>::insert(cluster, (era, utilization));
 		}
 
@@ -1177,7 +1306,8 @@ pub mod pallet {
 			let eras = <T::Clock as icn_primitives::clock::ChainClock>::eras();
 			let start = eras.era_start(era);
 			let end = eras.era_start(era.saturating_add(1));
-			let budget = T::Pool::released_budget(end).saturating_sub(T::Pool::released_budget(start));
+			let budget =
+				T::Pool::released_budget(end).saturating_sub(T::Pool::released_budget(start));
 			let nodes = Params::<T>::get().node_share.mul_floor(budget);
 			let hypernodes = budget.saturating_sub(nodes);
 			EraRewards::<T>::mutate(era, |r| {
@@ -1191,9 +1321,11 @@ pub mod pallet {
 		/// part is charged; each node is charged by its delegator count); returns whether
 		/// every node is paid.
 		fn reward_nodes(era: EraIndex, meter: &mut WeightMeter) -> bool {
-			let per_node = T::WeightInfo::reward_nodes(1).saturating_sub(T::WeightInfo::reward_nodes(0));
+			let per_node =
+				T::WeightInfo::reward_nodes(1).saturating_sub(T::WeightInfo::reward_nodes(0));
 			let per_delegator = |d: u32| {
-				T::WeightInfo::reward_delegators(d).saturating_sub(T::WeightInfo::reward_delegators(0))
+				T::WeightInfo::reward_delegators(d)
+					.saturating_sub(T::WeightInfo::reward_delegators(0))
 			};
 			// No more entries are read than could be paid with no delegators.
 			let most = meter
@@ -1201,7 +1333,8 @@ pub mod pallet {
 				.checked_div_per_component(&per_node)
 				.unwrap_or(u64::MAX)
 				.min(u64::from(MAX_REWARD_BATCH)) as usize;
-			let nodes: Vec<(NodeId, u128)> = RewardPoints::<T>::iter_prefix(era).take(most.saturating_add(1)).collect();
+			let nodes: Vec<(NodeId, u128)> =
+				RewardPoints::<T>::iter_prefix(era).take(most.saturating_add(1)).collect();
 			let more = nodes.len() > most;
 			let mut r = EraRewards::<T>::get(era);
 			let pool = T::Pool::account();
@@ -1210,13 +1343,20 @@ pub mod pallet {
 				let delegators = T::Rewards::delegators(node);
 				if meter.try_consume(per_node.saturating_add(per_delegator(delegators))).is_err() {
 					done = false;
-					break
+					break;
 				}
 				RewardPoints::<T>::remove(era, node);
-				let amount = multiply_by_rational_with_rounding(r.node_budget, points, r.capacity_points, Rounding::Down)
-					.unwrap_or(0)
-					.min(r.node_budget.saturating_sub(r.node_paid));
-				let Some(shares) = T::Rewards::reward_shares(node).filter(|_| amount > 0) else { continue };
+				let amount = multiply_by_rational_with_rounding(
+					r.node_budget,
+					points,
+					r.capacity_points,
+					Rounding::Down,
+				)
+				.unwrap_or(0)
+				.min(r.node_budget.saturating_sub(r.node_paid));
+				let Some(shares) = T::Rewards::reward_shares(node).filter(|_| amount > 0) else {
+					continue;
+				};
 				let (to_delegators, to_provider) = shares.split(amount);
 				let mut paid: Balance = 0;
 				for (who, part) in to_delegators {
@@ -1238,10 +1378,13 @@ pub mod pallet {
 		/// × its accuracy (the era's reports due and missed counted in first). Removed or
 		/// Link-less HyperNodes earn nothing.
 		fn reward_hypernode(era: EraIndex, index: u32) {
-			let Some(owner) = EraOracles::<T>::get(era).get(index as usize).cloned() else { return };
+			let Some(owner) = EraOracles::<T>::get(era).get(index as usize).cloned() else {
+				return;
+			};
 			let Some(mut h) = HyperNodes::<T>::get(&owner) else { return };
 			// The era's reports due and missed count in the HyperNode's accuracy window.
-			let (due, misses) = EraAccuracy::<T>::get(era).get(index as usize).copied().unwrap_or((0, 0));
+			let (due, misses) =
+				EraAccuracy::<T>::get(era).get(index as usize).copied().unwrap_or((0, 0));
 			if due > 0 {
 				h.due = h.due.saturating_add(due);
 				h.misses = h.misses.saturating_add(misses);
@@ -1249,17 +1392,32 @@ pub mod pallet {
 			}
 			// Removed HyperNodes earn nothing; the Links are those staked when the era started.
 			if h.removed {
-				return
+				return;
 			}
 			let mut r = EraRewards::<T>::get(era);
-			let links = EraLinks::<T>::get(era).get(index as usize).copied().unwrap_or(0).min(r.links);
-			let gross = multiply_by_rational_with_rounding(r.hypernode_budget, links.into(), r.links.into(), Rounding::Down)
-				.unwrap_or(0);
-			let amount = h.accuracy().mul_floor(gross).min(r.hypernode_budget.saturating_sub(r.hypernode_paid));
-			if amount == 0 ||
-				T::Currency::transfer(&T::Pool::account(), &owner, amount, Preservation::Preserve).is_err()
+			let links =
+				EraLinks::<T>::get(era).get(index as usize).copied().unwrap_or(0).min(r.links);
+			let gross = multiply_by_rational_with_rounding(
+				r.hypernode_budget,
+				links.into(),
+				r.links.into(),
+				Rounding::Down,
+			)
+			.unwrap_or(0);
+			let amount = h
+				.accuracy()
+				.mul_floor(gross)
+				.min(r.hypernode_budget.saturating_sub(r.hypernode_paid));
+			if amount == 0
+				|| T::Currency::transfer(
+					&T::Pool::account(),
+					&owner,
+					amount,
+					Preservation::Preserve,
+				)
+				.is_err()
 			{
-				return
+				return;
 			}
 			r.hypernode_paid = r.hypernode_paid.saturating_add(amount);
 			EraRewards::<T>::insert(era, r);
@@ -1309,19 +1467,29 @@ pub mod pallet {
 			// nobody can book earns nothing.
 			let capacity = if target.priced_within_max { u128::from(target.capacity) } else { 0 };
 			if verdict == EraVerdict::Passed && window.score() >= p.sla_target {
-				let utilization = ClusterUtilization::<T>::get(target.cluster).map(|(_, u)| u).unwrap_or_default();
-				let points = capacity.saturating_mul(utilization.left_from_one().deconstruct().into());
+				let utilization = ClusterUtilization::<T>::get(target.cluster)
+					.map(|(_, u)| u)
+					.unwrap_or_default();
+				let points =
+					capacity.saturating_mul(utilization.left_from_one().deconstruct().into());
 				if points > 0 {
 					RewardPoints::<T>::insert(era, node, points);
 				}
 			}
 			// Refunded to its builders: a failed era, and an era nobody could verify although
 			// oracles were assigned (too few reports: service nobody measured is not paid).
-			if verdict == EraVerdict::Failed || (verdict == EraVerdict::NotCounted && !assigned.is_empty()) {
+			if verdict == EraVerdict::Failed
+				|| (verdict == EraVerdict::NotCounted && !assigned.is_empty())
+			{
 				Failures::<T>::insert(era, node, ());
 			}
 			if verdict == EraVerdict::Failed {
-				let fraction = logic::slash_fraction(window.consecutive_failures, p.grace_eras, p.slash_base, p.slash_cap);
+				let fraction = logic::slash_fraction(
+					window.consecutive_failures,
+					p.grace_eras,
+					p.slash_base,
+					p.slash_cap,
+				);
 				if !fraction.is_zero() {
 					PendingSlashes::<T>::insert(era, node, fraction);
 					PendingSlashBases::<T>::insert(era, node, T::Slashing::slash_base(node));
@@ -1329,7 +1497,12 @@ pub mod pallet {
 				}
 			}
 			NodeSla::<T>::insert(node, window);
-			Self::deposit_event(Event::NodeVerdict { node, era, verdict, reports: reports.len() as u32 });
+			Self::deposit_event(Event::NodeVerdict {
+				node,
+				era,
+				verdict,
+				reports: reports.len() as u32,
+			});
 			capacity.saturating_mul(POINTS_PER_UNIT)
 		}
 
@@ -1340,7 +1513,8 @@ pub mod pallet {
 				PendingSlashes::<T>::remove(era, node);
 				// The base fixed when it became pending (a slash pending from before the bases
 				// were kept falls back to the requirement now).
-				let base = PendingSlashBases::<T>::take(era, node).unwrap_or_else(|| T::Slashing::slash_base(node));
+				let base = PendingSlashBases::<T>::take(era, node)
+					.unwrap_or_else(|| T::Slashing::slash_base(node));
 				match T::Slashing::slash_from(node, fraction, base) {
 					Ok(_) => Self::deposit_event(Event::SlashApplied { node, era, fraction }),
 					Err(_) => Self::deposit_event(Event::SlashSkipped { node, era }),
@@ -1352,17 +1526,24 @@ pub mod pallet {
 		/// HyperNode accuracy, prunes old failure records.
 		fn finalize_era(era: EraIndex) {
 			let p = Params::<T>::get();
-			let window_over = p.accuracy_window > 0 && (era.saturating_add(1)) % p.accuracy_window == 0;
+			let window_over =
+				p.accuracy_window > 0 && (era.saturating_add(1)) % p.accuracy_window == 0;
 			for owner in EraOracles::<T>::get(era) {
 				HyperNodes::<T>::mutate(&owner, |h| {
 					let Some(h) = h else { return };
-					if !h.removed && h.due >= p.min_reports_for_accuracy && h.accuracy() < p.min_accuracy {
+					if !h.removed
+						&& h.due >= p.min_reports_for_accuracy
+						&& h.accuracy() < p.min_accuracy
+					{
 						h.removed = true;
 						Self::deactivate(&owner);
 						// The removal holds for its owner and its key, whatever they do next.
 						Removals::<T>::insert(&owner, era);
 						Removals::<T>::insert(&h.signer, era);
-						Self::deposit_event(Event::HyperNodeRemoved { owner: owner.clone(), accuracy: h.accuracy() });
+						Self::deposit_event(Event::HyperNodeRemoved {
+							owner: owner.clone(),
+							accuracy: h.accuracy(),
+						});
 					}
 					if window_over {
 						h.due = 0;
@@ -1374,7 +1555,11 @@ pub mod pallet {
 			let r = EraRewards::<T>::take(era);
 			let budget = r.node_budget.saturating_add(r.hypernode_budget);
 			let paid = r.node_paid.saturating_add(r.hypernode_paid);
-			Self::deposit_event(Event::EraRewardsPaid { era, paid, unspent: budget.saturating_sub(paid) });
+			Self::deposit_event(Event::EraRewardsPaid {
+				era,
+				paid,
+				unspent: budget.saturating_sub(paid),
+			});
 			FinalizedEra::<T>::put(era);
 			Self::deposit_event(Event::EraFinalized { era });
 		}
@@ -1403,7 +1588,9 @@ pub mod pallet {
 				pending_slashes: {
 					let f = finalized.unwrap_or(0);
 					(f.saturating_sub(1)..=f.saturating_add(1))
-						.filter_map(|e| PendingSlashes::<T>::get(e, node).map(|fraction| (e, fraction)))
+						.filter_map(|e| {
+							PendingSlashes::<T>::get(e, node).map(|fraction| (e, fraction))
+						})
 						.collect()
 				},
 			}
@@ -1424,46 +1611,83 @@ pub mod pallet {
 					<T::Currency as frame_support::traits::fungible::InspectHold<T::AccountId>>::balance_on_hold(&HoldReason::HyperNodeDeposit.into(), &owner) == h.deposit,
 					"a HyperNode's deposit is not what is held"
 				);
-				ensure!(Signers::<T>::get(&h.signer).as_ref() == Some(&owner), "signer index differs");
+				ensure!(
+					Signers::<T>::get(&h.signer).as_ref() == Some(&owner),
+					"signer index differs"
+				);
 				for link in &h.links {
 					ensure!(T::Links::is_locked(*link), "a staked Link is not locked");
-					ensure!(T::Links::owner(*link).as_ref() == Some(&owner), "a staked Link changed owner");
+					ensure!(
+						T::Links::owner(*link).as_ref() == Some(&owner),
+						"a staked Link changed owner"
+					);
 				}
 			}
 			ensure!(count == HyperNodeCount::<T>::get(), "HyperNode count differs");
 			active.sort();
-			ensure!(ActiveHyperNodes::<T>::get().into_inner() == active, "the active set differs from the active HyperNodes");
+			ensure!(
+				ActiveHyperNodes::<T>::get().into_inner() == active,
+				"the active set differs from the active HyperNodes"
+			);
 			for (era, r) in EraRewards::<T>::iter() {
 				ensure!(r.node_paid <= r.node_budget, "paid provider nodes more than their budget");
-				ensure!(r.hypernode_paid <= r.hypernode_budget, "paid HyperNodes more than their budget");
-				let points = RewardPoints::<T>::iter_prefix(era).fold(0u128, |acc, (_, p)| acc.saturating_add(p));
+				ensure!(
+					r.hypernode_paid <= r.hypernode_budget,
+					"paid HyperNodes more than their budget"
+				);
+				let points = RewardPoints::<T>::iter_prefix(era)
+					.fold(0u128, |acc, (_, p)| acc.saturating_add(p));
 				ensure!(points <= r.capacity_points, "reward points above the era's capacity");
 			}
 			ensure!(Signers::<T>::iter().count() as u32 == count, "stale signer entries");
 			for (era, accuracy) in EraAccuracy::<T>::iter() {
-				ensure!(FinalizedEra::<T>::get().is_none_or(|f| era > f), "accuracy counters of a finalized era");
+				ensure!(
+					FinalizedEra::<T>::get().is_none_or(|f| era > f),
+					"accuracy counters of a finalized era"
+				);
 				ensure!(
 					accuracy.len() <= EraOracles::<T>::decode_len(era).unwrap_or(0),
 					"accuracy counters for more HyperNodes than the era's oracles"
 				);
-				ensure!(accuracy.iter().all(|(due, misses)| misses <= due), "more misses than reports due");
+				ensure!(
+					accuracy.iter().all(|(due, misses)| misses <= due),
+					"more misses than reports due"
+				);
 			}
 			for (era, oracles) in EraOracles::<T>::iter() {
-				ensure!(EraLinks::<T>::decode_len(era).unwrap_or(0) == oracles.len(), "an era's Links snapshot differs from its oracles");
+				ensure!(
+					EraLinks::<T>::decode_len(era).unwrap_or(0) == oracles.len(),
+					"an era's Links snapshot differs from its oracles"
+				);
 			}
 			for (owner, h) in HyperNodes::<T>::iter() {
-				ensure!(!h.removed || Removals::<T>::contains_key(&owner), "a removed HyperNode without its removal record");
+				ensure!(
+					!h.removed || Removals::<T>::contains_key(&owner),
+					"a removed HyperNode without its removal record"
+				);
 			}
 			let current = CurrentEra::<T>::get().unwrap_or(0);
 			for (era, node, fraction) in PendingSlashes::<T>::iter() {
-				ensure!(era <= current && !fraction.is_zero(), "a pending slash of a future era, or of nothing");
-				ensure!(PendingSlashBases::<T>::contains_key(era, node), "a pending slash without its base");
+				ensure!(
+					era <= current && !fraction.is_zero(),
+					"a pending slash of a future era, or of nothing"
+				);
+				ensure!(
+					PendingSlashBases::<T>::contains_key(era, node),
+					"a pending slash without its base"
+				);
 			}
 			for (era, node) in PendingSlashBases::<T>::iter_keys() {
-				ensure!(PendingSlashes::<T>::contains_key(era, node), "a slash base without its pending slash");
+				ensure!(
+					PendingSlashes::<T>::contains_key(era, node),
+					"a slash base without its pending slash"
+				);
 			}
 			if let Some(kept) = FailurePruning::<T>::get() {
-				ensure!(Failures::<T>::iter_keys().all(|(era, _)| era >= kept), "failure records below the pruning cursor");
+				ensure!(
+					Failures::<T>::iter_keys().all(|(era, _)| era >= kept),
+					"failure records below the pruning cursor"
+				);
 			}
 			Ok(())
 		}
@@ -1474,7 +1698,9 @@ pub mod pallet {
 		/// finalized to the current (at most 16 of them).
 		fn is_pending(node: NodeId) -> bool {
 			let current = Self::current_era();
-			let from = FinalizedEra::<T>::get().map_or(0, |f| f.saturating_sub(1)).max(current.saturating_sub(15));
+			let from = FinalizedEra::<T>::get()
+				.map_or(0, |f| f.saturating_sub(1))
+				.max(current.saturating_sub(15));
 			(from..=current).any(|era| PendingSlashes::<T>::contains_key(era, node))
 		}
 	}

@@ -14,7 +14,18 @@ pub const MAX_ORACLES_PER_NODE: u32 = 5;
 pub const SCORE_WINDOW: u32 = 720;
 
 /// Why a probe failed.
-#[derive(Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug)]
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+)]
 pub enum ProbeFailure {
 	/// No answer within the deadline.
 	Timeout,
@@ -31,7 +42,18 @@ pub enum ProbeFailure {
 }
 
 /// What one HyperNode measured of one node in one era.
-#[derive(Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug)]
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+)]
 pub enum ProbeOutcome {
 	/// Available (2xx within the deadline) and the integrity audit passed.
 	Ok {
@@ -54,11 +76,15 @@ pub fn oracles_for(seed: &[u8; 32], node: NodeId, count: u32) -> Vec<u32> {
 	// The positions the shuffle moved: (position, index now there); all others hold their
 	// own index. At most 2k entries.
 	let mut moved: Vec<(u32, u32)> = Vec::with_capacity(2 * k as usize);
-	let at = |moved: &Vec<(u32, u32)>, p: u32| moved.iter().rev().find(|(q, _)| *q == p).map_or(p, |(_, v)| *v);
+	let at = |moved: &Vec<(u32, u32)>, p: u32| {
+		moved.iter().rev().find(|(q, _)| *q == p).map_or(p, |(_, v)| *v)
+	};
 	let mut picked = Vec::with_capacity(k as usize);
 	for j in 0..k {
 		let digest = sp_io::hashing::blake2_256(&(seed, node, j).encode());
-		let r = u64::from_le_bytes([digest[0], digest[1], digest[2], digest[3], digest[4], digest[5], digest[6], digest[7]]);
+		let r = u64::from_le_bytes([
+			digest[0], digest[1], digest[2], digest[3], digest[4], digest[5], digest[6], digest[7],
+		]);
 		// j ≤ p < count: a uniform pick among the positions not yet drawn.
 		let p = j.saturating_add((r % u64::from(count.saturating_sub(j).max(1))) as u32);
 		let (vp, vj) = (at(&moved, p), at(&moved, j));
@@ -75,7 +101,18 @@ pub fn quorum(k: u32) -> u32 {
 }
 
 /// How an era ended for a node.
-#[derive(Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug)]
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+)]
 pub enum EraVerdict {
 	/// Fewer reports than the quorum: not counted (no reward, no slash).
 	NotCounted,
@@ -95,14 +132,14 @@ pub enum EraVerdict {
 /// node (a deviation from "fewer than the quorum: not counted", see docs/protocol.md).
 pub fn verdict(outcomes: &[ProbeOutcome], k: u32, latency_bound_ms: u32) -> EraVerdict {
 	if k == 0 {
-		return EraVerdict::NotCounted
+		return EraVerdict::NotCounted;
 	}
 	let failing = outcomes.iter().filter(|o| !passes(o, latency_bound_ms)).count() as u64;
 	if failing.saturating_mul(2) > u64::from(k) {
-		return EraVerdict::Failed
+		return EraVerdict::Failed;
 	}
 	if (outcomes.len() as u32) < quorum(k) {
-		return EraVerdict::NotCounted
+		return EraVerdict::NotCounted;
 	}
 	let mut latencies: Vec<u32> = outcomes
 		.iter()
@@ -112,7 +149,7 @@ pub fn verdict(outcomes: &[ProbeOutcome], k: u32, latency_bound_ms: u32) -> EraV
 		})
 		.collect();
 	if latencies.len() * 2 <= outcomes.len() {
-		return EraVerdict::Failed
+		return EraVerdict::Failed;
 	}
 	latencies.sort_unstable();
 	// The lower median for an even count.
@@ -146,7 +183,7 @@ pub fn agrees(outcome: &ProbeOutcome, verdict: EraVerdict, latency_bound_ms: u32
 /// 1 %, 2 %, 4 %, 8 %, then 10 %).
 pub fn slash_fraction(consecutive: u32, grace: u32, base: Perbill, cap: Perbill) -> Perbill {
 	if consecutive <= grace {
-		return Perbill::zero()
+		return Perbill::zero();
 	}
 	let doublings = (consecutive - grace - 1).min(31);
 	let parts = u64::from(base.deconstruct()).saturating_mul(1u64 << doublings);
@@ -201,7 +238,9 @@ impl SlaWindow {
 		Self::set(&mut self.passed, slot, verdict == EraVerdict::Passed);
 		match verdict {
 			EraVerdict::Passed => self.consecutive_failures = 0,
-			EraVerdict::Failed => self.consecutive_failures = self.consecutive_failures.saturating_add(1),
+			EraVerdict::Failed => {
+				self.consecutive_failures = self.consecutive_failures.saturating_add(1)
+			},
 			EraVerdict::NotCounted => {},
 		}
 		self.last_era = Some(era);

@@ -24,7 +24,8 @@ pub mod v1 {
 	impl<T: Config> UncheckedOnRuntimeUpgrade for InnerMigrateV0ToV1<T> {
 		fn on_runtime_upgrade() -> Weight {
 			// All read (and removed) before the first new entry lands under the same prefix.
-			let lists: Vec<(EraIndex, Vec<(NodeId, Perbill)>)> = old::PendingSlashes::<T>::drain().collect();
+			let lists: Vec<(EraIndex, Vec<(NodeId, Perbill)>)> =
+				old::PendingSlashes::<T>::drain().collect();
 			let eras = lists.len() as u64;
 			let mut slashes = 0u64;
 			for (era, list) in lists {
@@ -51,9 +52,15 @@ pub mod v1 {
 			let before = Vec::<(EraIndex, NodeId, Perbill)>::decode(&mut &state[..])
 				.map_err(|_| "pre-upgrade state does not decode")?;
 			for (era, node, fraction) in &before {
-				ensure!(PendingSlashes::<T>::get(era, node) == Some(*fraction), "a pending slash was lost");
+				ensure!(
+					PendingSlashes::<T>::get(era, node) == Some(*fraction),
+					"a pending slash was lost"
+				);
 			}
-			ensure!(PendingSlashes::<T>::iter().count() == before.len(), "pending slashes appeared");
+			ensure!(
+				PendingSlashes::<T>::iter().count() == before.len(),
+				"pending slashes appeared"
+			);
 			Ok(())
 		}
 	}
@@ -99,8 +106,8 @@ pub mod v1 {
 /// each pending slash gets its base (`PendingSlashBases`: the node's requirement now).
 pub mod v2 {
 	use crate::{
-		ActiveHyperNodes, Config, HyperNode, HyperNodes, LinkId, Pallet, PendingSlashBases, PendingSlashes,
-		ProviderSlashing, MAX_ADDRESS_LEN,
+		ActiveHyperNodes, Config, HyperNode, HyperNodes, LinkId, Pallet, PendingSlashBases,
+		PendingSlashes, ProviderSlashing, MAX_ADDRESS_LEN,
 	};
 	use alloc::vec::Vec;
 	use frame_support::{
@@ -120,7 +127,10 @@ pub mod v2 {
 			pub due: u32,
 			pub misses: u32,
 		}
-		pub type Of<T> = HyperNode<<T as frame_system::Config>::AccountId, BoundedVec<LinkId, <T as Config>::MaxLinksPerHyperNode>>;
+		pub type Of<T> = HyperNode<
+			<T as frame_system::Config>::AccountId,
+			BoundedVec<LinkId, <T as Config>::MaxLinksPerHyperNode>,
+		>;
 	}
 
 	/// Adds the deposit (0) to every HyperNode and lists the active ones.
@@ -156,7 +166,10 @@ pub mod v2 {
 			for (era, node) in pending {
 				PendingSlashBases::<T>::insert(era, node, T::Slashing::slash_base(node));
 			}
-			T::DbWeight::get().reads_writes(count.saturating_add(slashes.saturating_mul(2)), count.saturating_add(1).saturating_add(slashes))
+			T::DbWeight::get().reads_writes(
+				count.saturating_add(slashes.saturating_mul(2)),
+				count.saturating_add(1).saturating_add(slashes),
+			)
 		}
 
 		#[cfg(feature = "try-runtime")]
@@ -167,7 +180,8 @@ pub mod v2 {
 
 		#[cfg(feature = "try-runtime")]
 		fn post_upgrade(state: Vec<u8>) -> Result<(), sp_runtime::TryRuntimeError> {
-			let before = Vec::<T::AccountId>::decode(&mut &state[..]).map_err(|_| "pre-upgrade state does not decode")?;
+			let before = Vec::<T::AccountId>::decode(&mut &state[..])
+				.map_err(|_| "pre-upgrade state does not decode")?;
 			for owner in &before {
 				ensure!(HyperNodes::<T>::get(owner).is_some(), "a HyperNode was lost");
 			}
@@ -204,14 +218,20 @@ pub mod v2 {
 					misses: 1,
 				};
 				let raw = |owner: u8, h: old::Of<Test>| {
-					frame_support::storage::unhashed::put_raw(&HyperNodes::<Test>::hashed_key_for(account(owner)), &h.encode())
+					frame_support::storage::unhashed::put_raw(
+						&HyperNodes::<Test>::hashed_key_for(account(owner)),
+						&h.encode(),
+					)
 				};
 				raw(12, old(alloc::vec![1], false));
 				raw(11, old(alloc::vec![0], false));
 				raw(13, old(alloc::vec![], false));
 				raw(14, old(alloc::vec![2], true));
 				MigrateV1ToV2::<Test>::on_runtime_upgrade();
-				assert_eq!(ActiveHyperNodes::<Test>::get().into_inner(), alloc::vec![account(11), account(12)]);
+				assert_eq!(
+					ActiveHyperNodes::<Test>::get().into_inner(),
+					alloc::vec![account(11), account(12)]
+				);
 				let h = HyperNodes::<Test>::get(account(14)).expect("kept");
 				assert_eq!((h.deposit, h.removed, h.due, h.misses), (0, true, 3, 1));
 				assert_eq!(Sla::on_chain_storage_version(), StorageVersion::new(2));

@@ -10,7 +10,8 @@ use frame_support::{
 use frame_system::{EnsureRoot, EnsureSigned};
 use icn_primitives::{currency::ICNT, Balance};
 use pallet_icn_providers::{
-	AuditObject, ClusterGenesis, CountryCode, HardwareClass, NodeSpec, ProviderParams, RegionGenesis, ResourceKind,
+	AuditObject, ClusterGenesis, CountryCode, HardwareClass, NodeSpec, ProviderParams,
+	RegionGenesis, ResourceKind,
 };
 use pallet_nfts::PalletFeatures;
 use sp_runtime::{
@@ -109,7 +110,12 @@ pub const HYPERNODE_DEPOSIT: Balance = 100 * ICNT;
 impl pallet_icn_providers::Config for Test {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
-	type Links = pallet_icn_providers::NftLinks<Nfts, LinkCollection, pallet_nfts::ItemConfig, pallet_nfts::CollectionConfigFor<Test>>;
+	type Links = pallet_icn_providers::NftLinks<
+		Nfts,
+		LinkCollection,
+		pallet_nfts::ItemConfig,
+		pallet_nfts::CollectionConfigFor<Test>,
+	>;
 	type Treasury = Treasury;
 	type PalletId = ProvidersPalletId;
 	type Clock = icn_primitives::clock::FixedClocks<{ ERA as u32 }, 100>;
@@ -124,7 +130,8 @@ impl pallet_icn_providers::Config for Test {
 }
 
 /// The transaction the off-chain worker submits in tests.
-pub type Extrinsic = sp_runtime::generic::UncheckedExtrinsic<AccountId32, RuntimeCall, MultiSignature, ()>;
+pub type Extrinsic =
+	sp_runtime::generic::UncheckedExtrinsic<AccountId32, RuntimeCall, MultiSignature, ()>;
 
 impl frame_system::offchain::SigningTypes for Test {
 	type Public = MultiSigner;
@@ -143,7 +150,9 @@ impl<C> frame_system::offchain::CreateSignedTransaction<C> for Test
 where
 	RuntimeCall: From<C>,
 {
-	fn create_signed_transaction<A: frame_system::offchain::AppCrypto<Self::Public, Self::Signature>>(
+	fn create_signed_transaction<
+		A: frame_system::offchain::AppCrypto<Self::Public, Self::Signature>,
+	>(
 		call: RuntimeCall,
 		public: MultiSigner,
 		account: AccountId32,
@@ -168,7 +177,12 @@ impl crate::Config for Test {
 	type AuthorityId = crate::crypto::OracleAuthId;
 	type Targets = Providers;
 	type Slashing = Providers;
-	type Links = pallet_icn_providers::NftLinks<Nfts, LinkCollection, pallet_nfts::ItemConfig, pallet_nfts::CollectionConfigFor<Test>>;
+	type Links = pallet_icn_providers::NftLinks<
+		Nfts,
+		LinkCollection,
+		pallet_nfts::ItemConfig,
+		pallet_nfts::CollectionConfigFor<Test>,
+	>;
 	type Clock = icn_primitives::clock::FixedClocks<{ ERA as u32 }, 100>;
 	type MaxHyperNodes = ConstU32<16>;
 	type HyperNodeDeposit = ConstU128<HYPERNODE_DEPOSIT>;
@@ -196,8 +210,12 @@ pub struct BenchHelper;
 impl crate::BenchmarkHelper<AccountId32, MultiSignature> for BenchHelper {
 	fn signer(owner: &AccountId32) -> (AccountId32, MultiSignature) {
 		let public = sp_io::crypto::sr25519_generate(crate::KEY_TYPE, None);
-		let proof = sp_io::crypto::sr25519_sign(crate::KEY_TYPE, &public, &Sla::signer_proof_payload(owner))
-			.expect("the test keystore signs");
+		let proof = sp_io::crypto::sr25519_sign(
+			crate::KEY_TYPE,
+			&public,
+			&Sla::signer_proof_payload(owner),
+		)
+		.expect("the test keystore signs");
 		(account_of(public), proof.into())
 	}
 	fn link(owner: &AccountId32) -> u32 {
@@ -329,7 +347,9 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	.unwrap();
 	let mut ext = sp_io::TestExternalities::new(storage);
 	// A keystore for the benchmarks' signing keys.
-	ext.register_extension(sp_keystore::KeystoreExt::new(sp_keystore::testing::MemoryKeystore::new()));
+	ext.register_extension(sp_keystore::KeystoreExt::new(
+		sp_keystore::testing::MemoryKeystore::new(),
+	));
 	ext.execute_with(|| run_to_block(1));
 	ext
 }
@@ -342,7 +362,7 @@ pub fn run_to_block(n: u64) {
 		Sla::on_initialize(b);
 		Sla::on_poll(b, &mut WeightMeter::new());
 		if b >= n {
-			break
+			break;
 		}
 	}
 }

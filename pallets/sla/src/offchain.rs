@@ -79,41 +79,44 @@ const SENT_KEY_PREFIX: &[u8] = b"icn-sla::sent::";
 /// Runs the worker for block `n` (called from the pallet's `offchain_worker` hook).
 pub fn run<T: Config>(n: BlockNumberFor<T>) {
 	let block: u32 = n.unique_saturated_into();
-	let (into_era, era_blocks) = <T::Clock as icn_primitives::clock::ChainClock>::eras().progress(block.into());
+	let (into_era, era_blocks) =
+		<T::Clock as icn_primitives::clock::ChainClock>::eras().progress(block.into());
 	// Probe and report in the first half of the era, so the report lands within it.
 	if into_era >= u64::from(era_blocks.div_ceil(2)) {
-		return
+		return;
 	}
 	let era = Pallet::<T>::era_of(n);
 	if crate::CurrentEra::<T>::get() != Some(era) {
-		return
+		return;
 	}
 	let oracles = EraOracles::<T>::get(era);
 	if oracles.is_empty() {
-		return
+		return;
 	}
-	let mut lock = StorageLock::<BlockAndTime<frame_system::Pallet<T>>>::with_block_and_time_deadline(
-		LOCK_KEY,
-		era_blocks,
-		Duration::from_millis(4 * PROBE_DEADLINE_MS),
-	);
+	let mut lock =
+		StorageLock::<BlockAndTime<frame_system::Pallet<T>>>::with_block_and_time_deadline(
+			LOCK_KEY,
+			era_blocks,
+			Duration::from_millis(4 * PROBE_DEADLINE_MS),
+		);
 	let Ok(_guard) = lock.try_lock() else {
 		log::debug!(target: "icn-sla", "another worker run holds the lock");
-		return
+		return;
 	};
 	for public in <T::AuthorityId as AppCrypto<T::Public, T::Signature>>::RuntimeAppPublic::all() {
-		let generic: <T::AuthorityId as AppCrypto<T::Public, T::Signature>>::GenericPublic = public.into();
+		let generic: <T::AuthorityId as AppCrypto<T::Public, T::Signature>>::GenericPublic =
+			public.into();
 		let public: T::Public = generic.into();
 		let signer_account = public.clone().into_account();
 		let Some(owner) = Signers::<T>::get(&signer_account) else { continue };
 		if !oracles.contains(&owner) {
-			continue
+			continue;
 		}
 		let sent_key = [SENT_KEY_PREFIX, &owner.encode()].concat();
 		let sent = StorageValueRef::persistent(&sent_key);
 		if let Ok(Some((sent_era, sent_block))) = sent.get::<(EraIndex, u32)>() {
 			if sent_era == era && block < sent_block.saturating_add(RESEND_AFTER_BLOCKS) {
-				continue
+				continue;
 			}
 		}
 		// What is still to report this era: every assigned node, or those after the last
@@ -124,7 +127,7 @@ pub fn run<T: Config>(n: BlockNumberFor<T>) {
 			.filter(|node| up_to.map_or(true, |last| *node > last))
 			.collect();
 		if nodes.is_empty() {
-			continue
+			continue;
 		}
 		// The rest in a later run, once this run's parts are on chain.
 		let left = nodes.len().saturating_sub(MAX_NODES_PER_RUN);
@@ -132,8 +135,10 @@ pub fn run<T: Config>(n: BlockNumberFor<T>) {
 		if left > 0 {
 			log::info!(target: "icn-sla", "era {era}: {left} more node(s) to probe in a later run");
 		}
-		let targets: Vec<(NodeId, ProbeTarget)> =
-			nodes.into_iter().filter_map(|n| Pallet::<T>::era_target(n, era).map(|t| (n, t))).collect();
+		let targets: Vec<(NodeId, ProbeTarget)> = nodes
+			.into_iter()
+			.filter_map(|n| Pallet::<T>::era_target(n, era).map(|t| (n, t)))
+			.collect();
 		// The era's randomness: every oracle of a node checks the same chunks.
 		let Some(seed) = crate::EraSeeds::<T>::get(era) else { continue };
 		let started = sp_io::offchain::timestamp();
@@ -176,11 +181,11 @@ pub fn run<T: Config>(n: BlockNumberFor<T>) {
 				Some((_, Ok(()))) => submitted += 1,
 				Some((acc, Err(()))) => {
 					log::warn!(target: "icn-sla", "era {era}: report part {} of {parts} of {:?} not submitted", submitted + 1, acc.id);
-					break
+					break;
 				},
 				None => {
 					log::warn!(target: "icn-sla", "era {era}: no local key could sign the report");
-					break
+					break;
 				},
 			}
 		}
@@ -241,14 +246,20 @@ struct Reading {
 impl Reading {
 	fn new(cap: u64, keep: Vec<u64>) -> Self {
 		let kept = vec![[0; 32]; keep.len()];
-		Self { hasher: blake2b_simd::Params::new().hash_length(32).to_state(), read: 0, cap, keep, kept }
+		Self {
+			hasher: blake2b_simd::Params::new().hash_length(32).to_state(),
+			read: 0,
+			cap,
+			keep,
+			kept,
+		}
 	}
 
 	/// Feeds `bytes` (the next part of the body); `TooLarge` past the cap.
 	fn feed(&mut self, bytes: &[u8]) -> Result<(), ProbeFailure> {
 		let end = self.read.saturating_add(bytes.len() as u64);
 		if end > self.cap {
-			return Err(ProbeFailure::TooLarge)
+			return Err(ProbeFailure::TooLarge);
 		}
 		for (at, kept) in self.keep.iter().zip(self.kept.iter_mut()) {
 			// The part of [at, at + 32) within [read, end).
@@ -299,7 +310,8 @@ type Finished = Result<(u32, Vec<[u8; 32]>), ProbeFailure>;
 /// offsets of the 32 bytes to keep, the hash the body must have — `None`: not checked).
 fn run_phase(requests: Vec<PhaseRequest<'_>>, deadline_ms: u64) -> Vec<(usize, Kind, Finished)> {
 	let mut done: Vec<(usize, Kind, Finished)> = Vec::with_capacity(requests.len());
-	let mut flying: Vec<(InFlight, PhaseCheck)> = Vec::with_capacity(requests.len().min(MAX_IN_FLIGHT));
+	let mut flying: Vec<(InFlight, PhaseCheck)> =
+		Vec::with_capacity(requests.len().min(MAX_IN_FLIGHT));
 	let mut queue = requests.into_iter().peekable();
 	let mut buffer = vec![0u8; READ_BUFFER];
 	loop {
@@ -307,7 +319,7 @@ fn run_phase(requests: Vec<PhaseRequest<'_>>, deadline_ms: u64) -> Vec<(usize, K
 		while flying.len() < MAX_IN_FLIGHT {
 			let Some(next) = queue.peek() else { break };
 			if !flying.is_empty() && bytes.saturating_add(next.cap) > MAX_BYTES_IN_FLIGHT {
-				break
+				break;
 			}
 			let Some(r) = queue.next() else { break };
 			bytes = bytes.saturating_add(r.cap);
@@ -322,14 +334,21 @@ fn run_phase(requests: Vec<PhaseRequest<'_>>, deadline_ms: u64) -> Vec<(usize, K
 			let deadline = sent.add(Duration::from_millis(deadline_ms));
 			match request.deadline(deadline).send() {
 				Ok(pending) => flying.push((
-					InFlight { target: r.target, kind: r.kind, id: pending.id, sent, deadline, answered: None },
+					InFlight {
+						target: r.target,
+						kind: r.kind,
+						id: pending.id,
+						sent,
+						deadline,
+						answered: None,
+					},
 					PhaseCheck { cap: r.cap, keep: r.keep, expect: r.expect },
 				)),
 				Err(_) => done.push((r.target, r.kind, Err(ProbeFailure::Network))),
 			}
 		}
 		if flying.is_empty() {
-			break
+			break;
 		}
 		let now = sp_io::offchain::timestamp();
 		// Each request that reached its own deadline times out, alone.
@@ -343,14 +362,23 @@ fn run_phase(requests: Vec<PhaseRequest<'_>>, deadline_ms: u64) -> Vec<(usize, K
 			}
 		}
 		if flying.is_empty() {
-			continue
+			continue;
 		}
 		// Wait (a poll step at most, never past the earliest deadline) for the responses
 		// still to come.
-		let earliest = flying.iter().map(|(f, _)| f.deadline.unix_millis()).min().unwrap_or(now.unix_millis());
+		let earliest = flying
+			.iter()
+			.map(|(f, _)| f.deadline.unix_millis())
+			.min()
+			.unwrap_or(now.unix_millis());
 		let step = now.add(Duration::from_millis(POLL_MS));
-		let until = if step.unix_millis() < earliest { step } else { Timestamp::from_unix_millis(earliest) };
-		let waiting: Vec<usize> = (0..flying.len()).filter(|i| flying[*i].0.answered.is_none()).collect();
+		let until = if step.unix_millis() < earliest {
+			step
+		} else {
+			Timestamp::from_unix_millis(earliest)
+		};
+		let waiting: Vec<usize> =
+			(0..flying.len()).filter(|i| flying[*i].0.answered.is_none()).collect();
 		let mut progressed = false;
 		// Waiting for headers blocks until `until` unless every one of them came.
 		let waited = !waiting.is_empty();
@@ -365,18 +393,31 @@ fn run_phase(requests: Vec<PhaseRequest<'_>>, deadline_ms: u64) -> Vec<(usize, K
 				let latency = arrived.diff(&f.sent).millis().min(u64::from(u32::MAX)) as u32;
 				match status {
 					HttpRequestStatus::DeadlineReached => {},
-					HttpRequestStatus::Finished(code) if (200..300).contains(&code) && f.kind == Kind::Head => {
+					HttpRequestStatus::Finished(code)
+						if (200..300).contains(&code) && f.kind == Kind::Head =>
+					{
 						// A HEAD answer has no body: read once (without waiting) so the host
 						// can release it, and take the latency.
-						let _ = sp_io::offchain::http_response_read_body(f.id, &mut buffer, Some(arrived));
+						let _ = sp_io::offchain::http_response_read_body(
+							f.id,
+							&mut buffer,
+							Some(arrived),
+						);
 						heads.push((i, latency));
 					},
 					HttpRequestStatus::Finished(code) if (200..300).contains(&code) => {
-						f.answered = Some((latency, Reading::new(check.cap, core::mem::take(&mut check.keep))));
+						f.answered = Some((
+							latency,
+							Reading::new(check.cap, core::mem::take(&mut check.keep)),
+						));
 						progressed = true;
 					},
-					HttpRequestStatus::Finished(code) => failed.push((i, ProbeFailure::HttpStatus(code))),
-					HttpRequestStatus::IoError | HttpRequestStatus::Invalid => failed.push((i, ProbeFailure::Network)),
+					HttpRequestStatus::Finished(code) => {
+						failed.push((i, ProbeFailure::HttpStatus(code)))
+					},
+					HttpRequestStatus::IoError | HttpRequestStatus::Invalid => {
+						failed.push((i, ProbeFailure::Network))
+					},
 				}
 			}
 			// Highest index first, so the others keep their places.
@@ -397,7 +438,7 @@ fn run_phase(requests: Vec<PhaseRequest<'_>>, deadline_ms: u64) -> Vec<(usize, K
 			let (f, check) = &mut flying[i];
 			let Some((latency, reading)) = f.answered.as_mut() else {
 				i += 1;
-				continue
+				continue;
 			};
 			let now = sp_io::offchain::timestamp();
 			let outcome = loop {
@@ -406,7 +447,7 @@ fn run_phase(requests: Vec<PhaseRequest<'_>>, deadline_ms: u64) -> Vec<(usize, K
 					Ok(n) => {
 						progressed = true;
 						if let Err(e) = reading.feed(buffer.get(..n as usize).unwrap_or(&[])) {
-							break Some(Err(e))
+							break Some(Err(e));
 						}
 					},
 					// Nothing more has arrived yet.
@@ -418,7 +459,9 @@ fn run_phase(requests: Vec<PhaseRequest<'_>>, deadline_ms: u64) -> Vec<(usize, K
 				None => i += 1,
 				Some(result) => {
 					let result = result.and_then(|()| match check.expect {
-						Some((len, hash)) if reading.read != len || reading.hash() != hash => Err(f.kind.mismatch()),
+						Some((len, hash)) if reading.read != len || reading.hash() != hash => {
+							Err(f.kind.mismatch())
+						},
 						_ => Ok((*latency, core::mem::take(&mut reading.kept))),
 					});
 					let (f, _) = flying.swap_remove(i);
@@ -474,12 +517,17 @@ struct PhaseCheck {
 ///
 /// Memory: no body is kept; `.hashes` is hashed as it streams and only the sampled chunks'
 /// 32-byte entries are kept per node (each chunk is hashed as it streams too).
-pub fn probe_all(targets: &[(NodeId, ProbeTarget)], seed: &[u8; 32], deadline_ms: u64) -> Vec<(NodeId, ProbeOutcome)> {
+pub fn probe_all(
+	targets: &[(NodeId, ProbeTarget)],
+	seed: &[u8; 32],
+	deadline_ms: u64,
+) -> Vec<(NodeId, ProbeOutcome)> {
 	let urls: Vec<(String, String)> = targets
 		.iter()
 		.map(|(_, t)| (url(&t.endpoint, &t.path, ""), url(&t.endpoint, &t.path, ".hashes")))
 		.collect();
-	let samples: Vec<Vec<u64>> = targets.iter().map(|(node, t)| sample_chunks(t, seed, *node)).collect();
+	let samples: Vec<Vec<u64>> =
+		targets.iter().map(|(node, t)| sample_chunks(t, seed, *node)).collect();
 	let mut head: Vec<Option<Result<u32, ProbeFailure>>> = vec![None; targets.len()];
 	let mut entries: Vec<Option<Result<Vec<[u8; 32]>, ProbeFailure>>> = vec![None; targets.len()];
 
@@ -487,8 +535,19 @@ pub fn probe_all(targets: &[(NodeId, ProbeTarget)], seed: &[u8; 32], deadline_ms
 	let mut requests = Vec::with_capacity(targets.len().saturating_mul(2));
 	for (i, ((_, t), (object, hashes))) in targets.iter().zip(&urls).enumerate() {
 		let expected = t.size.div_ceil(u64::from(t.chunk_size.max(1))).saturating_mul(32);
-		let keep: Vec<u64> = samples.get(i).map(|s| s.iter().map(|c| c.saturating_mul(32)).collect()).unwrap_or_default();
-		requests.push(PhaseRequest { target: i, kind: Kind::Head, url: object, range: None, cap: 0, keep: Vec::new(), expect: None });
+		let keep: Vec<u64> = samples
+			.get(i)
+			.map(|s| s.iter().map(|c| c.saturating_mul(32)).collect())
+			.unwrap_or_default();
+		requests.push(PhaseRequest {
+			target: i,
+			kind: Kind::Head,
+			url: object,
+			range: None,
+			cap: 0,
+			keep: Vec::new(),
+			expect: None,
+		});
 		requests.push(PhaseRequest {
 			target: i,
 			kind: Kind::Hashes,
@@ -501,14 +560,16 @@ pub fn probe_all(targets: &[(NodeId, ProbeTarget)], seed: &[u8; 32], deadline_ms
 	}
 	for (i, kind, result) in run_phase(requests, deadline_ms) {
 		match kind {
-			Kind::Head =>
+			Kind::Head => {
 				if let Some(slot) = head.get_mut(i) {
 					*slot = Some(result.map(|(latency, _)| latency));
-				},
-			_ =>
+				}
+			},
+			_ => {
 				if let Some(slot) = entries.get_mut(i) {
 					*slot = Some(result.map(|(_, kept)| kept));
-				},
+				}
+			},
 		}
 	}
 	let mut outcome: Vec<Result<u32, ProbeFailure>> = (0..targets.len())
@@ -528,7 +589,7 @@ pub fn probe_all(targets: &[(NodeId, ProbeTarget)], seed: &[u8; 32], deadline_ms
 		let (Some(Ok(_)), Some(Some(Ok(kept))), Some(sample), Some((object, _))) =
 			(outcome.get(i), entries.get(i), samples.get(i), urls.get(i))
 		else {
-			continue
+			continue;
 		};
 		let size = u64::from(target.chunk_size.max(1));
 		for (chunk, entry) in sample.iter().zip(kept) {

@@ -14,7 +14,12 @@ fn origin(n: u8) -> RuntimeOrigin {
 }
 
 fn audit(root: [u8; 32]) -> AuditObject {
-	AuditObject { path: b"audit/object.bin".to_vec().try_into().unwrap(), size: 10_000, chunk_size: 4096, root }
+	AuditObject {
+		path: b"audit/object.bin".to_vec().try_into().unwrap(),
+		size: 10_000,
+		chunk_size: 4096,
+		root,
+	}
 }
 
 /// HyperNodes of accounts 11.., each signing with its own account and staking its Link.
@@ -36,7 +41,11 @@ fn events() -> Vec<Event<Test>> {
 		.collect()
 }
 
-fn report(n: u8, era: EraIndex, results: Vec<(NodeId, ProbeOutcome)>) -> frame_support::dispatch::DispatchResultWithPostInfo {
+fn report(
+	n: u8,
+	era: EraIndex,
+	results: Vec<(NodeId, ProbeOutcome)>,
+) -> frame_support::dispatch::DispatchResultWithPostInfo {
 	Sla::submit_report(RuntimeOrigin::signed(signer(n)), era, BoundedVec::truncate_from(results))
 }
 
@@ -55,15 +64,39 @@ mod hypernodes {
 		run(|| {
 			let addr: BoundedVec<u8, _> = b"oracle.example.com".to_vec().try_into().unwrap();
 			let own = || proof(&oracle_key(11), &account(11));
-			assert_noop!(Sla::register_hypernode(origin(11), signer(11), *b"de", addr.clone(), own()), Error::<Test>::BadLocation);
-			assert_noop!(Sla::register_hypernode(origin(11), signer(11), *b"DE", Default::default(), own()), Error::<Test>::EmptyAddress);
-			assert_ok!(Sla::register_hypernode(origin(11), signer(11), *b"DE", addr.clone(), own()));
 			assert_noop!(
-				Sla::register_hypernode(origin(11), signer(12), *b"DE", addr.clone(), proof(&oracle_key(12), &account(11))),
+				Sla::register_hypernode(origin(11), signer(11), *b"de", addr.clone(), own()),
+				Error::<Test>::BadLocation
+			);
+			assert_noop!(
+				Sla::register_hypernode(origin(11), signer(11), *b"DE", Default::default(), own()),
+				Error::<Test>::EmptyAddress
+			);
+			assert_ok!(Sla::register_hypernode(
+				origin(11),
+				signer(11),
+				*b"DE",
+				addr.clone(),
+				own()
+			));
+			assert_noop!(
+				Sla::register_hypernode(
+					origin(11),
+					signer(12),
+					*b"DE",
+					addr.clone(),
+					proof(&oracle_key(12), &account(11))
+				),
 				Error::<Test>::AlreadyRegistered
 			);
 			assert_noop!(
-				Sla::register_hypernode(origin(12), signer(11), *b"DE", addr.clone(), proof(&oracle_key(11), &account(12))),
+				Sla::register_hypernode(
+					origin(12),
+					signer(11),
+					*b"DE",
+					addr.clone(),
+					proof(&oracle_key(11), &account(12))
+				),
 				Error::<Test>::SignerInUse
 			);
 			assert!(!HyperNodes::<Test>::get(account(11)).unwrap().is_active());
@@ -76,7 +109,12 @@ mod hypernodes {
 			// A staked Link can't be staked again, nor back a provider node.
 			assert_noop!(Sla::stake_link(origin(11), 0), Error::<Test>::LinkInUse);
 			assert_noop!(
-				Providers::register_node(origin(11), spec("http://127.0.0.1:1", audit([1; 32])), 0, vec![0].try_into().unwrap()),
+				Providers::register_node(
+					origin(11),
+					spec("http://127.0.0.1:1", audit([1; 32])),
+					0,
+					vec![0].try_into().unwrap()
+				),
 				pallet_icn_providers::Error::<Test>::LinkInUse
 			);
 			assert_ok!(Sla::unstake_link(origin(11), 0));
@@ -94,7 +132,12 @@ mod hypernodes {
 	fn a_link_backing_a_provider_node_cannot_be_staked() {
 		run(|| {
 			let id = pallet_icn_providers::NextNodeId::<Test>::get();
-			assert_ok!(Providers::register_node(origin(11), spec("http://127.0.0.1:1", audit([1; 32])), 0, vec![0].try_into().unwrap()));
+			assert_ok!(Providers::register_node(
+				origin(11),
+				spec("http://127.0.0.1:1", audit([1; 32])),
+				0,
+				vec![0].try_into().unwrap()
+			));
 			let _ = id;
 			assert_ok!(register(11));
 			assert_noop!(Sla::stake_link(origin(11), 0), Error::<Test>::LinkInUse);
@@ -116,12 +159,24 @@ mod reports {
 	> {
 		use frame_support::dispatch::GetDispatchInfo;
 		use sp_runtime::{traits::DispatchTransaction, transaction_validity::TransactionSource};
-		let call = RuntimeCall::Sla(Call::submit_report { era, results: BoundedVec::truncate_from(results) });
-		CheckReport::<Test>::new().validate_only(RuntimeOrigin::signed(signer(n)), &call, &call.get_dispatch_info(), 0, TransactionSource::External, 0)
+		let call = RuntimeCall::Sla(Call::submit_report {
+			era,
+			results: BoundedVec::truncate_from(results),
+		});
+		CheckReport::<Test>::new().validate_only(
+			RuntimeOrigin::signed(signer(n)),
+			&call,
+			&call.get_dispatch_info(),
+			0,
+			TransactionSource::External,
+			0,
+		)
 	}
 
 	/// The pool's refusal for `e`: `Custom(its index)`.
-	fn refused(e: Error<Test>) -> Result<(), sp_runtime::transaction_validity::TransactionValidityError> {
+	fn refused(
+		e: Error<Test>,
+	) -> Result<(), sp_runtime::transaction_validity::TransactionValidityError> {
 		use sp_runtime::transaction_validity::{InvalidTransaction, TransactionValidityError};
 		let index = match sp_runtime::DispatchError::from(e) {
 			sp_runtime::DispatchError::Module(m) => m.error[0],
@@ -157,7 +212,10 @@ mod reports {
 			// The worker's order is the assignment's: ascending.
 			assert_eq!(Sla::assignments(&account(11), 1), vec![a, b]);
 			assert_noop!(report(11, 1, vec![(b, OK), (a, OK)]), Error::<Test>::DuplicateNode);
-			assert_noop!(report(11, 1, vec![(a, OK), (b, OK), (b, OK)]), Error::<Test>::DuplicateNode);
+			assert_noop!(
+				report(11, 1, vec![(a, OK), (b, OK), (b, OK)]),
+				Error::<Test>::DuplicateNode
+			);
 			assert_ok!(report(11, 1, vec![(a, OK), (b, OK)]));
 		});
 	}
@@ -166,8 +224,9 @@ mod reports {
 	fn a_report_comes_in_ascending_disjoint_parts() {
 		run(|| {
 			hypernodes(3);
-			let nodes: Vec<NodeId> =
-				(0..4).map(|i| provider_node(1 + i, "http://127.0.0.1:8080", audit([1; 32]))).collect();
+			let nodes: Vec<NodeId> = (0..4)
+				.map(|i| provider_node(1 + i, "http://127.0.0.1:8080", audit([1; 32])))
+				.collect();
 			run_to_block(start_of(1) + 1);
 			assert_eq!(Sla::assignments(&account(11), 1), nodes);
 			// The first part, then one starting after it: both accepted, both free.
@@ -175,12 +234,21 @@ mod reports {
 			assert_eq!(post.pays_fee, Pays::No);
 			assert_eq!(ReportedUpTo::<Test>::get(1, account(11)), Some(nodes[1]));
 			// A part overlapping or before what was reported is a duplicate.
-			assert_noop!(report(11, 1, vec![(nodes[1], OK), (nodes[2], OK)]), Error::<Test>::DuplicateReport);
+			assert_noop!(
+				report(11, 1, vec![(nodes[1], OK), (nodes[2], OK)]),
+				Error::<Test>::DuplicateReport
+			);
 			assert_noop!(report(11, 1, vec![(nodes[0], OK)]), Error::<Test>::DuplicateReport);
-			assert_eq!(check(11, 1, vec![(nodes[1], OK)]).map(|_| ()), refused(Error::<Test>::DuplicateReport));
+			assert_eq!(
+				check(11, 1, vec![(nodes[1], OK)]).map(|_| ()),
+				refused(Error::<Test>::DuplicateReport)
+			);
 			// The pool tells parts apart by their first node.
 			let (valid, ..) = check(11, 1, vec![(nodes[2], OK)]).expect("the next part is valid");
-			assert_eq!(valid.provides, vec![("IcnSlaReport", (1u32, account(11), Some(nodes[2]))).encode()]);
+			assert_eq!(
+				valid.provides,
+				vec![("IcnSlaReport", (1u32, account(11), Some(nodes[2]))).encode()]
+			);
 			assert_ok!(report(11, 1, vec![(nodes[2], OK), (nodes[3], OK)]));
 			assert_eq!(Reported::<Test>::get(1, account(11)), Some(4));
 			assert_eq!(ReportedUpTo::<Test>::get(1, account(11)), Some(nodes[3]));
@@ -230,7 +298,11 @@ mod reports {
 			let post = report(11, 1, vec![(node, OK)]).expect("accepted");
 			assert_eq!(post.pays_fee, Pays::No);
 			assert_noop!(report(11, 1, vec![(node, OK)]), Error::<Test>::DuplicateReport);
-			assert!(events().contains(&Event::ReportAccepted { owner: account(11), era: 1, results: 1 }));
+			assert!(events().contains(&Event::ReportAccepted {
+				owner: account(11),
+				era: 1,
+				results: 1
+			}));
 			assert_eq!(Reports::<Test>::get(1, node).len(), 1);
 		});
 	}
@@ -246,9 +318,18 @@ mod reports {
 			hypernodes(3);
 			let node = provider_node(1, "http://127.0.0.1:8080", audit([1; 32]));
 			run_to_block(start_of(1) + 1);
-			assert_eq!(check(11, 2, vec![(node, OK)]).map(|_| ()), refused(Error::<Test>::WrongEra));
-			assert_eq!(check(5, 1, vec![(node, OK)]).map(|_| ()), refused(Error::<Test>::NotAnOracle));
-			assert_eq!(check(11, 1, vec![(node + 1, OK)]).map(|_| ()), refused(Error::<Test>::NotAssigned));
+			assert_eq!(
+				check(11, 2, vec![(node, OK)]).map(|_| ()),
+				refused(Error::<Test>::WrongEra)
+			);
+			assert_eq!(
+				check(5, 1, vec![(node, OK)]).map(|_| ()),
+				refused(Error::<Test>::NotAnOracle)
+			);
+			assert_eq!(
+				check(11, 1, vec![(node + 1, OK)]).map(|_| ()),
+				refused(Error::<Test>::NotAssigned)
+			);
 			assert_eq!(check(11, 1, vec![]).map(|_| ()), refused(Error::<Test>::EmptyReport));
 			// The indices docs/hypernode.md lists.
 			for (i, e) in [
@@ -264,14 +345,27 @@ mod reports {
 			// Valid: boosted, tagged by (era, HyperNode, first node), alive until the era ends.
 			let (valid, ..) = check(11, 1, vec![(node, OK)]).expect("valid in the pool");
 			assert_eq!(valid.priority, extension::REPORT_PRIORITY);
-			assert_eq!(valid.provides, vec![("IcnSlaReport", (1u32, account(11), Some(node))).encode()]);
+			assert_eq!(
+				valid.provides,
+				vec![("IcnSlaReport", (1u32, account(11), Some(node))).encode()]
+			);
 			assert_eq!(valid.longevity, start_of(2) - (start_of(1) + 1));
 			assert_ok!(report(11, 1, vec![(node, OK)]));
-			assert_eq!(check(11, 1, vec![(node, OK)]).map(|_| ()), refused(Error::<Test>::DuplicateReport));
+			assert_eq!(
+				check(11, 1, vec![(node, OK)]).map(|_| ()),
+				refused(Error::<Test>::DuplicateReport)
+			);
 			// Other calls pass through untouched.
 			let other = RuntimeCall::Sla(Call::deregister_hypernode {});
 			let (valid, ..) = CheckReport::<Test>::new()
-				.validate_only(origin(5), &other, &other.get_dispatch_info(), 0, TransactionSource::External, 0)
+				.validate_only(
+					origin(5),
+					&other,
+					&other.get_dispatch_info(),
+					0,
+					TransactionSource::External,
+					0,
+				)
 				.expect("not a report");
 			assert_eq!(valid, sp_runtime::transaction_validity::ValidTransaction::default());
 		});
@@ -298,7 +392,9 @@ mod aggregation {
 		events()
 			.into_iter()
 			.filter_map(|e| match e {
-				Event::NodeVerdict { node: n, era, verdict, .. } if n == node => Some((era, verdict)),
+				Event::NodeVerdict { node: n, era, verdict, .. } if n == node => {
+					Some((era, verdict))
+				},
 				_ => None,
 			})
 			.collect()
@@ -329,7 +425,12 @@ mod aggregation {
 			// Registered during era 0: no verdict for era 0, judged from era 1 on.
 			assert_eq!(
 				verdicts(node),
-				vec![(1, EraVerdict::Passed), (2, EraVerdict::NotCounted), (3, EraVerdict::Failed), (4, EraVerdict::Failed)]
+				vec![
+					(1, EraVerdict::Passed),
+					(2, EraVerdict::NotCounted),
+					(3, EraVerdict::Failed),
+					(4, EraVerdict::Failed)
+				]
 			);
 			let sla = Sla::node_sla(node);
 			assert_eq!((sla.passed, sla.counted, sla.consecutive_failures), (1, 3, 2));
@@ -340,7 +441,10 @@ mod aggregation {
 			assert!(<Sla as SlaResults>::failed(node, 3));
 			assert!(!<Sla as SlaResults>::failed(node, 1));
 			// The provider pallet knows it is failing.
-			assert_eq!(pallet_icn_providers::Nodes::<Test>::get(node).unwrap().status, pallet_icn_providers::NodeStatus::Failing);
+			assert_eq!(
+				pallet_icn_providers::Nodes::<Test>::get(node).unwrap().status,
+				pallet_icn_providers::NodeStatus::Failing
+			);
 		});
 	}
 
@@ -370,7 +474,10 @@ mod aggregation {
 				})
 				.collect();
 			let pct = Perbill::from_percent;
-			assert_eq!(pending, vec![(4, pct(1)), (5, pct(2)), (6, pct(4)), (7, pct(8)), (8, pct(10))]);
+			assert_eq!(
+				pending,
+				vec![(4, pct(1)), (5, pct(2)), (6, pct(4)), (7, pct(8)), (8, pct(10))]
+			);
 			// Each applied when the next era is aggregated: eras 4–7 so far, era 8's pends.
 			let applied: Vec<_> = events()
 				.into_iter()
@@ -394,12 +501,24 @@ mod aggregation {
 			fail_eras(node, 4);
 			// Era 4 aggregated during era 5: its 1 % slash is pending.
 			run_to_block(start_of(5) + 2);
-			assert_eq!(PendingSlashes::<Test>::iter_prefix(4).collect::<Vec<_>>(), vec![(node, Perbill::from_percent(1))]);
-			assert_noop!(Sla::cancel_slash(origin(1), 4, node), sp_runtime::DispatchError::BadOrigin);
-			assert_noop!(Sla::cancel_slash(RuntimeOrigin::root(), 3, node), Error::<Test>::NoPendingSlash);
+			assert_eq!(
+				PendingSlashes::<Test>::iter_prefix(4).collect::<Vec<_>>(),
+				vec![(node, Perbill::from_percent(1))]
+			);
+			assert_noop!(
+				Sla::cancel_slash(origin(1), 4, node),
+				sp_runtime::DispatchError::BadOrigin
+			);
+			assert_noop!(
+				Sla::cancel_slash(RuntimeOrigin::root(), 3, node),
+				Error::<Test>::NoPendingSlash
+			);
 			assert_ok!(Sla::cancel_slash(RuntimeOrigin::root(), 4, node));
 			run_to_block(start_of(7));
-			assert_eq!(pallet_icn_providers::Nodes::<Test>::get(node).unwrap().collateral, 10 * PER_UNIT);
+			assert_eq!(
+				pallet_icn_providers::Nodes::<Test>::get(node).unwrap().collateral,
+				10 * PER_UNIT
+			);
 			assert!(events().contains(&Event::SlashCancelled { node, era: 4 }));
 		});
 	}
@@ -437,7 +556,9 @@ mod aggregation {
 			}
 			run_to_block(start_of(4) + 5);
 			assert!(HyperNodes::<Test>::get(account(13)).unwrap().removed);
-			assert!(events().iter().any(|e| matches!(e, Event::HyperNodeRemoved { owner, .. } if *owner == account(13))));
+			assert!(events().iter().any(
+				|e| matches!(e, Event::HyperNodeRemoved { owner, .. } if *owner == account(13))
+			));
 			assert_eq!(HyperNodes::<Test>::get(account(11)).unwrap().accuracy(), Perbill::one());
 			run_to_block(start_of(5));
 			assert!(!EraOracles::<Test>::get(5).contains(&account(13)));
@@ -476,7 +597,9 @@ mod rewards {
 		events()
 			.into_iter()
 			.filter_map(|e| match e {
-				Event::HyperNodeRewarded { era: e, owner, amount } if e == era => Some((owner, amount)),
+				Event::HyperNodeRewarded { era: e, owner, amount } if e == era => {
+					Some((owner, amount))
+				},
 				_ => None,
 			})
 			.collect()
@@ -501,12 +624,20 @@ mod rewards {
 		run(|| {
 			hypernodes(1);
 			let node = provider_node(1, "http://127.0.0.1:8080", audit([1; 32]));
-			let (issuance, provider, oracle) = (Balances::total_issuance(), Balances::free_balance(account(1)), Balances::free_balance(account(11)));
+			let (issuance, provider, oracle) = (
+				Balances::total_issuance(),
+				Balances::free_balance(account(1)),
+				Balances::free_balance(account(11)),
+			);
 			run_to_block(start_of(1) + 1);
 			assert_ok!(report(11, 1, vec![(node, OK)]));
 			let pool_before = pool();
 			run_to_block(start_of(2) + 5);
-			assert!(events().contains(&Event::EraBudget { era: 1, nodes: NODE_BUDGET, hypernodes: HYPERNODE_BUDGET }));
+			assert!(events().contains(&Event::EraBudget {
+				era: 1,
+				nodes: NODE_BUDGET,
+				hypernodes: HYPERNODE_BUDGET
+			}));
 			assert_eq!(node_rewards(1), vec![(node, NODE_BUDGET)]);
 			assert_eq!(hypernode_rewards(1), vec![(account(11), HYPERNODE_BUDGET)]);
 			assert_eq!(era_paid(1), Some((BUDGET, 0)));
@@ -539,7 +670,10 @@ mod rewards {
 			// 5/20 in era 2 while c, failing, is not bookable.
 			let whole = 30 * 1_000_000_000;
 			let each = |booked: u64, capacity: u64| {
-				let points = 10 * u128::from(Perbill::from_rational(booked, capacity).left_from_one().deconstruct());
+				let points = 10
+					* u128::from(
+						Perbill::from_rational(booked, capacity).left_from_one().deconstruct(),
+					);
 				share(NODE_BUDGET, points, whole)
 			};
 			assert!(each(5, 30) < NODE_BUDGET / 3, "utilization shrinks the subsidy");
@@ -572,12 +706,18 @@ mod rewards {
 			assert_ok!(<Providers as ProviderSlashing>::slash(node, Perbill::from_percent(25)));
 			let before = pallet_icn_providers::Nodes::<Test>::get(node).unwrap();
 			assert_eq!(before.status, pallet_icn_providers::NodeStatus::UnderCollateralized);
-			let (delegator, provider) = (Balances::free_balance(account(5)), Balances::free_balance(account(1)));
-			let (parts, to_provider) = <Providers as NodeRewards<_>>::reward_shares(node).unwrap().split(NODE_BUDGET);
+			let (delegator, provider) =
+				(Balances::free_balance(account(5)), Balances::free_balance(account(1)));
+			let (parts, to_provider) =
+				<Providers as NodeRewards<_>>::reward_shares(node).unwrap().split(NODE_BUDGET);
 			assert_eq!(parts.len(), 1);
 			// The delegator's part of the stake, less the 10 % commission.
 			let stake = <Providers as NodeRewards<_>>::reward_shares(node).unwrap();
-			let gross = share(NODE_BUDGET, stake.delegations[0].1, stake.own_stake + stake.delegations[0].1);
+			let gross = share(
+				NODE_BUDGET,
+				stake.delegations[0].1,
+				stake.own_stake + stake.delegations[0].1,
+			);
 			assert_eq!(parts[0], (account(5), gross - Perbill::from_percent(10) * gross));
 			run_to_block(start_of(1) + 1);
 			assert_ok!(report(11, 1, vec![(node, OK)]));
@@ -617,7 +757,10 @@ mod rewards {
 				hypernode_rewards(1),
 				vec![(account(11), HYPERNODE_BUDGET / 2), (account(12), HYPERNODE_BUDGET / 4)]
 			);
-			assert_eq!(era_paid(1), Some((NODE_BUDGET + HYPERNODE_BUDGET / 4 * 3, HYPERNODE_BUDGET / 4)));
+			assert_eq!(
+				era_paid(1),
+				Some((NODE_BUDGET + HYPERNODE_BUDGET / 4 * 3, HYPERNODE_BUDGET / 4))
+			);
 		});
 	}
 
@@ -632,7 +775,12 @@ mod rewards {
 				let mut spec = spec(&format!("http://127.0.0.1:{}", 8080 + i), audit([n; 32]));
 				spec.capacity = capacity;
 				spec.commission = Perbill::from_rational(1u32, 3);
-				assert_ok!(Providers::register_node(origin(n), spec, u128::from(capacity) * PER_UNIT + 7, Default::default()));
+				assert_ok!(Providers::register_node(
+					origin(n),
+					spec,
+					u128::from(capacity) * PER_UNIT + 7,
+					Default::default()
+				));
 				assert_ok!(Providers::delegate(origin(20 + n), id, 100 * ICNT + u128::from(n)));
 				nodes.push(id);
 			}
@@ -702,7 +850,8 @@ mod batches {
 			AggregationStep::NodeRewards => {
 				let per_node = W::reward_nodes(1).saturating_sub(W::reward_nodes(0));
 				let per_delegator = W::reward_delegators(1).saturating_sub(W::reward_delegators(0));
-				W::reward_nodes(0).saturating_add(per_node.saturating_add(per_delegator).saturating_mul(k))
+				W::reward_nodes(0)
+					.saturating_add(per_node.saturating_add(per_delegator).saturating_mul(k))
 			},
 			AggregationStep::HyperNodeRewards(_) => W::reward_hypernode(),
 			AggregationStep::Finalize => W::finalize_era(),
@@ -739,14 +888,21 @@ mod batches {
 			let mut blocks = 0;
 			hypernodes(3);
 			let nodes: Vec<NodeId> = (0..12u8)
-				.map(|i| provider_node(i % 8 + 1, &format!("http://127.0.0.1:{}", 9000 + u32::from(i)), audit([i + 1; 32])))
+				.map(|i| {
+					provider_node(
+						i % 8 + 1,
+						&format!("http://127.0.0.1:{}", 9000 + u32::from(i)),
+						audit([i + 1; 32]),
+					)
+				})
 				.collect();
 			assert_ok!(Providers::delegate(origin(21), nodes[0], 100 * ICNT));
 			for era in 1..=3 {
 				step_to(start_of(era) + 1, k, &mut blocks);
 				for n in 11..=13u8 {
 					let assigned = Sla::assignments(&account(n), era);
-					let results: Vec<_> = assigned.iter().map(|x| (*x, if x % 5 == 0 { DOWN } else { OK })).collect();
+					let results: Vec<_> =
+						assigned.iter().map(|x| (*x, if x % 5 == 0 { DOWN } else { OK })).collect();
 					if !results.is_empty() {
 						assert_ok!(report(n, era, results));
 					}
@@ -766,10 +922,19 @@ mod batches {
 				},
 				balances: (1..=30u8)
 					.chain([250])
-					.map(|n| (Balances::free_balance(account(n)), Balances::total_balance_on_hold(&account(n))))
+					.map(|n| {
+						(
+							Balances::free_balance(account(n)),
+							Balances::total_balance_on_hold(&account(n)),
+						)
+					})
 					.collect(),
 				accuracy: (11..=13u8)
-					.map(|n| HyperNodes::<Test>::get(account(n)).map(|h| (h.due, h.misses)).unwrap_or_default())
+					.map(|n| {
+						HyperNodes::<Test>::get(account(n))
+							.map(|h| (h.due, h.misses))
+							.unwrap_or_default()
+					})
 					.collect(),
 				slashes: {
 					let mut s: Vec<_> = PendingSlashes::<Test>::iter().collect();
@@ -819,7 +984,8 @@ mod worker {
 
 	fn object() -> (Vec<u8>, Vec<u8>, [u8; 32]) {
 		let data: Vec<u8> = (0..SIZE).map(|i| (i * 7 % 251) as u8).collect();
-		let hashes: Vec<u8> = data.chunks(4096).flat_map(|c| sp_io::hashing::blake2_256(c)).collect();
+		let hashes: Vec<u8> =
+			data.chunks(4096).flat_map(|c| sp_io::hashing::blake2_256(c)).collect();
 		let root = sp_io::hashing::blake2_256(&hashes);
 		(data, hashes, root)
 	}
@@ -839,7 +1005,13 @@ mod worker {
 		}
 	}
 
-	fn expect(state: &mut testing::OffchainState, method: &str, uri: &str, headers: Vec<(String, String)>, body: Vec<u8>) {
+	fn expect(
+		state: &mut testing::OffchainState,
+		method: &str,
+		uri: &str,
+		headers: Vec<(String, String)>,
+		body: Vec<u8>,
+	) {
 		state.expect_request(testing::PendingRequest {
 			method: method.into(),
 			uri: uri.into(),
@@ -885,14 +1057,24 @@ mod worker {
 		fn random_seed(&mut self) -> [u8; 32] {
 			self.inner.random_seed()
 		}
-		fn http_request_start(&mut self, method: &str, uri: &str, meta: &[u8]) -> Result<sp_core::offchain::HttpRequestId, ()> {
+		fn http_request_start(
+			&mut self,
+			method: &str,
+			uri: &str,
+			meta: &[u8],
+		) -> Result<sp_core::offchain::HttpRequestId, ()> {
 			let id = self.inner.http_request_start(method, uri, meta)?;
 			let order = self.started.len() as u16;
 			self.started.retain(|(i, _)| *i != id.0);
 			self.started.push((id.0, order));
 			Ok(id)
 		}
-		fn http_request_add_header(&mut self, id: sp_core::offchain::HttpRequestId, name: &str, value: &str) -> Result<(), ()> {
+		fn http_request_add_header(
+			&mut self,
+			id: sp_core::offchain::HttpRequestId,
+			name: &str,
+			value: &str,
+		) -> Result<(), ()> {
 			self.inner.http_request_add_header(id, name, value)
 		}
 		fn http_request_write_body(
@@ -926,7 +1108,10 @@ mod worker {
 			}
 			out
 		}
-		fn http_response_headers(&mut self, id: sp_core::offchain::HttpRequestId) -> Vec<(Vec<u8>, Vec<u8>)> {
+		fn http_response_headers(
+			&mut self,
+			id: sp_core::offchain::HttpRequestId,
+		) -> Vec<(Vec<u8>, Vec<u8>)> {
 			self.inner.http_response_headers(id)
 		}
 		fn http_response_read_body(
@@ -937,15 +1122,25 @@ mod worker {
 		) -> Result<usize, sp_core::offchain::HttpError> {
 			self.inner.http_response_read_body(id, buffer, deadline)
 		}
-		fn set_authorized_nodes(&mut self, nodes: Vec<sp_core::OpaquePeerId>, authorized_only: bool) {
+		fn set_authorized_nodes(
+			&mut self,
+			nodes: Vec<sp_core::OpaquePeerId>,
+			authorized_only: bool,
+		) {
 			self.inner.set_authorized_nodes(nodes, authorized_only)
 		}
 	}
 
 	/// The chunk requests of node `node` of `data` probed with `seed`, in the order they are
 	/// sent: (`Range` header, body).
-	fn chunk_requests(data: &[u8], target: &ProbeTarget, seed: &[u8; 32], node: NodeId) -> Vec<(String, Vec<u8>)> {
-		let sample = sp_io::TestExternalities::default().execute_with(|| sample_chunks(target, seed, node));
+	fn chunk_requests(
+		data: &[u8],
+		target: &ProbeTarget,
+		seed: &[u8; 32],
+		node: NodeId,
+	) -> Vec<(String, Vec<u8>)> {
+		let sample =
+			sp_io::TestExternalities::default().execute_with(|| sample_chunks(target, seed, node));
 		sample
 			.into_iter()
 			.map(|c| {
@@ -958,7 +1153,13 @@ mod worker {
 
 	fn expect_chunks(s: &mut testing::OffchainState, chunks: Vec<(String, Vec<u8>)>) {
 		for (range, body) in chunks {
-			expect(s, "GET", "http://storage.test/audit/object.bin", vec![("Range".into(), range)], body);
+			expect(
+				s,
+				"GET",
+				"http://storage.test/audit/object.bin",
+				vec![("Range".into(), range)],
+				body,
+			);
 		}
 	}
 
@@ -973,14 +1174,24 @@ mod worker {
 	) -> ProbeOutcome {
 		let (offchain, state) = testing::TestOffchainExt::new();
 		let mut ext = sp_io::TestExternalities::default();
-		ext.register_extension(OffchainWorkerExt::new(Scripted { inner: offchain.clone(), script, started: vec![] }));
+		ext.register_extension(OffchainWorkerExt::new(Scripted {
+			inner: offchain.clone(),
+			script,
+			started: vec![],
+		}));
 		ext.register_extension(OffchainDbExt::new(offchain));
 		let t = target(root);
 		let seed = [3u8; 32];
 		{
 			let mut s = state.write();
 			expect(&mut s, "HEAD", "http://storage.test/audit/object.bin", vec![], vec![]);
-			expect(&mut s, "GET", "http://storage.test/audit/object.bin.hashes", vec![], hashes_body);
+			expect(
+				&mut s,
+				"GET",
+				"http://storage.test/audit/object.bin.hashes",
+				vec![],
+				hashes_body,
+			);
 			if let Some(chunks) = chunks {
 				expect_chunks(&mut s, chunks);
 			}
@@ -993,20 +1204,30 @@ mod worker {
 	}
 
 	/// Probes one node answering `200` to everything.
-	fn probe(hashes_body: Vec<u8>, chunks: Option<Vec<(String, Vec<u8>)>>, root: [u8; 32]) -> ProbeOutcome {
+	fn probe(
+		hashes_body: Vec<u8>,
+		chunks: Option<Vec<(String, Vec<u8>)>>,
+		root: [u8; 32],
+	) -> ProbeOutcome {
 		probe_scripted(vec![], hashes_body, chunks, root)
 	}
 
 	#[test]
 	fn an_http_500_on_head_fails_with_its_status() {
 		let (_, hashes, root) = object();
-		assert_eq!(probe_scripted(vec![(0, Answer::Status(500))], hashes, None, root), ProbeOutcome::Failed(ProbeFailure::HttpStatus(500)));
+		assert_eq!(
+			probe_scripted(vec![(0, Answer::Status(500))], hashes, None, root),
+			ProbeOutcome::Failed(ProbeFailure::HttpStatus(500))
+		);
 	}
 
 	#[test]
 	fn a_missing_hashes_object_fails_with_404() {
 		let (_, hashes, root) = object();
-		assert_eq!(probe_scripted(vec![(1, Answer::Status(404))], hashes, None, root), ProbeOutcome::Failed(ProbeFailure::HttpStatus(404)));
+		assert_eq!(
+			probe_scripted(vec![(1, Answer::Status(404))], hashes, None, root),
+			ProbeOutcome::Failed(ProbeFailure::HttpStatus(404))
+		);
 	}
 
 	#[test]
@@ -1022,7 +1243,10 @@ mod worker {
 	#[test]
 	fn a_server_that_never_answers_times_out_at_the_deadline() {
 		let (_, hashes, root) = object();
-		assert_eq!(probe_scripted(vec![(0, Answer::Hang)], hashes, None, root), ProbeOutcome::Failed(ProbeFailure::Timeout));
+		assert_eq!(
+			probe_scripted(vec![(0, Answer::Hang)], hashes, None, root),
+			ProbeOutcome::Failed(ProbeFailure::Timeout)
+		);
 	}
 
 	/// The chunks `probe_scripted` samples (seed `[3; 32]`, node 7).
@@ -1054,7 +1278,10 @@ mod worker {
 		assert_eq!(probe(hashes, None, root), ProbeOutcome::Failed(ProbeFailure::BadHashes));
 		// Too short is bad too.
 		let (_, hashes, root) = object();
-		assert_eq!(probe(hashes[..64].to_vec(), None, root), ProbeOutcome::Failed(ProbeFailure::BadHashes));
+		assert_eq!(
+			probe(hashes[..64].to_vec(), None, root),
+			ProbeOutcome::Failed(ProbeFailure::BadHashes)
+		);
 	}
 
 	#[test]
@@ -1084,9 +1311,16 @@ mod worker {
 		ext.execute_with(|| {
 			let payload = Sla::signer_proof_payload(&account(11));
 			let proof = sp_io::crypto::sr25519_sign(crate::KEY_TYPE, &public, &payload).unwrap();
-			assert_ok!(Sla::register_hypernode(origin(11), signer.clone(), *b"DE", b"o.example".to_vec().try_into().unwrap(), proof.into()));
+			assert_ok!(Sla::register_hypernode(
+				origin(11),
+				signer.clone(),
+				*b"DE",
+				b"o.example".to_vec().try_into().unwrap(),
+				proof.into()
+			));
 			assert_ok!(Sla::stake_link(origin(11), 0));
-			let nodes: Vec<NodeId> = (1..=3).map(|n| provider_node(n, "http://storage.test/", audit(root))).collect();
+			let nodes: Vec<NodeId> =
+				(1..=3).map(|n| provider_node(n, "http://storage.test/", audit(root))).collect();
 			run_to_block(start_of(1) + 1);
 			assert_eq!(Sla::assignments(&account(11), 1), nodes);
 			let seed = EraSeeds::<Test>::get(1).unwrap();
@@ -1094,7 +1328,13 @@ mod worker {
 				let mut s = state.write();
 				for _ in &nodes {
 					expect(&mut s, "HEAD", "http://storage.test/audit/object.bin", vec![], vec![]);
-					expect(&mut s, "GET", "http://storage.test/audit/object.bin.hashes", vec![], hashes.clone());
+					expect(
+						&mut s,
+						"GET",
+						"http://storage.test/audit/object.bin.hashes",
+						vec![],
+						hashes.clone(),
+					);
 				}
 				for node in &nodes {
 					let t = <Providers as SlaTargets>::probe_target(*node).unwrap();
@@ -1106,17 +1346,29 @@ mod worker {
 				.read()
 				.transactions
 				.iter()
-				.map(|tx| match <Extrinsic as codec::Decode>::decode(&mut &tx[..]).unwrap().function {
-					RuntimeCall::Sla(crate::Call::submit_report { era: 1, results }) => results.into_inner(),
-					other => panic!("not a report of era 1: {other:?}"),
+				.map(|tx| {
+					match <Extrinsic as codec::Decode>::decode(&mut &tx[..]).unwrap().function {
+						RuntimeCall::Sla(crate::Call::submit_report { era: 1, results }) => {
+							results.into_inner()
+						},
+						other => panic!("not a report of era 1: {other:?}"),
+					}
 				})
 				.collect();
-			let reported: Vec<Vec<NodeId>> = parts.iter().map(|p| p.iter().map(|(n, _)| *n).collect()).collect();
+			let reported: Vec<Vec<NodeId>> =
+				parts.iter().map(|p| p.iter().map(|(n, _)| *n).collect()).collect();
 			assert_eq!(reported, vec![vec![nodes[0], nodes[1]], vec![nodes[2]]]);
-			assert!(parts.iter().flatten().all(|(_, o)| matches!(o, ProbeOutcome::Ok { .. })), "{parts:?}");
+			assert!(
+				parts.iter().flatten().all(|(_, o)| matches!(o, ProbeOutcome::Ok { .. })),
+				"{parts:?}"
+			);
 			// Included in order, the parts make the whole report.
 			for part in parts {
-				assert_ok!(Sla::submit_report(RuntimeOrigin::signed(signer.clone()), 1, BoundedVec::truncate_from(part)));
+				assert_ok!(Sla::submit_report(
+					RuntimeOrigin::signed(signer.clone()),
+					1,
+					BoundedVec::truncate_from(part)
+				));
 			}
 			assert_eq!(Reported::<Test>::get(1, account(11)), Some(3));
 			// Nothing left to report: a later run (after the resend delay) sends nothing.
@@ -1146,7 +1398,13 @@ mod worker {
 		ext.execute_with(|| {
 			let payload = Sla::signer_proof_payload(&account(11));
 			let proof = sp_io::crypto::sr25519_sign(crate::KEY_TYPE, &public, &payload).unwrap();
-			assert_ok!(Sla::register_hypernode(origin(11), signer.clone(), *b"DE", b"o.example".to_vec().try_into().unwrap(), proof.into()));
+			assert_ok!(Sla::register_hypernode(
+				origin(11),
+				signer.clone(),
+				*b"DE",
+				b"o.example".to_vec().try_into().unwrap(),
+				proof.into()
+			));
 			assert_ok!(Sla::stake_link(origin(11), 0));
 			let node = provider_node(1, "http://storage.test/", audit(root));
 			run_to_block(start_of(1) + 1);
@@ -1155,7 +1413,13 @@ mod worker {
 			{
 				let mut s = state.write();
 				expect(&mut s, "HEAD", "http://storage.test/audit/object.bin", vec![], vec![]);
-				expect(&mut s, "GET", "http://storage.test/audit/object.bin.hashes", vec![], hashes.clone());
+				expect(
+					&mut s,
+					"GET",
+					"http://storage.test/audit/object.bin.hashes",
+					vec![],
+					hashes.clone(),
+				);
 				expect_chunks(&mut s, chunk_requests(&data, &t, &seed, node));
 			}
 			crate::offchain::run::<Test>(System::block_number());

@@ -59,13 +59,16 @@ pub trait WeightInfo {
 /// For unit tests: rounded-up figures of the generated weights, on RocksDB weights.
 impl WeightInfo for () {
 	fn register_hypernode() -> Weight {
-		Weight::from_parts(40_000_000, 4_000).saturating_add(RocksDbWeight::get().reads_writes(3, 3))
+		Weight::from_parts(40_000_000, 4_000)
+			.saturating_add(RocksDbWeight::get().reads_writes(3, 3))
 	}
 	fn stake_link() -> Weight {
-		Weight::from_parts(80_000_000, 14_000).saturating_add(RocksDbWeight::get().reads_writes(7, 5))
+		Weight::from_parts(80_000_000, 14_000)
+			.saturating_add(RocksDbWeight::get().reads_writes(7, 5))
 	}
 	fn unstake_link() -> Weight {
-		Weight::from_parts(60_000_000, 14_000).saturating_add(RocksDbWeight::get().reads_writes(5, 4))
+		Weight::from_parts(60_000_000, 14_000)
+			.saturating_add(RocksDbWeight::get().reads_writes(5, 4))
 	}
 	fn deregister_hypernode(l: u32) -> Weight {
 		Weight::from_parts(50_000_000, 6_000)
@@ -92,7 +95,8 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().reads(1).saturating_mul(n.into()))
 	}
 	fn cancel_slash() -> Weight {
-		Weight::from_parts(30_000_000, 4_000).saturating_add(RocksDbWeight::get().reads_writes(1, 1))
+		Weight::from_parts(30_000_000, 4_000)
+			.saturating_add(RocksDbWeight::get().reads_writes(1, 1))
 	}
 	fn set_params() -> Weight {
 		Weight::from_parts(10_000_000, 0).saturating_add(RocksDbWeight::get().writes(1))
@@ -113,16 +117,20 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().reads_writes(3, 4).saturating_mul(n.into()))
 	}
 	fn apply_slash() -> Weight {
-		Weight::from_parts(1_900_000_000, 90_000).saturating_add(RocksDbWeight::get().reads_writes(110, 100))
+		Weight::from_parts(1_900_000_000, 90_000)
+			.saturating_add(RocksDbWeight::get().reads_writes(110, 100))
 	}
 	fn finalize_era() -> Weight {
-		Weight::from_parts(1_650_000_000, 800_000).saturating_add(RocksDbWeight::get().reads_writes(270, 260))
+		Weight::from_parts(1_650_000_000, 800_000)
+			.saturating_add(RocksDbWeight::get().reads_writes(270, 260))
 	}
 	fn measure_cluster() -> Weight {
-		Weight::from_parts(1_500_000_000, 400_000).saturating_add(RocksDbWeight::get().reads_writes(140, 1))
+		Weight::from_parts(1_500_000_000, 400_000)
+			.saturating_add(RocksDbWeight::get().reads_writes(140, 1))
 	}
 	fn era_budget() -> Weight {
-		Weight::from_parts(300_000_000, 12_000).saturating_add(RocksDbWeight::get().reads_writes(12, 5))
+		Weight::from_parts(300_000_000, 12_000)
+			.saturating_add(RocksDbWeight::get().reads_writes(12, 5))
 	}
 	fn reward_nodes(n: u32) -> Weight {
 		Weight::from_parts(50_000_000, 12_000)
@@ -137,6 +145,7 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().reads_writes(2, 1).saturating_mul(d.into()))
 	}
 	fn reward_hypernode() -> Weight {
-		Weight::from_parts(150_000_000, 20_000).saturating_add(RocksDbWeight::get().reads_writes(8, 4))
+		Weight::from_parts(150_000_000, 20_000)
+			.saturating_add(RocksDbWeight::get().reads_writes(8, 4))
 	}
 }

@@ -2,13 +2,16 @@
 //! damage on the code before its fix (a month or era length was a plain number every reader
 //! divided by).
 
-use crate::{mock::*, Bucket, Error, Eras, Months, Vesting as Schedules};
+use crate::{mock::*, Bucket, Eras, Error, Months, Vesting as Schedules};
 use frame_support::{assert_noop, assert_ok};
 use icn_primitives::clock::MONTH_SCALE;
 
 /// What every schedule of the genesis has vested by now.
 fn vested_everywhere() -> u128 {
-	Schedules::<Test>::iter_values().flatten().map(|s| Vesting::vested_now(&s)).sum()
+	Schedules::<Test>::iter_values()
+		.flatten()
+		.map(|s| Vesting::vested_now(&s))
+		.sum()
 }
 
 /// `set_month_blocks(1)` made every schedule count one month per block since genesis:
@@ -22,7 +25,10 @@ fn a_one_block_month_vests_everything_at_once() {
 		// 2.5 months in (10-block months): the DevCo and Ecosystem schedules are releasing.
 		System::set_block_number(25);
 		let before = vested_everywhere();
-		assert_noop!(Vesting::set_month_blocks(RuntimeOrigin::root(), 1), Error::<Test>::TimeChangeTooLarge);
+		assert_noop!(
+			Vesting::set_month_blocks(RuntimeOrigin::root(), 1),
+			Error::<Test>::TimeChangeTooLarge
+		);
 		// Halving, as far as one change may go: nothing more has vested in this block.
 		assert_ok!(Vesting::set_month_blocks(RuntimeOrigin::root(), 5));
 		assert_eq!(vested_everywhere(), before);

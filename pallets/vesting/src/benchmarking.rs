@@ -75,7 +75,9 @@ mod benchmarks {
 	}
 
 	#[benchmark]
-	fn force_remove_schedule(s: Linear<1, { T::MaxSchedules::get() }>) -> Result<(), BenchmarkError> {
+	fn force_remove_schedule(
+		s: Linear<1, { T::MaxSchedules::get() }>,
+	) -> Result<(), BenchmarkError> {
 		let who: T::AccountId = account("beneficiary", 0, 0);
 		with_schedules::<T>(&who, s)?;
 		// Half-way through the first month: the decaying curve is releasing.
@@ -102,7 +104,10 @@ mod benchmarks {
 		#[extrinsic_call]
 		set_month_blocks(RawOrigin::Root, length);
 
-		assert_eq!(Months::<T>::get().0.segments.len() as u32, icn_primitives::clock::MAX_CLOCK_SEGMENTS);
+		assert_eq!(
+			Months::<T>::get().0.segments.len() as u32,
+			icn_primitives::clock::MAX_CLOCK_SEGMENTS
+		);
 	}
 
 	/// The worst case: the clock holds all but one of its segments, the call adds the last.
@@ -119,7 +124,10 @@ mod benchmarks {
 		#[extrinsic_call]
 		set_era_blocks(RawOrigin::Root, length);
 
-		assert_eq!(Eras::<T>::get().0.segments.len() as u32, icn_primitives::clock::MAX_CLOCK_SEGMENTS);
+		assert_eq!(
+			Eras::<T>::get().0.segments.len() as u32,
+			icn_primitives::clock::MAX_CLOCK_SEGMENTS
+		);
 	}
 
 	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);

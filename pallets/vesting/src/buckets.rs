@@ -8,7 +8,22 @@ use sp_arithmetic::Perbill;
 use crate::schedule::{Balance, Curve, Schedule};
 
 /// A distribution bucket of the genesis supply.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, serde::Serialize, serde::Deserialize)]
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	PartialOrd,
+	Ord,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	serde::Serialize,
+	serde::Deserialize,
+)]
 pub enum Bucket {
 	/// Team: 22.1 %, 12-month cliff, then linear to month 36.
 	Team,

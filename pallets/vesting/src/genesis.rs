@@ -6,7 +6,10 @@ use alloc::{format, string::String, vec::Vec};
 use codec::Encode;
 use icn_primitives::currency::TOTAL_SUPPLY;
 
-use crate::{buckets::Bucket, schedule::{Balance, Schedule}};
+use crate::{
+	buckets::Bucket,
+	schedule::{Balance, Schedule},
+};
 
 /// One bucket of the genesis: its amount, its release schedule and who receives it.
 #[derive(Clone, PartialEq, Eq, Debug, serde::Serialize, serde::Deserialize)]
@@ -31,12 +34,12 @@ pub fn validate<AccountId: Encode + core::fmt::Debug>(
 	max_schedules: u32,
 ) -> Result<(), String> {
 	if buckets.is_empty() {
-		return Ok(())
+		return Ok(());
 	}
 	for bucket in Bucket::ALL {
 		let count = buckets.iter().filter(|b| b.bucket == bucket).count();
 		if count != 1 {
-			return Err(format!("bucket {bucket:?} is listed {count} times, expected once"))
+			return Err(format!("bucket {bucket:?} is listed {count} times, expected once"));
 		}
 	}
 	let mut sum: Balance = 0;
@@ -48,7 +51,7 @@ pub fn validate<AccountId: Encode + core::fmt::Debug>(
 		let mut given: Balance = 0;
 		for (who, amount) in &b.beneficiaries {
 			if *amount == 0 {
-				return Err(format!("bucket {:?} gives 0 to {who:?}", b.bucket))
+				return Err(format!("bucket {:?} gives 0 to {who:?}", b.bucket));
 			}
 			given = given
 				.checked_add(*amount)
@@ -65,7 +68,7 @@ pub fn validate<AccountId: Encode + core::fmt::Debug>(
 			return Err(format!(
 				"bucket {:?}: beneficiaries sum to {given} planck, the bucket's amount is {}",
 				b.bucket, b.amount
-			))
+			));
 		}
 		sum = sum.checked_add(b.amount).ok_or("the buckets overflow")?;
 	}
@@ -73,10 +76,12 @@ pub fn validate<AccountId: Encode + core::fmt::Debug>(
 		return Err(format!(
 			"the buckets sum to {sum} planck, the fixed supply is {TOTAL_SUPPLY} planck \
 			 (700,000,000 ICNT)"
-		))
+		));
 	}
 	if let Some((_, n)) = per_account.iter().find(|(_, n)| *n > max_schedules) {
-		return Err(format!("an account has {n} vesting schedules, at most {max_schedules} allowed"))
+		return Err(format!(
+			"an account has {n} vesting schedules, at most {max_schedules} allowed"
+		));
 	}
 	Ok(())
 }

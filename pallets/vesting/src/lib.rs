@@ -23,17 +23,17 @@
 
 extern crate alloc;
 
+#[cfg(test)]
+mod attacks;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
 pub mod buckets;
 pub mod genesis;
 pub mod migrations;
-pub mod runtime_api;
-pub mod schedule;
-#[cfg(test)]
-mod attacks;
 #[cfg(test)]
 mod mock;
+pub mod runtime_api;
+pub mod schedule;
 #[cfg(test)]
 mod tests;
 pub mod weights;
@@ -65,7 +65,9 @@ use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
 
 /// One vesting schedule of an account.
-#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
+#[derive(
+	Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+)]
 pub struct VestingSchedule<BlockNumber> {
 	/// The bucket the allocation comes from.
 	pub bucket: Bucket,
@@ -211,7 +213,8 @@ pub mod pallet {
 	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
 		fn build(&self) {
 			// The runtime validates first and reports a clear error; this is the backstop.
-			if let Err(e) = genesis::validate::<T::AccountId>(&self.buckets, T::MaxSchedules::get()) {
+			if let Err(e) = genesis::validate::<T::AccountId>(&self.buckets, T::MaxSchedules::get())
+			{
 				panic!("invalid ICNT vesting genesis: {e}");
 			}
 			if self.month_blocks > 0 {
@@ -225,9 +228,13 @@ pub mod pallet {
 					if let Err(e) = T::Currency::mint_into(who, *amount) {
 						panic!("minting the genesis allocation of {who:?} failed: {e:?}");
 					}
-					if let Err(e) =
-						Pallet::<T>::start_schedule(who, config.bucket, *amount, config.schedule, Zero::zero())
-					{
+					if let Err(e) = Pallet::<T>::start_schedule(
+						who,
+						config.bucket,
+						*amount,
+						config.schedule,
+						Zero::zero(),
+					) {
 						panic!("genesis schedule of {who:?} failed: {e:?}");
 					}
 				}
@@ -361,8 +368,18 @@ pub mod pallet {
 			let returned = removed.total.saturating_sub(vested);
 			// Lower the freeze first so the remainder can move.
 			Self::write_schedules(&who, schedules.into_inner())?;
-			T::Currency::transfer(&who, &Self::pool_account(removed.bucket), returned, Preservation::Expendable)?;
-			Self::deposit_event(Event::ScheduleRemoved { who, index, bucket: removed.bucket, returned });
+			T::Currency::transfer(
+				&who,
+				&Self::pool_account(removed.bucket),
+				returned,
+				Preservation::Expendable,
+			)?;
+			Self::deposit_event(Event::ScheduleRemoved {
+				who,
+				index,
+				bucket: removed.bucket,
+				returned,
+			});
 			Ok(())
 		}
 
@@ -377,7 +394,9 @@ pub mod pallet {
 			let mut months = Months::<T>::get();
 			Self::check_change(months.latest_length(), blocks)?;
 			ensure!(blocks >= Eras::<T>::get().latest_length(), Error::<T>::MonthShorterThanEra);
-			months.set_length(now.unique_saturated_into(), blocks).map_err(Error::<T>::from)?;
+			months
+				.set_length(now.unique_saturated_into(), blocks)
+				.map_err(Error::<T>::from)?;
 			Months::<T>::put(months);
 			Self::deposit_event(Event::MonthBlocksSet { blocks, from: now });
 			Ok(())
@@ -438,7 +457,11 @@ pub mod pallet {
 
 		/// What `s` has vested by now.
 		pub fn vested_now(s: &VestingSchedule<BlockNumberFor<T>>) -> Balance {
-			s.schedule.vested(s.total, Self::elapsed(&Months::<T>::get(), s.start), MONTH_SCALE as u32)
+			s.schedule.vested(
+				s.total,
+				Self::elapsed(&Months::<T>::get(), s.start),
+				MONTH_SCALE as u32,
+			)
 		}
 
 		/// Adds a schedule of `amount` (already in `who`'s account), TGE part released.
@@ -451,7 +474,7 @@ pub mod pallet {
 		) -> DispatchResult {
 			let released = schedule.tge_amount(amount);
 			if released >= amount {
-				return Ok(())
+				return Ok(());
 			}
 			let mut schedules = Vesting::<T>::get(who).unwrap_or_default();
 			schedules
@@ -465,9 +488,9 @@ pub mod pallet {
 			who: &T::AccountId,
 			schedules: Vec<VestingSchedule<BlockNumberFor<T>>>,
 		) -> DispatchResult {
-			let locked = schedules
-				.iter()
-				.fold(0 as Balance, |acc, s| acc.saturating_add(s.total.saturating_sub(s.released)));
+			let locked = schedules.iter().fold(0 as Balance, |acc, s| {
+				acc.saturating_add(s.total.saturating_sub(s.released))
+			});
 			let id = FreezeReason::Vesting.into();
 			if schedules.is_empty() {
 				Vesting::<T>::remove(who);
@@ -514,7 +537,9 @@ pub mod pallet {
 				let vested = s.schedule.vested(s.total, elapsed, month).max(s.released);
 				let next_unlock = s.schedule.next_unlock(elapsed, month).map(|at| {
 					let more = s.schedule.vested(s.total, at, month).saturating_sub(vested);
-					let block = months.block_after(s.start.unique_saturated_into(), at).unique_saturated_into();
+					let block = months
+						.block_after(s.start.unique_saturated_into(), at)
+						.unique_saturated_into();
 					(block, more)
 				});
 				let schedule = runtime_api::ScheduleInfo {
@@ -565,8 +590,8 @@ pub mod pallet {
 		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 			use frame_support::traits::fungible::InspectFreeze;
 			ensure!(
-				T::Currency::total_issuance().saturating_add(Burned::<T>::get()) ==
-					icn_primitives::currency::TOTAL_SUPPLY,
+				T::Currency::total_issuance().saturating_add(Burned::<T>::get())
+					== icn_primitives::currency::TOTAL_SUPPLY,
 				"total issuance + burned is not the fixed supply"
 			);
 			let id = FreezeReason::Vesting.into();
@@ -594,7 +619,12 @@ pub mod pallet {
 		fn released_budget(block: u64) -> Balance {
 			let bucket = Bucket::NetworkRewards;
 			let elapsed = Months::<T>::get().position(block);
-			bucket.schedule().vested_with_tge_spread(bucket.amount(), elapsed, MONTH_SCALE as u32, TGE_SPREAD_MONTHS)
+			bucket.schedule().vested_with_tge_spread(
+				bucket.amount(),
+				elapsed,
+				MONTH_SCALE as u32,
+				TGE_SPREAD_MONTHS,
+			)
 		}
 
 		fn unfreeze_released() {

@@ -36,15 +36,26 @@ pub mod v1 {
 
 		#[cfg(feature = "try-runtime")]
 		fn post_upgrade(_state: alloc::vec::Vec<u8>) -> Result<(), sp_runtime::TryRuntimeError> {
-			ensure!(unhashed::get_raw(&old_key(b"EraBlocks")).is_none(), "the old era length is left");
-			ensure!(unhashed::get_raw(&old_key(b"MonthBlocks")).is_none(), "the old month length is left");
+			ensure!(
+				unhashed::get_raw(&old_key(b"EraBlocks")).is_none(),
+				"the old era length is left"
+			);
+			ensure!(
+				unhashed::get_raw(&old_key(b"MonthBlocks")).is_none(),
+				"the old month length is left"
+			);
 			Ok(())
 		}
 	}
 
 	/// The v0 → v1 migration, run once.
-	pub type MigrateV0ToV1<T> =
-		VersionedMigration<0, 1, InnerMigrateV0ToV1<T>, Pallet<T>, <T as frame_system::Config>::DbWeight>;
+	pub type MigrateV0ToV1<T> = VersionedMigration<
+		0,
+		1,
+		InnerMigrateV0ToV1<T>,
+		Pallet<T>,
+		<T as frame_system::Config>::DbWeight,
+	>;
 
 	#[cfg(test)]
 	mod tests {

@@ -5,10 +5,15 @@ use alloc::vec::Vec;
 use codec::{Codec, Decode, Encode};
 use scale_info::TypeInfo;
 
-use crate::{buckets::Bucket, schedule::{Balance, Schedule}};
+use crate::{
+	buckets::Bucket,
+	schedule::{Balance, Schedule},
+};
 
 /// One schedule of an account, as of the block queried.
-#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo, serde::Serialize, serde::Deserialize)]
+#[derive(
+	Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "camelCase")]
 pub struct ScheduleInfo<BlockNumber> {
 	/// The bucket it comes from.
@@ -30,7 +35,18 @@ pub struct ScheduleInfo<BlockNumber> {
 }
 
 /// An account's vesting, summed over its schedules.
-#[derive(Clone, PartialEq, Eq, Debug, Default, Encode, Decode, TypeInfo, serde::Serialize, serde::Deserialize)]
+#[derive(
+	Clone,
+	PartialEq,
+	Eq,
+	Debug,
+	Default,
+	Encode,
+	Decode,
+	TypeInfo,
+	serde::Serialize,
+	serde::Deserialize,
+)]
 #[serde(rename_all = "camelCase")]
 pub struct VestingInfo<BlockNumber> {
 	/// Sum of the schedules' allocations.
@@ -48,7 +64,9 @@ pub struct VestingInfo<BlockNumber> {
 }
 
 /// A bucket: its protocol amount and schedule, and its pool account.
-#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo, serde::Serialize, serde::Deserialize)]
+#[derive(
+	Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "camelCase")]
 pub struct BucketInfo<AccountId> {
 	/// Which bucket.

@@ -28,7 +28,20 @@ pub type Balance = u128;
 pub const MAX_SCHEDULE_MONTHS: u32 = 60;
 
 /// How the part after the cliff is released.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, serde::Serialize, serde::Deserialize)]
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	serde::Serialize,
+	serde::Deserialize,
+)]
 pub enum Curve {
 	/// Evenly over the duration, block by block.
 	Linear,
@@ -44,7 +57,20 @@ pub enum Curve {
 
 /// A vesting schedule: TGE unlock, cliff, curve and duration (months of the chain's month
 /// length, 432,000 blocks in production).
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, serde::Serialize, serde::Deserialize)]
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	serde::Serialize,
+	serde::Deserialize,
+)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Schedule {
 	/// Share of the allocation unlocked at genesis.
@@ -72,30 +98,25 @@ pub enum ScheduleError {
 impl Schedule {
 	/// Everything at genesis (e.g. the Network expansion fund).
 	pub const fn unlocked() -> Self {
-		Schedule {
-			tge: Perbill::one(),
-			cliff_months: 0,
-			curve: Curve::Linear,
-			duration_months: 0,
-		}
+		Schedule { tge: Perbill::one(), cliff_months: 0, curve: Curve::Linear, duration_months: 0 }
 	}
 
 	/// Checks that the schedule can be followed to the planck.
 	pub fn validate(&self) -> Result<(), ScheduleError> {
 		if self.tge == Perbill::one() {
-			return Ok(())
+			return Ok(());
 		}
 		if self.duration_months == 0 {
-			return Err(ScheduleError::ZeroDuration)
+			return Err(ScheduleError::ZeroDuration);
 		}
 		if self.cliff_months.saturating_add(self.duration_months) > MAX_SCHEDULE_MONTHS {
-			return Err(ScheduleError::TooLong)
+			return Err(ScheduleError::TooLong);
 		}
 		if let Curve::Decaying { first_month } = self.curve {
 			// Decay needs a > 1/n (else the ratio would be >= 1) and a < 1.
 			let even = Perbill::from_rational(1u32, self.duration_months);
 			if first_month <= even || first_month == Perbill::one() {
-				return Err(ScheduleError::NotDecaying)
+				return Err(ScheduleError::NotDecaying);
 			}
 		}
 		Ok(())
@@ -117,10 +138,10 @@ impl Schedule {
 		let cliff = month.saturating_mul(self.cliff_months.into());
 		let duration = month.saturating_mul(self.duration_months.into());
 		if rest == 0 || elapsed >= cliff.saturating_add(duration) {
-			return total
+			return total;
 		}
 		if elapsed < cliff || self.validate().is_err() {
-			return tge
+			return tge;
 		}
 		let after_cliff = elapsed - cliff;
 		let released = match self.curve {
@@ -132,7 +153,11 @@ impl Schedule {
 				let ratio = decay_ratio(first_month, months);
 				let start = decayed(rest, first_month, ratio, m, months);
 				let end = decayed(rest, first_month, ratio, m.saturating_add(1), months);
-				start.saturating_add(mul_div(end.saturating_sub(start), into_month.into(), month.into()))
+				start.saturating_add(mul_div(
+					end.saturating_sub(start),
+					into_month.into(),
+					month.into(),
+				))
 			},
 		};
 		tge.saturating_add(released.min(rest))
@@ -141,11 +166,20 @@ impl Schedule {
 	/// Like [`Self::vested`], with the TGE part spread evenly over the first `spread_months`
 	/// months instead of released at genesis: the network-rewards budget (protocol §4.4).
 	/// Never above [`Self::vested`], non-decreasing, `total` from the end of both.
-	pub fn vested_with_tge_spread(&self, total: Balance, elapsed: u64, month_blocks: u32, spread_months: u32) -> Balance {
+	pub fn vested_with_tge_spread(
+		&self,
+		total: Balance,
+		elapsed: u64,
+		month_blocks: u32,
+		spread_months: u32,
+	) -> Balance {
 		let tge = self.tge_amount(total);
 		let spread = u64::from(month_blocks.max(1)).saturating_mul(spread_months.into());
-		let tge_part = if elapsed >= spread { tge } else { mul_div(tge, elapsed.into(), spread.into()) };
-		self.vested(total, elapsed, month_blocks).saturating_sub(tge).saturating_add(tge_part)
+		let tge_part =
+			if elapsed >= spread { tge } else { mul_div(tge, elapsed.into(), spread.into()) };
+		self.vested(total, elapsed, month_blocks)
+			.saturating_sub(tge)
+			.saturating_add(tge_part)
 	}
 
 	/// The first block after `elapsed` at which more is released, if any: the cliff's end
@@ -168,7 +202,7 @@ impl Schedule {
 /// denominator is zero).
 fn mul_div(value: Balance, numerator: u128, denominator: u128) -> Balance {
 	if denominator == 0 {
-		return value
+		return value;
 	}
 	multiply_by_rational_with_rounding(value, numerator, denominator, Rounding::Down)
 		.unwrap_or(value)
@@ -191,7 +225,7 @@ fn geometric_sum(ratio: FixedU128, n: u32) -> FixedU128 {
 fn geometric_sum_closed(ratio: FixedU128, n: u32) -> FixedU128 {
 	let one = FixedU128::one();
 	if ratio >= one {
-		return FixedU128::saturating_from_integer(n)
+		return FixedU128::saturating_from_integer(n);
 	}
 	let power = ratio.saturating_pow(n as usize);
 	one.saturating_sub(power)
@@ -208,7 +242,7 @@ pub fn decay_ratio(first_month: Perbill, months: u32) -> FixedU128 {
 	let (mut lo, mut hi) = (0u128, FixedU128::DIV);
 	for _ in 0..64 {
 		if hi.saturating_sub(lo) <= 1 {
-			break
+			break;
 		}
 		let mid = lo + (hi - lo) / 2;
 		let total = a.saturating_mul(geometric_sum_closed(FixedU128::from_inner(mid), months));
@@ -225,7 +259,7 @@ pub fn decay_ratio(first_month: Perbill, months: u32) -> FixedU128 {
 /// `rest · a · (1 + r + … + r^(m-1))`, capped at `rest`; exactly `rest` after the last month.
 fn decayed(rest: Balance, first_month: Perbill, ratio: FixedU128, m: u32, months: u32) -> Balance {
 	if m >= months {
-		return rest
+		return rest;
 	}
 	let share = FixedU128::from_perbill(first_month).saturating_mul(geometric_sum(ratio, m));
 	share.saturating_mul_int(rest).min(rest)

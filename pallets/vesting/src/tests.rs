@@ -49,7 +49,10 @@ mod schedule {
 		// Half-way through month 6: half the TGE part plus what the curve released.
 		let t = at_month(6);
 		assert_eq!(s.vested_with_tge_spread(total, t, MONTH, 12), tge / 2 + decaying(t));
-		assert_eq!(s.vested_with_tge_spread(total, at_month(12), MONTH, 12), s.vested(total, at_month(12), MONTH));
+		assert_eq!(
+			s.vested_with_tge_spread(total, at_month(12), MONTH, 12),
+			s.vested(total, at_month(12), MONTH)
+		);
 		assert_eq!(s.vested_with_tge_spread(total, at_month(48), MONTH, 12), total);
 		assert_eq!(s.vested_with_tge_spread(total, u64::MAX, MONTH, 12), total);
 		// Non-decreasing and never above what the pool has vested, block by block over a
@@ -62,7 +65,10 @@ mod schedule {
 			while t <= end {
 				let budget = s.vested_with_tge_spread(total, t, month_blocks, 12);
 				assert!(budget >= last, "budget fell at {t}");
-				assert!(budget <= s.vested(total, t, month_blocks), "budget ahead of vesting at {t}");
+				assert!(
+					budget <= s.vested(total, t, month_blocks),
+					"budget ahead of vesting at {t}"
+				);
 				last = budget;
 				t += step;
 			}
@@ -98,7 +104,8 @@ mod schedule {
 		let mut previous = u128::MAX;
 		let mut sum = 0;
 		for m in 1..=48 {
-			let month = s.vested(total, at_month(m), MONTH) - s.vested(total, at_month(m - 1), MONTH);
+			let month =
+				s.vested(total, at_month(m), MONTH) - s.vested(total, at_month(m - 1), MONTH);
 			assert!(month < previous, "month {m}: {month} >= {previous}");
 			previous = month;
 			sum += month;
@@ -149,7 +156,9 @@ mod schedule {
 				let curve = if decaying && duration >= 2 {
 					// Strictly between an even share and 100 %.
 					let min = 1_000_000_000 / duration + 2;
-					Curve::Decaying { first_month: Perbill::from_parts(min + pick % (999_999_999 - min)) }
+					Curve::Decaying {
+						first_month: Perbill::from_parts(min + pick % (999_999_999 - min)),
+					}
 				} else {
 					Curve::Linear
 				};
@@ -304,14 +313,20 @@ mod pallet {
 			// Mid-way: month 24 of the linear 12..36 releases half.
 			go_to(240);
 			assert_ok!(call());
-			assert_eq!(last_event(), RuntimeEvent::Vesting(Event::Vested { who: team.clone(), amount: total / 2 }));
+			assert_eq!(
+				last_event(),
+				RuntimeEvent::Vesting(Event::Vested { who: team.clone(), amount: total / 2 })
+			);
 			assert_eq!(frozen(&team), total - total / 2);
 			// The end releases the rest and removes the schedule.
 			go_to(360);
 			assert_ok!(call());
 			assert_eq!(frozen(&team), 0);
 			assert!(crate::Vesting::<Test>::get(&team).is_none());
-			assert_eq!(last_event(), RuntimeEvent::Vesting(Event::VestingCompleted { who: team.clone() }));
+			assert_eq!(
+				last_event(),
+				RuntimeEvent::Vesting(Event::VestingCompleted { who: team.clone() })
+			);
 			// After the end there is nothing left.
 			go_to(500);
 			assert_noop!(call(), Error::<Test>::NothingToVest);
@@ -334,7 +349,11 @@ mod pallet {
 				let (mut lo, mut hi) = (0.0f64, 1.0f64);
 				for _ in 0..200 {
 					let r = (lo + hi) / 2.0;
-					if a * (1.0 - r.powi(n)) / (1.0 - r) > 1.0 { hi = r } else { lo = r }
+					if a * (1.0 - r.powi(n)) / (1.0 - r) > 1.0 {
+						hi = r
+					} else {
+						lo = r
+					}
 				}
 				let r = lo;
 				let months = (after / MONTH) as i32;
@@ -359,14 +378,18 @@ mod pallet {
 				let tge = schedule.tge_amount(total);
 				let rest = total - tge;
 				let reducible = |who: &sp_runtime::AccountId32| {
-					Balances::reducible_balance(who, Preservation::Expendable, frame_support::traits::tokens::Fortitude::Polite)
+					Balances::reducible_balance(
+						who,
+						Preservation::Expendable,
+						frame_support::traits::tokens::Fortitude::Polite,
+					)
 				};
 				// TGE at block 1: exactly the unlocked part can move.
 				assert_eq!(reducible(&who), tge, "{bucket:?} at block 1");
 				assert_eq!(frozen(&who), rest, "{bucket:?} at block 1");
 				if rest == 0 {
 					assert!(crate::Vesting::<Test>::get(&who).is_none(), "{bucket:?}");
-					return
+					return;
 				}
 				let vest = || Vesting::vest_other(RuntimeOrigin::signed(account(42)), who.clone());
 				let cliff = u64::from(schedule.cliff_months) * MONTH;
@@ -379,10 +402,17 @@ mod pallet {
 						crate::Curve::Linear => {
 							// Exactly rest · after / duration, rounded down.
 							let duration = u128::from(schedule.duration_months) * u128::from(MONTH);
-							assert_eq!(released, rest * u128::from(after) / duration, "{bucket:?} +{after}");
+							assert_eq!(
+								released,
+								rest * u128::from(after) / duration,
+								"{bucket:?} +{after}"
+							);
 							assert!((released as f64 - want).abs() <= rest as f64 / 1e12);
 						},
-						_ => assert!((released as f64 - want).abs() <= rest as f64 / 1e12, "{bucket:?} +{after}: {released} vs {want}"),
+						_ => assert!(
+							(released as f64 - want).abs() <= rest as f64 / 1e12,
+							"{bucket:?} +{after}: {released} vs {want}"
+						),
 					}
 				};
 				if cliff > 0 {
@@ -409,7 +439,10 @@ mod pallet {
 				// The end: everything, to the planck; the schedule is gone.
 				go_to(end);
 				assert_ok!(vest());
-				assert_eq!(last_event(), RuntimeEvent::Vesting(Event::VestingCompleted { who: who.clone() }));
+				assert_eq!(
+					last_event(),
+					RuntimeEvent::Vesting(Event::VestingCompleted { who: who.clone() })
+				);
 				assert_eq!(frozen(&who), 0, "{bucket:?} at the end");
 				assert_eq!(reducible(&who), total, "{bucket:?} at the end");
 				assert!(crate::Vesting::<Test>::get(&who).is_none());
@@ -440,7 +473,12 @@ mod pallet {
 				TokenError::Frozen
 			);
 			// Released holds come back still frozen.
-			assert_ok!(Balances::release(&crate::mock::TestHold::Collateral, &team, stake, frame_support::traits::tokens::Precision::Exact));
+			assert_ok!(Balances::release(
+				&crate::mock::TestHold::Collateral,
+				&team,
+				stake,
+				frame_support::traits::tokens::Precision::Exact
+			));
 			assert_noop!(
 				Balances::transfer(&team, &account(99), 1, Preservation::Expendable),
 				TokenError::Frozen
@@ -460,10 +498,21 @@ mod pallet {
 			for bucket in Bucket::ALL {
 				let who = holder(bucket);
 				if crate::Vesting::<Test>::get(&who).is_some() {
-					assert_ok!(Vesting::vest_other(RuntimeOrigin::signed(account(42)), who.clone()));
+					assert_ok!(Vesting::vest_other(
+						RuntimeOrigin::signed(account(42)),
+						who.clone()
+					));
 				}
 				assert_eq!(frozen(&who), 0, "{bucket:?}");
-				assert_eq!(Balances::reducible_balance(&who, Preservation::Expendable, frame_support::traits::tokens::Fortitude::Polite), bucket.amount(), "{bucket:?}");
+				assert_eq!(
+					Balances::reducible_balance(
+						&who,
+						Preservation::Expendable,
+						frame_support::traits::tokens::Fortitude::Polite
+					),
+					bucket.amount(),
+					"{bucket:?}"
+				);
 			}
 			assert_eq!(Balances::total_issuance(), TOTAL_SUPPLY);
 		});
@@ -478,7 +527,10 @@ mod pallet {
 			assert_ok!(Vesting::vest(RuntimeOrigin::signed(pool.clone())));
 			let released = rest - (frozen(&pool));
 			let expected = rest / 1000 * 184;
-			assert!(released.abs_diff(expected) <= rest / 1_000_000_000_000, "{released} vs {expected}");
+			assert!(
+				released.abs_diff(expected) <= rest / 1_000_000_000_000,
+				"{released} vs {expected}"
+			);
 		});
 	}
 
@@ -495,36 +547,77 @@ mod pallet {
 			};
 			let amount = 1_000_000;
 			assert_noop!(
-				Vesting::add_schedule(RuntimeOrigin::signed(partner.clone()), partner.clone(), Bucket::EcosystemPartners, amount, schedule),
+				Vesting::add_schedule(
+					RuntimeOrigin::signed(partner.clone()),
+					partner.clone(),
+					Bucket::EcosystemPartners,
+					amount,
+					schedule
+				),
 				DispatchError::BadOrigin
 			);
 			let pool_before = Balances::balance(&pool);
-			assert_ok!(Vesting::add_schedule(RuntimeOrigin::root(), partner.clone(), Bucket::EcosystemPartners, amount, schedule));
+			assert_ok!(Vesting::add_schedule(
+				RuntimeOrigin::root(),
+				partner.clone(),
+				Bucket::EcosystemPartners,
+				amount,
+				schedule
+			));
 			assert_eq!(Balances::balance(&partner), amount);
 			assert_eq!(Balances::balance(&pool), pool_before - amount);
 			assert_eq!(frozen(&partner), amount - amount / 10);
 			assert_eq!(Balances::total_issuance(), TOTAL_SUPPLY);
 			assert_eq!(
 				last_event(),
-				RuntimeEvent::Vesting(Event::ScheduleAdded { who: partner.clone(), bucket: Bucket::EcosystemPartners, amount, schedule })
+				RuntimeEvent::Vesting(Event::ScheduleAdded {
+					who: partner.clone(),
+					bucket: Bucket::EcosystemPartners,
+					amount,
+					schedule
+				})
 			);
 			// The schedule counts from the block it was added at.
 			assert_eq!(
 				crate::Vesting::<Test>::get(&partner).unwrap()[0],
-				VestingSchedule { bucket: Bucket::EcosystemPartners, total: amount, released: amount / 10, schedule, start: 1 }
+				VestingSchedule {
+					bucket: Bucket::EcosystemPartners,
+					total: amount,
+					released: amount / 10,
+					schedule,
+					start: 1
+				}
 			);
 			// Malformed schedules and empty pools are refused with named errors.
 			let too_long = Schedule { duration_months: 61, ..schedule };
 			assert_noop!(
-				Vesting::add_schedule(RuntimeOrigin::root(), partner.clone(), Bucket::EcosystemPartners, amount, too_long),
+				Vesting::add_schedule(
+					RuntimeOrigin::root(),
+					partner.clone(),
+					Bucket::EcosystemPartners,
+					amount,
+					too_long
+				),
 				Error::<Test>::ScheduleTooLong
 			);
 			assert_noop!(
-				Vesting::add_schedule(RuntimeOrigin::root(), partner.clone(), Bucket::Investors, amount, schedule),
+				Vesting::add_schedule(
+					RuntimeOrigin::root(),
+					partner.clone(),
+					Bucket::Investors,
+					amount,
+					schedule
+				),
 				Error::<Test>::BucketExhausted
 			);
 			assert_noop!(
-				Vesting::add_schedule(RuntimeOrigin::root(), partner.clone(), Bucket::EcosystemPartners, 0, schedule),
+				Vesting::add_schedule(
+					RuntimeOrigin::root(),
+					partner.clone(),
+					Bucket::EcosystemPartners,
+					0,
+					schedule
+				),
 				Error::<Test>::ZeroAmount
 			);
 		});
@@ -534,12 +627,29 @@ mod pallet {
 	fn schedules_per_account_are_bounded() {
 		run(|| {
 			let partner = account(51);
-			let schedule = Schedule { tge: Perbill::zero(), cliff_months: 0, curve: Curve::Linear, duration_months: 2 };
+			let schedule = Schedule {
+				tge: Perbill::zero(),
+				cliff_months: 0,
+				curve: Curve::Linear,
+				duration_months: 2,
+			};
 			for _ in 0..MAX_SCHEDULES {
-				assert_ok!(Vesting::add_schedule(RuntimeOrigin::root(), partner.clone(), Bucket::EcosystemPartners, 100, schedule));
+				assert_ok!(Vesting::add_schedule(
+					RuntimeOrigin::root(),
+					partner.clone(),
+					Bucket::EcosystemPartners,
+					100,
+					schedule
+				));
 			}
 			assert_noop!(
-				Vesting::add_schedule(RuntimeOrigin::root(), partner.clone(), Bucket::EcosystemPartners, 100, schedule),
+				Vesting::add_schedule(
+					RuntimeOrigin::root(),
+					partner.clone(),
+					Bucket::EcosystemPartners,
+					100,
+					schedule
+				),
 				Error::<Test>::TooManySchedules
 			);
 			assert_eq!(frozen(&partner), 100 * MAX_SCHEDULES as u128);
@@ -551,8 +661,19 @@ mod pallet {
 		run(|| {
 			let pool = Vesting::pool_account(Bucket::EcosystemPartners);
 			let partner = account(52);
-			let schedule = Schedule { tge: Perbill::zero(), cliff_months: 0, curve: Curve::Linear, duration_months: 10 };
-			assert_ok!(Vesting::add_schedule(RuntimeOrigin::root(), partner.clone(), Bucket::EcosystemPartners, 1_000, schedule));
+			let schedule = Schedule {
+				tge: Perbill::zero(),
+				cliff_months: 0,
+				curve: Curve::Linear,
+				duration_months: 10,
+			};
+			assert_ok!(Vesting::add_schedule(
+				RuntimeOrigin::root(),
+				partner.clone(),
+				Bucket::EcosystemPartners,
+				1_000,
+				schedule
+			));
 			let pool_before = Balances::balance(&pool);
 			// 3 of 10 months later, 300 has vested: it stays with the partner.
 			go_to(1 + 3 * MONTH);
@@ -566,7 +687,12 @@ mod pallet {
 			assert_eq!(Balances::balance(&pool), pool_before + 700);
 			assert_eq!(
 				last_event(),
-				RuntimeEvent::Vesting(Event::ScheduleRemoved { who: partner, index: 0, bucket: Bucket::EcosystemPartners, returned: 700 })
+				RuntimeEvent::Vesting(Event::ScheduleRemoved {
+					who: partner,
+					index: 0,
+					bucket: Bucket::EcosystemPartners,
+					returned: 700
+				})
 			);
 		});
 	}
@@ -600,21 +726,54 @@ mod pallet {
 		run(|| {
 			assert_eq!(crate::Months::<Test>::get().latest_length(), MONTH as u32);
 			assert_eq!(crate::Eras::<Test>::get().latest_length(), 2);
-			assert_noop!(Vesting::set_month_blocks(RuntimeOrigin::signed(account(1)), 5), DispatchError::BadOrigin);
-			assert_noop!(Vesting::set_era_blocks(RuntimeOrigin::signed(account(1)), 3), DispatchError::BadOrigin);
-			assert_noop!(Vesting::set_month_blocks(RuntimeOrigin::root(), 0), Error::<Test>::ZeroLength);
-			assert_noop!(Vesting::set_era_blocks(RuntimeOrigin::root(), 0), Error::<Test>::ZeroLength);
+			assert_noop!(
+				Vesting::set_month_blocks(RuntimeOrigin::signed(account(1)), 5),
+				DispatchError::BadOrigin
+			);
+			assert_noop!(
+				Vesting::set_era_blocks(RuntimeOrigin::signed(account(1)), 3),
+				DispatchError::BadOrigin
+			);
+			assert_noop!(
+				Vesting::set_month_blocks(RuntimeOrigin::root(), 0),
+				Error::<Test>::ZeroLength
+			);
+			assert_noop!(
+				Vesting::set_era_blocks(RuntimeOrigin::root(), 0),
+				Error::<Test>::ZeroLength
+			);
 			// At most halving or doubling per change.
-			assert_noop!(Vesting::set_month_blocks(RuntimeOrigin::root(), 4), Error::<Test>::TimeChangeTooLarge);
-			assert_noop!(Vesting::set_month_blocks(RuntimeOrigin::root(), 21), Error::<Test>::TimeChangeTooLarge);
-			assert_noop!(Vesting::set_era_blocks(RuntimeOrigin::root(), 5), Error::<Test>::TimeChangeTooLarge);
+			assert_noop!(
+				Vesting::set_month_blocks(RuntimeOrigin::root(), 4),
+				Error::<Test>::TimeChangeTooLarge
+			);
+			assert_noop!(
+				Vesting::set_month_blocks(RuntimeOrigin::root(), 21),
+				Error::<Test>::TimeChangeTooLarge
+			);
+			assert_noop!(
+				Vesting::set_era_blocks(RuntimeOrigin::root(), 5),
+				Error::<Test>::TimeChangeTooLarge
+			);
 			assert_ok!(Vesting::set_month_blocks(RuntimeOrigin::root(), 5));
-			assert_eq!(last_event(), RuntimeEvent::Vesting(Event::MonthBlocksSet { blocks: 5, from: 1 }));
+			assert_eq!(
+				last_event(),
+				RuntimeEvent::Vesting(Event::MonthBlocksSet { blocks: 5, from: 1 })
+			);
 			// An era no longer than a month, a month no shorter than an era.
 			assert_ok!(Vesting::set_era_blocks(RuntimeOrigin::root(), 4));
-			assert_eq!(last_event(), RuntimeEvent::Vesting(Event::EraBlocksSet { blocks: 4, from_era: 1 }));
-			assert_noop!(Vesting::set_era_blocks(RuntimeOrigin::root(), 6), Error::<Test>::MonthShorterThanEra);
-			assert_noop!(Vesting::set_month_blocks(RuntimeOrigin::root(), 3), Error::<Test>::MonthShorterThanEra);
+			assert_eq!(
+				last_event(),
+				RuntimeEvent::Vesting(Event::EraBlocksSet { blocks: 4, from_era: 1 })
+			);
+			assert_noop!(
+				Vesting::set_era_blocks(RuntimeOrigin::root(), 6),
+				Error::<Test>::MonthShorterThanEra
+			);
+			assert_noop!(
+				Vesting::set_month_blocks(RuntimeOrigin::root(), 3),
+				Error::<Test>::MonthShorterThanEra
+			);
 			assert_eq!(crate::Eras::<Test>::get().latest_length(), 4);
 			// Era 0 (blocks 0–1) keeps its length; era 1 starts at block 2 with the new one.
 			assert_eq!(crate::Eras::<Test>::get().era_start(2), 6);
@@ -627,10 +786,16 @@ mod pallet {
 			let max = icn_primitives::clock::MAX_CLOCK_SEGMENTS;
 			for i in 1..max {
 				System::set_block_number(u64::from(i) * 3);
-				assert_ok!(Vesting::set_month_blocks(RuntimeOrigin::root(), if i % 2 == 0 { 10 } else { 12 }));
+				assert_ok!(Vesting::set_month_blocks(
+					RuntimeOrigin::root(),
+					if i % 2 == 0 { 10 } else { 12 }
+				));
 			}
 			System::set_block_number(1_000);
-			assert_noop!(Vesting::set_month_blocks(RuntimeOrigin::root(), 11), Error::<Test>::TooManyTimeChanges);
+			assert_noop!(
+				Vesting::set_month_blocks(RuntimeOrigin::root(), 11),
+				Error::<Test>::TooManyTimeChanges
+			);
 		});
 	}
 }
@@ -719,7 +884,11 @@ mod docs {
 		let mut out = String::from(
 			"| month | released in the month (ICNT) | % of the decaying part | released so far (ICNT, TGE included) |\n|---:|---:|---:|---:|\n",
 		);
-		out += &format!("| 0 (TGE) | {} | — | {} |\n", icnt(s.tge_amount(total)), icnt(s.tge_amount(total)));
+		out += &format!(
+			"| 0 (TGE) | {} | — | {} |\n",
+			icnt(s.tge_amount(total)),
+			icnt(s.tge_amount(total))
+		);
 		for m in 1..=48u64 {
 			let before = s.vested(total, (m - 1) * u64::from(month), month);
 			let after = s.vested(total, m * u64::from(month), month);
@@ -744,7 +913,7 @@ mod docs {
 		if std::env::var("ICN_BLESS").is_ok() {
 			let new = format!("{}{}{}", &doc[..a], generated, &doc[b + END.len()..]);
 			std::fs::write(path, new).unwrap();
-			return
+			return;
 		}
 		assert_eq!(
 			&doc[a..b + END.len()],

@@ -2,7 +2,8 @@
 
 use frame_support::{
 	derive_impl,
-	dispatch::DispatchClass, parameter_types,
+	dispatch::DispatchClass,
+	parameter_types,
 	traits::{
 		fungible::{Balanced, Credit},
 		ConstBool, ConstU128, ConstU32, ConstU64, ConstU8, OnUnbalanced, VariantCountOf,
@@ -32,7 +33,8 @@ use super::{
 
 const NORMAL_DISPATCH_RATIO: Perbill = Perbill::from_percent(75);
 /// Two seconds of compute per block; the proof size is not limited (a solochain).
-const MAXIMUM_BLOCK_WEIGHT: Weight = Weight::from_parts(2u64 * WEIGHT_REF_TIME_PER_SECOND, u64::MAX);
+const MAXIMUM_BLOCK_WEIGHT: Weight =
+	Weight::from_parts(2u64 * WEIGHT_REF_TIME_PER_SECOND, u64::MAX);
 
 /// The Protocol Treasury's pallet id; its account receives every transaction fee and every
 /// slash (protocol §2, §4.4) and is spent from by governance.
@@ -155,7 +157,8 @@ impl pallet_session::Config for Runtime {
 	type ShouldEndSession = EraSessions;
 	type NextSessionRotation = EraSessions;
 	type SessionManager = pallet_session::historical::NoteHistoricalRoot<Runtime, Staking>;
-	type SessionHandler = <crate::opaque::SessionKeys as sp_runtime::traits::OpaqueKeys>::KeyTypeIdProviders;
+	type SessionHandler =
+		<crate::opaque::SessionKeys as sp_runtime::traits::OpaqueKeys>::KeyTypeIdProviders;
 	type Keys = crate::opaque::SessionKeys;
 	type DisablingStrategy = pallet_session::disabling::UpToLimitWithReEnablingDisablingStrategy;
 	type WeightInfo = pallet_session::weights::SubstrateWeight<Runtime>;
@@ -232,8 +235,10 @@ impl pallet_staking::Config for Runtime {
 	type CurrencyBalance = Balance;
 	type UnixTime = Timestamp;
 	type CurrencyToVote = sp_staking::currency_to_vote::U128CurrencyToVote;
-	type ElectionProvider = frame_election_provider_support::onchain::OnChainExecution<OnChainSeqPhragmen>;
-	type GenesisElectionProvider = frame_election_provider_support::onchain::OnChainExecution<OnChainSeqPhragmen>;
+	type ElectionProvider =
+		frame_election_provider_support::onchain::OnChainExecution<OnChainSeqPhragmen>;
+	type GenesisElectionProvider =
+		frame_election_provider_support::onchain::OnChainExecution<OnChainSeqPhragmen>;
 	type NominationsQuota = pallet_staking::FixedNominationsQuota<16>;
 	type HistoryDepth = HistoryDepth;
 	/// No inflation (protocol §2): era payouts are zero, nothing is minted.
@@ -334,7 +339,6 @@ impl pallet_sudo::Config for Runtime {
 	type WeightInfo = pallet_sudo::weights::SubstrateWeight<Runtime>;
 }
 
-
 parameter_types! {
 	/// The vesting pallet's id: each distribution bucket's pool account derives from it
 	/// (the Network rewards pool pays node rewards).
@@ -422,11 +426,16 @@ impl frame_support::traits::EstimateNextSessionRotation<BlockNumber> for EraSess
 		Self::eras().latest_length()
 	}
 
-	fn estimate_current_session_progress(now: BlockNumber) -> (Option<sp_runtime::Permill>, Weight) {
+	fn estimate_current_session_progress(
+		now: BlockNumber,
+	) -> (Option<sp_runtime::Permill>, Weight) {
 		// As `PeriodicSessions`: the current block counts as elapsed.
 		let (into, length) = Self::eras().progress(u64::from(now));
 		let done = into.saturating_add(1).min(u64::from(length));
-		(Some(sp_runtime::Permill::from_rational(done, u64::from(length.max(1)))), ParityDbWeight::get().reads(1))
+		(
+			Some(sp_runtime::Permill::from_rational(done, u64::from(length.max(1)))),
+			ParityDbWeight::get().reads(1),
+		)
 	}
 
 	fn estimate_next_session_rotation(now: BlockNumber) -> (Option<BlockNumber>, Weight) {
@@ -472,7 +481,11 @@ parameter_types! {
 pub struct MarketplaceBenchmarkHelper;
 #[cfg(feature = "runtime-benchmarks")]
 impl pallet_icn_marketplace::BenchmarkHelper<AccountId> for MarketplaceBenchmarkHelper {
-	fn bookable_cluster(nodes: u32, units: u32, delegators: bool) -> pallet_icn_marketplace::ClusterId {
+	fn bookable_cluster(
+		nodes: u32,
+		units: u32,
+		delegators: bool,
+	) -> pallet_icn_marketplace::ClusterId {
 		pallet_icn_providers::bench_helpers::bookable_nodes::<Runtime>(0, nodes, units, delegators);
 		0
 	}
@@ -531,7 +544,9 @@ impl<C> frame_system::offchain::CreateSignedTransaction<C> for Runtime
 where
 	RuntimeCall: From<C>,
 {
-	fn create_signed_transaction<A: frame_system::offchain::AppCrypto<Self::Public, Self::Signature>>(
+	fn create_signed_transaction<
+		A: frame_system::offchain::AppCrypto<Self::Public, Self::Signature>,
+	>(
 		call: RuntimeCall,
 		public: <icn_primitives::Signature as sp_runtime::traits::Verify>::Signer,
 		account: AccountId,
@@ -559,7 +574,12 @@ where
 		let payload = crate::SignedPayload::new(call, extension).ok()?;
 		let signature = payload.using_encoded(|bytes| A::sign(bytes, public))?;
 		let (call, extension, _) = payload.deconstruct();
-		Some(crate::UncheckedExtrinsic::new_signed(call, sp_runtime::MultiAddress::Id(account), signature, extension))
+		Some(crate::UncheckedExtrinsic::new_signed(
+			call,
+			sp_runtime::MultiAddress::Id(account),
+			signature,
+			extension,
+		))
 	}
 }
 
@@ -604,17 +624,21 @@ impl pallet_icn_sla::BenchmarkHelper<AccountId, icn_primitives::Signature> for S
 				let created = crate::Providers::create_cluster(
 					RuntimeOrigin::root(),
 					0,
-					frame_support::BoundedVec::truncate_from(alloc::format!("BENCH-{cluster}").into_bytes()),
+					frame_support::BoundedVec::truncate_from(
+						alloc::format!("BENCH-{cluster}").into_bytes(),
+					),
 					pallet_icn_providers::ResourceKind::Storage,
 					ICNT,
 					500,
 				);
 				if created.is_err() {
 					// The benchmark's own assertions then fail with too few nodes.
-					break
+					break;
 				}
 			}
-			nodes.extend(pallet_icn_providers::bench_helpers::bookable_nodes::<Runtime>(cluster, count, 1, delegators));
+			nodes.extend(pallet_icn_providers::bench_helpers::bookable_nodes::<Runtime>(
+				cluster, count, 1, delegators,
+			));
 		}
 		nodes
 	}

@@ -6,7 +6,7 @@
 pub mod block_weights;
 pub mod extrinsic_weights;
 
-pub mod pallet_icn_vesting;
-pub mod pallet_icn_providers;
 pub mod pallet_icn_marketplace;
+pub mod pallet_icn_providers;
 pub mod pallet_icn_sla;
+pub mod pallet_icn_vesting;
