@@ -281,16 +281,19 @@ test('SLA: the dev HyperNode reports land and the score moves', async () => {
 
 test('marketplace: icn_quote is what book charges; cancel refunds it all', async () => {
   const [cluster, units, eras] = [0, 4, 2];
-  // Quote, book and cancel early in an era (on the era clock `vesting.eras`: segments of
-  // `blocks`-block eras from `fromBlock`), so that the booking has not started when it is
-  // cancelled.
+  // Quote, book and cancel early in an era (on the era clock `vesting.eras`, as
+  // docs/clients.md computes it), so that the booking has not started when it is cancelled.
+  // --- era of a block
   const { segments } = (await api.query.vesting.eras()).toJSON();
-  const intoEra = (block) => {
+  const eraOf = (block) => {
     const s = segments.filter((s) => s.fromBlock <= block).pop();
-    return (block - s.fromBlock) % s.blocks;
+    return s.from + Math.floor((block - s.fromBlock) / s.blocks);
   };
-  await waitFor('the start of an era', async () =>
-    intoEra((await api.rpc.chain.getHeader()).number.toNumber()) <= 1, { every: 500 });
+  // ---
+  await waitFor('the start of an era', async () => {
+    const n = (await api.rpc.chain.getHeader()).number.toNumber();
+    return eraOf(n) > eraOf(n - 2);
+  }, { every: 500 });
   // --- quote
   const quote = await provider.send('icn_quote', [cluster, units, eras]);
   const viaCall = (await api.call.marketplaceApi.quote(cluster, units, eras)).asOk;
