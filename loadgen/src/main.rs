@@ -411,25 +411,10 @@ async fn setup_book(
 	let register: Vec<RuntimeCall> = (0..NODES)
 		.map(|i| {
 			RuntimeCall::Providers(pallet_icn_providers::Call::register_node {
-				spec: pallet_icn_providers::NodeSpec {
-					cluster: 0,
-					capacity,
-					location,
-					endpoint: frame_support::BoundedVec::truncate_from(
-						format!("https://loadgen-{i}.storage.example.com").into_bytes(),
-					),
-					audit: pallet_icn_providers::AuditObject {
-						path: frame_support::BoundedVec::truncate_from(
-							b"audit/object.bin".to_vec(),
-						),
-						size: 4096,
-						chunk_size: pallet_icn_providers::AUDIT_CHUNK_SIZE,
-						root: [1; 32],
-					},
-					reservation_price: ICNT / 2,
-					hardware: pallet_icn_providers::HardwareClass::Enterprise,
-					commission: sp_runtime::Perbill::from_percent(10),
-				},
+				spec: pallet_icn_providers::NodeSpec::new(0, capacity)
+					.with_location(location)
+					.with_endpoint(&format!("https://loadgen-{i}.storage.example.com"))
+					.with_price(ICNT / 2),
 				collateral: u128::from(capacity) * per_unit,
 				links: Default::default(),
 			})
@@ -596,25 +581,10 @@ async fn setup_report(
 		let calls: Vec<RuntimeCall> = (first..(first + per_provider).min(nodes))
 			.map(|n| {
 				RuntimeCall::Providers(pallet_icn_providers::Call::register_node {
-					spec: NodeSpec {
-						cluster: first_cluster + n / per_cluster,
-						capacity: 1,
-						location,
-						endpoint: frame_support::BoundedVec::truncate_from(
-							format!("https://n{n}.loadgen.example.com").into_bytes(),
-						),
-						audit: AuditObject {
-							path: frame_support::BoundedVec::truncate_from(
-								b"audit/object.bin".to_vec(),
-							),
-							size: 4096,
-							chunk_size: pallet_icn_providers::AUDIT_CHUNK_SIZE,
-							root: [1; 32],
-						},
-						reservation_price: ICNT / 2,
-						hardware: HardwareClass::Enterprise,
-						commission: sp_runtime::Perbill::from_percent(10),
-					},
+					spec: NodeSpec::new(first_cluster + n / per_cluster, 1)
+						.with_location(location)
+						.with_endpoint(&format!("https://n{n}.loadgen.example.com"))
+						.with_price(ICNT / 2),
 					collateral: ICNT,
 					links: Default::default(),
 				})

@@ -124,21 +124,11 @@ fn scale_simulation_of_an_era() {
 			if i % per_provider == 0 {
 				let _ = Balances::set_balance(&provider, collateral * u128::from(per_provider) + 1_000 * ICNT);
 			}
-			let spec = NodeSpec {
-				cluster,
-				capacity: 1,
-				location,
-				endpoint: BoundedVec::truncate_from(format!("https://n{i}.storage.example.com").into_bytes()),
-				audit: AuditObject {
-					path: BoundedVec::truncate_from(b"audit/object.bin".to_vec()),
-					size: 1 << 20,
-					chunk_size: AUDIT_CHUNK_SIZE,
-					root: [7; 32],
-				},
-				reservation_price: ICNT / 2,
-				hardware: HardwareClass::Enterprise,
-				commission: Perbill::from_percent(10),
-			};
+			let spec = NodeSpec::new(cluster, 1)
+				.with_location(location)
+				.with_endpoint(&format!("https://n{i}.storage.example.com"))
+				.with_audit(AuditObject::new("audit/object.bin", 1 << 20, [7; 32]))
+				.with_price(ICNT / 2);
 			Providers::register_node(RuntimeOrigin::signed(provider), spec, collateral, BoundedVec::new())
 				.expect("node registers");
 		}

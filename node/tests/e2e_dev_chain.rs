@@ -480,16 +480,10 @@ async fn a_provider_registers_a_node_and_a_builder_books_it() {
 		.unwrap();
 
 	// 15 units in FRA-1 need 15,000 ICNT: 5,000 ICNT and Bob's Link 2 (10,000 ICNT).
-	let spec = NodeSpec {
-		cluster: 0,
-		capacity: 15,
-		location: CountryCode(*b"DE"),
-		endpoint: format!("http://127.0.0.1:{}", server.port).into_bytes().try_into().unwrap(),
-		audit: audit.clone(),
-		reservation_price: ICNT / 2,
-		hardware: HardwareClass::Enterprise,
-		commission: sp_runtime::Perbill::from_percent(10),
-	};
+	let spec = pallet_icn_providers::NodeSpec::new(0, 15)
+		.with_endpoint(&format!("http://127.0.0.1:{}", server.port))
+		.with_audit(audit.clone())
+		.with_price(ICNT / 2);
 	let call = icn_runtime::RuntimeCall::Providers(pallet_icn_providers::Call::register_node {
 		spec,
 		collateral: 5_000 * ICNT,
@@ -845,16 +839,10 @@ async fn a_hypernode_probes_real_storage_and_a_broken_node_is_slashed() {
 	submit_finalized(&client, &node, &xt).await;
 
 	// Bob's node serves the audit object from the real server.
-	let spec = pallet_icn_providers::NodeSpec {
-		cluster: 0,
-		capacity: 15,
-		location: pallet_icn_providers::CountryCode(*b"DE"),
-		endpoint: format!("http://127.0.0.1:{}", server.port).into_bytes().try_into().unwrap(),
-		audit,
-		reservation_price: ICNT / 2,
-		hardware: pallet_icn_providers::HardwareClass::Enterprise,
-		commission: sp_runtime::Perbill::from_percent(10),
-	};
+	let spec = pallet_icn_providers::NodeSpec::new(0, 15)
+		.with_endpoint(&format!("http://127.0.0.1:{}", server.port))
+		.with_audit(audit)
+		.with_price(ICNT / 2);
 	let call = icn_runtime::RuntimeCall::Providers(pallet_icn_providers::Call::register_node {
 		spec,
 		collateral: 15_000 * ICNT,
@@ -1025,16 +1013,10 @@ async fn an_endpoint_that_never_answers_fails_only_its_own_node() {
 
 	for (who, port) in [(Sr25519Keyring::Bob, server.port), (Sr25519Keyring::Charlie, hanging_port)]
 	{
-		let spec = pallet_icn_providers::NodeSpec {
-			cluster: 0,
-			capacity: 15,
-			location: pallet_icn_providers::CountryCode(*b"DE"),
-			endpoint: format!("http://127.0.0.1:{port}").into_bytes().try_into().unwrap(),
-			audit: audit.clone(),
-			reservation_price: ICNT / 2,
-			hardware: pallet_icn_providers::HardwareClass::Enterprise,
-			commission: sp_runtime::Perbill::from_percent(10),
-		};
+		let spec = pallet_icn_providers::NodeSpec::new(0, 15)
+			.with_endpoint(&format!("http://127.0.0.1:{port}"))
+			.with_audit(audit.clone())
+			.with_price(ICNT / 2);
 		let call = icn_runtime::RuntimeCall::Providers(pallet_icn_providers::Call::register_node {
 			spec,
 			collateral: 15_000 * ICNT,

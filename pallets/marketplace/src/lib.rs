@@ -22,6 +22,16 @@
 //!
 //! Conservation: every planck escrowed leaves escrow as provider payment, margin or refund;
 //! `try_state` checks it, and that each builder's hold equals its bookings' escrow.
+//!
+//! ## Where is what
+//! - `lib.rs`: config, storage, events, errors, hooks, and the calls — each checks its
+//!   origin and hands over to its `do_*` function;
+//! - `dispatchable_impls.rs`: the calls' bodies;
+//! - `pricing.rs`: the clearing price, a pure function;
+//! - `settlement.rs`: paying finished eras out of escrow, in `on_poll`;
+//! - `functions.rs`: the era clock, the quote, the runtime API's views and `try_state`;
+//! - `impl_traits.rs`: what the pallet serves to the others;
+//! - `runtime_api.rs`, `weights.rs`, `benchmarking.rs`.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -38,6 +48,11 @@ pub mod runtime_api;
 #[cfg(test)]
 mod tests;
 pub mod weights;
+
+mod dispatchable_impls;
+mod settlement;
+mod functions;
+mod impl_traits;
 
 pub use icn_primitives::providers::{
 	CapacityLedger, ClusterId, EraIndex, NodeId, NodeRewards, SettledEras, SlaResults,
@@ -214,6 +229,8 @@ pub mod pallet {
 		type EscrowLimit: sp_runtime::traits::Convert<Self::AccountId, Balance>;
 		/// The Protocol Treasury (the margin).
 		type Treasury: Get<Self::AccountId>;
+		/// The origin that sets the protocol margin (root, or governance).
+		type AdminOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 		/// The chain's era clock (protocol §1).
 		type Clock: icn_primitives::clock::ChainClock;
 		/// The most nodes one booking spreads over.
@@ -389,45 +406,7 @@ pub mod pallet {
 			max_total: Balance,
 		) -> DispatchResultWithPostInfo {
 			let builder = ensure_signed(origin)?;
-			let quote = Self::quote(cluster, units, eras).map_err(Error::<T>::from)?;
-			ensure!(quote.total <= max_total, Error::<T>::PriceAboveMax);
-			let id = NextBookingId::<T>::get();
-			NextBookingId::<T>::put(id.checked_add(1).ok_or(Error::<T>::Overflow)?);
-			BuilderBookings::<T>::try_mutate(&builder, |b| b.try_push(id))
-				.map_err(|_| Error::<T>::TooManyBookings)?;
-			Self::hold_escrow(&builder, quote.total)?;
-			let nodes = quote.assignments.len() as u32;
-			for (node, u) in &quote.assignments {
-				T::Capacity::reserve(*node, *u)?;
-				Self::deposit_event(Event::Assigned { booking: id, node: *node, units: *u });
-			}
-			let start = Self::current_era().saturating_add(1);
-			let end = start.saturating_add(eras);
-			let booking = Booking::<T> {
-				builder: builder.clone(),
-				cluster,
-				units,
-				start,
-				end,
-				next_to_settle: start,
-				prices: BoundedVec::truncate_from(alloc::vec![(start, quote.price)]),
-				margin: Margin::<T>::get(),
-				assignments: BoundedVec::truncate_from(quote.assignments),
-				escrow: quote.total,
-			};
-			Bookings::<T>::insert(id, booking);
-			Ledger::<T>::mutate(|l| l.escrowed = l.escrowed.saturating_add(quote.total));
-			Self::deposit_event(Event::Booked {
-				booking: id,
-				builder,
-				cluster,
-				units,
-				start,
-				end,
-				price: quote.price,
-				total: quote.total,
-			});
-			Ok(Some(T::WeightInfo::book(nodes)).into())
+			Self::do_book(builder, cluster, units, eras, max_total)
 		}
 
 		/// Cancels a booking: every era after the current one is refunded at once; the
@@ -436,30 +415,7 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::cancel(T::MaxNodesPerBooking::get()))]
 		pub fn cancel(origin: OriginFor<T>, booking: BookingId) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			let mut b = Bookings::<T>::get(booking).ok_or(Error::<T>::UnknownBooking)?;
-			ensure!(b.builder == who, Error::<T>::NotBuilder);
-			let new_end = Self::current_era().saturating_add(1).max(b.start).max(b.next_to_settle);
-			ensure!(new_end < b.end, Error::<T>::BookingOver);
-			let refund = b.cost_of(new_end, b.end);
-			T::Currency::release(
-				&HoldReason::BookingEscrow.into(),
-				&who,
-				refund,
-				Precision::Exact,
-			)?;
-			b.escrow = b.escrow.saturating_sub(refund);
-			b.end = new_end;
-			// Price segments of refunded eras go with them: an extension appends its own from
-			// the new end (a stale one left behind would be charged again).
-			b.prices.retain(|(start, _)| *start < new_end);
-			Ledger::<T>::mutate(|l| l.refunded = l.refunded.saturating_add(refund));
-			Self::deposit_event(Event::Cancelled { booking, end: new_end, refunded: refund });
-			if b.next_to_settle >= b.end {
-				Self::finish(booking, b)?;
-			} else {
-				Bookings::<T>::insert(booking, b);
-			}
-			Ok(())
+			Self::do_cancel(who, booking)
 		}
 
 		/// Extends a booking by `eras` eras on the same nodes at the cluster's current price
@@ -474,49 +430,15 @@ pub mod pallet {
 			max_total: Balance,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			let mut b = Bookings::<T>::get(booking).ok_or(Error::<T>::UnknownBooking)?;
-			ensure!(b.builder == who, Error::<T>::NotBuilder);
-			ensure!(eras > 0, Error::<T>::EmptyBooking);
-			ensure!(b.end > Self::current_era(), Error::<T>::BookingOver);
-			let end = b.end.checked_add(eras).ok_or(Error::<T>::Overflow)?;
-			ensure!(
-				end.saturating_sub(b.start) <= T::MaxBookingEras::get(),
-				Error::<T>::BookingTooLong
-			);
-			let end_block = Self::era_start_block(end);
-			// The booking's own nodes must still be bookable and committed past the new end;
-			// the price is the highest of their current reservation prices (the clearing price
-			// of these very nodes), capped at the cluster's maximum.
-			let mut price: Balance = 0;
-			for (node, _) in &b.assignments {
-				let offer = T::Capacity::node_offer(*node).ok_or(Error::<T>::CannotExtend)?;
-				ensure!(u64::from(offer.commitment_end) >= end_block, Error::<T>::CannotExtend);
-				price = price.max(offer.price);
-			}
-			let max_price =
-				T::Capacity::cluster_max_price(b.cluster).ok_or(Error::<T>::UnknownCluster)?;
-			price = price.min(max_price);
-			b.prices.try_push((b.end, price)).map_err(|_| Error::<T>::TooManyExtensions)?;
-			let old_end = b.end;
-			b.end = end;
-			let cost = b.cost_of(old_end, end);
-			ensure!(cost <= max_total, Error::<T>::PriceAboveMax);
-			Self::hold_escrow(&who, cost)?;
-			b.escrow = b.escrow.saturating_add(cost);
-			Ledger::<T>::mutate(|l| l.escrowed = l.escrowed.saturating_add(cost));
-			Bookings::<T>::insert(booking, b);
-			Self::deposit_event(Event::Extended { booking, end, price, cost });
-			Ok(())
+			Self::do_extend(who, booking, eras, max_total)
 		}
 
-		/// Sets the protocol margin (root).
+		/// Sets the protocol margin (the admin origin).
 		#[pallet::call_index(3)]
 		#[pallet::weight(T::WeightInfo::set_margin())]
 		pub fn set_margin(origin: OriginFor<T>, margin: Perbill) -> DispatchResult {
-			ensure_root(origin)?;
-			Margin::<T>::put(margin);
-			Self::deposit_event(Event::MarginSet { margin });
-			Ok(())
+			T::AdminOrigin::ensure_origin(origin)?;
+			Self::do_set_margin(margin)
 		}
 	}
 
@@ -530,357 +452,6 @@ pub mod pallet {
 				QuoteError::TooManyNodes => Error::<T>::TooManyNodes,
 				QuoteError::Overflow => Error::<T>::Overflow,
 			}
-		}
-	}
-
-	impl<T: Config> Pallet<T> {
-		/// The current era, on the chain's era clock.
-		pub fn current_era() -> EraIndex {
-			let now: u64 = frame_system::Pallet::<T>::block_number().unique_saturated_into();
-			<T::Clock as icn_primitives::clock::ChainClock>::eras().era_of(now)
-		}
-
-		/// The first block of `era`.
-		pub fn era_start_block(era: EraIndex) -> u64 {
-			<T::Clock as icn_primitives::clock::ChainClock>::eras().era_start(era)
-		}
-
-		/// The exact cost and assignment of booking `units` of `cluster` for `eras` eras from
-		/// the next era: the same function `book` charges with.
-		pub fn quote(cluster: ClusterId, units: u32, eras: u32) -> Result<Quote, QuoteError> {
-			let max_price =
-				T::Capacity::cluster_max_price(cluster).ok_or(QuoteError::UnknownCluster)?;
-			ensure!(units > 0 && eras > 0, QuoteError::Empty);
-			ensure!(eras <= T::MaxBookingEras::get(), QuoteError::TooLong);
-			let end = Self::current_era().saturating_add(1).saturating_add(eras);
-			let offers = T::Capacity::eligible_nodes(cluster)
-				.into_iter()
-				.map(|offer| pricing::RankedOffer { score: T::Sla::score(offer.node), offer })
-				.collect();
-			pricing::clear(
-				offers,
-				pricing::Request {
-					units,
-					eras,
-					max_price,
-					ends_at: Self::era_start_block(end),
-					max_nodes: T::MaxNodesPerBooking::get(),
-					margin: Margin::<T>::get(),
-				},
-			)
-		}
-
-		/// A builder's live bookings (runtime API).
-		pub fn bookings_of(builder: &T::AccountId) -> Vec<runtime_api::BookingInfo<T::AccountId>> {
-			BuilderBookings::<T>::get(builder)
-				.iter()
-				.filter_map(|id| Bookings::<T>::get(id).map(|b| (*id, b)))
-				.map(|(id, b)| runtime_api::BookingInfo {
-					id,
-					builder: b.builder,
-					cluster: b.cluster,
-					units: b.units,
-					start: b.start,
-					end: b.end,
-					next_to_settle: b.next_to_settle,
-					prices: b.prices.into_inner(),
-					assignments: b.assignments.into_inner(),
-					escrow: b.escrow,
-				})
-				.collect()
-		}
-
-		/// A cluster's bookable capacity, what of it is booked, and what one unit for one
-		/// era costs a builder now (runtime API).
-		pub fn cluster_usage(cluster: ClusterId) -> runtime_api::ClusterUsage {
-			let (capacity, booked) = T::Capacity::cluster_usage(cluster);
-			let utilization_ppm = if capacity == 0 {
-				0
-			} else {
-				(u128::from(booked) * 1_000_000 / u128::from(capacity)).unique_saturated_into()
-			};
-			runtime_api::ClusterUsage {
-				capacity,
-				booked,
-				utilization_ppm,
-				unit_era_price: Self::quote(cluster, 1, 1).ok().map(|q| q.total),
-			}
-		}
-
-		/// Settles finished eras, booking by booking, within `meter`.
-		pub fn settle(meter: &mut WeightMeter) {
-			let era_done = T::WeightInfo::settle_era_done();
-			loop {
-				let (era, last) = match SettlementCursor::<T>::get() {
-					Some(c) => c,
-					// Nothing settled yet: start at era 0.
-					None => (0, None),
-				};
-				if era >= Self::current_era() || !T::Sla::is_final(era) {
-					return;
-				}
-				let mut iter = match last {
-					Some(id) => Bookings::<T>::iter_keys_from(Bookings::<T>::hashed_key_for(id)),
-					None => Bookings::<T>::iter_keys(),
-				};
-				match iter.next() {
-					Some(id) => {
-						// A booking's era costs by its number of nodes; bookings with nothing to
-						// settle this era cost one read.
-						let due = Bookings::<T>::get(id)
-							.filter(|b| b.next_to_settle == era && era < b.end);
-						let cost = match &due {
-							Some(b) => {
-								T::WeightInfo::settle_booking_era(b.assignments.len() as u32)
-							},
-							None => T::DbWeight::get().reads(1),
-						};
-						if meter.try_consume(cost).is_err() {
-							return;
-						}
-						SettlementCursor::<T>::put((era, Some(id)));
-						if let Some(b) = due {
-							Self::settle_booking(id, b, era);
-						}
-					},
-					None => {
-						if meter.try_consume(era_done).is_err() {
-							return;
-						}
-						SettlementCursor::<T>::put((era.saturating_add(1), None::<BookingId>));
-						Self::deposit_event(Event::SettlementDone { era });
-					},
-				}
-			}
-		}
-
-		/// Settles `era`, the next era to settle, of booking `id` (`b`, as stored).
-		fn settle_booking(id: BookingId, mut b: Booking<T>, era: EraIndex) {
-			let (paid, margin, refunded) = Self::settle_era(id, &b, era);
-			b.escrow =
-				b.escrow.saturating_sub(paid).saturating_sub(margin).saturating_sub(refunded);
-			b.next_to_settle = era.saturating_add(1);
-			Ledger::<T>::mutate(|l| {
-				l.paid = l.paid.saturating_add(paid);
-				l.margin = l.margin.saturating_add(margin);
-				l.refunded = l.refunded.saturating_add(refunded);
-			});
-			Self::deposit_event(Event::EraSettled { booking: id, era, paid, margin, refunded });
-			if b.next_to_settle >= b.end {
-				// Best effort: a failure here leaves the record for try_state to flag.
-				let _ = Self::finish(id, b);
-			} else {
-				Bookings::<T>::insert(id, b);
-			}
-		}
-
-		/// Moves `era`'s cost of booking `b` out of escrow; returns (paid, margin, refunded).
-		fn settle_era(id: BookingId, b: &Booking<T>, era: EraIndex) -> (Balance, Balance, Balance) {
-			let price = b.price_at(era);
-			let escrow = HoldReason::BookingEscrow.into();
-			let (mut paid, mut refunded) = (0, 0);
-			for (node, units) in &b.assignments {
-				let share = price.saturating_mul((*units).into());
-				if share == 0 {
-					continue;
-				}
-				if T::Sla::failed(*node, era) {
-					if T::Currency::release(&escrow, &b.builder, share, Precision::Exact).is_ok() {
-						refunded += share;
-						Self::deposit_event(Event::NodeRefunded {
-							booking: id,
-							era,
-							node: *node,
-							amount: share,
-						});
-					}
-					continue;
-				}
-				let (p, r) = Self::pay_node_share(id, era, *node, &b.builder, share);
-				paid += p;
-				refunded += r;
-			}
-			let (_, margin_due) = b.era_cost(era);
-			let margin = match T::Currency::transfer_on_hold(
-				&escrow,
-				&b.builder,
-				&T::Treasury::get(),
-				margin_due,
-				Precision::Exact,
-				Restriction::Free,
-				Fortitude::Polite,
-			) {
-				Ok(m) => m,
-				Err(_) => {
-					// Cannot happen while the hold matches the records; never keep it held.
-					let back = T::Currency::release(
-						&escrow,
-						&b.builder,
-						margin_due,
-						Precision::BestEffort,
-					)
-					.unwrap_or(0);
-					refunded += back;
-					0
-				},
-			};
-			(paid, margin, refunded)
-		}
-
-		/// Pays a node's `share` out of `builder`'s escrow: delegators their stake's part
-		/// less the provider's commission, the rest to the provider (into its collateral
-		/// while under-collateralized). Returns (paid, refunded): what the node can't be
-		/// paid (it left) goes back to the builder.
-		fn pay_node_share(
-			id: BookingId,
-			era: EraIndex,
-			node: NodeId,
-			builder: &T::AccountId,
-			share: Balance,
-		) -> (Balance, Balance) {
-			let escrow = HoldReason::BookingEscrow.into();
-			let Some(shares) = T::Rewards::reward_shares(node) else {
-				// The node is gone: its share stays with the builder.
-				let back = T::Currency::release(&escrow, builder, share, Precision::BestEffort)
-					.unwrap_or(0);
-				Self::deposit_event(Event::NodeRefunded { booking: id, era, node, amount: back });
-				return (0, back);
-			};
-			// Straight out of the hold: the escrow was within what the builder could spend
-			// when it was taken, so these moves cannot meet a freeze.
-			let pay = |to: &T::AccountId, amount: Balance| {
-				T::Currency::transfer_on_hold(
-					&escrow,
-					builder,
-					to,
-					amount,
-					Precision::Exact,
-					Restriction::Free,
-					Fortitude::Polite,
-				)
-				.is_ok()
-			};
-			let (parts, provider_part) = shares.split(share);
-			let (mut out, mut failed) = (0, 0);
-			for (who, net) in parts {
-				if pay(&who, net) {
-					out += net;
-				} else {
-					failed += net;
-				}
-			}
-			if provider_part > 0 {
-				if pay(&shares.provider, provider_part) {
-					out += provider_part;
-					// Into its collateral while the node is under-collateralized.
-					let _ = T::Rewards::credit_node(node, provider_part);
-				} else {
-					failed += provider_part;
-				}
-			}
-			let mut refunded = 0;
-			if failed > 0 {
-				// Not a gone node: an error, surfaced (and the amount leaves escrow back to the
-				// builder, so nothing is stuck).
-				refunded = T::Currency::release(&escrow, builder, failed, Precision::BestEffort)
-					.unwrap_or(0);
-				Self::deposit_event(Event::SettlementFailed {
-					booking: id,
-					era,
-					node,
-					amount: refunded,
-				});
-			}
-			Self::deposit_event(Event::NodePaid { booking: id, era, node, amount: out });
-			(out, refunded)
-		}
-
-		/// Holds `amount` more in `who`'s escrow, if its escrow then stays within what it can
-		/// spend ([`Config::EscrowLimit`]): settlement can then always pay it out.
-		fn hold_escrow(who: &T::AccountId, amount: Balance) -> DispatchResult {
-			use frame_support::traits::fungible::InspectHold;
-			use sp_runtime::traits::Convert;
-			let reason = HoldReason::BookingEscrow.into();
-			let after = T::Currency::balance_on_hold(&reason, who).saturating_add(amount);
-			ensure!(after <= T::EscrowLimit::convert(who.clone()), Error::<T>::EscrowNotSpendable);
-			T::Currency::hold(&reason, who, amount)
-		}
-
-		/// Ends booking `id`: releases its capacity, refunds any escrow left, removes it.
-		fn finish(id: BookingId, b: Booking<T>) -> DispatchResult {
-			for (node, units) in &b.assignments {
-				// A node that left has nothing booked any more.
-				let _ = T::Capacity::release(*node, *units);
-			}
-			if b.escrow > 0 {
-				T::Currency::release(
-					&HoldReason::BookingEscrow.into(),
-					&b.builder,
-					b.escrow,
-					Precision::BestEffort,
-				)?;
-				Ledger::<T>::mutate(|l| l.refunded = l.refunded.saturating_add(b.escrow));
-			}
-			BuilderBookings::<T>::mutate(&b.builder, |ids| ids.retain(|i| *i != id));
-			Bookings::<T>::remove(id);
-			Self::deposit_event(Event::BookingEnded { booking: id });
-			Ok(())
-		}
-
-		/// Checks conservation: each builder's `BookingEscrow` hold equals its bookings'
-		/// escrow; each booking's escrow equals the cost of its unsettled eras; everything
-		/// escrowed was paid, taken as margin, refunded or is still held.
-		///
-		/// (Escrow within what a builder can spend is enforced when it is taken, by `book` and
-		/// `extend`; it is not an invariant of the state, since a later slash of the builder's
-		/// own delegation or collateral can lower its balance under its escrow — a payment it
-		/// can then no longer make surfaces as `SettlementFailed`.)
-		#[cfg(any(feature = "try-runtime", test))]
-		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
-			use alloc::collections::btree_map::BTreeMap;
-			use frame_support::traits::fungible::InspectHold;
-			let mut held: BTreeMap<T::AccountId, Balance> = BTreeMap::new();
-			let mut total: Balance = 0;
-			for (id, b) in Bookings::<T>::iter() {
-				ensure!(
-					b.escrow == b.cost_of(b.next_to_settle, b.end),
-					"booking escrow differs from its unsettled eras"
-				);
-				ensure!(
-					b.prices.windows(2).all(|w| w[0].0 < w[1].0)
-						&& b.prices.iter().all(|(start, _)| *start < b.end),
-					"price segments out of order or past the booking's end"
-				);
-				ensure!(
-					BuilderBookings::<T>::get(&b.builder).contains(&id),
-					"booking missing from its builder"
-				);
-				let e = held.entry(b.builder.clone()).or_default();
-				*e = e.saturating_add(b.escrow);
-				total = total.saturating_add(b.escrow);
-			}
-			for (who, amount) in &held {
-				ensure!(
-					T::Currency::balance_on_hold(&HoldReason::BookingEscrow.into(), who) == *amount,
-					"BookingEscrow hold differs from the bookings"
-				);
-			}
-			let l = Ledger::<T>::get();
-			ensure!(
-				l.escrowed
-					== l.paid
-						.saturating_add(l.margin)
-						.saturating_add(l.refunded)
-						.saturating_add(total),
-				"escrow not conserved"
-			);
-			Ok(())
-		}
-	}
-	/// How far settlement is: the SLA oracle keeps each era's failure records until then.
-	impl<T: Config> SettledEras for Pallet<T> {
-		fn settled(era: EraIndex) -> bool {
-			SettlementCursor::<T>::get().is_some_and(|(next, _)| era < next)
 		}
 	}
 }

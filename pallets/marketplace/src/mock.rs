@@ -23,8 +23,6 @@ use std::collections::BTreeSet;
 
 use crate::{self as pallet_icn_marketplace, NodeId};
 
-type Block = frame_system::mocking::MockBlock<Test>;
-
 frame_support::construct_runtime!(
 	pub enum Test {
 		System: frame_system,
@@ -35,58 +33,10 @@ frame_support::construct_runtime!(
 	}
 );
 
-#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
-impl frame_system::Config for Test {
-	type Block = Block;
-	type AccountId = AccountId32;
-	type Lookup = IdentityLookup<AccountId32>;
-	type AccountData = pallet_balances::AccountData<Balance>;
-}
-
-#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
-impl pallet_balances::Config for Test {
-	type Balance = Balance;
-	type AccountStore = System;
-	type ExistentialDeposit = ConstU128<1>;
-	type RuntimeHoldReason = RuntimeHoldReason;
-}
+icn_test_utils::impl_base_configs!(Test);
 
 parameter_types! {
-	pub NftsFeatures: PalletFeatures = PalletFeatures::all_enabled();
-	pub const LinkCollection: u32 = 0;
-	pub const ProvidersPalletId: PalletId = PalletId(*b"icn/prov");
-	pub Treasury: AccountId32 = account(200);
 	pub const SettlementWeight: Weight = Weight::from_parts(u64::MAX / 4, u64::MAX / 4);
-}
-
-impl pallet_nfts::Config for Test {
-	type RuntimeEvent = RuntimeEvent;
-	type CollectionId = u32;
-	type ItemId = u32;
-	type Currency = Balances;
-	type CreateOrigin = AsEnsureOriginWithArg<EnsureSigned<AccountId32>>;
-	type ForceOrigin = EnsureRoot<AccountId32>;
-	type Locker = ();
-	type CollectionDeposit = ConstU128<0>;
-	type ItemDeposit = ConstU128<0>;
-	type MetadataDepositBase = ConstU128<0>;
-	type AttributeDepositBase = ConstU128<0>;
-	type DepositPerByte = ConstU128<0>;
-	type StringLimit = ConstU32<64>;
-	type KeyLimit = ConstU32<64>;
-	type ValueLimit = ConstU32<64>;
-	type ApprovalsLimit = ConstU32<4>;
-	type ItemAttributesApprovalsLimit = ConstU32<4>;
-	type MaxTips = ConstU32<4>;
-	type MaxDeadlineDuration = ConstU64<1000>;
-	type MaxAttributesPerCall = ConstU32<4>;
-	type Features = NftsFeatures;
-	type OffchainSignature = MultiSignature;
-	type OffchainPublic = <MultiSignature as Verify>::Signer;
-	type WeightInfo = ();
-	#[cfg(feature = "runtime-benchmarks")]
-	type Helper = ();
-	type BlockNumberProvider = System;
 }
 
 /// Blocks per era in tests.
@@ -101,12 +51,8 @@ pub const MAX_NODES: u32 = 4;
 impl pallet_icn_providers::Config for Test {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
-	type Links = pallet_icn_providers::NftLinks<
-		Nfts,
-		LinkCollection,
-		pallet_nfts::ItemConfig,
-		pallet_nfts::CollectionConfigFor<Test>,
-	>;
+	type AdminOrigin = frame_system::EnsureRoot<sp_runtime::AccountId32>;
+	type Links = TestLinks;
 	type Treasury = Treasury;
 	type PalletId = ProvidersPalletId;
 	type Clock = icn_primitives::clock::FixedClocks<{ ERA as u32 }, { MONTH }>;
@@ -170,6 +116,7 @@ impl sp_runtime::traits::Convert<AccountId32, Balance> for Unfrozen {
 }
 
 impl crate::Config for Test {
+	type AdminOrigin = frame_system::EnsureRoot<sp_runtime::AccountId32>;
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type Capacity = Providers;
@@ -204,28 +151,9 @@ impl crate::BenchmarkHelper<AccountId32> for BenchHelper {
 	}
 }
 
-/// Test account `n`.
-pub fn account(n: u8) -> AccountId32 {
-	AccountId32::new([n; 32])
-}
-
 /// A node spec of `units` units in cluster 0 at 1 ICNT per unit-era.
 pub fn spec(units: u32) -> NodeSpec {
-	NodeSpec {
-		cluster: 0,
-		capacity: units,
-		location: CountryCode(*b"DE"),
-		endpoint: b"https://s3.example.com/node".to_vec().try_into().unwrap(),
-		audit: AuditObject {
-			path: b"audit/object.bin".to_vec().try_into().unwrap(),
-			size: 4096,
-			chunk_size: 4096,
-			root: [1; 32],
-		},
-		reservation_price: ICNT,
-		hardware: HardwareClass::Enterprise,
-		commission: Perbill::from_percent(10),
-	}
+	NodeSpec::new(0, units)
 }
 
 /// Accounts 1..=60 hold 1,000,000 ICNT; cluster 0 (`FRA-1`, max 10 ICNT per unit-era) in

@@ -60,23 +60,11 @@ fn topology<T: Config>() -> ClusterId {
 }
 
 fn spec(cluster: ClusterId, capacity: u32) -> NodeSpec {
-	let endpoint =
-		b"https://s3.eu-central-1.example.com/icn-benchmark-bucket/some/longer/path/prefix";
-	NodeSpec {
-		cluster,
-		capacity,
-		location: CountryCode(*b"DE"),
-		endpoint: BoundedVec::truncate_from(endpoint.to_vec()),
-		audit: AuditObject {
-			path: BoundedVec::truncate_from(b"audit/object-0123456789abcdef.bin".to_vec()),
-			size: 64 * 1024 * 1024,
-			chunk_size: AUDIT_CHUNK_SIZE,
-			root: [7; 32],
-		},
-		reservation_price: 5 * ICNT,
-		hardware: HardwareClass::Enterprise,
-		commission: Perbill::from_percent(10),
-	}
+	let endpoint = "https://s3.eu-central-1.example.com/icn-benchmark-bucket/some/longer/path/prefix";
+	NodeSpec::new(cluster, capacity)
+		.with_endpoint(endpoint)
+		.with_audit(AuditObject::new("audit/object-0123456789abcdef.bin", 64 * 1024 * 1024, [7; 32]))
+		.with_price(5 * ICNT)
 }
 
 /// `l` fresh Links owned by `who`.

@@ -20,8 +20,6 @@ use crate::{
 	ResourceKind,
 };
 
-type Block = frame_system::mocking::MockBlock<Test>;
-
 frame_support::construct_runtime!(
 	pub enum Test {
 		System: frame_system,
@@ -31,58 +29,7 @@ frame_support::construct_runtime!(
 	}
 );
 
-#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
-impl frame_system::Config for Test {
-	type Block = Block;
-	type AccountId = AccountId32;
-	type Lookup = IdentityLookup<AccountId32>;
-	type AccountData = pallet_balances::AccountData<Balance>;
-}
-
-#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
-impl pallet_balances::Config for Test {
-	type Balance = Balance;
-	type AccountStore = System;
-	type ExistentialDeposit = ConstU128<1>;
-	type RuntimeHoldReason = RuntimeHoldReason;
-}
-
-parameter_types! {
-	pub NftsFeatures: PalletFeatures = PalletFeatures::all_enabled();
-	pub const LinkCollection: u32 = 0;
-	pub const ProvidersPalletId: PalletId = PalletId(*b"icn/prov");
-	pub Treasury: AccountId32 = account(200);
-}
-
-impl pallet_nfts::Config for Test {
-	type RuntimeEvent = RuntimeEvent;
-	type CollectionId = u32;
-	type ItemId = u32;
-	type Currency = Balances;
-	type CreateOrigin = AsEnsureOriginWithArg<EnsureSigned<AccountId32>>;
-	type ForceOrigin = EnsureRoot<AccountId32>;
-	type Locker = ();
-	type CollectionDeposit = ConstU128<0>;
-	type ItemDeposit = ConstU128<0>;
-	type MetadataDepositBase = ConstU128<0>;
-	type AttributeDepositBase = ConstU128<0>;
-	type DepositPerByte = ConstU128<0>;
-	type StringLimit = ConstU32<64>;
-	type KeyLimit = ConstU32<64>;
-	type ValueLimit = ConstU32<64>;
-	type ApprovalsLimit = ConstU32<4>;
-	type ItemAttributesApprovalsLimit = ConstU32<4>;
-	type MaxTips = ConstU32<4>;
-	type MaxDeadlineDuration = ConstU64<1000>;
-	type MaxAttributesPerCall = ConstU32<4>;
-	type Features = NftsFeatures;
-	type OffchainSignature = MultiSignature;
-	type OffchainPublic = <MultiSignature as Verify>::Signer;
-	type WeightInfo = ();
-	#[cfg(feature = "runtime-benchmarks")]
-	type Helper = ();
-	type BlockNumberProvider = System;
-}
+icn_test_utils::impl_base_configs!(Test);
 
 /// Blocks per month in tests.
 pub const MONTH: u64 = 10;
@@ -100,12 +47,8 @@ pub const MAX_DELEGATORS: u32 = 8;
 impl crate::Config for Test {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
-	type Links = crate::NftLinks<
-		Nfts,
-		LinkCollection,
-		pallet_nfts::ItemConfig,
-		pallet_nfts::CollectionConfigFor<Test>,
-	>;
+	type AdminOrigin = frame_system::EnsureRoot<sp_runtime::AccountId32>;
+	type Links = TestLinks;
 	type Treasury = Treasury;
 	type PalletId = ProvidersPalletId;
 	type Clock = icn_primitives::clock::FixedClocks<2, { MONTH as u32 }>;
@@ -117,11 +60,6 @@ impl crate::Config for Test {
 	type MaxDelegatorsPerNode = ConstU32<MAX_DELEGATORS>;
 	type MaxAuditChunks = ConstU32<16_384>;
 	type WeightInfo = ();
-}
-
-/// Test account `n`.
-pub fn account(n: u8) -> AccountId32 {
-	AccountId32::new([n; 32])
 }
 
 /// Test accounts 1..=9 start with 1,000,000 ICNT; accounts 1 and 2 own three Links each

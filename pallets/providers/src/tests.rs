@@ -24,21 +24,10 @@ fn url(s: &str) -> EndpointUrl {
 }
 
 pub(crate) fn spec(capacity: u32) -> NodeSpec {
-	NodeSpec {
-		cluster: CLUSTER,
-		capacity,
-		location: CountryCode(*b"DE"),
-		endpoint: url("https://s3.eu-central-1.example.com/icn-node-1"),
-		audit: AuditObject {
-			path: b"audit/object.bin".to_vec().try_into().unwrap(),
-			size: 10_000,
-			chunk_size: 4096,
-			root: [7; 32],
-		},
-		reservation_price: 5 * ICNT,
-		hardware: HardwareClass::Enterprise,
-		commission: Perbill::from_percent(10),
-	}
+	NodeSpec::new(CLUSTER, capacity)
+		.with_endpoint("https://s3.eu-central-1.example.com/icn-node-1")
+		.with_audit(AuditObject::new("audit/object.bin", 10_000, [7; 32]))
+		.with_price(5 * ICNT)
 }
 
 pub(crate) fn links(ids: &[LinkId]) -> BoundedVec<LinkId, <Test as Config>::MaxLinksPerNode> {
@@ -320,17 +309,17 @@ mod registration {
 		refused(|s| s.capacity = 0, Error::<Test>::ZeroCapacity);
 		refused(|s| s.location = CountryCode(*b"de"), Error::<Test>::BadCountryCode);
 		refused(|s| s.location = CountryCode(*b"US"), Error::<Test>::LocationNotInRegion);
-		refused(|s| s.endpoint = url("ftp://s3.example.com"), Error::<Test>::EndpointScheme);
-		refused(|s| s.endpoint = url("https://-bad-.example.com"), Error::<Test>::EndpointHost);
-		refused(|s| s.endpoint = url("https://256.1.1.1"), Error::<Test>::EndpointHost);
-		refused(|s| s.endpoint = url("https://s3.example.com:0"), Error::<Test>::EndpointPort);
-		refused(|s| s.endpoint = url("https://s3.example.com:65536"), Error::<Test>::EndpointPort);
-		refused(|s| s.endpoint = url("https://user@s3.example.com"), Error::<Test>::EndpointSyntax);
+		refused(|s| s.endpoint = url("ftp://s3.example.com"), Error::<Test>::BadEndpointScheme);
+		refused(|s| s.endpoint = url("https://-bad-.example.com"), Error::<Test>::BadEndpointHost);
+		refused(|s| s.endpoint = url("https://256.1.1.1"), Error::<Test>::BadEndpointHost);
+		refused(|s| s.endpoint = url("https://s3.example.com:0"), Error::<Test>::BadEndpointPort);
+		refused(|s| s.endpoint = url("https://s3.example.com:65536"), Error::<Test>::BadEndpointPort);
+		refused(|s| s.endpoint = url("https://user@s3.example.com"), Error::<Test>::BadEndpointSyntax);
 		refused(
 			|s| s.endpoint = url("https://s3.example.com/a?b=c"),
-			Error::<Test>::EndpointSyntax,
+			Error::<Test>::BadEndpointSyntax,
 		);
-		refused(|s| s.endpoint = url("https://s3.example.com/../x"), Error::<Test>::EndpointSyntax);
+		refused(|s| s.endpoint = url("https://s3.example.com/../x"), Error::<Test>::BadEndpointSyntax);
 		refused(|s| s.audit.chunk_size = 1024, Error::<Test>::BadChunkSize);
 		refused(|s| s.audit.size = 0, Error::<Test>::EmptyAuditObject);
 		refused(|s| s.audit.size = 16_385 * 4096, Error::<Test>::AuditObjectTooLarge);
@@ -612,10 +601,10 @@ mod life_cycle {
 			assert_noop!(Providers::start_exit(origin(1), 0), Error::<Test>::AlreadyExiting);
 			// Exiting: no bookings, no new delegations or collateral.
 			assert_eq!(<Providers as CapacityLedger<_>>::free_capacity(0), 0);
-			assert_noop!(Providers::delegate(origin(6), 0, 100 * ICNT), Error::<Test>::NodeExiting);
+			assert_noop!(Providers::delegate(origin(6), 0, 100 * ICNT), Error::<Test>::NodeIsExiting);
 			assert_noop!(
 				Providers::add_collateral(origin(1), 0, 1, links(&[])),
-				Error::<Test>::NodeExiting
+				Error::<Test>::NodeIsExiting
 			);
 			go_to(end + UNBONDING - 1);
 			assert_noop!(Providers::finish_exit(origin(9), 0), Error::<Test>::StillUnbonding);

@@ -152,6 +152,17 @@ pub struct AuditObject {
 }
 
 impl AuditObject {
+	/// An audit object of `size` bytes at `path` (truncated to [`MAX_AUDIT_PATH_LEN`]) in
+	/// chunks of [`AUDIT_CHUNK_SIZE`], committed to `root`.
+	pub fn new(path: &str, size: u64, root: [u8; 32]) -> Self {
+		Self {
+			path: BoundedVec::truncate_from(path.as_bytes().to_vec()),
+			size,
+			chunk_size: AUDIT_CHUNK_SIZE,
+			root,
+		}
+	}
+
 	/// Number of chunks (`⌈size / chunk_size⌉`).
 	pub fn chunks(&self) -> u64 {
 		if self.chunk_size == 0 {
@@ -350,6 +361,56 @@ pub struct NodeSpec {
 	pub hardware: HardwareClass,
 	/// Commission on delegators' rewards.
 	pub commission: Perbill,
+}
+
+impl NodeSpec {
+	/// A spec of `capacity` units in `cluster`, with the defaults tests, benchmarks and tools
+	/// start from: located in `DE`, endpoint `https://s3.example.com/node`, a one-chunk audit
+	/// object `audit/object.bin` (root `[1; 32]`), 1 ICNT per unit-era, enterprise hardware,
+	/// 10 % commission. The `with_*` methods change one field each.
+	pub fn new(cluster: ClusterId, capacity: u32) -> Self {
+		use icn_primitives::currency::ICNT;
+		Self {
+			cluster,
+			capacity,
+			location: CountryCode(*b"DE"),
+			endpoint: BoundedVec::truncate_from(b"https://s3.example.com/node".to_vec()),
+			audit: AuditObject::new("audit/object.bin", u64::from(AUDIT_CHUNK_SIZE), [1; 32]),
+			reservation_price: ICNT,
+			hardware: HardwareClass::Enterprise,
+			commission: Perbill::from_percent(10),
+		}
+	}
+
+	/// The storage endpoint (truncated to its bound).
+	pub fn with_endpoint(mut self, url: &str) -> Self {
+		self.endpoint = BoundedVec::truncate_from(url.as_bytes().to_vec());
+		self
+	}
+
+	/// The audit object.
+	pub fn with_audit(mut self, audit: AuditObject) -> Self {
+		self.audit = audit;
+		self
+	}
+
+	/// The reservation price, ICNT planck per unit per era.
+	pub fn with_price(mut self, price: Balance) -> Self {
+		self.reservation_price = price;
+		self
+	}
+
+	/// The commission on delegators' rewards.
+	pub fn with_commission(mut self, commission: Perbill) -> Self {
+		self.commission = commission;
+		self
+	}
+
+	/// The country the node is in.
+	pub fn with_location(mut self, location: CountryCode) -> Self {
+		self.location = location;
+		self
+	}
 }
 
 /// Changes to a node; `None` leaves a field as it is.

@@ -29,6 +29,20 @@
 //!   under-collateralized ([`NodeRewards::pay_node`]); the rest goes to HyperNodes pro rata to
 //!   staked Links × accuracy. Whatever is not paid stays in the pool.
 //! - The marketplace reads the verdicts through [`SlaResults`].
+//!
+//! ## Where is what
+//! - `lib.rs`: config, storage, events, errors, genesis, hooks, and the calls — each checks
+//!   its origin and hands over to its `do_*` function;
+//! - `dispatchable_impls.rs`: the calls' bodies;
+//! - `era.rs`: the per-era work (start, aggregation, utilization, rewards, slashes,
+//!   finalization, pruning) that the hooks run;
+//! - `functions.rs`: the HyperNode registry, report checks, assignments, the runtime API's
+//!   view and `try_state`;
+//! - `impl_traits.rs`: what the pallet serves to the others ([`SlashQueue`],
+//!   [`SlaResults`]);
+//! - `logic.rs` (pure: assignment, verdicts, scores), `offchain.rs` (the worker),
+//!   `extension.rs` (the pool check), `migrations.rs`, `runtime_api.rs`, `weights.rs`,
+//!   `benchmarking.rs`.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -48,6 +62,11 @@ pub mod runtime_api;
 #[cfg(test)]
 mod tests;
 pub mod weights;
+
+mod dispatchable_impls;
+mod era;
+mod functions;
+mod impl_traits;
 
 pub use extension::CheckReport;
 pub use icn_primitives::providers::{
@@ -257,23 +276,23 @@ pub mod pallet {
 	};
 
 	/// Reward points of a whole capacity unit (utilization and multiplier scale them down).
-	const POINTS_PER_UNIT: u128 = 1_000_000_000;
+	pub(crate) const POINTS_PER_UNIT: u128 = 1_000_000_000;
 
 	/// The most reward entries one block's reward batch reads.
-	const MAX_REWARD_BATCH: u32 = 4_096;
+	pub(crate) const MAX_REWARD_BATCH: u32 = 4_096;
 
 	/// Failure records removed per block at most.
-	const FAILURE_PRUNE_BATCH: u32 = 512;
+	pub(crate) const FAILURE_PRUNE_BATCH: u32 = 512;
 
 	/// Eras of failure records `node_sla` shows (the last one finalized and nine before).
-	const NODE_SLA_VIEW: u32 = 10;
+	pub(crate) const NODE_SLA_VIEW: u32 = 10;
 
 	/// What every node of an era's aggregation batch shares, read once per batch.
 	pub(crate) struct EraContext<'a> {
-		era: EraIndex,
-		seed: &'a [u8; 32],
-		oracles: u32,
-		params: &'a SlaParams,
+		pub(crate) era: EraIndex,
+		pub(crate) seed: &'a [u8; 32],
+		pub(crate) oracles: u32,
+		pub(crate) params: &'a SlaParams,
 	}
 
 	/// 1: pending slashes by (era, node), no longer a bounded list per era
@@ -715,11 +734,7 @@ pub mod pallet {
 			proof: T::SignerProof,
 		) -> DispatchResult {
 			let owner = ensure_signed(origin)?;
-			ensure!(
-				proof.verify(&Self::signer_proof_payload(&owner)[..], &signer),
-				Error::<T>::BadSignerProof
-			);
-			Self::do_register(owner, signer, location, address)
+			Self::do_register_hypernode(owner, signer, location, address, ConstU32<MAX_ADDRESS_LEN>>, proof)
 		}
 
 		/// Stakes one of the caller's Links to its HyperNode (locking the Link).
@@ -728,6 +743,7 @@ pub mod pallet {
 		pub fn stake_link(origin: OriginFor<T>, link: LinkId) -> DispatchResult {
 			let owner = ensure_signed(origin)?;
 			Self::do_stake(&owner, link)
+		
 		}
 
 		/// Unstakes a Link from the caller's HyperNode (unlocking it; re-stake it to another
@@ -737,16 +753,7 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::unstake_link())]
 		pub fn unstake_link(origin: OriginFor<T>, link: LinkId) -> DispatchResult {
 			let owner = ensure_signed(origin)?;
-			let mut h = HyperNodes::<T>::get(&owner).ok_or(Error::<T>::NotRegistered)?;
-			let pos = h.links.iter().position(|l| *l == link).ok_or(Error::<T>::LinkNotStaked)?;
-			T::Links::unlock(link)?;
-			h.links.remove(pos);
-			if !h.is_active() {
-				Self::deactivate(&owner);
-			}
-			HyperNodes::<T>::insert(&owner, h);
-			Self::deposit_event(Event::LinkUnstaked { owner, link });
-			Ok(())
+			Self::do_unstake_link(owner, link)
 		}
 
 		/// Deregisters the caller's HyperNode, unstaking its Links.
@@ -754,10 +761,7 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::deregister_hypernode(T::MaxLinksPerHyperNode::get()))]
 		pub fn deregister_hypernode(origin: OriginFor<T>) -> DispatchResult {
 			let owner = ensure_signed(origin)?;
-			let h = HyperNodes::<T>::get(&owner).ok_or(Error::<T>::NotRegistered)?;
-			Self::do_deregister(&owner, h)?;
-			Self::deposit_event(Event::HyperNodeDeregistered { owner });
-			Ok(())
+			Self::do_deregister_hypernode(owner)
 		}
 
 		/// A HyperNode's probe results for the current era, signed by its `icno` key's
@@ -774,25 +778,7 @@ pub mod pallet {
 			results: BoundedVec<(NodeId, ProbeOutcome), T::MaxReportResults>,
 		) -> DispatchResultWithPostInfo {
 			let signer = ensure_signed(origin)?;
-			let (owner, index) = Self::check_report(&signer, era, &results)?;
-			for (node, outcome) in &results {
-				Reports::<T>::mutate(era, node, |r| {
-					// Bounded by k ≤ 5 oracles per node, each reporting once: cannot overflow.
-					let _ = r.try_push((index, *outcome));
-				});
-			}
-			Reported::<T>::mutate(era, &owner, |count| {
-				*count = Some(count.unwrap_or(0).saturating_add(results.len() as u32))
-			});
-			if let Some((last, _)) = results.last() {
-				ReportedUpTo::<T>::insert(era, &owner, last);
-			}
-			Self::deposit_event(Event::ReportAccepted {
-				owner,
-				era,
-				results: results.len() as u32,
-			});
-			Ok(Pays::No.into())
+			Self::do_submit_report(signer, era, results)
 		}
 
 		/// Cancels a pending slash (admin origin): a wrong oracle majority must be correctable.
@@ -800,10 +786,7 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::cancel_slash())]
 		pub fn cancel_slash(origin: OriginFor<T>, era: EraIndex, node: NodeId) -> DispatchResult {
 			T::AdminOrigin::ensure_origin(origin)?;
-			PendingSlashes::<T>::take(era, node).ok_or(Error::<T>::NoPendingSlash)?;
-			PendingSlashBases::<T>::remove(era, node);
-			Self::deposit_event(Event::SlashCancelled { node, era });
-			Ok(())
+			Self::do_cancel_slash(era, node)
 		}
 
 		/// Sets the SLA parameters (admin origin).
@@ -811,14 +794,7 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::set_params())]
 		pub fn set_params(origin: OriginFor<T>, params: SlaParams) -> DispatchResult {
 			T::AdminOrigin::ensure_origin(origin)?;
-			ensure!(
-				params.slash_base <= params.slash_cap && params.accuracy_window > 0,
-				Error::<T>::BadParams
-			);
-			ensure!(!params.sla_target.is_zero(), Error::<T>::BadParams);
-			Params::<T>::put(&params);
-			Self::deposit_event(Event::ParamsSet { params });
-			Ok(())
+			Self::do_set_params(params)
 		}
 
 		/// Clears a dormant HyperNode registration (admin origin): one with no Link staked or
@@ -829,891 +805,7 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::clear_hypernode(T::MaxLinksPerHyperNode::get()))]
 		pub fn clear_hypernode(origin: OriginFor<T>, owner: T::AccountId) -> DispatchResult {
 			T::AdminOrigin::ensure_origin(origin)?;
-			let h = HyperNodes::<T>::get(&owner).ok_or(Error::<T>::NotRegistered)?;
-			ensure!(!h.is_active(), Error::<T>::HyperNodeActive);
-			let deposit = h.deposit;
-			Self::do_deregister(&owner, h)?;
-			Self::deposit_event(Event::HyperNodeCleared { owner, deposit });
-			Ok(())
-		}
-	}
-
-	impl<T: Config> Pallet<T> {
-		/// What an `icno` key signs to prove it signs for `owner`'s HyperNode on this chain:
-		/// `("icn-sla:signer", owner, genesis hash)`, SCALE-encoded.
-		pub fn signer_proof_payload(owner: &T::AccountId) -> Vec<u8> {
-			let genesis = frame_system::Pallet::<T>::block_hash(BlockNumberFor::<T>::default());
-			(b"icn-sla:signer", owner, genesis).encode()
-		}
-
-		/// The current era (0 before the first).
-		pub(crate) fn current_era() -> EraIndex {
-			CurrentEra::<T>::get().unwrap_or(0)
-		}
-
-		/// Which accuracy window `era` falls in (windows end after eras `w − 1`, `2w − 1`, …).
-		pub(crate) fn accuracy_window_of(era: EraIndex) -> u32 {
-			era / Params::<T>::get().accuracy_window.max(1)
-		}
-
-		/// The era of block `n`, on the chain's era clock.
-		pub fn era_of(n: BlockNumberFor<T>) -> EraIndex {
-			<T::Clock as icn_primitives::clock::ChainClock>::eras()
-				.era_of(n.unique_saturated_into())
-		}
-
-		pub(crate) fn do_register(
-			owner: T::AccountId,
-			signer: T::AccountId,
-			location: [u8; 2],
-			address: BoundedVec<u8, ConstU32<MAX_ADDRESS_LEN>>,
-		) -> DispatchResult {
-			ensure!(!HyperNodes::<T>::contains_key(&owner), Error::<T>::AlreadyRegistered);
-			ensure!(!Signers::<T>::contains_key(&signer), Error::<T>::SignerInUse);
-			ensure!(location.iter().all(|c| c.is_ascii_uppercase()), Error::<T>::BadLocation);
-			ensure!(!address.is_empty(), Error::<T>::EmptyAddress);
-			let count = HyperNodeCount::<T>::get();
-			let era = Self::current_era();
-			for who in [&owner, &signer] {
-				if let Some(removed) = Removals::<T>::get(who) {
-					ensure!(
-						era >= removed.saturating_add(T::RemovalCooldown::get()),
-						Error::<T>::RemovedRecently
-					);
-				}
-			}
-			// Past the cool-down: a clean start (the removal served its time, and the record
-			// that caused it is dropped). Otherwise a record left in this window comes back.
-			let served =
-				Removals::<T>::take(&owner).is_some() | Removals::<T>::take(&signer).is_some();
-			let (due, misses) = match DepartedAccuracy::<T>::take(&owner) {
-				Some((window, due, misses))
-					if !served && window == Self::accuracy_window_of(era) =>
-				{
-					(due, misses)
-				},
-				_ => (0, 0),
-			};
-			let deposit = T::HyperNodeDeposit::get();
-			T::Currency::hold(&HoldReason::HyperNodeDeposit.into(), &owner, deposit)?;
-			HyperNodeCount::<T>::put(count.saturating_add(1));
-			Signers::<T>::insert(&signer, &owner);
-			HyperNodes::<T>::insert(
-				&owner,
-				HyperNode::<T> {
-					signer: signer.clone(),
-					location,
-					address,
-					links: BoundedVec::new(),
-					removed: false,
-					due,
-					misses,
-					deposit,
-				},
-			);
-			Self::deposit_event(Event::HyperNodeRegistered { owner, signer });
-			Ok(())
-		}
-
-		pub(crate) fn do_stake(owner: &T::AccountId, link: LinkId) -> DispatchResult {
-			let mut h = HyperNodes::<T>::get(owner).ok_or(Error::<T>::NotRegistered)?;
-			let link_owner = T::Links::owner(link).ok_or(Error::<T>::UnknownLink)?;
-			ensure!(&link_owner == owner, Error::<T>::NotLinkOwner);
-			ensure!(!T::Links::is_locked(link), Error::<T>::LinkInUse);
-			let was_active = h.is_active();
-			h.links.try_push(link).map_err(|_| Error::<T>::TooManyLinks)?;
-			if !was_active && h.is_active() {
-				// Its first Link: it joins the active set (sorted), if there is room.
-				ActiveHyperNodes::<T>::try_mutate(|active| {
-					let at =
-						active.binary_search(owner).err().ok_or(Error::<T>::AlreadyRegistered)?;
-					active.try_insert(at, owner.clone()).map_err(|_| Error::<T>::TooManyHyperNodes)
-				})?;
-			}
-			T::Links::lock(link).map_err(|_| Error::<T>::LinkInUse)?;
-			HyperNodes::<T>::insert(owner, h);
-			Self::deposit_event(Event::LinkStaked { owner: owner.clone(), link });
-			Ok(())
-		}
-
-		/// Applying one pending slash: the step's own work and the slash at its worst (every
-		/// delegator paying, every Link seized — the providers pallet's benchmark).
-		pub fn slash_step_weight() -> Weight {
-			T::WeightInfo::apply_slash().saturating_add(T::Slashing::slash_weight())
-		}
-
-		/// Takes `owner` out of the active set (no Link left, removed, or gone).
-		fn deactivate(owner: &T::AccountId) {
-			ActiveHyperNodes::<T>::mutate(|active| {
-				if let Ok(at) = active.binary_search(owner) {
-					active.remove(at);
-				}
-			});
-		}
-
-		/// Removes `owner`'s registration `h`: unstakes its Links, returns its deposit and
-		/// keeps its accuracy record for a registration in the same window (a removal is kept
-		/// in `Removals`).
-		fn do_deregister(owner: &T::AccountId, h: HyperNode<T>) -> DispatchResult {
-			for link in &h.links {
-				T::Links::unlock(*link)?;
-			}
-			T::Currency::release(
-				&HoldReason::HyperNodeDeposit.into(),
-				owner,
-				h.deposit,
-				Precision::BestEffort,
-			)?;
-			Self::deactivate(owner);
-			HyperNodes::<T>::remove(owner);
-			Signers::<T>::remove(&h.signer);
-			if h.due > 0 {
-				DepartedAccuracy::<T>::insert(
-					owner,
-					(Self::accuracy_window_of(Self::current_era()), h.due, h.misses),
-				);
-			}
-			HyperNodeCount::<T>::mutate(|c| *c = c.saturating_sub(1));
-			Ok(())
-		}
-
-		/// Snapshots the active HyperNodes and the randomness of `era`; prunes old eras.
-		pub(crate) fn start_era(era: EraIndex) {
-			// The active set is sorted and bounded; each one's Links as the era starts.
-			let oracles: Vec<(T::AccountId, u32)> = ActiveHyperNodes::<T>::get()
-				.into_iter()
-				.filter_map(|o| {
-					HyperNodes::<T>::get(&o)
-						.filter(|h| h.is_active())
-						.map(|h| (o, h.links.len() as u32))
-				})
-				.collect();
-			let links = oracles.iter().fold(0u32, |acc, (_, l)| acc.saturating_add(*l));
-			EraRewards::<T>::mutate(era, |r| r.links = links);
-			let count = oracles.len() as u32;
-			// Each oracle's Links as the era starts: what its reward is shared by (Links
-			// staked later count from the next era, and a Link for one HyperNode per era).
-			EraLinks::<T>::insert(
-				era,
-				BoundedVec::truncate_from(oracles.iter().map(|(_, l)| *l).collect::<Vec<_>>()),
-			);
-			EraOracles::<T>::insert(
-				era,
-				BoundedVec::truncate_from(oracles.into_iter().map(|(o, _)| o).collect::<Vec<_>>()),
-			);
-			let seed: [u8; 32] =
-				frame_system::Pallet::<T>::parent_hash().as_ref().try_into().unwrap_or([0; 32]);
-			EraSeeds::<T>::insert(era, seed);
-			EraNodeBound::<T>::insert(era, T::Targets::next_node_id());
-			CurrentEra::<T>::put(era);
-			// An era four back is no longer needed once aggregated; an aggregation that fell
-			// that far behind prunes its era itself when it finalizes it.
-			if let Some(old) = era
-				.checked_sub(4)
-				.filter(|old| FinalizedEra::<T>::get().is_some_and(|f| f >= *old))
-			{
-				Self::prune_era(old);
-			}
-			Self::deposit_event(Event::EraStarted { era, oracles: count });
-		}
-
-		/// Removes `era`'s snapshot (oracles, seed, node bound) and report bookkeeping.
-		fn prune_era(era: EraIndex) {
-			EraOracles::<T>::remove(era);
-			EraLinks::<T>::remove(era);
-			EraSeeds::<T>::remove(era);
-			EraNodeBound::<T>::remove(era);
-			let _ = Reported::<T>::clear_prefix(era, T::MaxHyperNodes::get(), None);
-			let _ = ReportedUpTo::<T>::clear_prefix(era, T::MaxHyperNodes::get(), None);
-		}
-
-		/// Whether `era`, finalized while `current` runs, fell four eras behind: then
-		/// `start_era` left its pruning to its finalization.
-		fn prunes_late(era: EraIndex, current: EraIndex) -> bool {
-			current >= era.saturating_add(4)
-		}
-
-		/// The weight of pruning an era: its snapshot and up to two entries per HyperNode.
-		pub(crate) fn prune_weight() -> Weight {
-			T::DbWeight::get()
-				.writes(u64::from(T::MaxHyperNodes::get()).saturating_mul(2).saturating_add(4))
-		}
-
-		/// The extra weight of finalizing `era` while `current` runs: its pruning if late.
-		fn late_prune_weight(era: EraIndex, current: EraIndex) -> Weight {
-			let writes = u64::from(T::MaxHyperNodes::get()).saturating_mul(2).saturating_add(4);
-			T::DbWeight::get().writes(if Self::prunes_late(era, current) { writes } else { 0 })
-		}
-
-		/// Checks a report; returns the HyperNode owner and its index in the era's oracles.
-		pub fn check_report(
-			signer: &T::AccountId,
-			era: EraIndex,
-			results: &[(NodeId, ProbeOutcome)],
-		) -> Result<(T::AccountId, u32), Error<T>> {
-			let owner = Signers::<T>::get(signer).ok_or(Error::<T>::NotAnOracle)?;
-			ensure!(CurrentEra::<T>::get() == Some(era), Error::<T>::WrongEra);
-			let oracles = EraOracles::<T>::get(era);
-			let index =
-				oracles.iter().position(|o| *o == owner).ok_or(Error::<T>::NotAnOracle)? as u32;
-			ensure!(!results.is_empty(), Error::<T>::EmptyReport);
-			// A further part of this era's report starts after the last node already reported.
-			if let (Some(last), Some((first, _))) =
-				(ReportedUpTo::<T>::get(era, &owner), results.first())
-			{
-				ensure!(*first > last, Error::<T>::DuplicateReport);
-			}
-			let seed = EraSeeds::<T>::get(era).ok_or(Error::<T>::WrongEra)?;
-			let bound = Self::node_bound(era);
-			let count = oracles.len() as u32;
-			// Ascending node order makes the duplicate check linear in the report's size.
-			ensure!(
-				results.windows(2).all(|w| match w {
-					[(a, _), (b, _)] => a < b,
-					_ => true,
-				}),
-				Error::<T>::DuplicateNode
-			);
-			for (node, _) in results.iter() {
-				ensure!(*node < bound, Error::<T>::NotAssigned);
-				ensure!(
-					logic::oracles_for(&seed, *node, count).contains(&index),
-					Error::<T>::NotAssigned
-				);
-				ensure!(Self::era_target(*node, era).is_some(), Error::<T>::NotAssigned);
-			}
-			Ok((owner, index))
-		}
-
-		/// What to probe of `node` in `era`, if it is one of the era's nodes: below the era's
-		/// node bound and probe-able since the era started ([`ProbeTarget::probed_from`]).
-		pub fn era_target(
-			node: NodeId,
-			era: EraIndex,
-		) -> Option<icn_primitives::providers::ProbeTarget> {
-			T::Targets::probe_target(node).filter(|t| t.probed_from <= era)
-		}
-
-		/// The provider nodes of `era`: ids below this bound (all nodes for an era started
-		/// before the bound was recorded).
-		pub fn node_bound(era: EraIndex) -> NodeId {
-			EraNodeBound::<T>::get(era).unwrap_or_else(T::Targets::next_node_id)
-		}
-
-		/// The nodes `owner` must probe in `era` (for the off-chain worker and the runtime API).
-		pub fn assignments(owner: &T::AccountId, era: EraIndex) -> Vec<NodeId> {
-			let oracles = EraOracles::<T>::get(era);
-			let Some(index) = oracles.iter().position(|o| o == owner) else { return Vec::new() };
-			let Some(seed) = EraSeeds::<T>::get(era) else { return Vec::new() };
-			let count = oracles.len() as u32;
-			// The hash first: only assigned nodes cost a storage read. In ascending order, as
-			// reports list them; more than `MaxReportResults` are reported in several parts.
-			(0..Self::node_bound(era))
-				.filter(|node| logic::oracles_for(&seed, *node, count).contains(&(index as u32)))
-				.filter(|node| Self::era_target(*node, era).is_some())
-				.collect()
-		}
-
-		/// Aggregates ended eras step by step within `meter`: each node's verdict (in batches,
-		/// with each cluster's utilization measured once per era), the era before's slashes,
-		/// the reward budget, each node's reward (in batches) and each HyperNode's, the era's
-		/// close. Every step is charged its benchmarked weight before it runs.
-		pub fn aggregate(meter: &mut WeightMeter) {
-			loop {
-				let Some(current) = CurrentEra::<T>::get() else { return };
-				let (era, step) =
-					Aggregation::<T>::get().unwrap_or((current, AggregationStep::Nodes(0)));
-				if era >= current {
-					if Aggregation::<T>::get().is_none() {
-						Aggregation::<T>::put((era, step));
-					}
-					return;
-				}
-				let next = match step {
-					AggregationStep::Nodes(node) if node < Self::node_bound(era) => {
-						// A batch runs only if at least one node fits after its fixed part.
-						if !meter.can_consume(
-							T::WeightInfo::aggregate_nodes(0).saturating_add(Self::node_weight()),
-						) {
-							return;
-						}
-						meter.consume(T::WeightInfo::aggregate_nodes(0));
-						let next = Self::aggregate_nodes(era, node, meter);
-						Aggregation::<T>::put((era, AggregationStep::Nodes(next)));
-						if next == node {
-							// Not even the first node fitted (its cluster's measurement did not).
-							return;
-						}
-						continue;
-					},
-					AggregationStep::Nodes(_) => AggregationStep::Slashes,
-					AggregationStep::Slashes => match era
-						.checked_sub(1)
-						.filter(|p| PendingSlashes::<T>::iter_prefix(p).next().is_some())
-					{
-						// The slashes computed for the era before are applied one per step,
-						// so any number of them fits in the per-block budget.
-						Some(previous) => {
-							if meter.try_consume(Self::slash_step_weight()).is_err() {
-								return;
-							}
-							Self::apply_one_slash(previous);
-							AggregationStep::Slashes
-						},
-						None => AggregationStep::Budget,
-					},
-					AggregationStep::Budget => {
-						if meter.try_consume(T::WeightInfo::era_budget()).is_err() {
-							return;
-						}
-						Self::set_budget(era);
-						AggregationStep::NodeRewards
-					},
-					AggregationStep::NodeRewards => {
-						if !meter.can_consume(T::WeightInfo::reward_nodes(1)) {
-							return;
-						}
-						meter.consume(T::WeightInfo::reward_nodes(0));
-						if Self::reward_nodes(era, meter) {
-							AggregationStep::HyperNodeRewards(0)
-						} else {
-							Aggregation::<T>::put((era, AggregationStep::NodeRewards));
-							return;
-						}
-					},
-					AggregationStep::HyperNodeRewards(index)
-						if index < EraOracles::<T>::decode_len(era).unwrap_or(0) as u32 =>
-					{
-						if meter.try_consume(T::WeightInfo::reward_hypernode()).is_err() {
-							return;
-						}
-						Self::reward_hypernode(era, index);
-						AggregationStep::HyperNodeRewards(index.saturating_add(1))
-					},
-					AggregationStep::HyperNodeRewards(_) => AggregationStep::Finalize,
-					AggregationStep::Finalize => {
-						let late = Self::late_prune_weight(era, current);
-						if meter
-							.try_consume(T::WeightInfo::finalize_era().saturating_add(late))
-							.is_err()
-						{
-							return;
-						}
-						Self::finalize_era(era);
-						if Self::prunes_late(era, current) {
-							Self::prune_era(era);
-						}
-						Aggregation::<T>::put((era.saturating_add(1), AggregationStep::Nodes(0)));
-						continue;
-					},
-				};
-				Aggregation::<T>::put((era, next));
-			}
-		}
-
-		/// Removes the failure records of the oldest era kept, once the marketplace has
-		/// settled it and it left `node_sla`'s view: a batch per block at most, within `meter`
-		/// (its reads charged first). A failed era's refund never depends on timing.
-		pub(crate) fn prune_failures(meter: &mut WeightMeter) {
-			if meter.try_consume(T::DbWeight::get().reads(3)).is_err() {
-				return;
-			}
-			let Some(finalized) = FinalizedEra::<T>::get() else { return };
-			let era = FailurePruning::<T>::get().unwrap_or(0);
-			if era.saturating_add(NODE_SLA_VIEW) > finalized || !T::Settlement::settled(era) {
-				return;
-			}
-			let batch = u64::from(FAILURE_PRUNE_BATCH);
-			if meter
-				.try_consume(T::DbWeight::get().reads_writes(batch, batch.saturating_add(1)))
-				.is_err()
-			{
-				return;
-			}
-			let result = Failures::<T>::clear_prefix(era, FAILURE_PRUNE_BATCH, None);
-			let next = if result.maybe_cursor.is_none() { era.saturating_add(1) } else { era };
-			FailurePruning::<T>::put(next);
-		}
-
-		/// The weight of one more node in an aggregation batch: the benchmark's slope, plus
-		/// the reads of its cluster, cluster utilization and region, which the benchmark (one
-		/// cluster) reads once per batch but nodes of many clusters read each.
-		pub(crate) fn node_weight() -> Weight {
-			T::WeightInfo::aggregate_nodes(1)
-				.saturating_sub(T::WeightInfo::aggregate_nodes(0))
-				.saturating_add(T::DbWeight::get().reads_writes(3, 1))
-		}
-
-		/// Aggregates `era`'s nodes from `from` on while `meter` allows (its fixed part is
-		/// charged): the era's context is read once and its accumulators (capacity points,
-		/// HyperNode accuracy, pending slashes) are written once. Returns the next node.
-		fn aggregate_nodes(era: EraIndex, from: NodeId, meter: &mut WeightMeter) -> NodeId {
-			let bound = Self::node_bound(era);
-			let Some(seed) = EraSeeds::<T>::get(era) else { return bound };
-			let oracles = EraOracles::<T>::decode_len(era).unwrap_or(0) as u32;
-			let params = Params::<T>::get();
-			let mut accuracy = EraAccuracy::<T>::get(era).into_inner();
-			accuracy.resize(oracles as usize, (0, 0));
-			let mut capacity_points: u128 = 0;
-			let per_node = Self::node_weight();
-			let mut node = from;
-			while node < bound {
-				if meter.try_consume(per_node).is_err() {
-					break;
-				}
-				let target = Self::era_target(node, era);
-				if let Some(cluster) = target
-					.as_ref()
-					.map(|t| t.cluster)
-					.filter(|c| ClusterUtilization::<T>::get(c).map(|(e, _)| e) != Some(era))
-				{
-					if meter.try_consume(T::WeightInfo::measure_cluster()).is_err() {
-						break;
-					}
-					Self::measure_cluster(era, cluster);
-				}
-				if let Some(target) = target {
-					let ctx = EraContext { era, seed: &seed, oracles, params: &params };
-					let points = Self::aggregate_node(&ctx, node, target, &mut accuracy);
-					capacity_points = capacity_points.saturating_add(points);
-				} else {
-					Reports::<T>::remove(era, node);
-				}
-				node = node.saturating_add(1);
-			}
-			EraRewards::<T>::mutate(era, |r| {
-				r.capacity_points = r.capacity_points.saturating_add(capacity_points)
-			});
-			EraAccuracy::<T>::insert(era, BoundedVec::truncate_from(accuracy));
-			node
-		}
-
-		/// Records `cluster`'s utilization (booked / capacity of its bookable nodes) for `era`.
-		pub(crate) fn measure_cluster(era: EraIndex, cluster: ClusterId) {
-			let (capacity, booked) = T::Capacity::cluster_usage(cluster);
-			let utilization = if capacity == 0 {
-				Perbill::zero()
-			} else {
-				Perbill::from_rational(booked.min(capacity), capacity)
-			};
-			ClusterUtilization::<T>::insert(cluster, (era, utilization));
-		}
-
-		/// Sets `era`'s reward budget: what the pool's schedule released during the era,
-		/// split between provider nodes and HyperNodes; unfreezes it in the pool.
-		fn set_budget(era: EraIndex) {
-			T::Pool::unfreeze_released();
-			let eras = <T::Clock as icn_primitives::clock::ChainClock>::eras();
-			let start = eras.era_start(era);
-			let end = eras.era_start(era.saturating_add(1));
-			let budget =
-				T::Pool::released_budget(end).saturating_sub(T::Pool::released_budget(start));
-			let nodes = Params::<T>::get().node_share.mul_floor(budget);
-			let hypernodes = budget.saturating_sub(nodes);
-			EraRewards::<T>::mutate(era, |r| {
-				r.node_budget = nodes;
-				r.hypernode_budget = hypernodes;
-			});
-			Self::deposit_event(Event::EraBudget { era, nodes, hypernodes });
-		}
-
-		/// Pays `era`'s capacity rewards node by node while `meter` allows (the batch's fixed
-		/// part is charged; each node is charged by its delegator count); returns whether
-		/// every node is paid.
-		fn reward_nodes(era: EraIndex, meter: &mut WeightMeter) -> bool {
-			let per_node =
-				T::WeightInfo::reward_nodes(1).saturating_sub(T::WeightInfo::reward_nodes(0));
-			let per_delegator = |d: u32| {
-				T::WeightInfo::reward_delegators(d)
-					.saturating_sub(T::WeightInfo::reward_delegators(0))
-			};
-			// No more entries are read than could be paid with no delegators.
-			let most = meter
-				.remaining()
-				.checked_div_per_component(&per_node)
-				.unwrap_or(u64::MAX)
-				.min(u64::from(MAX_REWARD_BATCH)) as usize;
-			let nodes: Vec<(NodeId, u128)> =
-				RewardPoints::<T>::iter_prefix(era).take(most.saturating_add(1)).collect();
-			let more = nodes.len() > most;
-			let mut r = EraRewards::<T>::get(era);
-			let pool = T::Pool::account();
-			let mut done = !more;
-			for (node, points) in nodes.into_iter().take(most) {
-				let delegators = T::Rewards::delegators(node);
-				if meter.try_consume(per_node.saturating_add(per_delegator(delegators))).is_err() {
-					done = false;
-					break;
-				}
-				RewardPoints::<T>::remove(era, node);
-				let amount = multiply_by_rational_with_rounding(
-					r.node_budget,
-					points,
-					r.capacity_points,
-					Rounding::Down,
-				)
-				.unwrap_or(0)
-				.min(r.node_budget.saturating_sub(r.node_paid));
-				let Some(shares) = T::Rewards::reward_shares(node).filter(|_| amount > 0) else {
-					continue;
-				};
-				let (to_delegators, to_provider) = shares.split(amount);
-				let mut paid: Balance = 0;
-				for (who, part) in to_delegators {
-					if T::Currency::transfer(&pool, &who, part, Preservation::Preserve).is_ok() {
-						paid = paid.saturating_add(part);
-					}
-				}
-				if to_provider > 0 && T::Rewards::pay_node(node, &pool, to_provider).is_ok() {
-					paid = paid.saturating_add(to_provider);
-				}
-				r.node_paid = r.node_paid.saturating_add(paid);
-				Self::deposit_event(Event::NodeRewarded { era, node, amount: paid });
-			}
-			EraRewards::<T>::insert(era, r);
-			done
-		}
-
-		/// Pays the era's `index`-th HyperNode: its staked Links' part of the HyperNode budget
-		/// × its accuracy (the era's reports due and missed counted in first). Removed or
-		/// Link-less HyperNodes earn nothing.
-		fn reward_hypernode(era: EraIndex, index: u32) {
-			let Some(owner) = EraOracles::<T>::get(era).get(index as usize).cloned() else {
-				return;
-			};
-			let Some(mut h) = HyperNodes::<T>::get(&owner) else { return };
-			// The era's reports due and missed count in the HyperNode's accuracy window.
-			let (due, misses) =
-				EraAccuracy::<T>::get(era).get(index as usize).copied().unwrap_or((0, 0));
-			if due > 0 {
-				h.due = h.due.saturating_add(due);
-				h.misses = h.misses.saturating_add(misses);
-				HyperNodes::<T>::insert(&owner, &h);
-			}
-			// Removed HyperNodes earn nothing; the Links are those staked when the era started.
-			if h.removed {
-				return;
-			}
-			let mut r = EraRewards::<T>::get(era);
-			let links =
-				EraLinks::<T>::get(era).get(index as usize).copied().unwrap_or(0).min(r.links);
-			let gross = multiply_by_rational_with_rounding(
-				r.hypernode_budget,
-				links.into(),
-				r.links.into(),
-				Rounding::Down,
-			)
-			.unwrap_or(0);
-			let amount = h
-				.accuracy()
-				.mul_floor(gross)
-				.min(r.hypernode_budget.saturating_sub(r.hypernode_paid));
-			if amount == 0
-				|| T::Currency::transfer(
-					&T::Pool::account(),
-					&owner,
-					amount,
-					Preservation::Preserve,
-				)
-				.is_err()
-			{
-				return;
-			}
-			r.hypernode_paid = r.hypernode_paid.saturating_add(amount);
-			EraRewards::<T>::insert(era, r);
-			Self::deposit_event(Event::HyperNodeRewarded { era, owner, amount });
-		}
-
-		/// One node's verdict for the era of `ctx`: score, failure record, repair window, its
-		/// oracles' accuracy (in `accuracy`, by oracle index), a slash (into `slashes`).
-		/// Returns the node's capacity points (what the era's node rewards are shared by; 0
-		/// for a node priced above its cluster's maximum).
-		fn aggregate_node(
-			ctx: &EraContext<'_>,
-			node: NodeId,
-			target: icn_primitives::providers::ProbeTarget,
-			accuracy: &mut [(u32, u32)],
-		) -> u128 {
-			let era = ctx.era;
-			let assigned = logic::oracles_for(ctx.seed, node, ctx.oracles);
-			let reports = Reports::<T>::take(era, node);
-			let outcomes: Vec<ProbeOutcome> = reports.iter().map(|(_, o)| *o).collect();
-			let verdict = logic::verdict(&outcomes, assigned.len() as u32, target.latency_bound_ms);
-
-			// Oracle accuracy: a missing report or one disagreeing with the verdict is a miss.
-			for index in &assigned {
-				let report = reports.iter().find(|(i, _)| i == index).map(|(_, o)| o);
-				let miss = match report {
-					None => true,
-					Some(o) => !logic::agrees(o, verdict, target.latency_bound_ms),
-				};
-				if let Some((due, misses)) = accuracy.get_mut(*index as usize) {
-					*due = due.saturating_add(1);
-					if miss {
-						*misses = misses.saturating_add(1);
-					}
-				}
-			}
-
-			let p = ctx.params;
-			let mut window = NodeSla::<T>::get(node).unwrap_or_default();
-			window.record(era, verdict);
-			if verdict != EraVerdict::NotCounted {
-				let _ = T::Slashing::set_failing(node, verdict == EraVerdict::Failed);
-			}
-			// Capacity reward (§4.4): the capacity of every probed node that can be booked at all
-			// (priced within its cluster's maximum) counts in the whole; such a node earns its
-			// part × (1 − cluster utilization) for a passed era at the SLA target. Capacity
-			// nobody can book earns nothing.
-			let capacity = if target.priced_within_max { u128::from(target.capacity) } else { 0 };
-			if verdict == EraVerdict::Passed && window.score() >= p.sla_target {
-				let utilization = ClusterUtilization::<T>::get(target.cluster)
-					.map(|(_, u)| u)
-					.unwrap_or_default();
-				let points =
-					capacity.saturating_mul(utilization.left_from_one().deconstruct().into());
-				if points > 0 {
-					RewardPoints::<T>::insert(era, node, points);
-				}
-			}
-			// Refunded to its builders: a failed era, and an era nobody could verify although
-			// oracles were assigned (too few reports: service nobody measured is not paid).
-			if verdict == EraVerdict::Failed
-				|| (verdict == EraVerdict::NotCounted && !assigned.is_empty())
-			{
-				Failures::<T>::insert(era, node, ());
-			}
-			if verdict == EraVerdict::Failed {
-				let fraction = logic::slash_fraction(
-					window.consecutive_failures,
-					p.grace_eras,
-					p.slash_base,
-					p.slash_cap,
-				);
-				if !fraction.is_zero() {
-					PendingSlashes::<T>::insert(era, node, fraction);
-					PendingSlashBases::<T>::insert(era, node, T::Slashing::slash_base(node));
-					Self::deposit_event(Event::SlashPending { node, era, fraction });
-				}
-			}
-			NodeSla::<T>::insert(node, window);
-			Self::deposit_event(Event::NodeVerdict {
-				node,
-				era,
-				verdict,
-				reports: reports.len() as u32,
-			});
-			capacity.saturating_mul(POINTS_PER_UNIT)
-		}
-
-		/// Applies the first slash pending for `era` (computed when `era` was aggregated).
-		fn apply_one_slash(era: EraIndex) {
-			let next = PendingSlashes::<T>::iter_prefix(era).next();
-			if let Some((node, fraction)) = next {
-				PendingSlashes::<T>::remove(era, node);
-				// The base fixed when it became pending (a slash pending from before the bases
-				// were kept falls back to the requirement now).
-				let base = PendingSlashBases::<T>::take(era, node)
-					.unwrap_or_else(|| T::Slashing::slash_base(node));
-				match T::Slashing::slash_from(node, fraction, base) {
-					Ok(_) => Self::deposit_event(Event::SlashApplied { node, era, fraction }),
-					Err(_) => Self::deposit_event(Event::SlashSkipped { node, era }),
-				}
-			}
-		}
-
-		/// Closes `era` (its nodes aggregated, the era before's slashes applied): checks
-		/// HyperNode accuracy, prunes old failure records.
-		fn finalize_era(era: EraIndex) {
-			let p = Params::<T>::get();
-			let window_over =
-				p.accuracy_window > 0 && (era.saturating_add(1)) % p.accuracy_window == 0;
-			for owner in EraOracles::<T>::get(era) {
-				HyperNodes::<T>::mutate(&owner, |h| {
-					let Some(h) = h else { return };
-					if !h.removed
-						&& h.due >= p.min_reports_for_accuracy
-						&& h.accuracy() < p.min_accuracy
-					{
-						h.removed = true;
-						Self::deactivate(&owner);
-						// The removal holds for its owner and its key, whatever they do next.
-						Removals::<T>::insert(&owner, era);
-						Removals::<T>::insert(&h.signer, era);
-						Self::deposit_event(Event::HyperNodeRemoved {
-							owner: owner.clone(),
-							accuracy: h.accuracy(),
-						});
-					}
-					if window_over {
-						h.due = 0;
-						h.misses = 0;
-					}
-				});
-			}
-			EraAccuracy::<T>::remove(era);
-			let r = EraRewards::<T>::take(era);
-			let budget = r.node_budget.saturating_add(r.hypernode_budget);
-			let paid = r.node_paid.saturating_add(r.hypernode_paid);
-			Self::deposit_event(Event::EraRewardsPaid {
-				era,
-				paid,
-				unspent: budget.saturating_sub(paid),
-			});
-			FinalizedEra::<T>::put(era);
-			Self::deposit_event(Event::EraFinalized { era });
-		}
-
-		/// A node's SLA for the runtime API.
-		pub fn node_sla(node: NodeId) -> runtime_api::NodeSlaInfo {
-			let window = NodeSla::<T>::get(node).unwrap_or_default();
-			let (passed, counted) = window.counts();
-			let finalized = FinalizedEra::<T>::get();
-			let recent = finalized
-				.map(|f| {
-					(f.saturating_sub(NODE_SLA_VIEW - 1)..=f)
-						.map(|e| (e, Failures::<T>::contains_key(e, node)))
-						.collect()
-				})
-				.unwrap_or_default();
-			runtime_api::NodeSlaInfo {
-				score: window.score(),
-				passed,
-				counted,
-				consecutive_failures: window.consecutive_failures,
-				last_era: window.last_era,
-				recent_failures: recent,
-				// Slashes pend from an era's aggregation to the next one's: of the eras around
-				// the last one finalized.
-				pending_slashes: {
-					let f = finalized.unwrap_or(0);
-					(f.saturating_sub(1)..=f.saturating_add(1))
-						.filter_map(|e| {
-							PendingSlashes::<T>::get(e, node).map(|fraction| (e, fraction))
-						})
-						.collect()
-				},
-			}
-		}
-
-		/// Checks the invariants: the HyperNode count, signer index and staked Links; no era
-		/// pays more than its budget and no node's points exceed the era's whole.
-		#[cfg(any(feature = "try-runtime", test))]
-		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
-			let mut count = 0u32;
-			let mut active: Vec<T::AccountId> = Vec::new();
-			for (owner, h) in HyperNodes::<T>::iter() {
-				count += 1;
-				if h.is_active() {
-					active.push(owner.clone());
-				}
-				ensure!(
-					<T::Currency as frame_support::traits::fungible::InspectHold<T::AccountId>>::balance_on_hold(&HoldReason::HyperNodeDeposit.into(), &owner) == h.deposit,
-					"a HyperNode's deposit is not what is held"
-				);
-				ensure!(
-					Signers::<T>::get(&h.signer).as_ref() == Some(&owner),
-					"signer index differs"
-				);
-				for link in &h.links {
-					ensure!(T::Links::is_locked(*link), "a staked Link is not locked");
-					ensure!(
-						T::Links::owner(*link).as_ref() == Some(&owner),
-						"a staked Link changed owner"
-					);
-				}
-			}
-			ensure!(count == HyperNodeCount::<T>::get(), "HyperNode count differs");
-			active.sort();
-			ensure!(
-				ActiveHyperNodes::<T>::get().into_inner() == active,
-				"the active set differs from the active HyperNodes"
-			);
-			for (era, r) in EraRewards::<T>::iter() {
-				ensure!(r.node_paid <= r.node_budget, "paid provider nodes more than their budget");
-				ensure!(
-					r.hypernode_paid <= r.hypernode_budget,
-					"paid HyperNodes more than their budget"
-				);
-				let points = RewardPoints::<T>::iter_prefix(era)
-					.fold(0u128, |acc, (_, p)| acc.saturating_add(p));
-				ensure!(points <= r.capacity_points, "reward points above the era's capacity");
-			}
-			ensure!(Signers::<T>::iter().count() as u32 == count, "stale signer entries");
-			for (era, accuracy) in EraAccuracy::<T>::iter() {
-				ensure!(
-					FinalizedEra::<T>::get().is_none_or(|f| era > f),
-					"accuracy counters of a finalized era"
-				);
-				ensure!(
-					accuracy.len() <= EraOracles::<T>::decode_len(era).unwrap_or(0),
-					"accuracy counters for more HyperNodes than the era's oracles"
-				);
-				ensure!(
-					accuracy.iter().all(|(due, misses)| misses <= due),
-					"more misses than reports due"
-				);
-			}
-			for (era, oracles) in EraOracles::<T>::iter() {
-				ensure!(
-					EraLinks::<T>::decode_len(era).unwrap_or(0) == oracles.len(),
-					"an era's Links snapshot differs from its oracles"
-				);
-			}
-			for (owner, h) in HyperNodes::<T>::iter() {
-				ensure!(
-					!h.removed || Removals::<T>::contains_key(&owner),
-					"a removed HyperNode without its removal record"
-				);
-			}
-			let current = CurrentEra::<T>::get().unwrap_or(0);
-			for (era, node, fraction) in PendingSlashes::<T>::iter() {
-				ensure!(
-					era <= current && !fraction.is_zero(),
-					"a pending slash of a future era, or of nothing"
-				);
-				ensure!(
-					PendingSlashBases::<T>::contains_key(era, node),
-					"a pending slash without its base"
-				);
-			}
-			for (era, node) in PendingSlashBases::<T>::iter_keys() {
-				ensure!(
-					PendingSlashes::<T>::contains_key(era, node),
-					"a slash base without its pending slash"
-				);
-			}
-			if let Some(kept) = FailurePruning::<T>::get() {
-				ensure!(
-					Failures::<T>::iter_keys().all(|(era, _)| era >= kept),
-					"failure records below the pruning cursor"
-				);
-			}
-			Ok(())
-		}
-	}
-
-	impl<T: Config> SlashQueue for Pallet<T> {
-		/// Looks at the eras a slash can still be pending for: from the one before the last
-		/// finalized to the current (at most 16 of them).
-		fn is_pending(node: NodeId) -> bool {
-			let current = Self::current_era();
-			let from = FinalizedEra::<T>::get()
-				.map_or(0, |f| f.saturating_sub(1))
-				.max(current.saturating_sub(15));
-			(from..=current).any(|era| PendingSlashes::<T>::contains_key(era, node))
-		}
-	}
-
-	impl<T: Config> SlaResults for Pallet<T> {
-		fn is_final(era: EraIndex) -> bool {
-			FinalizedEra::<T>::get().is_some_and(|f| f >= era)
-		}
-		fn failed(node: NodeId, era: EraIndex) -> bool {
-			Failures::<T>::contains_key(era, node)
-		}
-		fn score(node: NodeId) -> Perbill {
-			NodeSla::<T>::get(node).map(|w| w.score()).unwrap_or(Perbill::one())
+			Self::do_clear_hypernode(owner)
 		}
 	}
 }

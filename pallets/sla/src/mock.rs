@@ -21,8 +21,6 @@ use sp_runtime::{
 
 use crate::{self as pallet_icn_sla, NodeId};
 
-type Block = frame_system::mocking::MockBlock<Test>;
-
 frame_support::construct_runtime!(
 	pub enum Test {
 		System: frame_system,
@@ -33,27 +31,9 @@ frame_support::construct_runtime!(
 	}
 );
 
-#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
-impl frame_system::Config for Test {
-	type Block = Block;
-	type AccountId = AccountId32;
-	type Lookup = IdentityLookup<AccountId32>;
-	type AccountData = pallet_balances::AccountData<Balance>;
-}
-
-#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
-impl pallet_balances::Config for Test {
-	type Balance = Balance;
-	type AccountStore = System;
-	type ExistentialDeposit = ConstU128<1>;
-	type RuntimeHoldReason = RuntimeHoldReason;
-}
+icn_test_utils::impl_base_configs!(Test);
 
 parameter_types! {
-	pub NftsFeatures: PalletFeatures = PalletFeatures::all_enabled();
-	pub const LinkCollection: u32 = 0;
-	pub const ProvidersPalletId: PalletId = PalletId(*b"icn/prov");
-	pub Treasury: AccountId32 = account(200);
 	pub const AggregationWeight: Weight = Weight::from_parts(u64::MAX / 4, u64::MAX / 4);
 	/// Results per report transaction; a test lowers it to see a report sent in parts.
 	pub static MaxReportResults: u32 = 32;
@@ -70,36 +50,6 @@ impl icn_primitives::providers::SettledEras for MockSettlement {
 	}
 }
 
-impl pallet_nfts::Config for Test {
-	type RuntimeEvent = RuntimeEvent;
-	type CollectionId = u32;
-	type ItemId = u32;
-	type Currency = Balances;
-	type CreateOrigin = AsEnsureOriginWithArg<EnsureSigned<AccountId32>>;
-	type ForceOrigin = EnsureRoot<AccountId32>;
-	type Locker = ();
-	type CollectionDeposit = ConstU128<0>;
-	type ItemDeposit = ConstU128<0>;
-	type MetadataDepositBase = ConstU128<0>;
-	type AttributeDepositBase = ConstU128<0>;
-	type DepositPerByte = ConstU128<0>;
-	type StringLimit = ConstU32<64>;
-	type KeyLimit = ConstU32<64>;
-	type ValueLimit = ConstU32<64>;
-	type ApprovalsLimit = ConstU32<4>;
-	type ItemAttributesApprovalsLimit = ConstU32<4>;
-	type MaxTips = ConstU32<4>;
-	type MaxDeadlineDuration = ConstU64<1000>;
-	type MaxAttributesPerCall = ConstU32<4>;
-	type Features = NftsFeatures;
-	type OffchainSignature = MultiSignature;
-	type OffchainPublic = <MultiSignature as Verify>::Signer;
-	type WeightInfo = ();
-	#[cfg(feature = "runtime-benchmarks")]
-	type Helper = ();
-	type BlockNumberProvider = System;
-}
-
 /// Blocks per era in tests.
 pub const ERA: u64 = 10;
 /// Collateral per unit.
@@ -110,12 +60,8 @@ pub const HYPERNODE_DEPOSIT: Balance = 100 * ICNT;
 impl pallet_icn_providers::Config for Test {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
-	type Links = pallet_icn_providers::NftLinks<
-		Nfts,
-		LinkCollection,
-		pallet_nfts::ItemConfig,
-		pallet_nfts::CollectionConfigFor<Test>,
-	>;
+	type AdminOrigin = frame_system::EnsureRoot<sp_runtime::AccountId32>;
+	type Links = TestLinks;
 	type Treasury = Treasury;
 	type PalletId = ProvidersPalletId;
 	type Clock = icn_primitives::clock::FixedClocks<{ ERA as u32 }, 100>;
@@ -177,12 +123,7 @@ impl crate::Config for Test {
 	type AuthorityId = crate::crypto::OracleAuthId;
 	type Targets = Providers;
 	type Slashing = Providers;
-	type Links = pallet_icn_providers::NftLinks<
-		Nfts,
-		LinkCollection,
-		pallet_nfts::ItemConfig,
-		pallet_nfts::CollectionConfigFor<Test>,
-	>;
+	type Links = TestLinks;
 	type Clock = icn_primitives::clock::FixedClocks<{ ERA as u32 }, 100>;
 	type MaxHyperNodes = ConstU32<16>;
 	type HyperNodeDeposit = ConstU128<HYPERNODE_DEPOSIT>;
@@ -255,10 +196,6 @@ impl icn_primitives::providers::RewardsPool<AccountId32> for MockPool {
 	fn unfreeze_released() {}
 }
 
-pub fn account(n: u8) -> AccountId32 {
-	AccountId32::new([n; 32])
-}
-
 /// The sr25519 `icno` key of HyperNode owner `n` (a real key: registration proves it).
 pub fn oracle_key(n: u8) -> sp_core::sr25519::Pair {
 	use sp_core::Pair;
@@ -295,16 +232,7 @@ pub fn account_of(public: sp_core::sr25519::Public) -> AccountId32 {
 
 /// A node spec of `units` in cluster 0 serving `endpoint`.
 pub fn spec(endpoint: &str, audit: AuditObject) -> NodeSpec {
-	NodeSpec {
-		cluster: 0,
-		capacity: 10,
-		location: CountryCode(*b"DE"),
-		endpoint: endpoint.as_bytes().to_vec().try_into().unwrap(),
-		audit,
-		reservation_price: ICNT,
-		hardware: HardwareClass::Enterprise,
-		commission: Perbill::from_percent(10),
-	}
+	NodeSpec::new(0, 10).with_endpoint(endpoint).with_audit(audit)
 }
 
 /// Accounts 1..=30 hold 1,000,000 ICNT; accounts 11..=20 own Links 0..=9 (one each);

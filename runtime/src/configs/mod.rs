@@ -454,6 +454,7 @@ pub type IcnLinks = pallet_icn_providers::NftLinks<
 >;
 
 impl pallet_icn_providers::Config for Runtime {
+	type AdminOrigin = frame_system::EnsureRoot<AccountId>;
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type Links = IcnLinks;
@@ -508,6 +509,7 @@ impl sp_runtime::traits::Convert<AccountId, Balance> for UnfrozenBalance {
 }
 
 impl pallet_icn_marketplace::Config for Runtime {
+	type AdminOrigin = frame_system::EnsureRoot<AccountId>;
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type Capacity = crate::Providers;
