@@ -2,21 +2,20 @@
 //! over to its `do_*` function here.
 
 use crate::{pallet::*, *};
-use alloc::vec::Vec;
 use frame_support::{
 	pallet_prelude::*,
-	traits::{
-		fungible::{Inspect, Mutate, MutateHold},
-		tokens::{Fortitude, Precision, Restriction},
-	},
-	weights::WeightMeter,
+	traits::{fungible::MutateHold, tokens::Precision},
 };
-use frame_system::pallet_prelude::*;
-use sp_runtime::traits::UniqueSaturatedInto;
 
 impl<T: Config> Pallet<T> {
 	/// The body of [`Pallet::book`], its origin checked.
-	pub(crate) fn do_book(builder: T::AccountId, cluster: ClusterId, units: u32, eras: u32, max_total: Balance) -> DispatchResultWithPostInfo {
+	pub(crate) fn do_book(
+		builder: T::AccountId,
+		cluster: ClusterId,
+		units: u32,
+		eras: u32,
+		max_total: Balance,
+	) -> DispatchResultWithPostInfo {
 		let quote = Self::quote(cluster, units, eras).map_err(Error::<T>::from)?;
 		ensure!(quote.total <= max_total, Error::<T>::PriceAboveMax);
 		let id = NextBookingId::<T>::get();
@@ -65,12 +64,7 @@ impl<T: Config> Pallet<T> {
 		let new_end = Self::current_era().saturating_add(1).max(b.start).max(b.next_to_settle);
 		ensure!(new_end < b.end, Error::<T>::BookingOver);
 		let refund = b.cost_of(new_end, b.end);
-		T::Currency::release(
-			&HoldReason::BookingEscrow.into(),
-			&who,
-			refund,
-			Precision::Exact,
-		)?;
+		T::Currency::release(&HoldReason::BookingEscrow.into(), &who, refund, Precision::Exact)?;
 		b.escrow = b.escrow.saturating_sub(refund);
 		b.end = new_end;
 		// Price segments of refunded eras go with them: an extension appends its own from
@@ -87,7 +81,12 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// The body of [`Pallet::extend`], its origin checked.
-	pub(crate) fn do_extend(who: T::AccountId, booking: BookingId, eras: u32, max_total: Balance) -> DispatchResult {
+	pub(crate) fn do_extend(
+		who: T::AccountId,
+		booking: BookingId,
+		eras: u32,
+		max_total: Balance,
+	) -> DispatchResult {
 		let mut b = Bookings::<T>::get(booking).ok_or(Error::<T>::UnknownBooking)?;
 		ensure!(b.builder == who, Error::<T>::NotBuilder);
 		ensure!(eras > 0, Error::<T>::EmptyBooking);

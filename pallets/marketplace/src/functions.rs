@@ -3,15 +3,7 @@
 
 use crate::{pallet::*, *};
 use alloc::vec::Vec;
-use frame_support::{
-	pallet_prelude::*,
-	traits::{
-		fungible::{Inspect, Mutate, MutateHold},
-		tokens::{Fortitude, Precision, Restriction},
-	},
-	weights::WeightMeter,
-};
-use frame_system::pallet_prelude::*;
+use frame_support::{pallet_prelude::*, traits::fungible::MutateHold};
 use sp_runtime::traits::UniqueSaturatedInto;
 
 impl<T: Config> Pallet<T> {
@@ -140,10 +132,7 @@ impl<T: Config> Pallet<T> {
 		let l = Ledger::<T>::get();
 		ensure!(
 			l.escrowed
-				== l.paid
-					.saturating_add(l.margin)
-					.saturating_add(l.refunded)
-					.saturating_add(total),
+				== l.paid.saturating_add(l.margin).saturating_add(l.refunded).saturating_add(total),
 			"escrow not conserved"
 		);
 		Ok(())

@@ -1,17 +1,7 @@
 //! What this pallet serves to the others, through the `icn-primitives` traits.
 
 use crate::{pallet::*, *};
-use alloc::vec::Vec;
-use frame_support::{
-	pallet_prelude::*,
-	traits::{
-		fungible::{Inspect, Mutate, MutateHold},
-		tokens::{Fortitude, Precision, Restriction},
-	},
-	weights::WeightMeter,
-};
-use frame_system::pallet_prelude::*;
-use sp_runtime::traits::UniqueSaturatedInto;
+use frame_support::pallet_prelude::*;
 
 /// How far settlement is: the SLA oracle keeps each era's failure records until then.
 impl<T: Config> SettledEras for Pallet<T> {

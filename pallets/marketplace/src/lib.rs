@@ -50,9 +50,9 @@ mod tests;
 pub mod weights;
 
 mod dispatchable_impls;
-mod settlement;
 mod functions;
 mod impl_traits;
+mod settlement;
 
 pub use icn_primitives::providers::{
 	CapacityLedger, ClusterId, EraIndex, NodeId, NodeRewards, SettledEras, SlaResults,
@@ -183,17 +183,13 @@ pub struct EscrowLedger {
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
-	use alloc::vec::Vec;
+
 	use frame_support::{
 		pallet_prelude::*,
-		traits::{
-			fungible::{Inspect, Mutate, MutateHold},
-			tokens::{Fortitude, Precision, Restriction},
-		},
+		traits::fungible::{Inspect, Mutate, MutateHold},
 		weights::WeightMeter,
 	};
 	use frame_system::pallet_prelude::*;
-	use sp_runtime::traits::UniqueSaturatedInto;
 
 	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
 

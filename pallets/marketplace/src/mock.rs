@@ -2,23 +2,10 @@
 //! this pallet, with 10-block eras and an SLA oracle stand-in whose failures tests set.
 
 use core::cell::RefCell;
-use frame_support::{
-	derive_impl, parameter_types,
-	traits::{AsEnsureOriginWithArg, ConstU128, ConstU32, ConstU64},
-	weights::Weight,
-	PalletId,
-};
-use frame_system::{EnsureRoot, EnsureSigned};
+use frame_support::{derive_impl, parameter_types, traits::ConstU32, weights::Weight};
 use icn_primitives::{currency::ICNT, providers::EraIndex, Balance};
-use pallet_icn_providers::{
-	AuditObject, ClusterGenesis, CountryCode, HardwareClass, NodeSpec, ProviderParams,
-	RegionGenesis, ResourceKind,
-};
-use pallet_nfts::PalletFeatures;
-use sp_runtime::{
-	traits::{IdentityLookup, Verify},
-	AccountId32, BuildStorage, MultiSignature, Perbill,
-};
+use pallet_icn_providers::{ClusterGenesis, NodeSpec, ProviderParams, RegionGenesis, ResourceKind};
+use sp_runtime::{AccountId32, BuildStorage, Perbill};
 use std::collections::BTreeSet;
 
 use crate::{self as pallet_icn_marketplace, NodeId};

@@ -4,17 +4,14 @@
 //! booking, within the weight `on_poll` allows.
 
 use crate::{pallet::*, *};
-use alloc::vec::Vec;
 use frame_support::{
 	pallet_prelude::*,
 	traits::{
-		fungible::{Inspect, Mutate, MutateHold},
+		fungible::MutateHold,
 		tokens::{Fortitude, Precision, Restriction},
 	},
 	weights::WeightMeter,
 };
-use frame_system::pallet_prelude::*;
-use sp_runtime::traits::UniqueSaturatedInto;
 
 impl<T: Config> Pallet<T> {
 	/// Settles finished eras, booking by booking, within `meter`.
@@ -37,12 +34,10 @@ impl<T: Config> Pallet<T> {
 				Some(id) => {
 					// A booking's era costs by its number of nodes; bookings with nothing to
 					// settle this era cost one read.
-					let due = Bookings::<T>::get(id)
-						.filter(|b| b.next_to_settle == era && era < b.end);
+					let due =
+						Bookings::<T>::get(id).filter(|b| b.next_to_settle == era && era < b.end);
 					let cost = match &due {
-						Some(b) => {
-							T::WeightInfo::settle_booking_era(b.assignments.len() as u32)
-						},
+						Some(b) => T::WeightInfo::settle_booking_era(b.assignments.len() as u32),
 						None => T::DbWeight::get().reads(1),
 					};
 					if meter.try_consume(cost).is_err() {
@@ -67,8 +62,7 @@ impl<T: Config> Pallet<T> {
 	/// Settles `era`, the next era to settle, of booking `id` (`b`, as stored).
 	pub(crate) fn settle_booking(id: BookingId, mut b: Booking<T>, era: EraIndex) {
 		let (paid, margin, refunded) = Self::settle_era(id, &b, era);
-		b.escrow =
-			b.escrow.saturating_sub(paid).saturating_sub(margin).saturating_sub(refunded);
+		b.escrow = b.escrow.saturating_sub(paid).saturating_sub(margin).saturating_sub(refunded);
 		b.next_to_settle = era.saturating_add(1);
 		Ledger::<T>::mutate(|l| {
 			l.paid = l.paid.saturating_add(paid);
@@ -85,7 +79,11 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Moves `era`'s cost of booking `b` out of escrow; returns (paid, margin, refunded).
-	pub(crate) fn settle_era(id: BookingId, b: &Booking<T>, era: EraIndex) -> (Balance, Balance, Balance) {
+	pub(crate) fn settle_era(
+		id: BookingId,
+		b: &Booking<T>,
+		era: EraIndex,
+	) -> (Balance, Balance, Balance) {
 		let price = b.price_at(era);
 		let escrow = HoldReason::BookingEscrow.into();
 		let (mut paid, mut refunded) = (0, 0);
@@ -123,13 +121,9 @@ impl<T: Config> Pallet<T> {
 			Ok(m) => m,
 			Err(_) => {
 				// Cannot happen while the hold matches the records; never keep it held.
-				let back = T::Currency::release(
-					&escrow,
-					&b.builder,
-					margin_due,
-					Precision::BestEffort,
-				)
-				.unwrap_or(0);
+				let back =
+					T::Currency::release(&escrow, &b.builder, margin_due, Precision::BestEffort)
+						.unwrap_or(0);
 				refunded += back;
 				0
 			},
@@ -151,8 +145,8 @@ impl<T: Config> Pallet<T> {
 		let escrow = HoldReason::BookingEscrow.into();
 		let Some(shares) = T::Rewards::reward_shares(node) else {
 			// The node is gone: its share stays with the builder.
-			let back = T::Currency::release(&escrow, builder, share, Precision::BestEffort)
-				.unwrap_or(0);
+			let back =
+				T::Currency::release(&escrow, builder, share, Precision::BestEffort).unwrap_or(0);
 			Self::deposit_event(Event::NodeRefunded { booking: id, era, node, amount: back });
 			return (0, back);
 		};
@@ -192,8 +186,8 @@ impl<T: Config> Pallet<T> {
 		if failed > 0 {
 			// Not a gone node: an error, surfaced (and the amount leaves escrow back to the
 			// builder, so nothing is stuck).
-			refunded = T::Currency::release(&escrow, builder, failed, Precision::BestEffort)
-				.unwrap_or(0);
+			refunded =
+				T::Currency::release(&escrow, builder, failed, Precision::BestEffort).unwrap_or(0);
 			Self::deposit_event(Event::SettlementFailed {
 				booking: id,
 				era,

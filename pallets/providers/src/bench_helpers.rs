@@ -59,10 +59,7 @@ pub fn fill_cluster<T: Config>(cluster: ClusterId) {
 	let present = ClusterNodes::<T>::decode_len(cluster).unwrap_or(0) as u32;
 	for i in present..T::MaxNodesPerCluster::get() {
 		let hp: T::AccountId = frame_benchmarking::account("bench-filler", i, 7);
-		T::Currency::set_balance(
-			&hp,
-			region.collateral_per_unit.saturating_add(1_000_000 * ICNT),
-		);
+		T::Currency::set_balance(&hp, region.collateral_per_unit.saturating_add(1_000_000 * ICNT));
 		let spec = NodeSpec::new(cluster, 1)
 			.with_location(location)
 			.with_endpoint("https://s3.example.com/filler")

@@ -60,10 +60,15 @@ fn topology<T: Config>() -> ClusterId {
 }
 
 fn spec(cluster: ClusterId, capacity: u32) -> NodeSpec {
-	let endpoint = "https://s3.eu-central-1.example.com/icn-benchmark-bucket/some/longer/path/prefix";
+	let endpoint =
+		"https://s3.eu-central-1.example.com/icn-benchmark-bucket/some/longer/path/prefix";
 	NodeSpec::new(cluster, capacity)
 		.with_endpoint(endpoint)
-		.with_audit(AuditObject::new("audit/object-0123456789abcdef.bin", 64 * 1024 * 1024, [7; 32]))
+		.with_audit(AuditObject::new(
+			"audit/object-0123456789abcdef.bin",
+			64 * 1024 * 1024,
+			[7; 32],
+		))
 		.with_price(5 * ICNT)
 }
 

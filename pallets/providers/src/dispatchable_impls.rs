@@ -2,24 +2,21 @@
 //! over to its `do_*` function here.
 
 use crate::{pallet::*, *};
-use alloc::{string::String, vec::Vec};
+use alloc::vec::Vec;
 use frame_support::{
 	pallet_prelude::*,
-	traits::{
-		fungible::{Inspect, Mutate, MutateHold},
-		tokens::{Fortitude, Precision, Preservation, Restriction},
-	},
+	traits::{fungible::MutateHold, tokens::Precision},
 };
-use frame_system::pallet_prelude::*;
-use sp_runtime::{
-	helpers_128bit::multiply_by_rational_with_rounding,
-	traits::{AccountIdConversion, Saturating, UniqueSaturatedInto, Zero},
-	Perbill, Rounding,
-};
+use sp_runtime::{traits::Saturating, Perbill};
 
 impl<T: Config> Pallet<T> {
 	/// The body of [`Pallet::create_region`], its origin checked.
-	pub(crate) fn do_create_region(name: Name, countries: BoundedVec<CountryCode, T::MaxCountries>, collateral_per_unit: Balance, reward_weight: Perbill) -> DispatchResult {
+	pub(crate) fn do_create_region(
+		name: Name,
+		countries: BoundedVec<CountryCode, T::MaxCountries>,
+		collateral_per_unit: Balance,
+		reward_weight: Perbill,
+	) -> DispatchResult {
 		ensure!(!name.is_empty(), Error::<T>::EmptyName);
 		Self::check_countries(&countries)?;
 		let region =
@@ -30,7 +27,12 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// The body of [`Pallet::update_region`], its origin checked.
-	pub(crate) fn do_update_region(region: RegionId, countries: BoundedVec<CountryCode, T::MaxCountries>, collateral_per_unit: Balance, reward_weight: Perbill) -> DispatchResult {
+	pub(crate) fn do_update_region(
+		region: RegionId,
+		countries: BoundedVec<CountryCode, T::MaxCountries>,
+		collateral_per_unit: Balance,
+		reward_weight: Perbill,
+	) -> DispatchResult {
 		Self::check_countries(&countries)?;
 		Regions::<T>::try_mutate(region, |r| -> DispatchResult {
 			let r = r.as_mut().ok_or(Error::<T>::UnknownRegion)?;
@@ -44,7 +46,13 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// The body of [`Pallet::create_cluster`], its origin checked.
-	pub(crate) fn do_create_cluster(region: RegionId, name: Name, kind: ResourceKind, max_price: Balance, latency_bound_ms: u32) -> DispatchResult {
+	pub(crate) fn do_create_cluster(
+		region: RegionId,
+		name: Name,
+		kind: ResourceKind,
+		max_price: Balance,
+		latency_bound_ms: u32,
+	) -> DispatchResult {
 		ensure!(!name.is_empty(), Error::<T>::EmptyName);
 		ensure!(Regions::<T>::contains_key(region), Error::<T>::UnknownRegion);
 		let cluster =
@@ -55,7 +63,11 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// The body of [`Pallet::update_cluster`], its origin checked.
-	pub(crate) fn do_update_cluster(cluster: ClusterId, max_price: Balance, latency_bound_ms: u32) -> DispatchResult {
+	pub(crate) fn do_update_cluster(
+		cluster: ClusterId,
+		max_price: Balance,
+		latency_bound_ms: u32,
+	) -> DispatchResult {
 		Clusters::<T>::try_mutate(cluster, |c| -> DispatchResult {
 			let c = c.as_mut().ok_or(Error::<T>::UnknownCluster)?;
 			c.max_price = max_price;
@@ -75,7 +87,12 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// The body of [`Pallet::register_node`], its origin checked.
-	pub(crate) fn do_register_node(provider: T::AccountId, spec: NodeSpec, collateral: Balance, links: BoundedVec<LinkId, T::MaxLinksPerNode>) -> DispatchResult {
+	pub(crate) fn do_register_node(
+		provider: T::AccountId,
+		spec: NodeSpec,
+		collateral: Balance,
+		links: BoundedVec<LinkId, T::MaxLinksPerNode>,
+	) -> DispatchResult {
 		let cluster = Clusters::<T>::get(spec.cluster).ok_or(Error::<T>::UnknownCluster)?;
 		let region = Regions::<T>::get(cluster.region).ok_or(Error::<T>::UnknownRegion)?;
 		ensure!(spec.capacity > 0, Error::<T>::ZeroCapacity);
@@ -84,10 +101,7 @@ impl<T: Config> Pallet<T> {
 		Self::check_endpoint(&spec.endpoint)?;
 		Self::check_audit(&spec.audit)?;
 		Self::check_audit_covers(&spec.audit, spec.capacity)?;
-		ensure!(
-			spec.hardware == HardwareClass::Enterprise,
-			Error::<T>::EnterpriseHardwareRequired
-		);
+		ensure!(spec.hardware == HardwareClass::Enterprise, Error::<T>::EnterpriseHardwareRequired);
 		ensure!(
 			spec.commission <= Params::<T>::get().max_commission,
 			Error::<T>::CommissionTooHigh
@@ -138,7 +152,7 @@ impl<T: Config> Pallet<T> {
 			capacity: spec.capacity,
 		});
 		if collateral > 0 || !links.is_empty() {
-			Self::do_add_collateral(id, &mut node, collateral, links)?;
+			Self::hold_backing(id, &mut node, collateral, links)?;
 		}
 		Self::refresh_status(id, &mut node);
 		Nodes::<T>::insert(id, node);
@@ -146,18 +160,27 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// The body of [`Pallet::add_collateral`], its origin checked.
-	pub(crate) fn do_add_collateral(who: T::AccountId, node: NodeId, amount: Balance, links: BoundedVec<LinkId, T::MaxLinksPerNode>) -> DispatchResult {
+	pub(crate) fn do_add_collateral(
+		who: T::AccountId,
+		node: NodeId,
+		amount: Balance,
+		links: BoundedVec<LinkId, T::MaxLinksPerNode>,
+	) -> DispatchResult {
 		let mut record = Self::provider_node(&who, node)?;
 		ensure!(!matches!(record.status, NodeStatus::Exiting { .. }), Error::<T>::NodeIsExiting);
 		ensure!(amount > 0 || !links.is_empty(), Error::<T>::NothingToAdd);
-		Self::do_add_collateral(node, &mut record, amount, links)?;
+		Self::hold_backing(node, &mut record, amount, links)?;
 		Self::refresh_status(node, &mut record);
 		Nodes::<T>::insert(node, record);
 		Ok(())
 	}
 
 	/// The body of [`Pallet::update_node`], its origin checked.
-	pub(crate) fn do_update_node(who: T::AccountId, node: NodeId, update: NodeUpdate) -> DispatchResult {
+	pub(crate) fn do_update_node(
+		who: T::AccountId,
+		node: NodeId,
+		update: NodeUpdate,
+	) -> DispatchResult {
 		let mut record = Self::provider_node(&who, node)?;
 		ensure!(!matches!(record.status, NodeStatus::Exiting { .. }), Error::<T>::NodeIsExiting);
 		// A new audit object, or more capacity, must be covered by the audit object (a
@@ -195,10 +218,7 @@ impl<T: Config> Pallet<T> {
 			}
 		}
 		if let Some(commission) = update.commission {
-			ensure!(
-				commission <= Params::<T>::get().max_commission,
-				Error::<T>::CommissionTooHigh
-			);
+			ensure!(commission <= Params::<T>::get().max_commission, Error::<T>::CommissionTooHigh);
 			if commission <= record.commission {
 				// Lower (or the same): at once, and any raise still pending is dropped.
 				record.commission = commission;
@@ -217,7 +237,11 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// The body of [`Pallet::extend_commitment`], its origin checked.
-	pub(crate) fn do_extend_commitment(who: T::AccountId, node: NodeId, periods: u32) -> DispatchResult {
+	pub(crate) fn do_extend_commitment(
+		who: T::AccountId,
+		node: NodeId,
+		periods: u32,
+	) -> DispatchResult {
 		let mut record = Self::provider_node(&who, node)?;
 		ensure!(periods > 0, Error::<T>::ZeroExtension);
 		ensure!(!matches!(record.status, NodeStatus::Exiting { .. }), Error::<T>::NodeIsExiting);
@@ -264,9 +288,12 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// The body of [`Pallet::undelegate`], its origin checked.
-	pub(crate) fn do_undelegate(who: T::AccountId, node: NodeId, amount: Balance) -> DispatchResult {
-		let mut delegation =
-			Delegations::<T>::get(node, &who).ok_or(Error::<T>::NotDelegated)?;
+	pub(crate) fn do_undelegate(
+		who: T::AccountId,
+		node: NodeId,
+		amount: Balance,
+	) -> DispatchResult {
+		let mut delegation = Delegations::<T>::get(node, &who).ok_or(Error::<T>::NotDelegated)?;
 		ensure!(amount > 0 && amount <= delegation.active, Error::<T>::NotEnoughDelegated);
 		let rest = delegation.active - amount;
 		ensure!(
@@ -284,8 +311,7 @@ impl<T: Config> Pallet<T> {
 
 	/// The body of [`Pallet::withdraw_unbonded`], its origin checked.
 	pub(crate) fn do_withdraw_unbonded(who: T::AccountId, node: NodeId) -> DispatchResult {
-		let mut delegation =
-			Delegations::<T>::get(node, &who).ok_or(Error::<T>::NotDelegated)?;
+		let mut delegation = Delegations::<T>::get(node, &who).ok_or(Error::<T>::NotDelegated)?;
 		ensure!(delegation.unbonding > 0, Error::<T>::NothingToWithdraw);
 		ensure!(
 			frame_system::Pallet::<T>::block_number() >= delegation.unlock_at,
@@ -312,10 +338,7 @@ impl<T: Config> Pallet<T> {
 	/// The body of [`Pallet::start_exit`], its origin checked.
 	pub(crate) fn do_start_exit(who: T::AccountId, node: NodeId) -> DispatchResult {
 		let mut record = Self::provider_node(&who, node)?;
-		ensure!(
-			!matches!(record.status, NodeStatus::Exiting { .. }),
-			Error::<T>::AlreadyExiting
-		);
+		ensure!(!matches!(record.status, NodeStatus::Exiting { .. }), Error::<T>::AlreadyExiting);
 		ensure!(
 			frame_system::Pallet::<T>::block_number() >= record.commitment_end,
 			Error::<T>::CommitmentNotEnded
@@ -334,10 +357,7 @@ impl<T: Config> Pallet<T> {
 		let NodeStatus::Exiting { unlock_at } = record.status else {
 			return Err(Error::<T>::NotExiting.into());
 		};
-		ensure!(
-			frame_system::Pallet::<T>::block_number() >= unlock_at,
-			Error::<T>::StillUnbonding
-		);
+		ensure!(frame_system::Pallet::<T>::block_number() >= unlock_at, Error::<T>::StillUnbonding);
 		ensure!(!T::SlashQueue::is_pending(node), Error::<T>::SlashPending);
 		if record.collateral > 0 {
 			T::Currency::release(

@@ -2,18 +2,18 @@
 //! its calls, hooks and trait implementations.
 
 use crate::{pallet::*, *};
-use alloc::{string::String, vec::Vec};
+use alloc::vec::Vec;
 use frame_support::{
 	pallet_prelude::*,
 	traits::{
-		fungible::{Inspect, Mutate, MutateHold},
+		fungible::{Inspect, MutateHold},
 		tokens::{Fortitude, Precision, Preservation, Restriction},
 	},
 };
 use frame_system::pallet_prelude::*;
 use sp_runtime::{
 	helpers_128bit::multiply_by_rational_with_rounding,
-	traits::{AccountIdConversion, Saturating, UniqueSaturatedInto, Zero},
+	traits::{AccountIdConversion, Saturating, UniqueSaturatedInto},
 	Perbill, Rounding,
 };
 
@@ -150,14 +150,17 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// `who`'s node `node`.
-	pub(crate) fn provider_node(who: &T::AccountId, node: NodeId) -> Result<Node<T>, DispatchError> {
+	pub(crate) fn provider_node(
+		who: &T::AccountId,
+		node: NodeId,
+	) -> Result<Node<T>, DispatchError> {
 		let record = Nodes::<T>::get(node).ok_or(Error::<T>::UnknownNode)?;
 		ensure!(&record.provider == who, Error::<T>::NotProvider);
 		Ok(record)
 	}
 
 	/// Holds `amount` more and locks `links` for `node` (not written).
-	pub(crate) fn do_add_collateral(
+	pub(crate) fn hold_backing(
 		id: NodeId,
 		node: &mut Node<T>,
 		amount: Balance,
@@ -176,11 +179,7 @@ impl<T: Config> Pallet<T> {
 			T::Currency::hold(&HoldReason::HpCollateral.into(), &node.provider, amount)?;
 			node.collateral = node.collateral.saturating_add(amount);
 		}
-		Self::deposit_event(Event::CollateralAdded {
-			node: id,
-			amount,
-			links: links.into_inner(),
-		});
+		Self::deposit_event(Event::CollateralAdded { node: id, amount, links: links.into_inner() });
 		Ok(())
 	}
 
@@ -201,9 +200,7 @@ impl<T: Config> Pallet<T> {
 	/// `node`'s commission now: a pending raise once its block is reached, else its own.
 	pub fn commission_of(id: NodeId, node: &Node<T>) -> Perbill {
 		match PendingCommission::<T>::get(id) {
-			Some((commission, at)) if frame_system::Pallet::<T>::block_number() >= at => {
-				commission
-			},
+			Some((commission, at)) if frame_system::Pallet::<T>::block_number() >= at => commission,
 			_ => node.commission,
 		}
 	}
@@ -395,9 +392,7 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// The node's record as the runtime API reports it.
-	pub fn node_info(
-		id: NodeId,
-	) -> Option<runtime_api::NodeInfo<T::AccountId, BlockNumberFor<T>>> {
+	pub fn node_info(id: NodeId) -> Option<runtime_api::NodeInfo<T::AccountId, BlockNumberFor<T>>> {
 		let node = Nodes::<T>::get(id)?;
 		let commission = Self::commission_of(id, &node);
 		Some(runtime_api::NodeInfo {
@@ -450,24 +445,15 @@ impl<T: Config> Pallet<T> {
 				let e = delegated.entry(who).or_default();
 				*e = e.saturating_add(d.total());
 			}
-			ensure!(
-				total == node.delegated,
-				"node delegated total differs from its delegations"
-			);
-			ensure!(
-				count == node.delegators,
-				"node delegator count differs from its delegations"
-			);
+			ensure!(total == node.delegated, "node delegated total differs from its delegations");
+			ensure!(count == node.delegators, "node delegator count differs from its delegations");
 			for link in &node.links {
 				ensure!(T::Links::is_locked(*link), "a backing Link is not locked");
 				ensure!(
 					T::Links::owner(*link).as_ref() == Some(&node.provider),
 					"a backing Link changed owner"
 				);
-				ensure!(
-					LinkBacking::<T>::get(link) == Some(id),
-					"a backing Link is not indexed"
-				);
+				ensure!(LinkBacking::<T>::get(link) == Some(id), "a backing Link is not indexed");
 			}
 			ensure!(
 				ClusterNodes::<T>::get(node.cluster).contains(&id),
@@ -497,10 +483,7 @@ impl<T: Config> Pallet<T> {
 			);
 		}
 		let indexed: u32 = ClusterNodes::<T>::iter_values().map(|v| v.len() as u32).sum();
-		ensure!(
-			indexed as usize == Nodes::<T>::iter_keys().count(),
-			"cluster index size differs"
-		);
+		ensure!(indexed as usize == Nodes::<T>::iter_keys().count(), "cluster index size differs");
 		Ok(())
 	}
 }

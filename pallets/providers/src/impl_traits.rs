@@ -1,19 +1,17 @@
 //! What this pallet serves to the others, through the `icn-primitives` traits.
 
 use crate::{pallet::*, *};
-use alloc::{string::String, vec::Vec};
+use alloc::vec::Vec;
 use frame_support::{
 	pallet_prelude::*,
 	traits::{
-		fungible::{Inspect, Mutate, MutateHold},
-		tokens::{Fortitude, Precision, Preservation, Restriction},
+		fungible::{Mutate, MutateHold},
+		tokens::Preservation,
 	},
 };
-use frame_system::pallet_prelude::*;
 use sp_runtime::{
-	helpers_128bit::multiply_by_rational_with_rounding,
-	traits::{AccountIdConversion, Saturating, UniqueSaturatedInto, Zero},
-	Perbill, Rounding,
+	traits::{Saturating, UniqueSaturatedInto, Zero},
+	Perbill,
 };
 
 /// Eras may not grow beyond what the unbonding delay spans ([`MIN_UNBONDING_ERAS`]).
@@ -120,8 +118,7 @@ impl<T: Config> CapacityLedger<T::AccountId> for Pallet<T> {
 	fn reserve(node: NodeId, units: u32) -> DispatchResult {
 		let mut record = Nodes::<T>::get(node).ok_or(Error::<T>::UnknownNode)?;
 		ensure!(Self::is_bookable(&record), Error::<T>::NotBookable);
-		let booked =
-			record.booked.checked_add(units).ok_or(Error::<T>::InsufficientCapacity)?;
+		let booked = record.booked.checked_add(units).ok_or(Error::<T>::InsufficientCapacity)?;
 		ensure!(booked <= record.capacity, Error::<T>::InsufficientCapacity);
 		record.booked = booked;
 		Nodes::<T>::insert(node, record);
@@ -197,8 +194,7 @@ impl<T: Config> NodeRewards<T::AccountId> for Pallet<T> {
 	fn credit_node(node: NodeId, amount: Balance) -> Result<Balance, DispatchError> {
 		let mut record = Nodes::<T>::get(node).ok_or(Error::<T>::UnknownNode)?;
 		let diverted = if record.status == NodeStatus::UnderCollateralized {
-			let deficit =
-				Self::required_collateral(&record).saturating_sub(Self::backing(&record));
+			let deficit = Self::required_collateral(&record).saturating_sub(Self::backing(&record));
 			amount.min(deficit)
 		} else {
 			Zero::zero()

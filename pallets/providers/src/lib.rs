@@ -90,17 +90,13 @@ pub mod pallet {
 	use alloc::{string::String, vec::Vec};
 	use frame_support::{
 		pallet_prelude::*,
-		traits::{
-			fungible::{Inspect, Mutate, MutateHold},
-			tokens::{Fortitude, Precision, Preservation, Restriction},
-		},
+		traits::fungible::{Inspect, Mutate, MutateHold},
 		PalletId,
 	};
 	use frame_system::pallet_prelude::*;
 	use sp_runtime::{
-		helpers_128bit::multiply_by_rational_with_rounding,
-		traits::{AccountIdConversion, Saturating, UniqueSaturatedInto, Zero},
-		Perbill, Rounding,
+		traits::{Saturating, Zero},
+		Perbill,
 	};
 
 	/// The in-code storage version.
@@ -618,7 +614,6 @@ pub mod pallet {
 		pub fn mint_link(origin: OriginFor<T>, owner: T::AccountId) -> DispatchResult {
 			T::AdminOrigin::ensure_origin(origin)?;
 			Self::do_mint_link(&owner)
-		
 		}
 
 		/// Registers a node of the caller, holding `collateral` ICNT and locking `links` as its

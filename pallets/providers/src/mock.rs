@@ -2,18 +2,9 @@
 //! and this pallet, with 10-block months; one region (`EU-W`: DE, FR, NL) with one cluster
 //! (`FRA-1`).
 
-use frame_support::{
-	derive_impl, parameter_types,
-	traits::{AsEnsureOriginWithArg, ConstU128, ConstU32, ConstU64},
-	PalletId,
-};
-use frame_system::{EnsureRoot, EnsureSigned};
+use frame_support::{derive_impl, traits::ConstU32};
 use icn_primitives::{currency::ICNT, Balance};
-use pallet_nfts::PalletFeatures;
-use sp_runtime::{
-	traits::{IdentityLookup, Verify},
-	AccountId32, BuildStorage, MultiSignature, Perbill,
-};
+use sp_runtime::{BuildStorage, Perbill};
 
 use crate::{
 	self as pallet_icn_providers, ClusterGenesis, Event, Params, ProviderParams, RegionGenesis,

@@ -313,13 +313,22 @@ mod registration {
 		refused(|s| s.endpoint = url("https://-bad-.example.com"), Error::<Test>::BadEndpointHost);
 		refused(|s| s.endpoint = url("https://256.1.1.1"), Error::<Test>::BadEndpointHost);
 		refused(|s| s.endpoint = url("https://s3.example.com:0"), Error::<Test>::BadEndpointPort);
-		refused(|s| s.endpoint = url("https://s3.example.com:65536"), Error::<Test>::BadEndpointPort);
-		refused(|s| s.endpoint = url("https://user@s3.example.com"), Error::<Test>::BadEndpointSyntax);
+		refused(
+			|s| s.endpoint = url("https://s3.example.com:65536"),
+			Error::<Test>::BadEndpointPort,
+		);
+		refused(
+			|s| s.endpoint = url("https://user@s3.example.com"),
+			Error::<Test>::BadEndpointSyntax,
+		);
 		refused(
 			|s| s.endpoint = url("https://s3.example.com/a?b=c"),
 			Error::<Test>::BadEndpointSyntax,
 		);
-		refused(|s| s.endpoint = url("https://s3.example.com/../x"), Error::<Test>::BadEndpointSyntax);
+		refused(
+			|s| s.endpoint = url("https://s3.example.com/../x"),
+			Error::<Test>::BadEndpointSyntax,
+		);
 		refused(|s| s.audit.chunk_size = 1024, Error::<Test>::BadChunkSize);
 		refused(|s| s.audit.size = 0, Error::<Test>::EmptyAuditObject);
 		refused(|s| s.audit.size = 16_385 * 4096, Error::<Test>::AuditObjectTooLarge);
@@ -601,7 +610,10 @@ mod life_cycle {
 			assert_noop!(Providers::start_exit(origin(1), 0), Error::<Test>::AlreadyExiting);
 			// Exiting: no bookings, no new delegations or collateral.
 			assert_eq!(<Providers as CapacityLedger<_>>::free_capacity(0), 0);
-			assert_noop!(Providers::delegate(origin(6), 0, 100 * ICNT), Error::<Test>::NodeIsExiting);
+			assert_noop!(
+				Providers::delegate(origin(6), 0, 100 * ICNT),
+				Error::<Test>::NodeIsExiting
+			);
 			assert_noop!(
 				Providers::add_collateral(origin(1), 0, 1, links(&[])),
 				Error::<Test>::NodeIsExiting

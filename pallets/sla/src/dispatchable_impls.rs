@@ -2,25 +2,18 @@
 //! over to its `do_*` function here.
 
 use crate::{pallet::*, *};
-use alloc::vec::Vec;
-use frame_support::{
-	pallet_prelude::*,
-	traits::{
-		fungible::{Mutate, MutateHold},
-		tokens::{Precision, Preservation},
-	},
-	weights::WeightMeter,
-};
-use frame_system::pallet_prelude::*;
-use sp_runtime::{
-	helpers_128bit::multiply_by_rational_with_rounding,
-	traits::{IdentifyAccount, UniqueSaturatedInto, Verify},
-	PerThing, Rounding,
-};
+use frame_support::pallet_prelude::*;
+use sp_runtime::{traits::Verify, PerThing};
 
 impl<T: Config> Pallet<T> {
 	/// The body of [`Pallet::register_hypernode`], its origin checked.
-	pub(crate) fn do_register_hypernode(owner: T::AccountId, signer: T::AccountId, location: [u8; 2], address: BoundedVec<u8, ConstU32<MAX_ADDRESS_LEN>>, proof: T::SignerProof) -> DispatchResult {
+	pub(crate) fn do_register_hypernode(
+		owner: T::AccountId,
+		signer: T::AccountId,
+		location: [u8; 2],
+		address: BoundedVec<u8, ConstU32<MAX_ADDRESS_LEN>>,
+		proof: T::SignerProof,
+	) -> DispatchResult {
 		ensure!(
 			proof.verify(&Self::signer_proof_payload(&owner)[..], &signer),
 			Error::<T>::BadSignerProof
@@ -51,7 +44,11 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// The body of [`Pallet::submit_report`], its origin checked.
-	pub(crate) fn do_submit_report(signer: T::AccountId, era: EraIndex, results: BoundedVec<(NodeId, ProbeOutcome), T::MaxReportResults>) -> DispatchResultWithPostInfo {
+	pub(crate) fn do_submit_report(
+		signer: T::AccountId,
+		era: EraIndex,
+		results: BoundedVec<(NodeId, ProbeOutcome), T::MaxReportResults>,
+	) -> DispatchResultWithPostInfo {
 		let (owner, index) = Self::check_report(&signer, era, &results)?;
 		for (node, outcome) in &results {
 			Reports::<T>::mutate(era, node, |r| {
@@ -65,11 +62,7 @@ impl<T: Config> Pallet<T> {
 		if let Some((last, _)) = results.last() {
 			ReportedUpTo::<T>::insert(era, &owner, last);
 		}
-		Self::deposit_event(Event::ReportAccepted {
-			owner,
-			era,
-			results: results.len() as u32,
-		});
+		Self::deposit_event(Event::ReportAccepted { owner, era, results: results.len() as u32 });
 		Ok(Pays::No.into())
 	}
 

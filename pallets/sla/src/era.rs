@@ -7,18 +7,10 @@ use crate::{pallet::*, *};
 use alloc::vec::Vec;
 use frame_support::{
 	pallet_prelude::*,
-	traits::{
-		fungible::{Mutate, MutateHold},
-		tokens::{Precision, Preservation},
-	},
+	traits::{fungible::Mutate, tokens::Preservation},
 	weights::WeightMeter,
 };
-use frame_system::pallet_prelude::*;
-use sp_runtime::{
-	helpers_128bit::multiply_by_rational_with_rounding,
-	traits::{IdentifyAccount, UniqueSaturatedInto, Verify},
-	PerThing, Rounding,
-};
+use sp_runtime::{helpers_128bit::multiply_by_rational_with_rounding, PerThing, Rounding};
 
 impl<T: Config> Pallet<T> {
 	/// Applying one pending slash: the step's own work and the slash at its worst (every
@@ -287,8 +279,7 @@ impl<T: Config> Pallet<T> {
 		let eras = <T::Clock as icn_primitives::clock::ChainClock>::eras();
 		let start = eras.era_start(era);
 		let end = eras.era_start(era.saturating_add(1));
-		let budget =
-			T::Pool::released_budget(end).saturating_sub(T::Pool::released_budget(start));
+		let budget = T::Pool::released_budget(end).saturating_sub(T::Pool::released_budget(start));
 		let nodes = Params::<T>::get().node_share.mul_floor(budget);
 		let hypernodes = budget.saturating_sub(nodes);
 		EraRewards::<T>::mutate(era, |r| {
@@ -305,8 +296,7 @@ impl<T: Config> Pallet<T> {
 		let per_node =
 			T::WeightInfo::reward_nodes(1).saturating_sub(T::WeightInfo::reward_nodes(0));
 		let per_delegator = |d: u32| {
-			T::WeightInfo::reward_delegators(d)
-				.saturating_sub(T::WeightInfo::reward_delegators(0))
+			T::WeightInfo::reward_delegators(d).saturating_sub(T::WeightInfo::reward_delegators(0))
 		};
 		// No more entries are read than could be paid with no delegators.
 		let most = meter
@@ -376,8 +366,7 @@ impl<T: Config> Pallet<T> {
 			return;
 		}
 		let mut r = EraRewards::<T>::get(era);
-		let links =
-			EraLinks::<T>::get(era).get(index as usize).copied().unwrap_or(0).min(r.links);
+		let links = EraLinks::<T>::get(era).get(index as usize).copied().unwrap_or(0).min(r.links);
 		let gross = multiply_by_rational_with_rounding(
 			r.hypernode_budget,
 			links.into(),
@@ -390,13 +379,8 @@ impl<T: Config> Pallet<T> {
 			.mul_floor(gross)
 			.min(r.hypernode_budget.saturating_sub(r.hypernode_paid));
 		if amount == 0
-			|| T::Currency::transfer(
-				&T::Pool::account(),
-				&owner,
-				amount,
-				Preservation::Preserve,
-			)
-			.is_err()
+			|| T::Currency::transfer(&T::Pool::account(), &owner, amount, Preservation::Preserve)
+				.is_err()
 		{
 			return;
 		}
@@ -448,11 +432,9 @@ impl<T: Config> Pallet<T> {
 		// nobody can book earns nothing.
 		let capacity = if target.priced_within_max { u128::from(target.capacity) } else { 0 };
 		if verdict == EraVerdict::Passed && window.score() >= p.sla_target {
-			let utilization = ClusterUtilization::<T>::get(target.cluster)
-				.map(|(_, u)| u)
-				.unwrap_or_default();
-			let points =
-				capacity.saturating_mul(utilization.left_from_one().deconstruct().into());
+			let utilization =
+				ClusterUtilization::<T>::get(target.cluster).map(|(_, u)| u).unwrap_or_default();
+			let points = capacity.saturating_mul(utilization.left_from_one().deconstruct().into());
 			if points > 0 {
 				RewardPoints::<T>::insert(era, node, points);
 			}
@@ -507,8 +489,7 @@ impl<T: Config> Pallet<T> {
 	/// HyperNode accuracy, prunes old failure records.
 	pub(crate) fn finalize_era(era: EraIndex) {
 		let p = Params::<T>::get();
-		let window_over =
-			p.accuracy_window > 0 && (era.saturating_add(1)) % p.accuracy_window == 0;
+		let window_over = p.accuracy_window > 0 && (era.saturating_add(1)) % p.accuracy_window == 0;
 		for owner in EraOracles::<T>::get(era) {
 			HyperNodes::<T>::mutate(&owner, |h| {
 				let Some(h) = h else { return };

@@ -5,18 +5,10 @@ use crate::{pallet::*, *};
 use alloc::vec::Vec;
 use frame_support::{
 	pallet_prelude::*,
-	traits::{
-		fungible::{Mutate, MutateHold},
-		tokens::{Precision, Preservation},
-	},
-	weights::WeightMeter,
+	traits::{fungible::MutateHold, tokens::Precision},
 };
 use frame_system::pallet_prelude::*;
-use sp_runtime::{
-	helpers_128bit::multiply_by_rational_with_rounding,
-	traits::{IdentifyAccount, UniqueSaturatedInto, Verify},
-	PerThing, Rounding,
-};
+use sp_runtime::{traits::UniqueSaturatedInto, PerThing};
 
 impl<T: Config> Pallet<T> {
 	/// What an `icno` key signs to prove it signs for `owner`'s HyperNode on this chain:
@@ -38,8 +30,7 @@ impl<T: Config> Pallet<T> {
 
 	/// The era of block `n`, on the chain's era clock.
 	pub fn era_of(n: BlockNumberFor<T>) -> EraIndex {
-		<T::Clock as icn_primitives::clock::ChainClock>::eras()
-			.era_of(n.unique_saturated_into())
+		<T::Clock as icn_primitives::clock::ChainClock>::eras().era_of(n.unique_saturated_into())
 	}
 
 	pub(crate) fn do_register(
@@ -64,12 +55,9 @@ impl<T: Config> Pallet<T> {
 		}
 		// Past the cool-down: a clean start (the removal served its time, and the record
 		// that caused it is dropped). Otherwise a record left in this window comes back.
-		let served =
-			Removals::<T>::take(&owner).is_some() | Removals::<T>::take(&signer).is_some();
+		let served = Removals::<T>::take(&owner).is_some() | Removals::<T>::take(&signer).is_some();
 		let (due, misses) = match DepartedAccuracy::<T>::take(&owner) {
-			Some((window, due, misses))
-				if !served && window == Self::accuracy_window_of(era) =>
-			{
+			Some((window, due, misses)) if !served && window == Self::accuracy_window_of(era) => {
 				(due, misses)
 			},
 			_ => (0, 0),
@@ -105,8 +93,7 @@ impl<T: Config> Pallet<T> {
 		if !was_active && h.is_active() {
 			// Its first Link: it joins the active set (sorted), if there is room.
 			ActiveHyperNodes::<T>::try_mutate(|active| {
-				let at =
-					active.binary_search(owner).err().ok_or(Error::<T>::AlreadyRegistered)?;
+				let at = active.binary_search(owner).err().ok_or(Error::<T>::AlreadyRegistered)?;
 				active.try_insert(at, owner.clone()).map_err(|_| Error::<T>::TooManyHyperNodes)
 			})?;
 		}
@@ -160,8 +147,7 @@ impl<T: Config> Pallet<T> {
 		let owner = Signers::<T>::get(signer).ok_or(Error::<T>::NotAnOracle)?;
 		ensure!(CurrentEra::<T>::get() == Some(era), Error::<T>::WrongEra);
 		let oracles = EraOracles::<T>::get(era);
-		let index =
-			oracles.iter().position(|o| *o == owner).ok_or(Error::<T>::NotAnOracle)? as u32;
+		let index = oracles.iter().position(|o| *o == owner).ok_or(Error::<T>::NotAnOracle)? as u32;
 		ensure!(!results.is_empty(), Error::<T>::EmptyReport);
 		// A further part of this era's report starts after the last node already reported.
 		if let (Some(last), Some((first, _))) =
@@ -244,9 +230,7 @@ impl<T: Config> Pallet<T> {
 			pending_slashes: {
 				let f = finalized.unwrap_or(0);
 				(f.saturating_sub(1)..=f.saturating_add(1))
-					.filter_map(|e| {
-						PendingSlashes::<T>::get(e, node).map(|fraction| (e, fraction))
-					})
+					.filter_map(|e| PendingSlashes::<T>::get(e, node).map(|fraction| (e, fraction)))
 					.collect()
 			},
 		}
@@ -267,10 +251,7 @@ impl<T: Config> Pallet<T> {
 				<T::Currency as frame_support::traits::fungible::InspectHold<T::AccountId>>::balance_on_hold(&HoldReason::HyperNodeDeposit.into(), &owner) == h.deposit,
 				"a HyperNode's deposit is not what is held"
 			);
-			ensure!(
-				Signers::<T>::get(&h.signer).as_ref() == Some(&owner),
-				"signer index differs"
-			);
+			ensure!(Signers::<T>::get(&h.signer).as_ref() == Some(&owner), "signer index differs");
 			for link in &h.links {
 				ensure!(T::Links::is_locked(*link), "a staked Link is not locked");
 				ensure!(

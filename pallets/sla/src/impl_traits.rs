@@ -1,21 +1,8 @@
 //! What this pallet serves to the others, through the `icn-primitives` traits.
 
 use crate::{pallet::*, *};
-use alloc::vec::Vec;
-use frame_support::{
-	pallet_prelude::*,
-	traits::{
-		fungible::{Mutate, MutateHold},
-		tokens::{Precision, Preservation},
-	},
-	weights::WeightMeter,
-};
-use frame_system::pallet_prelude::*;
-use sp_runtime::{
-	helpers_128bit::multiply_by_rational_with_rounding,
-	traits::{IdentifyAccount, UniqueSaturatedInto, Verify},
-	PerThing, Rounding,
-};
+use frame_support::pallet_prelude::*;
+use sp_runtime::PerThing;
 
 impl<T: Config> SlashQueue for Pallet<T> {
 	/// Looks at the eras a slash can still be pending for: from the one before the last

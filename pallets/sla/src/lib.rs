@@ -262,17 +262,13 @@ pub mod pallet {
 	use alloc::vec::Vec;
 	use frame_support::{
 		pallet_prelude::*,
-		traits::{
-			fungible::{Mutate, MutateHold},
-			tokens::{Precision, Preservation},
-		},
+		traits::fungible::{Mutate, MutateHold},
 		weights::WeightMeter,
 	};
 	use frame_system::{offchain::CreateSignedTransaction, pallet_prelude::*};
 	use sp_runtime::{
-		helpers_128bit::multiply_by_rational_with_rounding,
-		traits::{IdentifyAccount, UniqueSaturatedInto, Verify},
-		PerThing, Rounding,
+		traits::{IdentifyAccount, Verify},
+		PerThing,
 	};
 
 	/// Reward points of a whole capacity unit (utilization and multiplier scale them down).
@@ -734,7 +730,7 @@ pub mod pallet {
 			proof: T::SignerProof,
 		) -> DispatchResult {
 			let owner = ensure_signed(origin)?;
-			Self::do_register_hypernode(owner, signer, location, address, ConstU32<MAX_ADDRESS_LEN>>, proof)
+			Self::do_register_hypernode(owner, signer, location, address, proof)
 		}
 
 		/// Stakes one of the caller's Links to its HyperNode (locking the Link).
@@ -743,7 +739,6 @@ pub mod pallet {
 		pub fn stake_link(origin: OriginFor<T>, link: LinkId) -> DispatchResult {
 			let owner = ensure_signed(origin)?;
 			Self::do_stake(&owner, link)
-		
 		}
 
 		/// Unstakes a Link from the caller's HyperNode (unlocking it; re-stake it to another

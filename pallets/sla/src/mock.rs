@@ -3,20 +3,15 @@
 
 use frame_support::{
 	derive_impl, parameter_types,
-	traits::{AsEnsureOriginWithArg, ConstU128, ConstU32, ConstU64, Hooks},
+	traits::{ConstU128, ConstU32, Hooks},
 	weights::{Weight, WeightMeter},
-	PalletId,
 };
-use frame_system::{EnsureRoot, EnsureSigned};
 use icn_primitives::{currency::ICNT, Balance};
 use pallet_icn_providers::{
-	AuditObject, ClusterGenesis, CountryCode, HardwareClass, NodeSpec, ProviderParams,
-	RegionGenesis, ResourceKind,
+	AuditObject, ClusterGenesis, NodeSpec, ProviderParams, RegionGenesis, ResourceKind,
 };
-use pallet_nfts::PalletFeatures;
 use sp_runtime::{
-	traits::{IdentifyAccount, IdentityLookup, Verify},
-	AccountId32, BuildStorage, MultiSignature, MultiSigner, Perbill,
+	traits::IdentifyAccount, AccountId32, BuildStorage, MultiSignature, MultiSigner, Perbill,
 };
 
 use crate::{self as pallet_icn_sla, NodeId};
