@@ -461,7 +461,7 @@ async fn setup_report(
 	timeout: Duration,
 ) -> Result<Vec<Signed>> {
 	use frame_support::traits::Get;
-	use pallet_icn_providers::{AuditObject, HardwareClass, NodeSpec, ResourceKind};
+	use pallet_icn_providers::{NodeSpec, ResourceKind};
 	use pallet_icn_sla::ProbeOutcome;
 	let log = |s: String| eprintln!("[icn-loadgen] {s}");
 	let batch: u32 = <Runtime as pallet_icn_sla::Config>::MaxReportResults::get();

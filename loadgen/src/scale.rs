@@ -18,9 +18,8 @@ use icn_runtime::{
 	configs::AggregationWeightPerBlock, currency::ICNT, AccountId, Balances, BlockNumber,
 	Providers, Runtime, RuntimeOrigin, Sla, System,
 };
-use pallet_icn_providers::{AuditObject, HardwareClass, NodeSpec, ResourceKind, AUDIT_CHUNK_SIZE};
+use pallet_icn_providers::{AuditObject, NodeSpec, ResourceKind};
 use pallet_icn_sla::ProbeOutcome;
-use sp_runtime::Perbill;
 use std::time::Instant;
 
 /// The full genesis config of a preset: the default config with the preset's patch merged

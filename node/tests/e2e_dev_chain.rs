@@ -462,9 +462,7 @@ fn audit_object(dir: &std::path::Path) -> pallet_icn_providers::AuditObject {
 /// builder books the node, is settled and cancels.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_provider_registers_a_node_and_a_builder_books_it() {
-	use pallet_icn_providers::{
-		runtime_api::NodeInfo, CountryCode, HardwareClass, NodeSpec, NodeStatus,
-	};
+	use pallet_icn_providers::{runtime_api::NodeInfo, HardwareClass, NodeSpec, NodeStatus};
 	let dir = TempDir::new("provider");
 	let audit = audit_object(&dir.0);
 	// The dev chain's HyperNode probes the node every era: serve its audit object for real,
