@@ -462,7 +462,7 @@ fn audit_object(dir: &std::path::Path) -> pallet_icn_providers::AuditObject {
 /// builder books the node, is settled and cancels.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_provider_registers_a_node_and_a_builder_books_it() {
-	use pallet_icn_providers::{runtime_api::NodeInfo, HardwareClass, NodeSpec, NodeStatus};
+	use pallet_icn_providers::{runtime_api::NodeInfo, NodeStatus};
 	let dir = TempDir::new("provider");
 	let audit = audit_object(&dir.0);
 	// The dev chain's HyperNode probes the node every era: serve its audit object for real,
@@ -704,7 +704,17 @@ fn a_malformed_icnt_genesis_fails_to_build_with_a_message() {
 	// (Edited as text: the amounts exceed 2^64 and must stay exact JSON integers.)
 	let spec = String::from_utf8(out.stdout).unwrap();
 	let endowment = icn_runtime::genesis_config_presets::DEV_ENDOWMENT.to_string();
-	let at = spec.find(&endowment).expect("a dev endowment in the dev spec");
+	// The first occurrence standing alone as a JSON number: the same digits can also occur
+	// inside the runtime's hex-encoded code, which must stay intact.
+	let at = spec
+		.match_indices(&endowment)
+		.map(|(at, _)| at)
+		.find(|&at| {
+			let alone = |b: Option<&u8>| !b.is_some_and(|b| b.is_ascii_alphanumeric());
+			alone(at.checked_sub(1).and_then(|i| spec.as_bytes().get(i)))
+				&& alone(spec.as_bytes().get(at + endowment.len()))
+		})
+		.expect("a dev endowment in the dev spec");
 	let spec = format!(
 		"{}{}{}",
 		&spec[..at],
