@@ -433,7 +433,9 @@ async fn dev_chain_finalizes_and_executes_a_signed_transfer() {
 
 /// The audit-object commitment `scripts/audit-object.py` prints for a generated object.
 fn audit_object(dir: &std::path::Path) -> pallet_icn_providers::AuditObject {
-	let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../scripts/audit-object.py");
+	let script = std::env::current_dir()
+		.expect("cargo test runs in the package directory")
+		.join("../scripts/audit-object.py");
 	let out = Command::new("python3")
 		.arg(script)
 		.args(["generate", dir.join("audit/object.bin").to_str().unwrap()])
@@ -579,7 +581,9 @@ async fn a_provider_registers_a_node_and_a_builder_books_it() {
 /// Runs `clients/js/examples/<script>` with Node.js against `node`; returns the JSON lines
 /// it printed. The script must exit successfully (it checks its own results too).
 fn run_js_example(node: &Node, script: &str, args: &[&str]) -> Vec<Value> {
-	let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../clients/js");
+	let dir = std::env::current_dir()
+		.expect("cargo test runs in the package directory")
+		.join("../clients/js");
 	assert!(
 		dir.join("node_modules/@polkadot/api").exists(),
 		"@polkadot/api is not installed in clients/js: run scripts/setup.sh"
@@ -744,7 +748,9 @@ struct StorageServer {
 impl StorageServer {
 	fn start(dir: &std::path::Path) -> Self {
 		use std::io::BufRead;
-		let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../scripts/audit-object.py");
+		let script = std::env::current_dir()
+			.expect("cargo test runs in the package directory")
+			.join("../scripts/audit-object.py");
 		let mut child = Command::new("python3")
 			.arg(script)
 			.args(["serve", dir.to_str().unwrap(), "--port", "0", "--bind", "127.0.0.1", "--quiet"])
@@ -1069,7 +1075,9 @@ async fn an_endpoint_that_never_answers_fails_only_its_own_node() {
 /// genesis hash.
 #[tokio::test(flavor = "multi_thread")]
 async fn the_committed_staging_spec_matches_the_runtime() {
-	let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+	let root = std::env::current_dir()
+		.expect("cargo test runs in the package directory")
+		.join("..");
 	let committed_path = root.join("chain-specs/staging-raw.json");
 	let committed: Value = serde_json::from_slice(
 		&std::fs::read(&committed_path).expect("chain-specs/staging-raw.json"),
@@ -1144,7 +1152,9 @@ async fn the_committed_staging_spec_matches_the_runtime() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_new_validator_joins_and_authors() {
 	let doc = std::fs::read_to_string(
-		PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../docs/validator.md"),
+		std::env::current_dir()
+			.expect("cargo test runs in the package directory")
+			.join("../docs/validator.md"),
 	)
 	.unwrap();
 	for command in [
@@ -1343,7 +1353,9 @@ async fn a_new_validator_joins_and_authors() {
 /// example script the provider/builder end-to-end test runs against a real node.
 #[test]
 fn doc_snippets_are_the_tested_examples() {
-	let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+	let root = std::env::current_dir()
+		.expect("cargo test runs in the package directory")
+		.join("..");
 	for (doc, script, at_least) in [
 		("docs/builder.md", "builder.mjs", 6),
 		("docs/tokenomics.md", "vesting.mjs", 4),

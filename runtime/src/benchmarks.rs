@@ -17,4 +17,13 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_icn_providers, Providers]
 	[pallet_icn_marketplace, Marketplace]
 	[pallet_icn_sla, Sla]
+	[pallet_preimage, Preimage]
+	[pallet_scheduler, Scheduler]
+	[pallet_referenda, Referenda]
+	[pallet_conviction_voting, ConvictionVoting]
+	[pallet_treasury, Treasury]
+	[pallet_collective, Council]
+	[pallet_utility, Utility]
+	[pallet_multisig, Multisig]
+	[pallet_proxy, Proxy]
 );

@@ -194,6 +194,15 @@ fn testnet_genesis(
 		session,
 		staking,
 		sudo: SudoConfig { key: Some(root) },
+		// A council of three (two must agree to cancel a slash).
+		council: pallet_collective::GenesisConfig {
+			members: vec![
+				Sr25519Keyring::Alice.to_account_id(),
+				Sr25519Keyring::Bob.to_account_id(),
+				Sr25519Keyring::Charlie.to_account_id(),
+			],
+			..Default::default()
+		},
 		providers: dev_providers(),
 		sla: dev_sla(),
 	})
@@ -249,30 +258,46 @@ const fn nibble(c: u8) -> u8 {
 	}
 }
 
-/// The staging network's validators: (sr25519 stash/Aura key, ed25519 GRANDPA key). Public
-/// keys only; their operators hold the secrets.
-const STAGING_VALIDATORS: [(&str, &str); 3] = [
+/// The staging network's validators: (sr25519 stash account, sr25519 Aura key, ed25519
+/// GRANDPA key). The stash holds the bond and is kept cold; the session keys live on the
+/// validator's node and rotate without touching the stash. Public keys only; their operators
+/// hold the secrets.
+const STAGING_VALIDATORS: [(&str, &str, &str); 3] = [
 	(
+		"18c8a36b011d598bcb69fb39085dc1785a634d94a58fd75125ad222ce7e9ee18",
 		"e23a5efacc8aa3cc6f73718611c29272f60663c940287ebb34cdd862ece72a4c",
 		"183c228a7fb4e4bd953fd08c988cc0544489d09e7994e6bfa4cc96f554b51e20",
 	),
 	(
+		"aa9a284de578544ec16cfa3b7aaf4e999bc870994e59fc2d912b6c6c86c62574",
 		"d0d299ebd1e27157af3aa19e32ba413afa736f405939d01404fc2a2f806edc55",
 		"6edf2692428a6f1edd644331bd28732b84620f0d1e9856be01e3e55b95fb8899",
 	),
 	(
+		"dc68807ccc820979319f026af000f1502e3d021021b843b587aa62595c1a2e43",
 		"943d27c7b08848cd9d7689f654885e3334099787665305db2c691db026edd564",
 		"1f494f6c921cee4edfc5c1762efc3ab2671a2af92ceecbbd0519fd89eae0056d",
 	),
 ];
 
-/// The staging network's root (sudo) and foundation account, sr25519.
+/// The staging network's foundation account, sr25519 (holds the team, investor, DevCo
+/// and ecosystem allocations; it is not a sudo key: staging has none).
 const STAGING_ROOT: &str = "8034fa99a61bba2f77817170bd5ae91f99e7d9600f2103cec5bac19fb27e564c";
 
 /// What each staging validator receives from the Network expansion fund and bonds of it.
 pub const STAGING_VALIDATOR_ENDOWMENT: Balance = 1_000_000 * ICNT;
 /// What each staging validator bonds at genesis.
 pub const STAGING_VALIDATOR_BOND: Balance = 500_000 * ICNT;
+/// How many validators staging elects: its genesis set (governance raises it as
+/// independent validators join: `staking.setValidatorCount` on the protocol-administration
+/// track).
+pub const STAGING_VALIDATOR_COUNT: u32 = 3;
+/// The least a staging validator candidate bonds.
+pub const STAGING_MIN_VALIDATOR_BOND: Balance = 250_000 * ICNT;
+/// The least a staging nominator bonds.
+pub const STAGING_MIN_NOMINATOR_BOND: Balance = 1_000 * ICNT;
+/// The most validator candidates staging accepts (`staking.validate` is refused beyond).
+pub const STAGING_MAX_VALIDATOR_CANDIDATES: u32 = 100;
 
 /// The `staging` preset: production lengths (600-block eras, 432,000-block months), the
 /// protocol's buckets with the team/investor/DevCo/ecosystem allocations on the staging
@@ -282,12 +307,11 @@ pub fn staging_config_genesis() -> Value {
 	let root = AccountId::from(hex32(STAGING_ROOT));
 	let validators: Vec<GenesisValidator> = STAGING_VALIDATORS
 		.iter()
-		.map(|(sr, ed)| {
-			let key = hex32(sr);
+		.map(|(stash, aura, grandpa)| {
 			(
-				AccountId::from(key),
-				AuraId::from(sp_core::sr25519::Public::from_raw(key)),
-				GrandpaId::from(sp_core::ed25519::Public::from_raw(hex32(ed))),
+				AccountId::from(hex32(stash)),
+				AuraId::from(sp_core::sr25519::Public::from_raw(hex32(aura))),
+				GrandpaId::from(sp_core::ed25519::Public::from_raw(hex32(grandpa))),
 			)
 		})
 		.collect();
@@ -304,7 +328,16 @@ pub fn staging_config_genesis() -> Value {
 			.beneficiaries
 			.push((TreasuryAccount::get(), config.amount.saturating_sub(given)));
 	}
-	let (session, staking) = validators_genesis(&validators, STAGING_VALIDATOR_BOND, 16);
+	let (session, mut staking) =
+		validators_genesis(&validators, STAGING_VALIDATOR_BOND, STAGING_VALIDATOR_COUNT);
+	// A validator set that cannot be bought cheaply (docs/validator.md): the elected set is
+	// the genesis set's size; a candidate bonds at least half a genesis validator's bond; at
+	// most 100 candidates and 4,000 nominators, so every candidate and every validator's
+	// self-vote fits the election's bounds (1,000 targets, 5,000 voters).
+	staking.min_validator_bond = STAGING_MIN_VALIDATOR_BOND;
+	staking.min_nominator_bond = STAGING_MIN_NOMINATOR_BOND;
+	staking.max_validator_count = Some(STAGING_MAX_VALIDATOR_CANDIDATES);
+	staking.max_nominator_count = Some(4_000);
 	let mut providers = dev_providers();
 	providers.params = Some(Default::default());
 	providers.links = Vec::new();
@@ -316,7 +349,8 @@ pub fn staging_config_genesis() -> Value {
 		},
 		session,
 		staking,
-		sudo: SudoConfig { key: Some(root) },
+		// No sudo: root is reached only by a referendum on the root track.
+		sudo: SudoConfig { key: None },
 		providers,
 	})
 }

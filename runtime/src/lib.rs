@@ -24,6 +24,7 @@ mod benchmarks;
 pub mod configs;
 pub mod genesis;
 pub mod genesis_config_presets;
+pub mod governance;
 #[cfg(feature = "std")]
 pub mod signing;
 #[cfg(test)]
@@ -237,4 +238,46 @@ mod runtime {
 	/// Sessions: rotate the validator set and its Aura and GRANDPA keys.
 	#[runtime::pallet_index(16)]
 	pub type Session = pallet_session;
+
+	// Governance by ICNT holders (`governance`, docs/governance.md).
+	/// Calls stored on chain by hash (referendum proposals), with a held deposit.
+	#[runtime::pallet_index(17)]
+	pub type Preimage = pallet_preimage;
+
+	/// Calls dispatched at a later block (enacted referenda).
+	#[runtime::pallet_index(18)]
+	pub type Scheduler = pallet_scheduler;
+
+	/// OpenGov referenda on the tracks of `governance::tracks`.
+	#[runtime::pallet_index(19)]
+	pub type Referenda = pallet_referenda;
+
+	/// ICNT-weighted voting with conviction (longer locks, more votes).
+	#[runtime::pallet_index(20)]
+	pub type ConvictionVoting = pallet_conviction_voting;
+
+	/// The origins of the non-root tracks.
+	#[runtime::pallet_index(21)]
+	pub type Origins = governance::origins::pallet_custom_origins;
+
+	/// The Protocol Treasury, spent by referendum.
+	#[runtime::pallet_index(22)]
+	pub type Treasury = pallet_treasury;
+
+	/// The council: cancels deferred slashes in time; members set by referendum.
+	#[runtime::pallet_index(23)]
+	pub type Council = pallet_collective<Instance1>;
+
+	// Operator accounts (`configs::accounts`).
+	/// Batches of calls.
+	#[runtime::pallet_index(24)]
+	pub type Utility = pallet_utility;
+
+	/// Multisig accounts.
+	#[runtime::pallet_index(25)]
+	pub type Multisig = pallet_multisig;
+
+	/// Proxies with role types (provider, HyperNode, builder, governance, staking).
+	#[runtime::pallet_index(26)]
+	pub type Proxy = pallet_proxy;
 }

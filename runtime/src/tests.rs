@@ -1,5 +1,7 @@
 //! Runtime unit tests.
 
+mod governance;
+
 /// Genesis: the fixed supply, the presets, the chain properties.
 mod genesis {
 	use crate::{

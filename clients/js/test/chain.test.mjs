@@ -94,10 +94,13 @@ test('chain properties, metadata, and every ICN item documented', async () => {
   // Every pallet of the runtime is in the metadata, with its calls, storage and events.
   const pallets = api.runtimeMetadata.asLatest.pallets.map((p) => p.name.toString());
   for (const name of ['System', 'Timestamp', 'Aura', 'Grandpa', 'Balances', 'TransactionPayment', 'Sudo',
-    'Vesting', 'Nfts', 'Providers', 'Marketplace', 'Sla', 'Authorship', 'Staking', 'Offences', 'Historical', 'Session']) {
+    'Vesting', 'Nfts', 'Providers', 'Marketplace', 'Sla', 'Authorship', 'Staking', 'Offences', 'Historical', 'Session',
+    'Preimage', 'Scheduler', 'Referenda', 'ConvictionVoting', 'Origins', 'Treasury', 'Council', 'Utility',
+    'Multisig', 'Proxy']) {
     assert.ok(pallets.includes(name), `pallet ${name} missing from the metadata`);
   }
-  for (const section of ['vesting', 'providers', 'marketplace', 'sla', 'balances', 'staking', 'session']) {
+  for (const section of ['vesting', 'providers', 'marketplace', 'sla', 'balances', 'staking', 'session',
+    'preimage', 'scheduler', 'referenda', 'convictionVoting', 'treasury', 'council', 'multisig', 'proxy']) {
     assert.ok(Object.keys(api.tx[section]).length > 0, `${section}: no calls`);
     assert.ok(Object.keys(api.query[section]).length > 0, `${section}: no storage`);
     assert.ok(Object.keys(api.events[section]).length > 0, `${section}: no events`);
@@ -331,6 +334,72 @@ test('marketplace: icn_quote is what book charges; cancel refunds it all', async
   assert.ok(!left || left.amount.toBigInt() === 0n, 'no escrow left');
   const [cancelFee] = eventsOf(api, cancelled.events, api.events.transactionPayment.TransactionFeePaid);
   assert.equal(await freeOf(cancelled.blockHash) - await freeOf(blockHash), total - cancelFee.actualFee.toBigInt());
+});
+
+test('governance: a provider proxy updates a node and cannot transfer; a multisig waits for its threshold; a referendum is submitted and voted on', async () => {
+  // --- proxy
+  // Bob (cold) lets Ferdie's hot key act for him as a provider: node calls only.
+  await submit(api, api.tx.proxy.addProxy(ferdie.address, 'Provider', 0), bob);
+  const update = api.tx.providers.updateNode(NODE, { reservationPrice: ICNT });
+  const viaProxy = await submit(api, api.tx.proxy.proxy(bob.address, null, update), ferdie);
+  const [proxied] = eventsOf(api, viaProxy.events, api.events.proxy.ProxyExecuted);
+  // ---
+  assert.ok(proxied.result.isOk, proxied.result.isErr ? errorName(api, proxied.result.asErr) : '');
+  assert.equal(eventsOf(api, viaProxy.events, api.events.providers.NodeUpdated).length, 1);
+  assert.equal((await api.call.providersApi.node(NODE)).unwrap().reservationPrice.toBigInt(), ICNT);
+  // A transfer through the provider proxy is filtered (the outer call succeeds: the proxy
+  // pallet reports the inner result in ProxyExecuted).
+  const bobFree = (await api.query.system.account(bob.address)).data.free.toBigInt();
+  const steal = api.tx.proxy.proxy(bob.address, null, api.tx.balances.transferKeepAlive(ferdie.address, 1_000n * ICNT));
+  const [refused] = eventsOf(api, (await submit(api, steal, ferdie)).events, api.events.proxy.ProxyExecuted);
+  assert.equal(errorName(api, refused.result.asErr), 'system.CallFiltered');
+  assert.equal((await api.query.system.account(bob.address)).data.free.toBigInt(), bobFree);
+  await submit(api, api.tx.proxy.removeProxy(ferdie.address, 'Provider', 0), bob);
+
+  // --- multisig
+  // A 2-of-3 account of Charlie, Dave and Ferdie: the first approval only records it.
+  const { createKeyMulti, encodeAddress, sortAddresses } = await import('@polkadot/util-crypto');
+  const members = [charlie, dave, ferdie].map((k) => k.address);
+  const multisig = encodeAddress(createKeyMulti(members, 2), 42);
+  const others = (me) => sortAddresses(members.filter((a) => a !== me.address), 42);
+  await submit(api, api.tx.balances.transferKeepAlive(multisig, 10n * ICNT), ferdie);
+  const pay = api.tx.balances.transferKeepAlive(alice.address, 5n * ICNT);
+  const maxWeight = (await pay.paymentInfo(multisig)).weight;
+  await submit(api, api.tx.multisig.asMulti(2, others(charlie), null, pay, maxWeight), charlie);
+  const pending = (await api.query.multisig.multisigs(multisig, pay.method.hash)).unwrap();
+  const spentFirst = (await api.query.system.account(multisig)).data.free.toBigInt();
+  const { events: executed } = await submit(api,
+    api.tx.multisig.asMulti(2, others(dave), pending.when, pay, maxWeight), dave);
+  // ---
+  assert.equal(spentFirst, 10n * ICNT, 'nothing spent on one approval');
+  const [done] = eventsOf(api, executed, api.events.multisig.MultisigExecuted);
+  assert.ok(done.result.isOk);
+  assert.equal((await api.query.system.account(multisig)).data.free.toBigInt(), 5n * ICNT);
+
+  // --- referendum
+  // Alice proposes a new marketplace margin on the protocol-administration track: the call
+  // as a preimage, the referendum, its decision deposit; Charlie votes aye with 1x conviction.
+  const call = api.tx.marketplace.setMargin(70_000_000); // 7 % (Perbill)
+  await submit(api, api.tx.preimage.notePreimage(call.method.toHex()), alice);
+  const proposal = { Lookup: { hash: call.method.hash, len: call.method.encodedLength } };
+  const { events: submitted } = await submit(api,
+    api.tx.referenda.submit({ Origins: 'ProtocolAdmin' }, proposal, { After: 0 }), alice);
+  const [{ index }] = eventsOf(api, submitted, api.events.referenda.Submitted);
+  await submit(api, api.tx.referenda.placeDecisionDeposit(index), alice);
+  const balance = 1_000_000n * ICNT;
+  await submit(api, api.tx.convictionVoting.vote(index,
+    { Standard: { vote: { aye: true, conviction: 'Locked1x' }, balance } }), charlie);
+  const ongoing = (await api.query.referenda.referendumInfoFor(index)).unwrap().asOngoing;
+  // ---
+  assert.equal(ongoing.track.toNumber(), 1);
+  assert.equal(ongoing.tally.ayes.toBigInt(), balance, '1x conviction: one vote per ICNT');
+  assert.ok(ongoing.decisionDeposit.isSome);
+  // The tracks decode from metadata, with their names (Polkadot.js apps lists them).
+  const tracks = api.consts.referenda.tracks.map(([, t]) => t.name.toString());
+  assert.deepEqual(tracks, ['root', 'protocol_admin', 'referendum_canceller', 'small_spender', 'treasurer']);
+  assert.ok((await api.query.convictionVoting.votingFor(charlie.address, 1)).isCasting);
+  assert.deepEqual((await api.query.council.members()).map(String).sort(),
+    [alice.address, bob.address, charlie.address].sort());
 });
 
 test('runtime upgrade: set_code through sudo, spec_version bumps, state intact, finality goes on', async () => {

@@ -207,7 +207,10 @@ mod benchmarks {
 			PendingSlashBases::<T>::insert(1, NodeId::from(n), 1_000 * ICNT);
 		}
 		let last: NodeId = 15u32.into();
-		let origin = <T::AdminOrigin as frame_support::traits::EnsureOrigin<T::RuntimeOrigin>>::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let origin = <T::SlashCancelOrigin as frame_support::traits::EnsureOrigin<
+			T::RuntimeOrigin,
+		>>::try_successful_origin()
+		.map_err(|_| BenchmarkError::Weightless)?;
 		#[extrinsic_call]
 		_(origin as T::RuntimeOrigin, 1, last);
 		assert_eq!(PendingSlashes::<T>::iter_prefix(1).count(), 15);

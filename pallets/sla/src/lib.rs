@@ -329,9 +329,13 @@ pub mod pallet {
 		/// deregisters).
 		#[pallet::constant]
 		type HyperNodeDeposit: Get<Balance>;
-		/// Cancels slashes, sets parameters, clears dormant registrations (root, later
-		/// governance).
+		/// Sets parameters and clears dormant registrations (in the runtime: root or the
+		/// protocol administration referendum track).
 		type AdminOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+		/// Cancels a pending slash before it is applied: a wrong oracle majority must be
+		/// correctable within the deferral (one era), faster than a referendum decides (in the
+		/// runtime: root, the protocol administration track, or a council majority).
+		type SlashCancelOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 		/// The hold reason of this runtime.
 		type RuntimeHoldReason: From<HoldReason>;
 		/// The most Links staked to one HyperNode.
@@ -776,11 +780,12 @@ pub mod pallet {
 			Self::do_submit_report(signer, era, results)
 		}
 
-		/// Cancels a pending slash (admin origin): a wrong oracle majority must be correctable.
+		/// Cancels a pending slash ([`Config::SlashCancelOrigin`]) before it is applied: a
+		/// wrong oracle majority must be correctable. `NoPendingSlash` once it was applied.
 		#[pallet::call_index(5)]
 		#[pallet::weight(T::WeightInfo::cancel_slash())]
 		pub fn cancel_slash(origin: OriginFor<T>, era: EraIndex, node: NodeId) -> DispatchResult {
-			T::AdminOrigin::ensure_origin(origin)?;
+			T::SlashCancelOrigin::ensure_origin(origin)?;
 			Self::do_cancel_slash(era, node)
 		}
 

@@ -123,6 +123,7 @@ impl crate::Config for Test {
 	type MaxHyperNodes = ConstU32<16>;
 	type HyperNodeDeposit = ConstU128<HYPERNODE_DEPOSIT>;
 	type AdminOrigin = frame_system::EnsureRoot<AccountId32>;
+	type SlashCancelOrigin = frame_system::EnsureRoot<AccountId32>;
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type MaxLinksPerHyperNode = ConstU32<4>;
 	type MaxReportResults = MaxReportResults;

@@ -906,13 +906,15 @@ mod docs {
 
 	#[test]
 	fn tokenomics_doc_table_matches_the_code() {
-		let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/tokenomics.md");
-		let doc = std::fs::read_to_string(path).expect("docs/tokenomics.md");
+		// `cargo test` runs in the package's directory (the compile-time manifest path may be
+		// another clone's: the target directory is shared).
+		let path = std::env::current_dir().unwrap().join("../../docs/tokenomics.md");
+		let doc = std::fs::read_to_string(&path).expect("docs/tokenomics.md");
 		let (a, b) = (doc.find(BEGIN).expect("begin marker"), doc.find(END).expect("end marker"));
 		let generated = format!("{BEGIN}\n{}{END}", table());
 		if std::env::var("ICN_BLESS").is_ok() {
 			let new = format!("{}{}{}", &doc[..a], generated, &doc[b + END.len()..]);
-			std::fs::write(path, new).unwrap();
+			std::fs::write(&path, new).unwrap();
 			return;
 		}
 		assert_eq!(

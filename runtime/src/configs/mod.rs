@@ -1,4 +1,6 @@
-//! The configuration of every pallet in the runtime.
+//! The configuration of every pallet in the runtime (governance's in `crate::governance`).
+
+pub mod accounts;
 
 use frame_support::{
 	derive_impl,
@@ -251,7 +253,9 @@ impl pallet_staking::Config for Runtime {
 	type SessionsPerEra = SessionsPerEra;
 	type BondingDuration = BondingDuration;
 	type SlashDeferDuration = SlashDeferDuration;
-	type AdminOrigin = frame_system::EnsureRoot<AccountId>;
+	/// Validator count, invulnerables, deferred validator slashes: root or the
+	/// protocol-administration track.
+	type AdminOrigin = crate::governance::AdminOrigin;
 	type SessionInterface = Self;
 	type NextNewSession = Session;
 	type MaxExposurePageSize = MaxExposurePageSize;
@@ -285,7 +289,8 @@ impl pallet_timestamp::Config for Runtime {
 }
 
 impl pallet_balances::Config for Runtime {
-	type MaxLocks = ConstU32<0>;
+	/// One lock: conviction voting's (ICN pallets use holds and freezes).
+	type MaxLocks = ConstU32<1>;
 	type MaxReserves = ConstU32<0>;
 	type ReserveIdentifier = [u8; 8];
 	type Balance = Balance;
@@ -350,6 +355,8 @@ impl pallet_icn_vesting::Config for Runtime {
 	type RuntimeFreezeReason = RuntimeFreezeReason;
 	type PalletId = VestingPalletId;
 	type MaxSchedules = ConstU32<8>;
+	/// Root only (the root track): schedules move ICNT out of the distribution buckets and
+	/// the clocks change every schedule's pace, decisions above protocol administration.
 	type AdminOrigin = frame_system::EnsureRoot<AccountId>;
 	/// Eras may not outgrow the providers' unbonding delay (the slashing exposure).
 	type EraLengthCheck = crate::Providers;
@@ -366,7 +373,7 @@ parameter_types! {
 /// NFTs. Only root creates collections, so no deposits are needed; the only collection so
 /// far is the ICN Links collection, administered by the providers pallet's account. The
 /// pallet takes a `ReservableCurrency` for deposits: with every deposit zero it never
-/// reserves anything (the runtime has no reserves, `MaxReserves = 0`).
+/// reserves anything.
 impl pallet_nfts::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
 	type CollectionId = u32;
@@ -454,7 +461,8 @@ pub type IcnLinks = pallet_icn_providers::NftLinks<
 >;
 
 impl pallet_icn_providers::Config for Runtime {
-	type AdminOrigin = frame_system::EnsureRoot<AccountId>;
+	/// Regions, clusters, parameters, Links: root or the protocol-administration track.
+	type AdminOrigin = crate::governance::AdminOrigin;
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type Links = IcnLinks;
@@ -509,7 +517,8 @@ impl sp_runtime::traits::Convert<AccountId, Balance> for UnfrozenBalance {
 }
 
 impl pallet_icn_marketplace::Config for Runtime {
-	type AdminOrigin = frame_system::EnsureRoot<AccountId>;
+	/// The protocol margin: root or the protocol-administration track.
+	type AdminOrigin = crate::governance::AdminOrigin;
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type Capacity = crate::Providers;
@@ -665,7 +674,10 @@ impl pallet_icn_sla::Config for Runtime {
 	// What a registration's storage costs, returned when it leaves (an active HyperNode also
 	// needs a Link).
 	type HyperNodeDeposit = ConstU128<{ 100 * ICNT }>;
-	type AdminOrigin = frame_system::EnsureRoot<AccountId>;
+	/// Parameters and dormant registrations: root or the protocol-administration track.
+	type AdminOrigin = crate::governance::AdminOrigin;
+	/// Also a council majority: the deferral is one era, shorter than any referendum.
+	type SlashCancelOrigin = crate::governance::SlashCancelOrigin;
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type MaxLinksPerHyperNode = ConstU32<64>;
 	type MaxReportResults = ConstU32<1024>;

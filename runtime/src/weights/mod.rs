@@ -6,7 +6,16 @@
 pub mod block_weights;
 pub mod extrinsic_weights;
 
+pub mod pallet_collective;
+pub mod pallet_conviction_voting;
 pub mod pallet_icn_marketplace;
 pub mod pallet_icn_providers;
 pub mod pallet_icn_sla;
 pub mod pallet_icn_vesting;
+pub mod pallet_multisig;
+pub mod pallet_preimage;
+pub mod pallet_proxy;
+pub mod pallet_referenda;
+pub mod pallet_scheduler;
+pub mod pallet_treasury;
+pub mod pallet_utility;
