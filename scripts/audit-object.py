@@ -125,12 +125,21 @@ def parse_root(text):
     return bytes.fromhex(s)
 
 
+def readable_by_others(path):
+    """Gives a temporary file the mode a new file would get (0666 less the umask, usually
+    0644): mkstemp creates 0600, which a web server running as another user cannot read."""
+    mask = os.umask(0)
+    os.umask(mask)
+    os.chmod(path, 0o666 & ~mask)
+
+
 def atomic_write(path, data):
     directory = os.path.dirname(os.path.abspath(path))
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=directory)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
+        readable_by_others(tmp)
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -207,6 +216,7 @@ def cmd_generate(args):
         with os.fdopen(fd, "wb") as f:
             for block in generate_bytes(seed.encode("utf-8"), args.size):
                 f.write(block)
+        readable_by_others(tmp)
         os.replace(tmp, out)
     except BaseException:
         try:
@@ -621,7 +631,11 @@ def build_parser():
                "  corrupt  flip one byte in every GET body of data files (not *.hashes)\n"
                "change at runtime with:  curl -X POST http://HOST:PORT/__mode/<mode>  "
                "(answers 204; 400 for an unknown mode)")
-    s.add_argument("dir", metavar="DIR", help="directory to serve")
+    s.add_argument("dir", metavar="DIR",
+                   help="directory to serve: the endpoint's root. An object committed with "
+                        "--path audit/object.bin must be DIR/audit/object.bin (with its "
+                        ".hashes beside it), served at http://HOST:PORT/audit/object.bin; "
+                        "register the endpoint http://HOST:PORT")
     s.add_argument("--port", type=port_int, default=8080,
                    help="TCP port (default %(default)s; 0 = pick a free port)")
     s.add_argument("--bind", default="127.0.0.1", metavar="ADDR",

@@ -64,6 +64,16 @@ class AuditObjectTest(unittest.TestCase):
             "root": "0x" + b256(self.hashes).hex(),
         })
 
+    def test_files_are_readable_by_a_web_server_of_another_user(self):
+        mask = os.umask(0o022)
+        try:
+            other = os.path.join(self.dir, "served.bin")
+            run("generate", other, "--size", "5000", "--seed", "perm")
+            for path in (other, other + ".hashes"):
+                self.assertEqual(os.stat(path).st_mode & 0o777, 0o644, path)
+        finally:
+            os.umask(mask)
+
     def test_generate_deterministic(self):
         other = os.path.join(self.dir, "again.bin")
         c = json.loads(run("generate", other, "--size", str(SIZE), "--seed", "unit-test").stdout)

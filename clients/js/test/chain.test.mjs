@@ -60,10 +60,11 @@ async function sudo(api, call, alice) {
   if (sudid.isErr) throw new Error(errorName(api, sudid.asErr));
   return { blockHash, events };
 }
-// ---
 
+// ICNT has 18 decimals; `eventsOf` picks the data of one kind of event out of a block's.
 const ICNT = 10n ** 18n;
 const eventsOf = (api, events, ev) => events.filter(({ event }) => ev.is(event)).map(({ event }) => event.data);
+// ---
 
 let node, storage, api, provider;
 let alice, bob, charlie, dave, ferdie;

@@ -1,7 +1,6 @@
 //! What this pallet serves to the others, through the `icn-primitives` traits.
 
 use crate::{pallet::*, *};
-use frame_support::pallet_prelude::*;
 
 /// How far settlement is: the SLA oracle keeps each era's failure records until then.
 impl<T: Config> SettledEras for Pallet<T> {

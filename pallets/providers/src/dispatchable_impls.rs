@@ -7,7 +7,7 @@ use frame_support::{
 	pallet_prelude::*,
 	traits::{fungible::MutateHold, tokens::Precision},
 };
-use sp_runtime::{traits::Saturating, Perbill};
+use sp_runtime::Perbill;
 
 impl<T: Config> Pallet<T> {
 	/// The body of [`Pallet::create_region`], its origin checked.

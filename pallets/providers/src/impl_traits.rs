@@ -10,7 +10,7 @@ use frame_support::{
 	},
 };
 use sp_runtime::{
-	traits::{Saturating, UniqueSaturatedInto, Zero},
+	traits::{UniqueSaturatedInto, Zero},
 	Perbill,
 };
 

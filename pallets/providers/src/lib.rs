@@ -94,10 +94,7 @@ pub mod pallet {
 		PalletId,
 	};
 	use frame_system::pallet_prelude::*;
-	use sp_runtime::{
-		traits::{Saturating, Zero},
-		Perbill,
-	};
+	use sp_runtime::Perbill;
 
 	/// The in-code storage version.
 	/// 1: `ProviderParams` has `max_commission` ([`migrations::v1`]).

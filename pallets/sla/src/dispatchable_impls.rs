@@ -3,7 +3,7 @@
 
 use crate::{pallet::*, *};
 use frame_support::pallet_prelude::*;
-use sp_runtime::{traits::Verify, PerThing};
+use sp_runtime::traits::Verify;
 
 impl<T: Config> Pallet<T> {
 	/// The body of [`Pallet::register_hypernode`], its origin checked.

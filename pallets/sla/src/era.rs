@@ -56,7 +56,7 @@ impl<T: Config> Pallet<T> {
 		{
 			Self::prune_era(old);
 		}
-		Self::deposit_event(Event::EraStarted { era, oracles: count });
+		Self::deposit_event(Event::EraStarted { era, oracle_count: count });
 	}
 
 	/// Removes `era`'s snapshot (oracles, seed, node bound) and report bookkeeping.

@@ -8,7 +8,7 @@ use frame_support::{
 	traits::{fungible::MutateHold, tokens::Precision},
 };
 use frame_system::pallet_prelude::*;
-use sp_runtime::{traits::UniqueSaturatedInto, PerThing};
+use sp_runtime::traits::UniqueSaturatedInto;
 
 impl<T: Config> Pallet<T> {
 	/// What an `icno` key signs to prove it signs for `owner`'s HyperNode on this chain:

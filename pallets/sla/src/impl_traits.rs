@@ -1,8 +1,6 @@
 //! What this pallet serves to the others, through the `icn-primitives` traits.
 
 use crate::{pallet::*, *};
-use frame_support::pallet_prelude::*;
-use sp_runtime::PerThing;
 
 impl<T: Config> SlashQueue for Pallet<T> {
 	/// Looks at the eras a slash can still be pending for: from the one before the last

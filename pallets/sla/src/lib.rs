@@ -266,10 +266,7 @@ pub mod pallet {
 		weights::WeightMeter,
 	};
 	use frame_system::{offchain::CreateSignedTransaction, pallet_prelude::*};
-	use sp_runtime::{
-		traits::{IdentifyAccount, Verify},
-		PerThing,
-	};
+	use sp_runtime::traits::{IdentifyAccount, Verify};
 
 	/// Reward points of a whole capacity unit (utilization and multiplier scale them down).
 	pub(crate) const POINTS_PER_UNIT: u128 = 1_000_000_000;
@@ -605,7 +602,7 @@ pub mod pallet {
 		/// A HyperNode was removed from the active set for low accuracy.
 		HyperNodeRemoved { owner: T::AccountId, accuracy: Perbill },
 		/// An era began with this many active HyperNodes.
-		EraStarted { era: EraIndex, oracles: u32 },
+		EraStarted { era: EraIndex, oracle_count: u32 },
 		/// A HyperNode's report for an era was accepted.
 		ReportAccepted { owner: T::AccountId, era: EraIndex, results: u32 },
 		/// A node's era verdict.

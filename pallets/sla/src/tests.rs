@@ -197,7 +197,7 @@ mod reports {
 			assert_eq!(oracles.len(), 3);
 			assert!(oracles.windows(2).all(|w| w[0] < w[1]), "sorted");
 			assert!(EraSeeds::<Test>::get(1).is_some());
-			assert!(events().contains(&Event::EraStarted { era: 1, oracles: 3 }));
+			assert!(events().contains(&Event::EraStarted { era: 1, oracle_count: 3 }));
 		});
 	}
 

@@ -140,6 +140,35 @@ parameter_types! {
 	pub const MaxBalance: Balance = Balance::MAX;
 }
 
+/// Pays approved spends from the Protocol Treasury account (`PayFromAccount`). A payment that
+/// would leave a new beneficiary below the existential deposit fails (`treasury.PayoutError`)
+/// and can be retried; the benchmarks' beneficiaries (100 planck) get an existential deposit
+/// first.
+pub struct TreasuryPaymaster;
+impl frame_support::traits::tokens::Pay for TreasuryPaymaster {
+	type Balance = Balance;
+	type Beneficiary = AccountId;
+	type AssetKind = ();
+	type Id = ();
+	type Error = sp_runtime::DispatchError;
+	fn pay(who: &AccountId, asset: (), amount: Balance) -> Result<(), Self::Error> {
+		<PayFromAccount<Balances, TreasuryAccount>>::pay(who, asset, amount)
+	}
+	fn check_payment(id: ()) -> frame_support::traits::tokens::PaymentStatus {
+		<PayFromAccount<Balances, TreasuryAccount>>::check_payment(id)
+	}
+	#[cfg(feature = "runtime-benchmarks")]
+	fn ensure_successful(who: &AccountId, asset: (), amount: Balance) {
+		use frame_support::traits::fungible::Mutate;
+		let _ = Balances::mint_into(who, crate::currency::EXISTENTIAL_DEPOSIT);
+		<PayFromAccount<Balances, TreasuryAccount>>::ensure_successful(who, asset, amount)
+	}
+	#[cfg(feature = "runtime-benchmarks")]
+	fn ensure_concluded(id: ()) {
+		<PayFromAccount<Balances, TreasuryAccount>>::ensure_concluded(id)
+	}
+}
+
 /// The Protocol Treasury: the account fees, margins and slashes were always paid to
 /// ([`TREASURY_PALLET_ID`]), now spent by referendum (`treasury.spend` on the small-spender,
 /// treasurer or root track, then `treasury.payout`).
@@ -158,7 +187,7 @@ impl pallet_treasury::Config for Runtime {
 	type AssetKind = ();
 	type Beneficiary = AccountId;
 	type BeneficiaryLookup = IdentityLookup<AccountId>;
-	type Paymaster = PayFromAccount<Balances, TreasuryAccount>;
+	type Paymaster = TreasuryPaymaster;
 	type BalanceConverter = UnityAssetBalanceConversion;
 	type PayoutPeriod = PayoutPeriod;
 	#[cfg(feature = "runtime-benchmarks")]

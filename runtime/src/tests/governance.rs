@@ -363,6 +363,78 @@ fn a_provider_proxy_cannot_transfer() {
 	});
 }
 
+/// A runtime upgrade through a root-track referendum: the referendum enacts
+/// `system.authorizeUpgrade(hash)` (docs/governance.md), after which anyone may apply that exact
+/// code with `system.applyAuthorizedUpgrade`. Until enactment nothing is authorized.
+#[test]
+fn a_root_referendum_authorizes_a_runtime_upgrade() {
+	ext("development").execute_with(|| {
+		let alice = K::Alice.to_account_id();
+		let code_hash = BlakeTwo256::hash(b"the next runtime");
+		let call = RuntimeCall::System(frame_system::Call::authorize_upgrade { code_hash });
+		let index = propose(&alice, frame_system::RawOrigin::Root.into(), call);
+		// The holders of the Team, Investors, DevCo and Ecosystem development allocations: more
+		// than the root track's 50 % support at the start.
+		for who in [K::Alice, K::Bob, K::Charlie, K::Dave] {
+			vote(&who.to_account_id(), index, true, Conviction::Locked1x);
+		}
+		let track = track_of(tracks::ROOT);
+		let confirmed = 1 + track.prepare_period + track.confirm_period;
+		run_to(confirmed - 1);
+		let authorized = || {
+			events().into_iter().any(|e| {
+				matches!(e, RuntimeEvent::System(frame_system::Event::UpgradeAuthorized {
+					code_hash: h, ..
+				}) if h == code_hash)
+			})
+		};
+		assert!(!authorized());
+		run_to(confirmed + 10 + track.min_enactment_period);
+		assert!(is_approved(index));
+		assert!(authorized(), "system.UpgradeAuthorized by the referendum");
+	});
+}
+
+/// A validator's stash stays cold: a `Staking` proxy sets its session keys and validates for
+/// it (docs/validator.md), and cannot transfer its ICNT.
+#[test]
+fn a_staking_proxy_validates_for_a_cold_stash() {
+	ext("local_testnet").execute_with(|| {
+		let (stash, hot) = (K::Eve.to_account_id(), K::Ferdie.to_account_id());
+		assert_ok!(Staking::bond(
+			signed(&stash),
+			200_000 * ICNT,
+			pallet_staking::RewardDestination::Stash
+		));
+		assert_ok!(Proxy::add_proxy(signed(&stash), hot.clone().into(), ProxyType::Staking, 0));
+		let keys = SessionKeys::generate(&stash.encode(), None);
+		for call in [
+			RuntimeCall::Session(pallet_session::Call::set_keys {
+				keys: keys.keys.clone(),
+				proof: keys.proof.encode(),
+			}),
+			RuntimeCall::Staking(pallet_staking::Call::validate { prefs: Default::default() }),
+		] {
+			System::reset_events();
+			assert_ok!(Proxy::proxy(signed(&hot), stash.clone().into(), None, Box::new(call)));
+			assert!(events().contains(&RuntimeEvent::Proxy(pallet_proxy::Event::ProxyExecuted {
+				result: Ok(())
+			})));
+		}
+		assert!(pallet_staking::Validators::<Runtime>::contains_key(&stash));
+		assert_eq!(pallet_session::NextKeys::<Runtime>::get(&stash), Some(keys.keys));
+		System::reset_events();
+		let transfer = RuntimeCall::Balances(pallet_balances::Call::transfer_allow_death {
+			dest: hot.clone().into(),
+			value: ICNT,
+		});
+		assert_ok!(Proxy::proxy(signed(&hot), stash.clone().into(), None, Box::new(transfer)));
+		assert!(events().contains(&RuntimeEvent::Proxy(pallet_proxy::Event::ProxyExecuted {
+			result: Err(frame_system::Error::<Runtime>::CallFiltered.into())
+		})));
+	});
+}
+
 fn attacker(i: u32) -> AccountId {
 	AccountId32::from(BlakeTwo256::hash_of(&(b"attacker", i)).0)
 }
