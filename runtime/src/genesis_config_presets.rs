@@ -289,8 +289,7 @@ pub const STAGING_VALIDATOR_ENDOWMENT: Balance = 1_000_000 * ICNT;
 /// What each staging validator bonds at genesis.
 pub const STAGING_VALIDATOR_BOND: Balance = 500_000 * ICNT;
 /// How many validators staging elects: its genesis set (governance raises it as
-/// independent validators join: `staking.setValidatorCount` on the protocol-administration
-/// track).
+/// independent validators join: `staking.setValidatorCount`, root-only, on the root track).
 pub const STAGING_VALIDATOR_COUNT: u32 = 3;
 /// The least a staging validator candidate bonds.
 pub const STAGING_MIN_VALIDATOR_BOND: Balance = 250_000 * ICNT;

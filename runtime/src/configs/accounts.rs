@@ -1,7 +1,7 @@
 //! Operator accounts: batches (`pallet-utility`), multisig accounts (`pallet-multisig`) and
 //! proxies (`pallet-proxy`) with proxy types that fit the roles: a provider's, HyperNode
 //! operator's or builder's hot key that can act for a cold account in its role and never
-//! transfer its ICNT or Links. docs/hardware-provider.md and docs/validator.md show set-ups.
+//! transfer its ICNT or Links (a builder key spends on bookings by design). docs/hardware-provider.md and docs/validator.md show set-ups.
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use frame_support::traits::{ConstU32, InstanceFilter};
@@ -61,18 +61,23 @@ pub enum ProxyType {
 	#[default]
 	Any,
 	/// Every call that cannot move the account's ICNT or Links to someone else: no
-	/// `balances`, `nfts`, marketplace bookings (which pay providers) or `sudo`.
+	/// `balances`, `nfts`, marketplace bookings (which pay providers), `sudo` or `multisig`,
+	/// and of `proxy` only managing the account's proxies (no nested `proxy.proxy`, no pure
+	/// proxies). It can still lock ICNT by voting with conviction.
 	NonTransfer,
 	/// Referenda, votes, preimages, council motions and treasury claims.
 	Governance,
 	/// Validator staking and session keys.
 	Staking,
-	/// A hardware provider's hot key: register, update, extend and exit nodes, add
-	/// collateral (ICNT or Links), withdraw to the provider's own account.
+	/// A hardware provider's hot key: register, update, extend and exit the account's nodes,
+	/// add collateral (ICNT or Links), withdraw to the provider's own account. Not
+	/// delegation (that stakes on someone else's node).
 	Provider,
 	/// A HyperNode operator's key: register, stake and unstake Links, deregister.
 	HyperNode,
-	/// A builder's key: book, extend and cancel capacity (pays from the builder's account).
+	/// A builder's key: book, extend and cancel capacity. Bookings pay providers from the
+	/// builder's account (up to the `maxTotal` the key signs): give it only to whoever may
+	/// spend on capacity.
 	Builder,
 	/// Rejects a time-delayed proxy's announcements.
 	CancelProxy,
@@ -87,8 +92,24 @@ impl InstanceFilter<RuntimeCall> for ProxyType {
 		}
 		match self {
 			ProxyType::Any => true,
-			ProxyType::NonTransfer => {
-				!matches!(c, C::Balances(..) | C::Nfts(..) | C::Marketplace(..) | C::Sudo(..))
+			// Nor any call acting for yet another account: a nested `proxy.proxy` is dispatched
+			// with the inner proxy's own (wider) rights, a multisig approval spends the multisig
+			// account's ICNT, and a pure proxy is a new account of the caller's.
+			ProxyType::NonTransfer => match c {
+				C::Balances(..)
+				| C::Nfts(..)
+				| C::Marketplace(..)
+				| C::Sudo(..)
+				| C::Multisig(..) => false,
+				C::Proxy(call) => matches!(
+					call,
+					pallet_proxy::Call::add_proxy { .. }
+						| pallet_proxy::Call::remove_proxy { .. }
+						| pallet_proxy::Call::remove_proxies { .. }
+						| pallet_proxy::Call::reject_announcement { .. }
+						| pallet_proxy::Call::remove_announcement { .. }
+				),
+				_ => true,
 			},
 			ProxyType::Governance => matches!(
 				c,
@@ -99,7 +120,19 @@ impl InstanceFilter<RuntimeCall> for ProxyType {
 					| C::Treasury(..)
 			),
 			ProxyType::Staking => matches!(c, C::Staking(..) | C::Session(..)),
-			ProxyType::Provider => matches!(c, C::Providers(..)),
+			// The provider's own nodes only: no delegation to someone else's node.
+			ProxyType::Provider => matches!(
+				c,
+				C::Providers(
+					pallet_icn_providers::Call::register_node { .. }
+						| pallet_icn_providers::Call::add_collateral { .. }
+						| pallet_icn_providers::Call::update_node { .. }
+						| pallet_icn_providers::Call::extend_commitment { .. }
+						| pallet_icn_providers::Call::withdraw_unbonded { .. }
+						| pallet_icn_providers::Call::start_exit { .. }
+						| pallet_icn_providers::Call::finish_exit { .. }
+				)
+			),
 			ProxyType::HyperNode => matches!(c, C::Sla(..)),
 			ProxyType::Builder => matches!(c, C::Marketplace(..)),
 			ProxyType::CancelProxy => {

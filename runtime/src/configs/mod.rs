@@ -81,10 +81,18 @@ parameter_types! {
 /// `try_state` and by try-runtime before upgrades) failed for good. Root (sudo on `dev`,
 /// `local` and `staging`; governance where there is no sudo) bypasses the filter, as FRAME's
 /// root origin always does: `forceSetBalance` and `forceAdjustTotalIssuance` stay root-only.
+///
+/// `treasury.spendLocal` (deprecated upstream) is filtered too: its payout credits the
+/// beneficiary first and drops the imbalance if the treasury cannot settle it, which mints.
+/// Spends go through `treasury.spend` + `payout` (a transfer).
 pub struct FixedSupply;
 impl frame_support::traits::Contains<RuntimeCall> for FixedSupply {
 	fn contains(call: &RuntimeCall) -> bool {
-		!matches!(call, RuntimeCall::Balances(pallet_balances::Call::burn { .. }))
+		!matches!(
+			call,
+			RuntimeCall::Balances(pallet_balances::Call::burn { .. })
+				| RuntimeCall::Treasury(pallet_treasury::Call::spend_local { .. })
+		)
 	}
 }
 
@@ -253,9 +261,11 @@ impl pallet_staking::Config for Runtime {
 	type SessionsPerEra = SessionsPerEra;
 	type BondingDuration = BondingDuration;
 	type SlashDeferDuration = SlashDeferDuration;
-	/// Validator count, invulnerables, deferred validator slashes: root or the
-	/// protocol-administration track.
-	type AdminOrigin = crate::governance::AdminOrigin;
+	/// Root (the root track): cancelling deferred validator slashes and `manual_slash` (up to
+	/// a whole stake) are above protocol administration; the staking pallet's other admin
+	/// calls (`setValidatorCount`, `setStakingConfigs`, …) are root-only in the pallet itself.
+	/// A root referendum (at least 2 days 2 h) fits the 27-era (6.75-day) slash deferral.
+	type AdminOrigin = frame_system::EnsureRoot<AccountId>;
 	type SessionInterface = Self;
 	type NextNewSession = Session;
 	type MaxExposurePageSize = MaxExposurePageSize;

@@ -140,10 +140,10 @@ parameter_types! {
 	pub const MaxBalance: Balance = Balance::MAX;
 }
 
-/// Pays approved spends from the Protocol Treasury account (`PayFromAccount`). A payment that
-/// would leave a new beneficiary below the existential deposit fails (`treasury.PayoutError`)
-/// and can be retried; the benchmarks' beneficiaries (100 planck) get an existential deposit
-/// first.
+/// Pays approved spends from the Protocol Treasury account, as `PayFromAccount` but keeping
+/// the account alive. A payment that would leave a new beneficiary below the existential
+/// deposit, or empty the treasury, fails (`treasury.PayoutError`) and can be retried; the
+/// benchmarks' beneficiaries (100 planck) get an existential deposit first.
 pub struct TreasuryPaymaster;
 impl frame_support::traits::tokens::Pay for TreasuryPaymaster {
 	type Balance = Balance;
@@ -151,8 +151,12 @@ impl frame_support::traits::tokens::Pay for TreasuryPaymaster {
 	type AssetKind = ();
 	type Id = ();
 	type Error = sp_runtime::DispatchError;
-	fn pay(who: &AccountId, asset: (), amount: Balance) -> Result<(), Self::Error> {
-		<PayFromAccount<Balances, TreasuryAccount>>::pay(who, asset, amount)
+	fn pay(who: &AccountId, _: (), amount: Balance) -> Result<(), Self::Error> {
+		// Keeps the treasury account alive (fees credited to a reaped account below the
+		// existential deposit would be burned).
+		use frame_support::traits::{fungible::Mutate, tokens::Preservation};
+		Balances::transfer(&TreasuryAccount::get(), who, amount, Preservation::Preserve)?;
+		Ok(())
 	}
 	fn check_payment(id: ()) -> frame_support::traits::tokens::PaymentStatus {
 		<PayFromAccount<Balances, TreasuryAccount>>::check_payment(id)
@@ -174,7 +178,10 @@ impl frame_support::traits::tokens::Pay for TreasuryPaymaster {
 /// treasurer or root track, then `treasury.payout`).
 impl pallet_treasury::Config for Runtime {
 	type Currency = Balances;
-	type RejectOrigin = EitherOf<EnsureRootWithSuccess<AccountId, MaxBalance>, origins::Spender>;
+	/// Voiding an approved spend: root or the treasurer track (not the small-spender track,
+	/// whose lower support could void the bigger tracks' spends).
+	type RejectOrigin =
+		frame_support::traits::EitherOfDiverse<EnsureRoot<AccountId>, origins::Treasurer>;
 	type RuntimeEvent = RuntimeEvent;
 	type SpendPeriod = SpendPeriod;
 	type Burn = Burn;

@@ -64,6 +64,7 @@ pub mod pallet_custom_origins {
 	}
 	decl_unit_ensure!(ProtocolAdmin);
 	decl_unit_ensure!(ReferendumCanceller);
+	decl_unit_ensure!(Treasurer);
 
 	/// Succeeds for the spender origins with the most each may spend at a time (the treasury's
 	/// `SpendOrigin`).

@@ -246,6 +246,17 @@ fn the_treasury_spends_by_referendum() {
 		assert_eq!(Balances::free_balance(&eve), eve_before + 10_000 * ICNT);
 		assert_eq!(Balances::free_balance(TreasuryAccount::get()), treasury - 10_000 * ICNT);
 		assert_eq!(<Balances as Inspect<_>>::total_issuance(), issuance);
+		// The deprecated `spendLocal` (its payout could mint) is filtered for every origin
+		// below root.
+		use sp_runtime::traits::Dispatchable;
+		let local = RuntimeCall::Treasury(pallet_treasury::Call::spend_local {
+			amount: ICNT,
+			beneficiary: eve.clone().into(),
+		});
+		assert_eq!(
+			local.dispatch(GovOrigin::Treasurer.into()).map_err(|e| e.error),
+			Err(frame_system::Error::<Runtime>::CallFiltered.into())
+		);
 		// Spending needs a spender origin: a signed account cannot.
 		assert_noop!(
 			Treasury::spend(signed(&alice), Box::new(()), ICNT, Box::new(eve.clone()), None),
@@ -343,23 +354,32 @@ fn a_provider_proxy_cannot_transfer() {
 		assert_ok!(Proxy::proxy(signed(&ferdie), bob.clone().into(), None, Box::new(batch)));
 		assert!(events().iter().any(|e| matches!(
 			e,
-			RuntimeEvent::Proxy(pallet_proxy::Event::ProxyExecuted { result: Err(_) })
-		)));
-		// Ferdie paid only fees elsewhere; Bob's ICNT did not move to Ferdie.
-		assert_eq!(Balances::free_balance(&ferdie), before);
-		// A providers call goes through: the proxy starts registering nothing it cannot
-		// (the call is dispatched as Bob and fails or succeeds on Bob's merits).
-		System::reset_events();
-		let delegate = RuntimeCall::Providers(pallet_icn_providers::Call::delegate {
-			node: 0u32.into(),
-			amount: 10 * ICNT,
-		});
-		assert_ok!(Proxy::proxy(signed(&ferdie), bob.clone().into(), None, Box::new(delegate)));
-		assert!(!events().iter().any(|e| matches!(
-			e,
 			RuntimeEvent::Proxy(pallet_proxy::Event::ProxyExecuted { result: Err(e) })
 				if *e == frame_system::Error::<Runtime>::CallFiltered.into()
 		)));
+		// Ferdie paid only fees elsewhere; Bob's ICNT did not move to Ferdie.
+		assert_eq!(Balances::free_balance(&ferdie), before);
+		// A call on Bob's own nodes goes through the filter (dispatched as Bob, it succeeds
+		// or fails on Bob's merits); a delegation, staking on someone else's node, does not.
+		let filtered = |call: RuntimeCall| {
+			System::reset_events();
+			assert_ok!(Proxy::proxy(signed(&ferdie), bob.clone().into(), None, Box::new(call)));
+			events().iter().any(|e| {
+				matches!(
+					e,
+					RuntimeEvent::Proxy(pallet_proxy::Event::ProxyExecuted { result: Err(e) })
+						if *e == frame_system::Error::<Runtime>::CallFiltered.into()
+				)
+			})
+		};
+		assert!(!filtered(RuntimeCall::Providers(pallet_icn_providers::Call::extend_commitment {
+			node: 0u32.into(),
+			periods: 1,
+		})));
+		assert!(filtered(RuntimeCall::Providers(pallet_icn_providers::Call::delegate {
+			node: 0u32.into(),
+			amount: 10 * ICNT,
+		})));
 	});
 }
 
@@ -435,6 +455,65 @@ fn a_staking_proxy_validates_for_a_cold_stash() {
 	});
 }
 
+/// A `NonTransfer` proxy nested a `proxy.proxy`: the inner call was dispatched with the inner
+/// proxy's own rights, so Ferdie, a NonTransfer proxy of Alice, drained Bob, who had made
+/// Alice his `Any` proxy. And a multisig approval as Alice spends the multisig account.
+#[test]
+fn a_non_transfer_proxy_transfers_through_a_nested_proxy() {
+	ext("development").execute_with(|| {
+		let (alice, bob, charlie, ferdie) = (
+			K::Alice.to_account_id(),
+			K::Bob.to_account_id(),
+			K::Charlie.to_account_id(),
+			K::Ferdie.to_account_id(),
+		);
+		assert_ok!(Proxy::add_proxy(signed(&bob), alice.clone().into(), ProxyType::Any, 0));
+		assert_ok!(Proxy::add_proxy(
+			signed(&alice),
+			ferdie.clone().into(),
+			ProxyType::NonTransfer,
+			0
+		));
+		let steal = RuntimeCall::Balances(pallet_balances::Call::transfer_allow_death {
+			dest: ferdie.clone().into(),
+			value: 1_000 * ICNT,
+		});
+		let nested = RuntimeCall::Proxy(pallet_proxy::Call::proxy {
+			real: bob.clone().into(),
+			force_proxy_type: None,
+			call: Box::new(steal.clone()),
+		});
+		let multisig = RuntimeCall::Multisig(pallet_multisig::Call::as_multi_threshold_1 {
+			other_signatories: vec![charlie.clone()],
+			call: Box::new(steal),
+		});
+		let before = Balances::free_balance(&ferdie);
+		for call in [nested, multisig] {
+			System::reset_events();
+			assert_ok!(Proxy::proxy(signed(&ferdie), alice.clone().into(), None, Box::new(call)));
+			assert!(events().contains(&RuntimeEvent::Proxy(pallet_proxy::Event::ProxyExecuted {
+				result: Err(frame_system::Error::<Runtime>::CallFiltered.into())
+			})));
+		}
+		assert_eq!(Balances::free_balance(&ferdie), before, "nothing reached Ferdie");
+		// Managing Alice's own proxies stays allowed, within its own rights.
+		assert_ok!(Proxy::proxy(
+			signed(&ferdie),
+			alice.clone().into(),
+			None,
+			Box::new(RuntimeCall::Proxy(pallet_proxy::Call::add_proxy {
+				delegate: charlie.clone().into(),
+				proxy_type: ProxyType::Staking,
+				delay: 0,
+			}))
+		));
+		assert!(pallet_proxy::Proxies::<Runtime>::get(&alice)
+			.0
+			.iter()
+			.any(|p| p.delegate == charlie && p.proxy_type == ProxyType::Staking));
+	});
+}
+
 fn attacker(i: u32) -> AccountId {
 	AccountId32::from(BlakeTwo256::hash_of(&(b"attacker", i)).0)
 }
@@ -479,14 +558,15 @@ fn cheap_stashes_take_over_the_staging_validator_set() {
 				pallet_staking::RewardDestination::Stash
 			));
 			// With 1,000 ICNT the attack was cheap; now it takes the minimum bond.
-			if let Err(e) = Staking::validate(signed(&who), Default::default()) {
-				assert_eq!(e, pallet_staking::Error::<Runtime>::InsufficientBond.into());
-				assert_ok!(Staking::bond_extra(
-					signed(&who),
-					STAGING_MIN_VALIDATOR_BOND - 1_000 * ICNT
-				));
-				assert_ok!(Staking::validate(signed(&who), Default::default()));
-			}
+			assert_noop!(
+				Staking::validate(signed(&who), Default::default()),
+				pallet_staking::Error::<Runtime>::InsufficientBond
+			);
+			assert_ok!(Staking::bond_extra(
+				signed(&who),
+				STAGING_MIN_VALIDATOR_BOND - 1_000 * ICNT
+			));
+			assert_ok!(Staking::validate(signed(&who), Default::default()));
 			let keys = SessionKeys::generate(&who.encode(), None);
 			assert_ok!(Session::set_keys(signed(&who), keys.keys, keys.proof.encode()));
 		}
@@ -556,8 +636,14 @@ fn staging_has_no_sudo_and_nobody_below_root_can_mint() {
 		use sp_runtime::traits::Dispatchable;
 		let admin: RuntimeOrigin = GovOrigin::ProtocolAdmin.into();
 		assert_eq!(
-			mint.clone().dispatch(admin).map_err(|e| e.error),
+			mint.clone().dispatch(admin.clone()).map_err(|e| e.error),
 			Err(DispatchError::BadOrigin)
+		);
+		// Nor can it change the validator set's size or slash a validator: root only.
+		assert_noop!(Staking::set_validator_count(admin.clone(), 16), DispatchError::BadOrigin);
+		assert_noop!(
+			Staking::manual_slash(admin, stash.clone(), 0, Perbill::from_percent(100)),
+			DispatchError::BadOrigin
 		);
 		assert_eq!(
 			mint.dispatch(signed(&stash)).map_err(|e| e.error),
