@@ -396,7 +396,8 @@ test('governance: a provider proxy updates a node and cannot transfer; a multisi
   assert.equal(ongoing.tally.ayes.toBigInt(), balance, '1x conviction: one vote per ICNT');
   assert.ok(ongoing.decisionDeposit.isSome);
   // The tracks decode from metadata, with their names (Polkadot.js apps lists them).
-  const tracks = api.consts.referenda.tracks.map(([, t]) => t.name.toString());
+  // (A track name is a fixed 25-byte array: the metadata pads it with NULs.)
+  const tracks = api.consts.referenda.tracks.map(([, t]) => t.name.toString().replace(/\0+$/, ''));
   assert.deepEqual(tracks, ['root', 'protocol_admin', 'referendum_canceller', 'small_spender', 'treasurer']);
   assert.ok((await api.query.convictionVoting.votingFor(charlie.address, 1)).isCasting);
   assert.deepEqual((await api.query.council.members()).map(String).sort(),
