@@ -8,18 +8,18 @@
 //!
 //! The macro expands to paths of the crates the calling mock depends on anyway
 //! (`frame_system`, `frame_support`, `pallet_balances`, `pallet_nfts`, `sp_runtime`,
-//! `icn_primitives`), so this crate has no dependencies and costs no compile time.
+//! `sp_io`, `icn_primitives`), so this crate has no dependencies and costs no compile time.
 
 #![no_std]
 
 /// Implements `frame_system`, `pallet_balances` and `pallet_nfts` for the test runtime
 /// `$runtime` (see the crate docs) and defines:
 /// - `Block`, the runtime's mock block type;
-/// - `NftsFeatures`, `LinkCollection` (collection 0), `ProvidersPalletId` (`icn/prov`) and
-///   `Treasury` (`account(200)`);
+/// - `NftsFeatures`, `LinkCollection` (collection 0) and `Treasury` (`account(200)`);
 /// - `TestLinks`, the Links registry over `Nfts` that `pallet_icn_providers::Config::Links`
 ///   takes;
-/// - `account(n)`, test account `n` (32 bytes of `n`).
+/// - `account(n)`, test account `n` (32 bytes of `n`);
+/// - `ext_at_block_one(genesis)`, test externalities over a mock's genesis at block 1.
 #[macro_export]
 macro_rules! impl_base_configs {
 	($runtime:ident) => {
@@ -44,7 +44,6 @@ macro_rules! impl_base_configs {
 		frame_support::parameter_types! {
 			pub NftsFeatures: pallet_nfts::PalletFeatures = pallet_nfts::PalletFeatures::all_enabled();
 			pub const LinkCollection: u32 = 0;
-			pub const ProvidersPalletId: frame_support::PalletId = frame_support::PalletId(*b"icn/prov");
 			pub Treasury: sp_runtime::AccountId32 = account(200);
 		}
 
@@ -73,7 +72,8 @@ macro_rules! impl_base_configs {
 			type MaxAttributesPerCall = frame_support::traits::ConstU32<4>;
 			type Features = NftsFeatures;
 			type OffchainSignature = sp_runtime::MultiSignature;
-			type OffchainPublic = <sp_runtime::MultiSignature as sp_runtime::traits::Verify>::Signer;
+			type OffchainPublic =
+				<sp_runtime::MultiSignature as sp_runtime::traits::Verify>::Signer;
 			type WeightInfo = ();
 			#[cfg(feature = "runtime-benchmarks")]
 			type Helper = ();
@@ -87,6 +87,17 @@ macro_rules! impl_base_configs {
 			pallet_nfts::ItemConfig,
 			pallet_nfts::CollectionConfigFor<$runtime>,
 		>;
+
+		/// Externalities over the test genesis `genesis`, at block 1 (events are recorded from
+		/// block 1 on).
+		pub fn ext_at_block_one(
+			genesis: impl sp_runtime::BuildStorage,
+		) -> sp_io::TestExternalities {
+			let storage = genesis.build_storage().expect("the test genesis builds");
+			let mut ext = sp_io::TestExternalities::new(storage);
+			ext.execute_with(|| System::set_block_number(1));
+			ext
+		}
 
 		/// Test account `n`.
 		pub fn account(n: u8) -> sp_runtime::AccountId32 {

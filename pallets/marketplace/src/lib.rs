@@ -387,7 +387,7 @@ pub mod pallet {
 		}
 	}
 
-	#[pallet::call]
+	#[pallet::call(weight(<T as Config>::WeightInfo))]
 	impl<T: Config> Pallet<T> {
 		/// Books `units` of `cluster` for `eras` eras from the next era, at the price
 		/// [`Pallet::quote`] gives, if its total is at most `max_total`. The total is held in
@@ -431,7 +431,6 @@ pub mod pallet {
 
 		/// Sets the protocol margin (the admin origin).
 		#[pallet::call_index(3)]
-		#[pallet::weight(T::WeightInfo::set_margin())]
 		pub fn set_margin(origin: OriginFor<T>, margin: Perbill) -> DispatchResult {
 			T::AdminOrigin::ensure_origin(origin)?;
 			Self::do_set_margin(margin)

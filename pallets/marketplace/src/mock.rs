@@ -5,7 +5,7 @@ use core::cell::RefCell;
 use frame_support::{derive_impl, parameter_types, traits::ConstU32, weights::Weight};
 use icn_primitives::{currency::ICNT, providers::EraIndex, Balance};
 use pallet_icn_providers::{ClusterGenesis, NodeSpec, ProviderParams, RegionGenesis, ResourceKind};
-use sp_runtime::{AccountId32, BuildStorage, Perbill};
+use sp_runtime::{AccountId32, Perbill};
 use std::collections::BTreeSet;
 
 use crate::{self as pallet_icn_marketplace, NodeId};
@@ -35,22 +35,13 @@ pub const PER_UNIT: Balance = 100 * ICNT;
 /// The most nodes per booking in tests.
 pub const MAX_NODES: u32 = 4;
 
+#[derive_impl(pallet_icn_providers::config_preludes::TestDefaultConfig)]
 impl pallet_icn_providers::Config for Test {
 	type Currency = Balances;
-	type RuntimeHoldReason = RuntimeHoldReason;
-	type AdminOrigin = frame_system::EnsureRoot<sp_runtime::AccountId32>;
 	type Links = TestLinks;
 	type Treasury = Treasury;
-	type PalletId = ProvidersPalletId;
+	type AdminOrigin = frame_system::EnsureRoot<sp_runtime::AccountId32>;
 	type Clock = icn_primitives::clock::FixedClocks<{ ERA as u32 }, { MONTH }>;
-	type MaxCountries = ConstU32<8>;
-	type MaxLinksPerNode = ConstU32<4>;
-	type MaxNodesPerCluster = ConstU32<32>;
-	type SlashQueue = ();
-	type MaxNodesPerProvider = ConstU32<4>;
-	type MaxDelegatorsPerNode = ConstU32<8>;
-	type MaxAuditChunks = ConstU32<16_384>;
-	type WeightInfo = ();
 }
 
 thread_local! {
@@ -148,7 +139,7 @@ pub fn spec(units: u32) -> NodeSpec {
 pub fn new_test_ext() -> sp_io::TestExternalities {
 	FAILED.with(|f| f.borrow_mut().clear());
 	NOT_FINAL.with(|f| f.borrow_mut().clear());
-	let storage = RuntimeGenesisConfig {
+	ext_at_block_one(RuntimeGenesisConfig {
 		system: Default::default(),
 		balances: pallet_balances::GenesisConfig {
 			balances: (1..=60).map(|n| (account(n), 1_000_000 * ICNT)).collect(),
@@ -175,12 +166,7 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 			}],
 			links: vec![],
 		},
-	}
-	.build_storage()
-	.unwrap();
-	let mut ext = sp_io::TestExternalities::new(storage);
-	ext.execute_with(|| System::set_block_number(1));
-	ext
+	})
 }
 
 /// Runs `test`, then checks both pallets' invariants.

@@ -116,24 +116,64 @@ pub mod pallet {
 		HpDelegation,
 	}
 
-	#[pallet::config]
+	/// Defaults for test runtimes: `#[derive_impl(config_preludes::TestDefaultConfig)]` on a
+	/// mock's `impl Config` leaves it only the types that name the mock's own pallets
+	/// (`Currency`, `Links`, `Treasury`, `AdminOrigin`) and what the test changes.
+	pub mod config_preludes {
+		use super::*;
+		use frame_support::derive_impl;
+
+		/// Small bounds, a two-block era clock, no slash queue, unit weights.
+		pub struct TestDefaultConfig;
+
+		#[derive_impl(frame_system::config_preludes::TestDefaultConfig, no_aggregated_types)]
+		impl frame_system::DefaultConfig for TestDefaultConfig {}
+
+		frame_support::parameter_types! {
+			/// The runtime's providers pallet id.
+			pub const TestProvidersPalletId: PalletId = PalletId(*b"icn/prov");
+		}
+
+		#[frame_support::register_default_impl(TestDefaultConfig)]
+		impl DefaultConfig for TestDefaultConfig {
+			#[inject_runtime_type]
+			type RuntimeHoldReason = ();
+			type PalletId = TestProvidersPalletId;
+			type Clock = icn_primitives::clock::FixedClocks<2, 100>;
+			type MaxCountries = ConstU32<8>;
+			type MaxLinksPerNode = ConstU32<4>;
+			type MaxNodesPerCluster = ConstU32<32>;
+			type SlashQueue = ();
+			type MaxNodesPerProvider = ConstU32<4>;
+			type MaxDelegatorsPerNode = ConstU32<8>;
+			type MaxAuditChunks = ConstU32<16_384>;
+			type WeightInfo = ();
+		}
+	}
+
+	#[pallet::config(with_default)]
 	pub trait Config: frame_system::Config<RuntimeEvent: From<Event<Self>>> {
 		/// ICNT: balances with holds.
+		#[pallet::no_default]
 		type Currency: Inspect<Self::AccountId, Balance = Balance>
 			+ Mutate<Self::AccountId>
 			+ MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>;
 
 		/// The runtime's hold reasons.
+		#[pallet::no_default_bounds]
 		type RuntimeHoldReason: From<HoldReason>;
 
 		/// ICN Link NFTs.
+		#[pallet::no_default]
 		type Links: LinkRegistry<Self::AccountId>;
 
 		/// The Protocol Treasury, where slashed ICNT and seized Links go.
+		#[pallet::no_default]
 		type Treasury: Get<Self::AccountId>;
 
 		/// The origin of the administrative calls: regions, clusters, parameters, minting
 		/// Links (root, or governance).
+		#[pallet::no_default]
 		type AdminOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 
 		/// This pallet's id; its account owns and administers the Links collection.
@@ -156,6 +196,7 @@ pub mod pallet {
 		/// The most nodes in one cluster.
 		#[pallet::constant]
 		type MaxNodesPerCluster: Get<u32>;
+
 		/// Slashes pending for a node (the SLA oracle): exits and withdrawals wait for them.
 		type SlashQueue: SlashQueue;
 
@@ -537,7 +578,7 @@ pub mod pallet {
 		}
 	}
 
-	#[pallet::call]
+	#[pallet::call(weight(<T as Config>::WeightInfo))]
 	impl<T: Config> Pallet<T> {
 		/// Creates a region (root).
 		#[pallet::call_index(0)]
@@ -571,7 +612,6 @@ pub mod pallet {
 
 		/// Creates a cluster in a region (root).
 		#[pallet::call_index(2)]
-		#[pallet::weight(T::WeightInfo::create_cluster())]
 		pub fn create_cluster(
 			origin: OriginFor<T>,
 			region: RegionId,
@@ -586,7 +626,6 @@ pub mod pallet {
 
 		/// Changes a cluster's maximum price and latency bound (root).
 		#[pallet::call_index(3)]
-		#[pallet::weight(T::WeightInfo::update_cluster())]
 		pub fn update_cluster(
 			origin: OriginFor<T>,
 			cluster: ClusterId,
@@ -599,7 +638,6 @@ pub mod pallet {
 
 		/// Sets the protocol parameters (root).
 		#[pallet::call_index(4)]
-		#[pallet::weight(T::WeightInfo::set_params())]
 		pub fn set_params(origin: OriginFor<T>, params: ProviderParams) -> DispatchResult {
 			T::AdminOrigin::ensure_origin(origin)?;
 			Self::do_set_params(params)
@@ -607,7 +645,6 @@ pub mod pallet {
 
 		/// Mints the next ICN Link to `owner` (root: the node sale).
 		#[pallet::call_index(5)]
-		#[pallet::weight(T::WeightInfo::mint_link())]
 		pub fn mint_link(origin: OriginFor<T>, owner: T::AccountId) -> DispatchResult {
 			T::AdminOrigin::ensure_origin(origin)?;
 			Self::do_mint_link(&owner)
@@ -645,7 +682,6 @@ pub mod pallet {
 		/// Changes the caller's node: capacity (not below what is booked; a larger capacity
 		/// must already be covered by collateral), price, endpoint, audit object, commission.
 		#[pallet::call_index(8)]
-		#[pallet::weight(T::WeightInfo::update_node())]
 		pub fn update_node(
 			origin: OriginFor<T>,
 			node: NodeId,
@@ -657,7 +693,6 @@ pub mod pallet {
 
 		/// Extends the caller's node commitment by `periods` extension steps (6 months each).
 		#[pallet::call_index(9)]
-		#[pallet::weight(T::WeightInfo::extend_commitment())]
 		pub fn extend_commitment(
 			origin: OriginFor<T>,
 			node: NodeId,
@@ -669,7 +704,6 @@ pub mod pallet {
 
 		/// Delegates `amount` ICNT of the caller to `node` (held with `HpDelegation`).
 		#[pallet::call_index(10)]
-		#[pallet::weight(T::WeightInfo::delegate())]
 		pub fn delegate(origin: OriginFor<T>, node: NodeId, amount: Balance) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			Self::do_delegate(who, node, amount)
@@ -678,7 +712,6 @@ pub mod pallet {
 		/// Starts unbonding `amount` of the caller's delegation to `node`. It stays held (and
 		/// slashable) for the unbonding delay; a new undelegation restarts the delay.
 		#[pallet::call_index(11)]
-		#[pallet::weight(T::WeightInfo::undelegate())]
 		pub fn undelegate(origin: OriginFor<T>, node: NodeId, amount: Balance) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			Self::do_undelegate(who, node, amount)
@@ -686,7 +719,6 @@ pub mod pallet {
 
 		/// Releases the caller's unbonded delegation to `node` once the delay has passed.
 		#[pallet::call_index(12)]
-		#[pallet::weight(T::WeightInfo::withdraw_unbonded())]
 		pub fn withdraw_unbonded(origin: OriginFor<T>, node: NodeId) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			Self::do_withdraw_unbonded(who, node)
@@ -696,7 +728,6 @@ pub mod pallet {
 		/// nothing booked. It can no longer be booked; `finish_exit` releases everything after
 		/// the unbonding delay (it stays slashable until then).
 		#[pallet::call_index(13)]
-		#[pallet::weight(T::WeightInfo::start_exit())]
 		pub fn start_exit(origin: OriginFor<T>, node: NodeId) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			Self::do_start_exit(who, node)

@@ -4,7 +4,7 @@
 
 use frame_support::{derive_impl, traits::ConstU32};
 use icn_primitives::{currency::ICNT, Balance};
-use sp_runtime::{BuildStorage, Perbill};
+use sp_runtime::Perbill;
 
 use crate::{
 	self as pallet_icn_providers, ClusterGenesis, Event, Params, ProviderParams, RegionGenesis,
@@ -35,28 +35,22 @@ pub const MAX_LINKS: u32 = 4;
 /// The most delegators per node in tests.
 pub const MAX_DELEGATORS: u32 = 8;
 
+#[derive_impl(pallet_icn_providers::config_preludes::TestDefaultConfig)]
 impl crate::Config for Test {
 	type Currency = Balances;
-	type RuntimeHoldReason = RuntimeHoldReason;
-	type AdminOrigin = frame_system::EnsureRoot<sp_runtime::AccountId32>;
 	type Links = TestLinks;
 	type Treasury = Treasury;
-	type PalletId = ProvidersPalletId;
+	type AdminOrigin = frame_system::EnsureRoot<sp_runtime::AccountId32>;
 	type Clock = icn_primitives::clock::FixedClocks<2, { MONTH as u32 }>;
-	type MaxCountries = ConstU32<8>;
 	type MaxLinksPerNode = ConstU32<MAX_LINKS>;
 	type MaxNodesPerCluster = ConstU32<16>;
-	type SlashQueue = ();
-	type MaxNodesPerProvider = ConstU32<4>;
 	type MaxDelegatorsPerNode = ConstU32<MAX_DELEGATORS>;
-	type MaxAuditChunks = ConstU32<16_384>;
-	type WeightInfo = ();
 }
 
 /// Test accounts 1..=9 start with 1,000,000 ICNT; accounts 1 and 2 own three Links each
 /// (ids 0–2 and 3–5).
 pub fn new_test_ext() -> sp_io::TestExternalities {
-	let storage = RuntimeGenesisConfig {
+	ext_at_block_one(RuntimeGenesisConfig {
 		system: Default::default(),
 		balances: pallet_balances::GenesisConfig {
 			balances: (1..=9).map(|n| (account(n), 1_000_000 * ICNT)).collect(),
@@ -88,12 +82,7 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 			}],
 			links: vec![(account(1), 3), (account(2), 3)],
 		},
-	}
-	.build_storage()
-	.unwrap();
-	let mut ext = sp_io::TestExternalities::new(storage);
-	ext.execute_with(|| System::set_block_number(1));
-	ext
+	})
 }
 
 /// Runs `test` on the test genesis, then checks the pallet's invariants.

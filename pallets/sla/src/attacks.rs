@@ -184,7 +184,6 @@ mod probing {
 	use super::{net::*, *};
 	use crate::offchain::{probe_all, sample_chunks, PROBE_DEADLINE_MS};
 	use icn_primitives::providers::ProbeTarget;
-	use sp_core::offchain::OffchainWorkerExt;
 
 	const SIZE: usize = 20_000;
 
@@ -227,8 +226,7 @@ mod probing {
 	fn serve(net: &Net, i: usize, node: NodeId, server: Server, seed: &[u8; 32]) -> ProbeTarget {
 		let (data, hashes, root) = object(i as u8);
 		let t = target(i, root);
-		let mut ext = sp_io::TestExternalities::default();
-		let sample = ext.execute_with(|| sample_chunks(&t, seed, node));
+		let sample = WorkerExt::bare().execute_with(|| sample_chunks(&t, seed, node));
 		let after_ms = match server {
 			Server::Hangs => None,
 			Server::Slow(ms) => Some(ms),
@@ -258,8 +256,7 @@ mod probing {
 			.enumerate()
 			.map(|(i, s)| (i as NodeId, serve(&net, i, i as NodeId, *s, &seed)))
 			.collect();
-		let mut ext = sp_io::TestExternalities::default();
-		ext.register_extension(OffchainWorkerExt::new(net.clone()));
+		let mut ext = WorkerExt::bare().with_network(net.clone());
 		let out = ext.execute_with(|| probe_all(&targets, &seed, PROBE_DEADLINE_MS));
 		let s = net.0.lock().unwrap();
 		(out, s.now, s.log.clone())
@@ -314,8 +311,7 @@ mod probing {
 				.unwrap();
 			s.routes.get_mut(&key).unwrap().after_ms = None;
 		}
-		let mut ext = sp_io::TestExternalities::default();
-		ext.register_extension(OffchainWorkerExt::new(net.clone()));
+		let mut ext = WorkerExt::bare().with_network(net.clone());
 		let out = ext.execute_with(|| probe_all(&targets, &seed, PROBE_DEADLINE_MS));
 		for (node, outcome) in out {
 			if node == 2 {
@@ -353,7 +349,7 @@ mod probing {
 		// HEAD and `.hashes` of every node, the sampled chunks of each answering node; no
 		// chunk for a node that failed.
 		let seed = [9u8; 32];
-		let chunks: usize = sp_io::TestExternalities::default().execute_with(|| {
+		let chunks: usize = WorkerExt::bare().execute_with(|| {
 			(0..1_000usize)
 				.filter(|i| servers[*i] != Server::Hangs)
 				.map(|i| sample_chunks(&target(i, [0; 32]), &seed, i as NodeId).len())
@@ -368,7 +364,6 @@ mod partial_loss {
 	use super::{net::*, *};
 	use crate::offchain::{probe_all, sample_chunks, CHUNKS_PER_PROBE, PROBE_DEADLINE_MS};
 	use icn_primitives::providers::ProbeTarget;
-	use sp_core::offchain::OffchainWorkerExt;
 
 	/// An object of `chunks` chunks (4 KiB); the `target` probes it on `http://lossy.test/`.
 	fn target(chunks: u64, root: [u8; 32]) -> ProbeTarget {
@@ -407,8 +402,7 @@ mod partial_loss {
 		for era in 0..200 {
 			let seed = era_seed(era);
 			let net = Net::default();
-			let sample =
-				sp_io::TestExternalities::default().execute_with(|| sample_chunks(&t, &seed, 3));
+			let sample = WorkerExt::bare().execute_with(|| sample_chunks(&t, &seed, 3));
 			{
 				let mut s = net.0.lock().unwrap();
 				let mut add = |key: String, body: Vec<u8>| {
@@ -430,8 +424,7 @@ mod partial_loss {
 					);
 				}
 			}
-			let mut ext = sp_io::TestExternalities::default();
-			ext.register_extension(OffchainWorkerExt::new(net.clone()));
+			let mut ext = WorkerExt::bare().with_network(net.clone());
 			let out = ext.execute_with(|| probe_all(&[(3, t.clone())], &seed, PROBE_DEADLINE_MS));
 			if out[0].1 == ProbeOutcome::Failed(ProbeFailure::BadChunk) {
 				failed += 1;
@@ -448,7 +441,7 @@ mod partial_loss {
 	fn detection_probability_per_era_is_as_documented() {
 		assert_eq!(CHUNKS_PER_PROBE, 16);
 		let t = target(1_000, [0; 32]);
-		sp_io::TestExternalities::default().execute_with(|| {
+		WorkerExt::bare().execute_with(|| {
 			// (lost per hundred chunks, documented per-era probability, tolerance)
 			for (lost, documented, tolerance) in
 				[(1u64, 0.149, 0.02), (10, 0.815, 0.03), (50, 1.0, 0.001)]

@@ -713,7 +713,7 @@ pub mod pallet {
 		}
 	}
 
-	#[pallet::call]
+	#[pallet::call(weight(<T as Config>::WeightInfo))]
 	impl<T: Config> Pallet<T> {
 		/// Registers the caller's HyperNode: `signer` is the account of its `icno` key (the
 		/// key its off-chain worker signs reports with), `location` an ISO 3166 code,
@@ -722,7 +722,6 @@ pub mod pallet {
 		/// hash), so nobody can name a key they do not hold. It is active once a Link is
 		/// staked to it.
 		#[pallet::call_index(0)]
-		#[pallet::weight(T::WeightInfo::register_hypernode())]
 		pub fn register_hypernode(
 			origin: OriginFor<T>,
 			signer: T::AccountId,
@@ -736,7 +735,6 @@ pub mod pallet {
 
 		/// Stakes one of the caller's Links to its HyperNode (locking the Link).
 		#[pallet::call_index(1)]
-		#[pallet::weight(T::WeightInfo::stake_link())]
 		pub fn stake_link(origin: OriginFor<T>, link: LinkId) -> DispatchResult {
 			let owner = ensure_signed(origin)?;
 			Self::do_stake(&owner, link)
@@ -746,7 +744,6 @@ pub mod pallet {
 		/// HyperNode at any time). A HyperNode without Links leaves the active set at the
 		/// next era.
 		#[pallet::call_index(2)]
-		#[pallet::weight(T::WeightInfo::unstake_link())]
 		pub fn unstake_link(origin: OriginFor<T>, link: LinkId) -> DispatchResult {
 			let owner = ensure_signed(origin)?;
 			Self::do_unstake_link(owner, link)
@@ -780,7 +777,6 @@ pub mod pallet {
 		/// Cancels a pending slash ([`Config::SlashCancelOrigin`]) before it is applied: a
 		/// wrong oracle majority must be correctable. `NoPendingSlash` once it was applied.
 		#[pallet::call_index(5)]
-		#[pallet::weight(T::WeightInfo::cancel_slash())]
 		pub fn cancel_slash(origin: OriginFor<T>, era: EraIndex, node: NodeId) -> DispatchResult {
 			T::SlashCancelOrigin::ensure_origin(origin)?;
 			Self::do_cancel_slash(era, node)
@@ -788,7 +784,6 @@ pub mod pallet {
 
 		/// Sets the SLA parameters (admin origin).
 		#[pallet::call_index(6)]
-		#[pallet::weight(T::WeightInfo::set_params())]
 		pub fn set_params(origin: OriginFor<T>, params: SlaParams) -> DispatchResult {
 			T::AdminOrigin::ensure_origin(origin)?;
 			Self::do_set_params(params)

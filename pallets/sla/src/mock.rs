@@ -52,22 +52,14 @@ pub const PER_UNIT: Balance = 100 * ICNT;
 /// A HyperNode registration's deposit.
 pub const HYPERNODE_DEPOSIT: Balance = 100 * ICNT;
 
+#[derive_impl(pallet_icn_providers::config_preludes::TestDefaultConfig)]
 impl pallet_icn_providers::Config for Test {
 	type Currency = Balances;
-	type RuntimeHoldReason = RuntimeHoldReason;
-	type AdminOrigin = frame_system::EnsureRoot<sp_runtime::AccountId32>;
 	type Links = TestLinks;
 	type Treasury = Treasury;
-	type PalletId = ProvidersPalletId;
+	type AdminOrigin = frame_system::EnsureRoot<sp_runtime::AccountId32>;
 	type Clock = icn_primitives::clock::FixedClocks<{ ERA as u32 }, 100>;
-	type MaxCountries = ConstU32<8>;
-	type MaxLinksPerNode = ConstU32<4>;
-	type MaxNodesPerCluster = ConstU32<32>;
 	type SlashQueue = Sla;
-	type MaxNodesPerProvider = ConstU32<4>;
-	type MaxDelegatorsPerNode = ConstU32<8>;
-	type MaxAuditChunks = ConstU32<16_384>;
-	type WeightInfo = ();
 }
 
 /// The transaction the off-chain worker submits in tests.
@@ -310,4 +302,103 @@ pub fn run(test: impl FnOnce()) {
 		Sla::do_try_state().expect("sla invariants hold");
 		Providers::do_try_state().expect("providers invariants hold");
 	});
+}
+
+/// Externalities for off-chain worker tests, built up as pallet-broker's `TestExt`: start
+/// from the mock chain ([`WorkerExt::new`]) or from nothing ([`WorkerExt::bare`], for
+/// probing alone), add what the worker uses, then [`WorkerExt::execute_with`]:
+///
+/// ```ignore
+/// let mut w = WorkerExt::new().with_test_offchain().with_pool().with_oracle_key("//Oracle");
+/// let (http, pool, oracle) = (w.http(), w.pool(), w.oracle());
+/// w.execute_with(|| crate::offchain::run::<Test>(System::block_number()));
+/// ```
+pub struct WorkerExt {
+	ext: sp_io::TestExternalities,
+	http: Option<std::sync::Arc<parking_lot::RwLock<sp_core::offchain::testing::OffchainState>>>,
+	pool: Option<std::sync::Arc<parking_lot::RwLock<sp_core::offchain::testing::PoolState>>>,
+	oracle: Option<sp_core::sr25519::Public>,
+}
+
+impl WorkerExt {
+	/// The mock chain at block 1 ([`new_test_ext`]).
+	pub fn new() -> Self {
+		Self::from(new_test_ext())
+	}
+
+	/// No chain state: for the worker's probing and sampling functions alone.
+	pub fn bare() -> Self {
+		Self::from(sp_io::TestExternalities::default())
+	}
+
+	fn from(ext: sp_io::TestExternalities) -> Self {
+		Self { ext, http: None, pool: None, oracle: None }
+	}
+
+	/// HTTP requests go to `net` (a scripted or simulated network).
+	pub fn with_network(mut self, net: impl sp_core::offchain::Externalities + 'static) -> Self {
+		self.ext.register_extension(sp_core::offchain::OffchainWorkerExt::new(net));
+		self
+	}
+
+	/// The worker's local storage is `db`.
+	pub fn with_local_storage(
+		mut self,
+		db: impl sp_core::offchain::DbExternalities + 'static,
+	) -> Self {
+		self.ext.register_extension(sp_core::offchain::OffchainDbExt::new(db));
+		self
+	}
+
+	/// Substrate's test off-chain externalities for both HTTP (expected requests and their
+	/// answers, [`Self::http`]) and local storage.
+	pub fn with_test_offchain(mut self) -> Self {
+		let (offchain, state) = sp_core::offchain::testing::TestOffchainExt::new();
+		self.http = Some(state);
+		self.with_network(offchain.clone()).with_local_storage(offchain)
+	}
+
+	/// A transaction pool that keeps what the worker submits ([`Self::pool`]).
+	pub fn with_pool(mut self) -> Self {
+		let (pool, state) = sp_core::offchain::testing::TestTransactionPoolExt::new();
+		self.ext.register_extension(sp_core::offchain::TransactionPoolExt::new(pool));
+		self.pool = Some(state);
+		self
+	}
+
+	/// A keystore holding one `icno` oracle key derived from `suri` ([`Self::oracle`]).
+	pub fn with_oracle_key(mut self, suri: &str) -> Self {
+		use sp_keystore::Keystore;
+		let keystore = sp_keystore::testing::MemoryKeystore::new();
+		let public = keystore
+			.sr25519_generate_new(crate::KEY_TYPE, Some(suri))
+			.expect("a memory keystore generates keys");
+		self.ext.register_extension(sp_keystore::KeystoreExt::new(keystore));
+		self.oracle = Some(public);
+		self
+	}
+
+	/// The HTTP state of [`Self::with_test_offchain`].
+	pub fn http(
+		&self,
+	) -> std::sync::Arc<parking_lot::RwLock<sp_core::offchain::testing::OffchainState>> {
+		self.http.clone().expect("built with_test_offchain")
+	}
+
+	/// The pool of [`Self::with_pool`].
+	pub fn pool(
+		&self,
+	) -> std::sync::Arc<parking_lot::RwLock<sp_core::offchain::testing::PoolState>> {
+		self.pool.clone().expect("built with_pool")
+	}
+
+	/// The oracle key of [`Self::with_oracle_key`].
+	pub fn oracle(&self) -> sp_core::sr25519::Public {
+		self.oracle.expect("built with_oracle_key")
+	}
+
+	/// Runs `f` in these externalities.
+	pub fn execute_with<R>(&mut self, f: impl FnOnce() -> R) -> R {
+		self.ext.execute_with(f)
+	}
 }

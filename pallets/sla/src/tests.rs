@@ -978,7 +978,7 @@ mod worker {
 	use super::*;
 	use crate::offchain::{probe_all, sample_chunks};
 	use icn_primitives::providers::ProbeTarget;
-	use sp_core::offchain::{testing, OffchainDbExt, OffchainWorkerExt};
+	use sp_core::offchain::testing;
 
 	const SIZE: usize = 10_000;
 
@@ -1139,8 +1139,7 @@ mod worker {
 		seed: &[u8; 32],
 		node: NodeId,
 	) -> Vec<(String, Vec<u8>)> {
-		let sample =
-			sp_io::TestExternalities::default().execute_with(|| sample_chunks(target, seed, node));
+		let sample = WorkerExt::bare().execute_with(|| sample_chunks(target, seed, node));
 		sample
 			.into_iter()
 			.map(|c| {
@@ -1173,13 +1172,9 @@ mod worker {
 		root: [u8; 32],
 	) -> ProbeOutcome {
 		let (offchain, state) = testing::TestOffchainExt::new();
-		let mut ext = sp_io::TestExternalities::default();
-		ext.register_extension(OffchainWorkerExt::new(Scripted {
-			inner: offchain.clone(),
-			script,
-			started: vec![],
-		}));
-		ext.register_extension(OffchainDbExt::new(offchain));
+		let mut ext = WorkerExt::bare()
+			.with_network(Scripted { inner: offchain.clone(), script, started: vec![] })
+			.with_local_storage(offchain);
 		let t = target(root);
 		let seed = [3u8; 32];
 		{
@@ -1293,18 +1288,9 @@ mod worker {
 
 	#[test]
 	fn the_worker_sends_a_long_report_in_ascending_parts() {
-		use sp_core::offchain::TransactionPoolExt;
-		use sp_keystore::{testing::MemoryKeystore, Keystore, KeystoreExt};
-		let (offchain, state) = testing::TestOffchainExt::new();
-		let (pool, pool_state) = testing::TestTransactionPoolExt::new();
-		let keystore = MemoryKeystore::new();
-		let public = keystore.sr25519_generate_new(crate::KEY_TYPE, Some("//Oracle")).unwrap();
+		let mut ext = WorkerExt::new().with_test_offchain().with_pool().with_oracle_key("//Oracle");
+		let (state, pool_state, public) = (ext.http(), ext.pool(), ext.oracle());
 		let signer = account_of(public);
-		let mut ext = new_test_ext();
-		ext.register_extension(OffchainWorkerExt::new(offchain.clone()));
-		ext.register_extension(OffchainDbExt::new(offchain));
-		ext.register_extension(TransactionPoolExt::new(pool));
-		ext.register_extension(KeystoreExt::new(keystore));
 		let (data, hashes, root) = object();
 		// Two results per transaction: three assigned nodes make a report of two parts.
 		MaxReportResults::set(2);
@@ -1382,18 +1368,9 @@ mod worker {
 
 	#[test]
 	fn the_worker_signs_and_submits_one_report_for_its_assigned_nodes() {
-		use sp_core::offchain::TransactionPoolExt;
-		use sp_keystore::{testing::MemoryKeystore, Keystore, KeystoreExt};
-		let (offchain, state) = testing::TestOffchainExt::new();
-		let (pool, pool_state) = testing::TestTransactionPoolExt::new();
-		let keystore = MemoryKeystore::new();
-		let public = keystore.sr25519_generate_new(crate::KEY_TYPE, Some("//Oracle")).unwrap();
+		let mut ext = WorkerExt::new().with_test_offchain().with_pool().with_oracle_key("//Oracle");
+		let (state, pool_state, public) = (ext.http(), ext.pool(), ext.oracle());
 		let signer = account_of(public);
-		let mut ext = new_test_ext();
-		ext.register_extension(OffchainWorkerExt::new(offchain.clone()));
-		ext.register_extension(OffchainDbExt::new(offchain));
-		ext.register_extension(TransactionPoolExt::new(pool));
-		ext.register_extension(KeystoreExt::new(keystore));
 		let (data, hashes, root) = object();
 		ext.execute_with(|| {
 			let payload = Sla::signer_proof_payload(&account(11));

@@ -307,7 +307,7 @@ pub mod pallet {
 		}
 	}
 
-	#[pallet::call]
+	#[pallet::call(weight(<T as Config>::WeightInfo))]
 	impl<T: Config> Pallet<T> {
 		/// Release what the caller's schedules have vested since the last release.
 		#[pallet::call_index(0)]
@@ -387,7 +387,6 @@ pub mod pallet {
 		/// stays passed (nothing vests at once), and it runs at the new pace from here. The
 		/// length may at most halve or double in one call and never be shorter than an era.
 		#[pallet::call_index(4)]
-		#[pallet::weight(T::WeightInfo::set_month_blocks())]
 		pub fn set_month_blocks(origin: OriginFor<T>, blocks: u32) -> DispatchResult {
 			T::AdminOrigin::ensure_origin(origin)?;
 			let now = frame_system::Pallet::<T>::block_number();
@@ -407,7 +406,6 @@ pub mod pallet {
 		/// double in one call, never exceed a month, and must leave the unbonding delay
 		/// spanning the slashing exposure ([`Config::EraLengthCheck`]).
 		#[pallet::call_index(5)]
-		#[pallet::weight(T::WeightInfo::set_era_blocks())]
 		pub fn set_era_blocks(origin: OriginFor<T>, blocks: u32) -> DispatchResult {
 			T::AdminOrigin::ensure_origin(origin)?;
 			let now: u64 = frame_system::Pallet::<T>::block_number().unique_saturated_into();
