@@ -37,7 +37,9 @@ export ICN_NODE="$CARGO_TARGET_DIR/release/icn-node"
 echo "[test] scripts/upgrade-wasm.sh"
 ICN_UPGRADE_WASM="$(bash scripts/upgrade-wasm.sh)"
 export ICN_UPGRADE_WASM
-echo "[test] client suite: npm test in clients/js"
+# Next to it, on a second dev node, the docs' role walkthroughs through the `icn` CLI
+# (clients/js/test/walkthrough.test.mjs).
+echo "[test] client suite and CLI walkthroughs: npm test in clients/js"
 (cd clients/js && npm test)
 
 # Multi-validator networks of that same binary (zombienet, native provider): block

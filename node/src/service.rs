@@ -85,7 +85,7 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 
 	let transaction_pool = Arc::from(
 		sc_transaction_pool::Builder::new(
-			task_manager.spawn_essential_handle(),
+			PoolTasks(task_manager.spawn_essential_handle()),
 			client.clone(),
 			config.role.is_authority().into(),
 		)
@@ -355,4 +355,54 @@ pub fn new_full<
 	}
 
 	Ok(task_manager)
+}
+
+/// Spawns the transaction pool's background tasks (`txpool-background`, …) as essential tasks
+/// that fail the node only by failing — panicking. Such a task returns normally only once the
+/// pool it serves was dropped, which happens when the node stops or an offline subcommand
+/// (`export-blocks`, `check-block`, …) finishes: reported as an essential task's failure, that
+/// printed "Essential task `txpool-background` failed. Shutting down service." on every clean
+/// stop. A task that returns now waits for the task manager to stop it instead.
+#[derive(Clone)]
+struct PoolTasks(sc_service::SpawnEssentialTaskHandle);
+
+impl PoolTasks {
+	fn parked(
+		future: futures::future::BoxFuture<'static, ()>,
+	) -> futures::future::BoxFuture<'static, ()> {
+		Box::pin(async move {
+			future.await;
+			futures::future::pending::<()>().await
+		})
+	}
+}
+
+impl sp_core::traits::SpawnEssentialNamed for PoolTasks {
+	fn spawn_essential_blocking(
+		&self,
+		name: &'static str,
+		group: Option<&'static str>,
+		future: futures::future::BoxFuture<'static, ()>,
+	) {
+		sp_core::traits::SpawnEssentialNamed::spawn_essential_blocking(
+			&self.0,
+			name,
+			group,
+			Self::parked(future),
+		)
+	}
+
+	fn spawn_essential(
+		&self,
+		name: &'static str,
+		group: Option<&'static str>,
+		future: futures::future::BoxFuture<'static, ()>,
+	) {
+		sp_core::traits::SpawnEssentialNamed::spawn_essential(
+			&self.0,
+			name,
+			group,
+			Self::parked(future),
+		)
+	}
 }
