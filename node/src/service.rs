@@ -313,9 +313,11 @@ pub fn new_full<
 		)?;
 
 		// Block authoring is essential: if it fails, the node stops.
-		task_manager
-			.spawn_essential_handle()
-			.spawn_blocking("aura", Some("block-authoring"), aura);
+		task_manager.spawn_essential_handle().spawn_blocking(
+			"aura",
+			Some("block-authoring"),
+			with_grace(aura),
+		);
 	}
 
 	if enable_grandpa {
@@ -350,32 +352,36 @@ pub fn new_full<
 		task_manager.spawn_essential_handle().spawn_blocking(
 			"grandpa-voter",
 			None,
-			sc_consensus_grandpa::run_grandpa_voter(grandpa_params)?,
+			with_grace(sc_consensus_grandpa::run_grandpa_voter(grandpa_params)?),
 		);
 	}
 
 	Ok(task_manager)
 }
 
-/// Spawns the transaction pool's background tasks (`txpool-background`, …) as essential tasks
-/// that fail the node only by failing — panicking. Such a task returns normally only once the
-/// pool it serves was dropped, which happens when the node stops or an offline subcommand
-/// (`export-blocks`, `check-block`, …) finishes: reported as an essential task's failure, that
+/// How long an essential task that returned waits before it is reported as failed (and the
+/// node stops). When the node is stopping, the task manager drops it within that time.
+const ESSENTIAL_GRACE: Duration = Duration::from_secs(5);
+
+/// An essential task's future that, when it returns, is reported only after
+/// [`ESSENTIAL_GRACE`]. Essential tasks (the transaction pool's background work, Aura, the
+/// GRANDPA voter) also return when what they serve is dropped while the node stops or an
+/// offline subcommand (`export-blocks`, `check-block`, …) finishes; reported at once, that
 /// printed "Essential task `txpool-background` failed. Shutting down service." on every clean
-/// stop. A task that returns now waits for the task manager to stop it instead.
+/// stop. Now the task manager drops such a task in its grace time and nothing is printed; a
+/// task that really fails still stops the node, 5 s later, and a panic at once.
+fn with_grace(
+	future: impl core::future::Future<Output = ()> + Send + 'static,
+) -> futures::future::BoxFuture<'static, ()> {
+	Box::pin(async move {
+		future.await;
+		futures_timer::Delay::new(ESSENTIAL_GRACE).await
+	})
+}
+
+/// Spawns the transaction pool's background tasks as essential tasks [`with_grace`].
 #[derive(Clone)]
 struct PoolTasks(sc_service::SpawnEssentialTaskHandle);
-
-impl PoolTasks {
-	fn parked(
-		future: futures::future::BoxFuture<'static, ()>,
-	) -> futures::future::BoxFuture<'static, ()> {
-		Box::pin(async move {
-			future.await;
-			futures::future::pending::<()>().await
-		})
-	}
-}
 
 impl sp_core::traits::SpawnEssentialNamed for PoolTasks {
 	fn spawn_essential_blocking(
@@ -388,7 +394,7 @@ impl sp_core::traits::SpawnEssentialNamed for PoolTasks {
 			&self.0,
 			name,
 			group,
-			Self::parked(future),
+			with_grace(future),
 		)
 	}
 
@@ -402,7 +408,7 @@ impl sp_core::traits::SpawnEssentialNamed for PoolTasks {
 			&self.0,
 			name,
 			group,
-			Self::parked(future),
+			with_grace(future),
 		)
 	}
 }

@@ -133,14 +133,18 @@ test('the walkthroughs of the docs run as written, and refusals print the runtim
       [['hypernode', 'register', '--report-suri', '//Alice', '--location', 'DE', '--address', 'a.example'], 'sla.SignerInUse'],
       [['hypernode', 'stake-link', '2'], 'sla.NotRegistered'],
       [['hypernode', 'deregister'], 'sla.NotRegistered'],
+      [['hypernode', 'unstake-link', '10'], 'sla.NotRegistered'],
       [['builder', 'book', '0', '100', '1', '--max-total', '1000'], 'marketplace.Unfillable'],
       [['builder', 'book', '0', '1', '1', '--max-total', '0.1'], 'marketplace.PriceAboveMax'],
       [['builder', 'cancel', '99'], 'marketplace.UnknownBooking'],
       [['builder', 'extend', '99', '1', '--max-total', '1'], 'marketplace.UnknownBooking'],
       [['builder', 'quote', '9', '1', '1'], 'marketplace.UnknownCluster'],
+      [['delegator', 'delegate', '99', '1000'], 'providers.UnknownNode'],
       [['delegator', 'undelegate', '0', '1'], 'providers.NotDelegated'],
       [['delegator', 'withdraw', '0'], 'providers.NotDelegated'],
       [['validator', 'validate'], 'staking.NotController'],
+      [['validator', 'chill'], 'staking.NotController'],
+      [['validator', 'set-keys', '--keys', `0x${'00'.repeat(64)}`, '--proof', '0x00'], 'session.InvalidProof'],
       [['chain', 'transfer', '5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty', '100000000'], 'Token.FundsUnavailable'],
     ];
     const seen = [];
@@ -165,7 +169,7 @@ test('the walkthroughs of the docs run as written, and refusals print the runtim
     refusals(),
   ]);
   const out = Object.fromEntries(names.map((n, i) => [n, outs[i]]));
-  assert.equal(seen.length, 18);
+  assert.equal(seen.length, 22);
 
   // What the pages say each walkthrough ends with.
   assert.match(out['provider-operate'], /SLA score 100 % \(\d+\/\d+ eras passed\)/);
