@@ -24,6 +24,10 @@ const plain = (codec) => JSON.parse(JSON.stringify(codec.toPrimitive(), (_, v) =
 const list = (text, what) => (text ? String(text).split(',').map((x) => parseCount(x.trim(), what)) : []);
 const pct = (perbill) => `${(Number(perbill) / 1e7).toFixed(2).replace(/\.?0+$/, '')} %`;
 
+/// Signs `tx` with the command's key and submits it (printing call, block and events);
+/// resolves with the block it landed in.
+const send = async (ctx, tx) => ({ block: (await submit(ctx, tx, await ctx.signer())).block });
+
 /// The account a read-only command looks at: the argument, else the configured key's.
 async function accountOf(ctx, address) {
   if (address) {
@@ -187,7 +191,7 @@ const provider = {
       signed: true,
       async run(ctx, [node], opts) {
         const tx = ctx.api.tx.providers.addCollateral(parseCount(node, 'NODE'), parseIcnt(opts.icnt ?? '0'), list(opts.links, 'link'));
-        return { block: (await submit(ctx, tx, await ctx.signer())).block };
+        return send(ctx, tx);
       },
     },
     update: {
@@ -208,7 +212,7 @@ const provider = {
           commission: o.commission === undefined ? null : parsePercent(o.commission, 'commission'),
         };
         const tx = ctx.api.tx.providers.updateNode(parseCount(node, 'NODE'), update);
-        return { block: (await submit(ctx, tx, await ctx.signer())).block };
+        return send(ctx, tx);
       },
     },
     extend: {
@@ -218,7 +222,7 @@ const provider = {
       signed: true,
       async run(ctx, [node], o) {
         const tx = ctx.api.tx.providers.extendCommitment(parseCount(node, 'NODE'), parseCount(o.periods ?? '1', 'periods'));
-        return { block: (await submit(ctx, tx, await ctx.signer())).block };
+        return send(ctx, tx);
       },
     },
     exit: {
@@ -237,7 +241,7 @@ const provider = {
       args: ['NODE'],
       signed: true,
       async run(ctx, [node]) {
-        return { block: (await submit(ctx, ctx.api.tx.providers.finishExit(parseCount(node, 'NODE')), await ctx.signer())).block };
+        return send(ctx, ctx.api.tx.providers.finishExit(parseCount(node, 'NODE')));
       },
     },
     status: {
@@ -355,7 +359,7 @@ const hypernode = {
       args: ['LINK'],
       signed: true,
       async run(ctx, [link]) {
-        return { block: (await submit(ctx, ctx.api.tx.sla.stakeLink(parseCount(link, 'LINK')), await ctx.signer())).block };
+        return send(ctx, ctx.api.tx.sla.stakeLink(parseCount(link, 'LINK')));
       },
     },
     'unstake-link': {
@@ -363,14 +367,14 @@ const hypernode = {
       args: ['LINK'],
       signed: true,
       async run(ctx, [link]) {
-        return { block: (await submit(ctx, ctx.api.tx.sla.unstakeLink(parseCount(link, 'LINK')), await ctx.signer())).block };
+        return send(ctx, ctx.api.tx.sla.unstakeLink(parseCount(link, 'LINK')));
       },
     },
     deregister: {
       summary: 'Leave: every Link unstaked, the deposit returned',
       signed: true,
       async run(ctx) {
-        return { block: (await submit(ctx, ctx.api.tx.sla.deregisterHypernode(), await ctx.signer())).block };
+        return send(ctx, ctx.api.tx.sla.deregisterHypernode());
       },
     },
     status: {
@@ -519,7 +523,7 @@ const delegator = {
       args: ['NODE', 'AMOUNT'],
       signed: true,
       async run(ctx, [node, amount]) {
-        return { block: (await submit(ctx, ctx.api.tx.providers.delegate(parseCount(node, 'NODE'), parseIcnt(amount)), await ctx.signer())).block };
+        return send(ctx, ctx.api.tx.providers.delegate(parseCount(node, 'NODE'), parseIcnt(amount)));
       },
     },
     undelegate: {
@@ -536,7 +540,7 @@ const delegator = {
       args: ['NODE'],
       signed: true,
       async run(ctx, [node]) {
-        return { block: (await submit(ctx, ctx.api.tx.providers.withdrawUnbonded(parseCount(node, 'NODE')), await ctx.signer())).block };
+        return send(ctx, ctx.api.tx.providers.withdrawUnbonded(parseCount(node, 'NODE')));
       },
     },
     status: {
@@ -582,7 +586,7 @@ const validator = {
       args: ['AMOUNT'],
       signed: true,
       async run(ctx, [amount]) {
-        return { block: (await submit(ctx, ctx.api.tx.staking.bond(parseIcnt(amount), 'Stash'), await ctx.signer())).block };
+        return send(ctx, ctx.api.tx.staking.bond(parseIcnt(amount), 'Stash'));
       },
     },
     validate: {
@@ -591,14 +595,14 @@ const validator = {
       signed: true,
       async run(ctx, _args, o) {
         const prefs = { commission: parsePercent(o.commission ?? '0', 'commission'), blocked: false };
-        return { block: (await submit(ctx, ctx.api.tx.staking.validate(prefs), await ctx.signer())).block };
+        return send(ctx, ctx.api.tx.staking.validate(prefs));
       },
     },
     chill: {
       summary: 'Stop being a candidate from the next election',
       signed: true,
       async run(ctx) {
-        return { block: (await submit(ctx, ctx.api.tx.staking.chill(), await ctx.signer())).block };
+        return send(ctx, ctx.api.tx.staking.chill());
       },
     },
     status: {
