@@ -4,6 +4,9 @@
 # - Debian packages the build needs (protobuf-compiler for the networking crates,
 #   clang/libclang for bindgen, ca-certificates for the off-chain HTTP client, python3 for
 #   the audit-object tool and its tests, zstd to compress the runtime-upgrade test blob,
+#   prometheus (the server and promtool) for the monitoring test of ops/prometheus/ —
+#   without its recommended exporters, which would start services on a systemd host —,
+#   systemd (systemd-analyze) and dpkg-dev (dpkg-shlibdeps) for the Debian package test,
 #   Node.js/npm for the client examples and suite).
 # - The WASM toolchain: `rustup target add wasm32v1-none`; where rustup cannot download
 #   (offline machines), the offline recipe of docs/wasm-offline.md: Debian's Rust + its
@@ -20,7 +23,9 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 # --- 1. Debian packages --------------------------------------------------------------
-APT_PKGS=(protobuf-compiler clang libclang-dev ca-certificates curl python3 zstd)
+APT_PKGS=(protobuf-compiler clang libclang-dev ca-certificates curl python3 zstd systemd dpkg-dev)
+# Installed without their Recommends.
+APT_PKGS_NO_RECOMMENDS=(prometheus)
 missing=()
 for p in "${APT_PKGS[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
@@ -44,6 +49,17 @@ if [ "${#missing[@]}" -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 else
   log "Debian packages present: ${APT_PKGS[*]}"
+fi
+missing=()
+for p in "${APT_PKGS_NO_RECOMMENDS[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  apt_update_once
+  log "installing Debian packages without recommends: ${missing[*]}"
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+else
+  log "Debian packages present: ${APT_PKGS_NO_RECOMMENDS[*]}"
 fi
 
 # --- 2. WASM toolchain -----------------------------------------------------------------

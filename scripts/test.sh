@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The test command: sets the machine up, builds the whole workspace ONCE (release profile,
-# runtime-benchmarks feature set) and runs every test: unit tests, benchmark tests, the
-# end-to-end tests that start the very `icn-node` binary this build produced, the
-# @polkadot/api client suite, and zombienet networks of that binary.
+# runtime-benchmarks feature set) — plus, as runtime WASM only, the production runtime and its
+# try-runtime variant — and runs every test: unit tests, benchmark tests, the end-to-end tests
+# that start the very `icn-node` binary this build produced, the @polkadot/api client suite
+# (with the production runtime and monitoring), the Debian package, and zombienet networks of
+# that binary.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -27,6 +29,19 @@ fi
 echo "[test] python3 -m unittest scripts/test_audit_object.py"
 python3 -m unittest scripts/test_audit_object.py
 
+echo "[test] cargo test ${CARGO_FLAGS[*]} --no-run"
+cargo test "${CARGO_FLAGS[@]}" --no-run
+
+# The production runtime (no benchmarks, metadata hash, production profile), built reproducibly
+# from a wasm project that holds the sources (docs/release.md): the committed staging spec must
+# carry exactly its bytes. The spec was generated in another clone, at another path.
+echo "[test] scripts/build-runtime.sh --check-spec chain-specs/staging-raw.json"
+bash scripts/build-runtime.sh --check-spec chain-specs/staging-raw.json
+# The same runtime with `try-runtime`: the SLA end-to-end test reopens its chain's database with
+# it and runs every migration's pre/post checks and every pallet's try_state on that live state.
+echo "[test] scripts/build-runtime.sh --try-runtime"
+bash scripts/build-runtime.sh --try-runtime
+
 echo "[test] cargo test ${CARGO_FLAGS[*]}"
 cargo test "${CARGO_FLAGS[@]}" -- --nocapture
 
@@ -38,9 +53,16 @@ echo "[test] scripts/upgrade-wasm.sh"
 ICN_UPGRADE_WASM="$(bash scripts/upgrade-wasm.sh)"
 export ICN_UPGRADE_WASM
 # Next to it, on a second dev node, the docs' role walkthroughs through the `icn` CLI
-# (clients/js/test/walkthrough.test.mjs).
+# (clients/js/test/walkthrough.test.mjs); then the production runtime on a dev chain of its own
+# (release.test.mjs) and monitoring: a real Prometheus scraping a dev node (monitoring.test.mjs).
 echo "[test] client suite and CLI walkthroughs: npm test in clients/js"
 (cd clients/js && npm test)
+
+# The node as operators install it: the Debian package builds (twice, same bytes), installs with
+# dpkg -i, its systemd unit passes systemd-analyze verify, the installed binary runs a dev chain
+# and the staging spec as the unit would, and it purges cleanly (scripts/test-package.sh).
+echo "[test] scripts/test-package.sh"
+bash scripts/test-package.sh
 
 # Multi-validator networks of that same binary (zombienet, native provider): block
 # production and finality with four validators, and a validator's death and restart.

@@ -11,7 +11,7 @@ use std::{
 	time::{Duration, Instant},
 };
 
-use codec::{Decode, Encode};
+use codec::{Compact, Decode, Encode};
 use icn_runtime::{
 	configs::TreasuryAccount,
 	currency::{ICNT, TOTAL_SUPPLY},
@@ -822,13 +822,17 @@ async fn wait_sla(
 /// its reports land every era, the node's score rises and it is rewarded out of the pool
 /// (never minted). Then the server serves corrupted
 /// chunks: the node fails its eras, a slash is computed, applied one era later, and the
-/// provider's held ICNT moves to the treasury — all read over JSON-RPC.
+/// provider's held ICNT moves to the treasury — all read over JSON-RPC. Then try-runtime on that
+/// live state ([`try_runtime_on_live_state`]).
 #[tokio::test(flavor = "multi_thread")]
 async fn a_hypernode_probes_real_storage_and_a_broken_node_is_slashed() {
 	let dir = TempDir::new("sla");
 	let audit = audit_object(&dir.0);
 	let server = StorageServer::start(&dir.0);
-	let mut node = Node::start_dev();
+	// A base path that outlives the node: try-runtime restarts it on this state.
+	let base = TempDir::new("sla-base");
+	let base_path = base.0.to_string_lossy().to_string();
+	let mut node = Node::start("dev", &["--base-path", &base_path]);
 	let client = node.connect().await;
 	let genesis: Hash = client.request("chain_getBlockHash", rpc_params![0]).await.unwrap();
 	let (alice, bob) = (Sr25519Keyring::Alice, Sr25519Keyring::Bob);
@@ -968,9 +972,152 @@ async fn a_hypernode_probes_real_storage_and_a_broken_node_is_slashed() {
 	assert_eq!(free_balance(&client, &treasury, best).await, treasury_before + 150 * ICNT);
 	let pending: Value = client.request("icn_pendingSlashes", rpc_params![]).await.unwrap();
 	assert!(pending.is_array(), "{pending}");
+
+	// For the try-runtime check below, a booking with escrow in the state too: Bob tops his
+	// collateral up again; the storage serves correct chunks again and Ferdie registers a second
+	// node on it (Bob's is still marked failing, so unbookable), which Charlie books for 50 eras.
+	let call = icn_runtime::RuntimeCall::Providers(pallet_icn_providers::Call::add_collateral {
+		node: 0,
+		amount: 150 * ICNT,
+		links: Default::default(),
+	});
+	let xt =
+		hex(&icn_runtime::signing::sign(call, &bob.pair(), nonce(bob).await, genesis).encode());
+	submit_finalized(&client, &node, &xt).await;
+	server.set_mode("none");
+	let ferdie = Sr25519Keyring::Ferdie;
+	let spec = pallet_icn_providers::NodeSpec::new(0, 15)
+		.with_endpoint(&format!("http://127.0.0.1:{}", server.port))
+		.with_audit(audit_object(&dir.0))
+		.with_price(ICNT / 2);
+	let call = icn_runtime::RuntimeCall::Providers(pallet_icn_providers::Call::register_node {
+		spec,
+		collateral: 15_000 * ICNT,
+		links: Default::default(),
+	});
+	let xt =
+		hex(&icn_runtime::signing::sign(call, &ferdie.pair(), nonce(ferdie).await, genesis)
+			.encode());
+	submit_finalized(&client, &node, &xt).await;
+	let charlie = Sr25519Keyring::Charlie;
+	let call = icn_runtime::RuntimeCall::Marketplace(pallet_icn_marketplace::Call::book {
+		cluster: 0,
+		units: 4,
+		eras: 50,
+		max_total: 10_000 * ICNT,
+	});
+	let xt =
+		hex(&icn_runtime::signing::sign(call, &charlie.pair(), nonce(charlie).await, genesis)
+			.encode());
+	let booked = submit_finalized(&client, &node, &xt).await;
+	let events = events_of(&client, booked, &xt).await;
+	assert!(
+		events.iter().any(|e| matches!(
+			e,
+			RuntimeEvent::Marketplace(pallet_icn_marketplace::Event::Booked { .. })
+		)),
+		"no booking: {events:?}"
+	);
 	drop(client);
 	node.stop();
 	drop(server);
+
+	try_runtime_on_live_state(&base_path, genesis).await;
+}
+
+/// `TryRuntime_on_runtime_upgrade(UpgradeCheckSelect::All)` (`None, All, PreAndPost, TryState`:
+/// `All` is 1): migrations with pre/post checks, every value decoded, every `try_state`.
+async fn try_runtime_upgrade(client: &WsClient) -> Result<String, jsonrpsee::core::client::Error> {
+	client
+		.request("state_call", rpc_params!["TryRuntime_on_runtime_upgrade", "0x01"])
+		.await
+}
+
+/// The try-runtime build of this runtime (`scripts/build-runtime.sh --try-runtime`; the test
+/// command builds it, `ICN_TRY_RUNTIME_WASM` names another) — where it lies by default.
+fn try_runtime_wasm() -> PathBuf {
+	let path = std::env::var_os("ICN_TRY_RUNTIME_WASM").map(PathBuf::from).unwrap_or_else(|| {
+		// $ICN_RUNTIME_OUT, else <target>/production (<target>/release/icn-node is the node).
+		std::env::var_os("ICN_RUNTIME_OUT")
+			.map(PathBuf::from)
+			.unwrap_or_else(|| {
+				node_binary()
+					.parent()
+					.and_then(|release| release.parent())
+					.expect("target directory")
+					.join("production")
+			})
+			.join("icn_runtime.try-runtime.wasm")
+	});
+	assert!(
+		path.exists(),
+		"{} missing: run scripts/build-runtime.sh --try-runtime (scripts/test.sh does)",
+		path.display()
+	);
+	path
+}
+
+/// try-runtime against live state: the dev node's database after the scenario above (providers,
+/// a booking with escrow, reports, rewards, a slash applied, vesting) is reopened by a node that
+/// executes this runtime's try-runtime build in place of the on-chain code of the same version
+/// (`--wasm-runtime-overrides`). `TryRuntime_on_runtime_upgrade(All)` runs every migration with
+/// its pre/post checks, decodes every storage value and runs every pallet's `try_state` — it
+/// must pass. Then the chain's state is made to predate a storage change that has no migration
+/// (the scheduler's on-chain storage version one below its code's, set through sudo): the same
+/// check must fail, naming the mismatch.
+async fn try_runtime_on_live_state(base_path: &str, genesis: Hash) {
+	let overrides = TempDir::new("try-runtime-overrides");
+	std::fs::copy(try_runtime_wasm(), overrides.0.join("icn_runtime.try-runtime.wasm"))
+		.expect("copy the try-runtime wasm");
+	let overrides_path = overrides.0.to_string_lossy().to_string();
+	let mut node = Node::start(
+		"try-runtime",
+		&["--base-path", base_path, "--wasm-runtime-overrides", &overrides_path],
+	);
+	let client = node.connect().await;
+	let weights = try_runtime_upgrade(&client).await.unwrap_or_else(|e| {
+		panic!("try-runtime failed on the live state: {e}\n{}", node.log_tail())
+	});
+	// (Weight, Weight): the upgrade's weight and the block's maximum, each (ref_time, proof_size).
+	let (used, _, max, _) = <(Compact<u64>, Compact<u64>, Compact<u64>, Compact<u64>)>::decode(
+		&mut &unhex(&weights)[..],
+	)
+	.expect("(Weight, Weight)");
+	assert!(used.0 > 0 && max.0 > 0, "{used:?} {max:?}");
+
+	// The scheduler's storage version, one lower on chain than in its code, and no migration.
+	let key = storage_value_key(b"Scheduler", b":__STORAGE_VERSION__:");
+	let raw: String = client
+		.request("state_getStorage", rpc_params![hex(&key)])
+		.await
+		.expect("version");
+	let version = u16::decode(&mut &unhex(&raw)[..]).expect("u16");
+	assert!(version > 0);
+	let call = icn_runtime::RuntimeCall::Sudo(pallet_sudo::Call::sudo {
+		call: Box::new(icn_runtime::RuntimeCall::System(frame_system::Call::set_storage {
+			items: vec![(key, (version - 1).encode())],
+		})),
+	});
+	let alice = Sr25519Keyring::Alice;
+	let nonce: u32 = client
+		.request("system_accountNextIndex", rpc_params![alice.to_account_id().to_string()])
+		.await
+		.unwrap();
+	let xt = hex(&icn_runtime::signing::sign(call, &alice.pair(), nonce, genesis).encode());
+	submit_finalized(&client, &node, &xt).await;
+	let err = try_runtime_upgrade(&client)
+		.await
+		.expect_err("a storage version without a migration passed");
+	// The panic message reaches the RPC error or, at least, the node's log (the runtime logs it).
+	let log = std::fs::read_to_string(&node.log).unwrap_or_default();
+	assert!(
+		err.to_string().contains("storage version do not match")
+			|| log.contains("doesn't match in-code storage version"),
+		"try-runtime failed for another reason: {err}\n{}",
+		node.log_tail()
+	);
+	drop(client);
+	node.stop();
 }
 
 /// A provider node whose endpoint accepts connections and never answers, registered next to
@@ -1126,18 +1273,34 @@ async fn the_committed_staging_spec_matches_the_runtime() {
 		icn_runtime::VERSION.transaction_version,
 		"{regenerate}"
 	);
-	// The committed code is this runtime: the same metadata (every call, event, error, storage
-	// item, type and runtime API). Its bytes equal a fresh build's only when built from the
-	// same checkout path (the WASM embeds source paths), so they are not compared.
-	let metadata: String = client
-		.request("state_call", rpc_params!["Metadata_metadata_at_version", hex(&16u32.encode())])
-		.await
-		.unwrap();
-	let native = icn_runtime::Runtime::metadata_at_version(16).expect("metadata v16");
+	// The committed code is the production build of this runtime (scripts/build-runtime.sh; the
+	// test command checks its bytes with `--check-spec`, and the client suite's release test
+	// that it has this runtime's pallets, calls, events, errors, storage and constants): the
+	// runtime APIs of this test build, without `Benchmark`.
+	let mut apis: Vec<(String, u32)> = version["apis"]
+		.as_array()
+		.expect("apis")
+		.iter()
+		.map(|a| {
+			(a[0].as_str().expect("api id").to_string(), a[1].as_u64().expect("api version") as u32)
+		})
+		.collect();
+	let benchmark =
+		hex(&<dyn frame_benchmarking::Benchmark<icn_runtime::Block> as sp_api::RuntimeApiInfo>::ID);
+	let mut expected: Vec<(String, u32)> = icn_runtime::VERSION
+		.apis
+		.iter()
+		.map(|(id, v)| (hex(id), *v))
+		.filter(|(id, _)| *id != benchmark)
+		.collect();
+	assert!(
+		icn_runtime::VERSION.apis.len() > expected.len(),
+		"the test build has the Benchmark API"
+	);
+	(apis.sort(), expected.sort());
 	assert_eq!(
-		unhex(&metadata),
-		Some(native).encode(),
-		"the committed :code is another runtime: {regenerate}"
+		apis, expected,
+		"the committed :code is not this runtime's production build: {regenerate}"
 	);
 	assert!(committed_code.is_string() && fresh_code.is_string());
 	drop(client);
