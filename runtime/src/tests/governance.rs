@@ -1,6 +1,6 @@
 //! Governance through the real runtime: referenda from preimage to enactment, treasury
-//! spends, the council's slash cancellation, proxies, and the staging chain's validator set
-//! and root.
+//! spends, the council's slash cancellation, proxies; and, in `attacks`, the attacks on proxies,
+//! the staging chain's validator set and root.
 
 use crate::opaque::SessionKeys;
 use crate::{
@@ -455,199 +455,216 @@ fn a_staking_proxy_validates_for_a_cold_stash() {
 	});
 }
 
-/// A `NonTransfer` proxy nested a `proxy.proxy`: the inner call was dispatched with the inner
-/// proxy's own rights, so Ferdie, a NonTransfer proxy of Alice, drained Bob, who had made
-/// Alice his `Any` proxy. And a multisig approval as Alice spends the multisig account.
-#[test]
-fn a_non_transfer_proxy_transfers_through_a_nested_proxy() {
-	ext("development").execute_with(|| {
-		let (alice, bob, charlie, ferdie) = (
-			K::Alice.to_account_id(),
-			K::Bob.to_account_id(),
-			K::Charlie.to_account_id(),
-			K::Ferdie.to_account_id(),
-		);
-		assert_ok!(Proxy::add_proxy(signed(&bob), alice.clone().into(), ProxyType::Any, 0));
-		assert_ok!(Proxy::add_proxy(
-			signed(&alice),
-			ferdie.clone().into(),
-			ProxyType::NonTransfer,
-			0
-		));
-		let steal = RuntimeCall::Balances(pallet_balances::Call::transfer_allow_death {
-			dest: ferdie.clone().into(),
-			value: 1_000 * ICNT,
-		});
-		let nested = RuntimeCall::Proxy(pallet_proxy::Call::proxy {
-			real: bob.clone().into(),
-			force_proxy_type: None,
-			call: Box::new(steal.clone()),
-		});
-		let multisig = RuntimeCall::Multisig(pallet_multisig::Call::as_multi_threshold_1 {
-			other_signatories: vec![charlie.clone()],
-			call: Box::new(steal),
-		});
-		let before = Balances::free_balance(&ferdie);
-		for call in [nested, multisig] {
-			System::reset_events();
-			assert_ok!(Proxy::proxy(signed(&ferdie), alice.clone().into(), None, Box::new(call)));
-			assert!(events().contains(&RuntimeEvent::Proxy(pallet_proxy::Event::ProxyExecuted {
-				result: Err(frame_system::Error::<Runtime>::CallFiltered.into())
-			})));
-		}
-		assert_eq!(Balances::free_balance(&ferdie), before, "nothing reached Ferdie");
-		// Managing Alice's own proxies stays allowed, within its own rights.
-		assert_ok!(Proxy::proxy(
-			signed(&ferdie),
-			alice.clone().into(),
-			None,
-			Box::new(RuntimeCall::Proxy(pallet_proxy::Call::add_proxy {
-				delegate: charlie.clone().into(),
-				proxy_type: ProxyType::Staking,
-				delay: 0,
-			}))
-		));
-		assert!(pallet_proxy::Proxies::<Runtime>::get(&alice)
-			.0
-			.iter()
-			.any(|p| p.delegate == charlie && p.proxy_type == ProxyType::Staking));
-	});
-}
+/// Attacks on governance, proxies and the validator set, one test per attack, named after it.
+mod attacks {
+	use super::*;
 
-fn attacker(i: u32) -> AccountId {
-	AccountId32::from(BlakeTwo256::hash_of(&(b"attacker", i)).0)
-}
-
-/// Funds `who` from the Protocol Treasury's account (a test shortcut: a transfer, no mint).
-fn fund(who: &AccountId, amount: Balance) {
-	assert_ok!(Balances::transfer_allow_death(
-		signed(&TreasuryAccount::get()),
-		who.clone().into(),
-		amount
-	));
-}
-
-fn staging_stashes() -> Vec<AccountId> {
-	let mut v = Session::validators();
-	v.sort();
-	v
-}
-
-/// Rotates sessions for two staking eras: the election runs and its winners take over.
-fn next_elections() {
-	for _ in 0..2 * crate::configs::SessionsPerEra::get() {
-		Session::rotate_session();
-	}
-}
-
-/// 13 stashes bonding almost nothing would all have been elected on staging (16 seats, 3
-/// genesis validators, no minimum bond) and held more than two thirds of GRANDPA's votes.
-/// Now they cannot validate below the minimum bond, and at the minimum they are not elected
-/// over the genesis validators: staging elects its genesis set's size.
-#[test]
-fn cheap_stashes_take_over_the_staging_validator_set() {
-	use crate::genesis_config_presets::{STAGING_MIN_VALIDATOR_BOND, STAGING_VALIDATOR_COUNT};
-	ext("staging").execute_with(|| {
-		let genesis = staging_stashes();
-		for i in 0..13 {
-			let who = attacker(i);
-			fund(&who, STAGING_MIN_VALIDATOR_BOND + 10 * ICNT);
-			assert_ok!(Staking::bond(
-				signed(&who),
-				1_000 * ICNT,
-				pallet_staking::RewardDestination::Stash
-			));
-			// With 1,000 ICNT the attack was cheap; now it takes the minimum bond.
-			assert_noop!(
-				Staking::validate(signed(&who), Default::default()),
-				pallet_staking::Error::<Runtime>::InsufficientBond
+	/// A `NonTransfer` proxy nested a `proxy.proxy`: the inner call was dispatched with the inner
+	/// proxy's own rights, so Ferdie, a NonTransfer proxy of Alice, drained Bob, who had made
+	/// Alice his `Any` proxy. And a multisig approval as Alice spends the multisig account.
+	#[test]
+	fn a_non_transfer_proxy_transfers_through_a_nested_proxy() {
+		ext("development").execute_with(|| {
+			let (alice, bob, charlie, ferdie) = (
+				K::Alice.to_account_id(),
+				K::Bob.to_account_id(),
+				K::Charlie.to_account_id(),
+				K::Ferdie.to_account_id(),
 			);
-			assert_ok!(Staking::bond_extra(
-				signed(&who),
-				STAGING_MIN_VALIDATOR_BOND - 1_000 * ICNT
+			assert_ok!(Proxy::add_proxy(signed(&bob), alice.clone().into(), ProxyType::Any, 0));
+			assert_ok!(Proxy::add_proxy(
+				signed(&alice),
+				ferdie.clone().into(),
+				ProxyType::NonTransfer,
+				0
 			));
-			assert_ok!(Staking::validate(signed(&who), Default::default()));
-			let keys = SessionKeys::generate(&who.encode(), None);
-			assert_ok!(Session::set_keys(signed(&who), keys.keys, keys.proof.encode()));
-		}
-		next_elections();
-		let elected = staging_stashes();
-		let attackers = elected.iter().filter(|v| !genesis.contains(v)).count();
-		assert_eq!(attackers, 0, "{attackers} of {} seats taken by the attackers", elected.len());
-		assert_eq!(elected, genesis, "the genesis validators keep every seat");
-		assert_eq!(genesis.len() as u32, STAGING_VALIDATOR_COUNT);
-		assert_eq!(pallet_staking::ValidatorCount::<Runtime>::get(), STAGING_VALIDATOR_COUNT);
-	});
-}
-
-/// More candidates than the election's bounds: 1,500 stashes try to validate on staging.
-/// Candidacies stop at the maximum (100), so every candidate and every self-vote fits the
-/// election's snapshot (1,000 targets, 5,000 voters) and the best-backed are elected.
-#[test]
-fn fifteen_hundred_candidates_stay_within_the_election_bounds() {
-	use crate::genesis_config_presets::{
-		STAGING_MAX_VALIDATOR_CANDIDATES, STAGING_MIN_VALIDATOR_BOND,
-	};
-	ext("staging").execute_with(|| {
-		let genesis = staging_stashes();
-		let mut refused = 0;
-		for i in 0..1_500 {
-			let who = attacker(i);
-			// Minted for the test (375M ICNT: more than any free staging balance).
-			assert_ok!(Balances::mint_into(&who, STAGING_MIN_VALIDATOR_BOND + ICNT));
-			assert_ok!(Staking::bond(
-				signed(&who),
-				STAGING_MIN_VALIDATOR_BOND,
-				pallet_staking::RewardDestination::Stash
-			));
-			match Staking::validate(signed(&who), Default::default()) {
-				Ok(_) => (),
-				Err(e) => {
-					assert_eq!(e, pallet_staking::Error::<Runtime>::TooManyValidators.into());
-					refused += 1;
-				},
+			let steal = RuntimeCall::Balances(pallet_balances::Call::transfer_allow_death {
+				dest: ferdie.clone().into(),
+				value: 1_000 * ICNT,
+			});
+			let nested = RuntimeCall::Proxy(pallet_proxy::Call::proxy {
+				real: bob.clone().into(),
+				force_proxy_type: None,
+				call: Box::new(steal.clone()),
+			});
+			let multisig = RuntimeCall::Multisig(pallet_multisig::Call::as_multi_threshold_1 {
+				other_signatories: vec![charlie.clone()],
+				call: Box::new(steal),
+			});
+			let before = Balances::free_balance(&ferdie);
+			for call in [nested, multisig] {
+				System::reset_events();
+				assert_ok!(Proxy::proxy(
+					signed(&ferdie),
+					alice.clone().into(),
+					None,
+					Box::new(call)
+				));
+				assert!(events().contains(&RuntimeEvent::Proxy(
+					pallet_proxy::Event::ProxyExecuted {
+						result: Err(frame_system::Error::<Runtime>::CallFiltered.into())
+					}
+				)));
 			}
-		}
-		let candidates = pallet_staking::Validators::<Runtime>::count();
-		assert_eq!(candidates, STAGING_MAX_VALIDATOR_CANDIDATES);
-		assert_eq!(refused, 1_500 - (STAGING_MAX_VALIDATOR_CANDIDATES - genesis.len() as u32));
-		next_elections();
-		assert_eq!(staging_stashes(), genesis);
-	});
-}
-
-/// Staging has no sudo key: the former root account cannot `sudo`, and minting with
-/// `balances.forceSetBalance` needs the root origin, which only a root-track referendum
-/// reaches (the same bar as a runtime upgrade). Neither a signed account nor the
-/// protocol-administration track can.
-#[test]
-fn staging_has_no_sudo_and_nobody_below_root_can_mint() {
-	ext("staging").execute_with(|| {
-		assert_eq!(pallet_sudo::Key::<Runtime>::get(), None);
-		let stash = pallet_staking::Validators::<Runtime>::iter_keys().next().unwrap();
-		let mint = RuntimeCall::Balances(pallet_balances::Call::force_set_balance {
-			who: stash.clone().into(),
-			new_free: 1_000_000_000 * ICNT,
+			assert_eq!(Balances::free_balance(&ferdie), before, "nothing reached Ferdie");
+			// Managing Alice's own proxies stays allowed, within its own rights.
+			assert_ok!(Proxy::proxy(
+				signed(&ferdie),
+				alice.clone().into(),
+				None,
+				Box::new(RuntimeCall::Proxy(pallet_proxy::Call::add_proxy {
+					delegate: charlie.clone().into(),
+					proxy_type: ProxyType::Staking,
+					delay: 0,
+				}))
+			));
+			assert!(pallet_proxy::Proxies::<Runtime>::get(&alice)
+				.0
+				.iter()
+				.any(|p| p.delegate == charlie && p.proxy_type == ProxyType::Staking));
 		});
-		assert_noop!(
-			Sudo::sudo(signed(&stash), Box::new(mint.clone())),
-			pallet_sudo::Error::<Runtime>::RequireSudo
-		);
-		use sp_runtime::traits::Dispatchable;
-		let admin: RuntimeOrigin = GovOrigin::ProtocolAdmin.into();
-		assert_eq!(
-			mint.clone().dispatch(admin.clone()).map_err(|e| e.error),
-			Err(DispatchError::BadOrigin)
-		);
-		// Nor can it change the validator set's size or slash a validator: root only.
-		assert_noop!(Staking::set_validator_count(admin.clone(), 16), DispatchError::BadOrigin);
-		assert_noop!(
-			Staking::manual_slash(admin, stash.clone(), 0, Perbill::from_percent(100)),
-			DispatchError::BadOrigin
-		);
-		assert_eq!(
-			mint.dispatch(signed(&stash)).map_err(|e| e.error),
-			Err(DispatchError::BadOrigin)
-		);
-	});
+	}
+
+	fn attacker(i: u32) -> AccountId {
+		AccountId32::from(BlakeTwo256::hash_of(&(b"attacker", i)).0)
+	}
+
+	/// Funds `who` from the Protocol Treasury's account (a test shortcut: a transfer, no mint).
+	fn fund(who: &AccountId, amount: Balance) {
+		assert_ok!(Balances::transfer_allow_death(
+			signed(&TreasuryAccount::get()),
+			who.clone().into(),
+			amount
+		));
+	}
+
+	fn staging_stashes() -> Vec<AccountId> {
+		let mut v = Session::validators();
+		v.sort();
+		v
+	}
+
+	/// Rotates sessions for two staking eras: the election runs and its winners take over.
+	fn next_elections() {
+		for _ in 0..2 * crate::configs::SessionsPerEra::get() {
+			Session::rotate_session();
+		}
+	}
+
+	/// 13 stashes bonding almost nothing would all have been elected on staging (16 seats, 3
+	/// genesis validators, no minimum bond) and held more than two thirds of GRANDPA's votes.
+	/// Now they cannot validate below the minimum bond, and at the minimum they are not elected
+	/// over the genesis validators: staging elects its genesis set's size.
+	#[test]
+	fn cheap_stashes_take_over_the_staging_validator_set() {
+		use crate::genesis_config_presets::{STAGING_MIN_VALIDATOR_BOND, STAGING_VALIDATOR_COUNT};
+		ext("staging").execute_with(|| {
+			let genesis = staging_stashes();
+			for i in 0..13 {
+				let who = attacker(i);
+				fund(&who, STAGING_MIN_VALIDATOR_BOND + 10 * ICNT);
+				assert_ok!(Staking::bond(
+					signed(&who),
+					1_000 * ICNT,
+					pallet_staking::RewardDestination::Stash
+				));
+				// With 1,000 ICNT the attack was cheap; now it takes the minimum bond.
+				assert_noop!(
+					Staking::validate(signed(&who), Default::default()),
+					pallet_staking::Error::<Runtime>::InsufficientBond
+				);
+				assert_ok!(Staking::bond_extra(
+					signed(&who),
+					STAGING_MIN_VALIDATOR_BOND - 1_000 * ICNT
+				));
+				assert_ok!(Staking::validate(signed(&who), Default::default()));
+				let keys = SessionKeys::generate(&who.encode(), None);
+				assert_ok!(Session::set_keys(signed(&who), keys.keys, keys.proof.encode()));
+			}
+			next_elections();
+			let elected = staging_stashes();
+			let attackers = elected.iter().filter(|v| !genesis.contains(v)).count();
+			assert_eq!(
+				attackers,
+				0,
+				"{attackers} of {} seats taken by the attackers",
+				elected.len()
+			);
+			assert_eq!(elected, genesis, "the genesis validators keep every seat");
+			assert_eq!(genesis.len() as u32, STAGING_VALIDATOR_COUNT);
+			assert_eq!(pallet_staking::ValidatorCount::<Runtime>::get(), STAGING_VALIDATOR_COUNT);
+		});
+	}
+
+	/// More candidates than the election's bounds: 1,500 stashes try to validate on staging.
+	/// Candidacies stop at the maximum (100), so every candidate and every self-vote fits the
+	/// election's snapshot (1,000 targets, 5,000 voters) and the best-backed are elected.
+	#[test]
+	fn fifteen_hundred_candidates_stay_within_the_election_bounds() {
+		use crate::genesis_config_presets::{
+			STAGING_MAX_VALIDATOR_CANDIDATES, STAGING_MIN_VALIDATOR_BOND,
+		};
+		ext("staging").execute_with(|| {
+			let genesis = staging_stashes();
+			let mut refused = 0;
+			for i in 0..1_500 {
+				let who = attacker(i);
+				// Minted for the test (375M ICNT: more than any free staging balance).
+				assert_ok!(Balances::mint_into(&who, STAGING_MIN_VALIDATOR_BOND + ICNT));
+				assert_ok!(Staking::bond(
+					signed(&who),
+					STAGING_MIN_VALIDATOR_BOND,
+					pallet_staking::RewardDestination::Stash
+				));
+				match Staking::validate(signed(&who), Default::default()) {
+					Ok(_) => (),
+					Err(e) => {
+						assert_eq!(e, pallet_staking::Error::<Runtime>::TooManyValidators.into());
+						refused += 1;
+					},
+				}
+			}
+			let candidates = pallet_staking::Validators::<Runtime>::count();
+			assert_eq!(candidates, STAGING_MAX_VALIDATOR_CANDIDATES);
+			assert_eq!(refused, 1_500 - (STAGING_MAX_VALIDATOR_CANDIDATES - genesis.len() as u32));
+			next_elections();
+			assert_eq!(staging_stashes(), genesis);
+		});
+	}
+
+	/// Staging has no sudo key: the former root account cannot `sudo`, and minting with
+	/// `balances.forceSetBalance` needs the root origin, which only a root-track referendum
+	/// reaches (the same bar as a runtime upgrade). Neither a signed account nor the
+	/// protocol-administration track can.
+	#[test]
+	fn staging_has_no_sudo_and_nobody_below_root_can_mint() {
+		ext("staging").execute_with(|| {
+			assert_eq!(pallet_sudo::Key::<Runtime>::get(), None);
+			let stash = pallet_staking::Validators::<Runtime>::iter_keys().next().unwrap();
+			let mint = RuntimeCall::Balances(pallet_balances::Call::force_set_balance {
+				who: stash.clone().into(),
+				new_free: 1_000_000_000 * ICNT,
+			});
+			assert_noop!(
+				Sudo::sudo(signed(&stash), Box::new(mint.clone())),
+				pallet_sudo::Error::<Runtime>::RequireSudo
+			);
+			use sp_runtime::traits::Dispatchable;
+			let admin: RuntimeOrigin = GovOrigin::ProtocolAdmin.into();
+			assert_eq!(
+				mint.clone().dispatch(admin.clone()).map_err(|e| e.error),
+				Err(DispatchError::BadOrigin)
+			);
+			// Nor can it change the validator set's size or slash a validator: root only.
+			assert_noop!(Staking::set_validator_count(admin.clone(), 16), DispatchError::BadOrigin);
+			assert_noop!(
+				Staking::manual_slash(admin, stash.clone(), 0, Perbill::from_percent(100)),
+				DispatchError::BadOrigin
+			);
+			assert_eq!(
+				mint.dispatch(signed(&stash)).map_err(|e| e.error),
+				Err(DispatchError::BadOrigin)
+			);
+		});
+	}
 }
