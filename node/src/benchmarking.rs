@@ -24,11 +24,6 @@ use crate::{
 pub fn run(cli: &Cli, cmd: &BenchmarkCmd) -> sc_cli::Result<()> {
 	let runner = cli.create_runner(cmd)?;
 	runner.sync_run(|config| match cmd {
-		BenchmarkCmd::Pallet(_) if !cfg!(feature = "runtime-benchmarks") => {
-			Err("`benchmark pallet` needs a node built with `--features runtime-benchmarks` \
-			 (scripts/build.sh does)"
-				.into())
-		},
 		BenchmarkCmd::Pallet(cmd) => {
 			cmd.run_with_spec::<sp_runtime::traits::HashingFor<Block>, ()>(Some(config.chain_spec))
 		},

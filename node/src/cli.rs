@@ -42,9 +42,16 @@ pub enum Subcommand {
 	Revert(sc_cli::RevertCmd),
 
 	/// Sub-commands concerned with benchmarking (pallet, overhead, extrinsic, storage,
-	/// machine). `benchmark pallet` needs a node built with `--features runtime-benchmarks`.
+	/// machine): a node built with `scripts/build.sh --benchmark-cli`.
+	#[cfg(feature = "benchmark-cli")]
 	#[command(subcommand)]
 	Benchmark(frame_benchmarking_cli::BenchmarkCmd),
+
+	/// `benchmark machine`: this machine against the reference hardware for validators.
+	/// The weight benchmarks need a node built with `scripts/build.sh --benchmark-cli`.
+	#[cfg(not(feature = "benchmark-cli"))]
+	#[command(subcommand)]
+	Benchmark(crate::machine::BenchmarkCmd),
 
 	/// Db meta columns information.
 	ChainInfo(sc_cli::ChainInfoCmd),

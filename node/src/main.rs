@@ -2,10 +2,13 @@
 
 #![warn(missing_docs)]
 
+#[cfg(feature = "benchmark-cli")]
 mod benchmarking;
 mod chain_spec;
 mod cli;
 mod command;
+#[cfg(not(feature = "benchmark-cli"))]
+mod machine;
 mod rpc;
 mod service;
 
