@@ -4,7 +4,7 @@ async function run(nodeName, networkInfo) {
   const { wsUri } = networkInfo.nodesByName[nodeName];
   const api = await zombie.ApiPromise.create({ provider: new zombie.WsProvider(wsUri) });
   const name = nodeName.charAt(0).toUpperCase() + nodeName.slice(1);
-  const stash = new zombie.Keyring({ type: 'sr25519', ss58Format: 42 }).addFromUri(`//${name}`);
+  const stash = new zombie.Keyring({ type: 'sr25519', ss58Format: 122 }).addFromUri(`//${name}`);
   for (;;) {
     const validators = (await api.query.session.validators()).map((v) => v.toString());
     if (validators.includes(stash.address)) {

@@ -8,7 +8,7 @@ async function run(nodeName, networkInfo, args) {
   const provider = new zombie.WsProvider(wsUri);
   const api = await zombie.ApiPromise.create({ provider });
   const name = nodeName.charAt(0).toUpperCase() + nodeName.slice(1);
-  const stash = new zombie.Keyring({ type: 'sr25519', ss58Format: 42 }).addFromUri(`//${name}`);
+  const stash = new zombie.Keyring({ type: 'sr25519', ss58Format: 122 }).addFromUri(`//${name}`);
   const send = (tx) => new Promise((resolve, reject) => {
     tx.signAndSend(stash, ({ status, dispatchError }) => {
       if (dispatchError) {

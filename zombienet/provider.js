@@ -6,7 +6,7 @@ const fs = require('fs');
 async function run(nodeName, networkInfo) {
   const { wsUri } = networkInfo.nodesByName[nodeName];
   const api = await zombie.ApiPromise.create({ provider: new zombie.WsProvider(wsUri) });
-  const bob = new zombie.Keyring({ type: 'sr25519', ss58Format: 42 }).addFromUri('//Bob');
+  const bob = new zombie.Keyring({ type: 'sr25519', ss58Format: 122 }).addFromUri('//Bob');
   const dir = `${process.env.ICN_ZOMBIE_DIR}/storage`;
   const port = fs.readFileSync(`${dir}/port`, 'utf8').trim();
   const audit = JSON.parse(fs.readFileSync(`${dir}/commitment.json`, 'utf8'));

@@ -84,6 +84,9 @@ fn hex(bytes: &[u8]) -> String {
 /// Parses and runs the command line.
 pub fn run() -> sc_cli::Result<()> {
 	let cli = Cli::from_args();
+	// ICN's own SS58 prefix (122, `ic…` addresses) in `key` output, logs and JSON-RPC: sp-core
+	// decodes a prefix the SS58 registry does not list only when it is the process's default.
+	icn_runtime::genesis::use_icn_addresses();
 
 	match &cli.subcommand {
 		Some(Subcommand::Key(cmd)) => cmd.run(&cli),

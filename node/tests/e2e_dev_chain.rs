@@ -294,6 +294,22 @@ async fn dev_chain_finalizes_and_executes_a_signed_transfer() {
 	let properties: Value = client.request("system_properties", rpc_params![]).await.unwrap();
 	assert_eq!(properties["tokenSymbol"], "ICNT", "{properties}");
 	assert_eq!(properties["tokenDecimals"], 18, "{properties}");
+	// ICN's own address format (SS58 prefix 122, `ic…`): the node decodes it, and the generic
+	// format (42, `5…`) of the same account too.
+	assert_eq!(properties["ss58Format"], 122, "{properties}");
+	{
+		use sp_core::crypto::{Ss58AddressFormat, Ss58Codec};
+		let alice = Sr25519Keyring::Alice.to_account_id();
+		let icn = alice.to_ss58check_with_version(Ss58AddressFormat::custom(122));
+		assert_eq!(icn, "icxazKdrzaE8Ysg8yZXr1zg8e9GgBgPfjooWM4y1chTC8WmZ8");
+		let generic = alice.to_ss58check_with_version(Ss58AddressFormat::custom(42));
+		for address in [icn, generic] {
+			let _nonce: u64 = client
+				.request("system_accountNextIndex", rpc_params![address.clone()])
+				.await
+				.unwrap_or_else(|e| panic!("the node refuses {address}: {e}"));
+		}
+	}
 
 	// Blocks are produced and finalized: wait for a finalized block >= #3.
 	let deadline = Instant::now() + Duration::from_secs(180);
@@ -688,6 +704,40 @@ async fn base_path_persists_the_chain_and_purge_chain_removes_it() {
 
 /// There is no default chain: a command that opens one without `--chain` (or `--dev`) fails
 /// with a message instead of starting a local test network.
+/// `key` prints ICN addresses (`ic…`), and `benchmark machine` (the validators' hardware check,
+/// in every build: node/src/machine.rs) measures and judges this machine; a bad argument is an
+/// error.
+#[test]
+fn key_output_uses_icn_addresses_and_the_machine_benchmark_runs() {
+	let out = Command::new(node_binary()).args(["key", "inspect", "//Alice"]).output().unwrap();
+	let text = String::from_utf8_lossy(&out.stdout);
+	assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+	assert!(text.contains("icxazKdrzaE8Ysg8yZXr1zg8e9GgBgPfjooWM4y1chTC8WmZ8"), "{text}");
+
+	let dir = TempDir::new("machine");
+	let base_path = dir.0.to_str().unwrap();
+	let short = ["--verify-duration", "0.2", "--hash-duration", "0.2", "--memory-duration", "0.2"];
+	let out = Command::new(node_binary())
+		.args(["benchmark", "machine", "--dev", "--base-path", base_path, "--allow-fail"])
+		.args(short)
+		.args(["--disk-duration", "0.2"])
+		.output()
+		.unwrap();
+	let text = String::from_utf8_lossy(&out.stdout);
+	assert!(out.status.success(), "{text}\n{}", String::from_utf8_lossy(&out.stderr));
+	for metric in ["BLAKE2-256", "SR25519-Verify", "Copy", "Seq Write", "Rnd Write"] {
+		assert!(text.contains(metric), "no {metric} row:\n{text}");
+	}
+	assert!(text.contains("From 6 benchmarks in total"), "{text}");
+	let out = Command::new(node_binary())
+		.args(["benchmark", "machine", "--dev", "--base-path", base_path, "--tolerance", "101"])
+		.output()
+		.unwrap();
+	assert!(!out.status.success(), "--tolerance 101 accepted");
+	let err = String::from_utf8_lossy(&out.stderr);
+	assert!(err.contains("--tolerance must be between 0 and 100"), "{err}");
+}
+
 #[test]
 fn no_chain_given_is_an_error_not_a_local_network() {
 	let out = Command::new(node_binary()).args(["build-spec"]).output().unwrap();

@@ -90,6 +90,7 @@ impl_runtime_apis! {
 
 	impl sp_offchain::OffchainWorkerApi<Block> for Runtime {
 		fn offchain_worker(header: &<Block as BlockT>::Header) {
+			genesis::use_icn_addresses();
 			Executive::offchain_worker(header)
 		}
 	}
@@ -326,10 +327,12 @@ impl_runtime_apis! {
 		fn build_state(config: Vec<u8>) -> sp_genesis_builder::Result {
 			// Builds the state, then refuses any genesis that does not create exactly
 			// 700,000,000 ICNT (protocol §2).
+			genesis::use_icn_addresses();
 			genesis::build_state(config)
 		}
 
 		fn get_preset(id: &Option<sp_genesis_builder::PresetId>) -> Option<Vec<u8>> {
+			genesis::use_icn_addresses();
 			get_preset::<RuntimeGenesisConfig>(id, genesis_config_presets::get_preset)
 		}
 

@@ -52,6 +52,17 @@ pub fn check_supply(issued: Balance) -> Result<(), String> {
 	))
 }
 
+/// Makes this process (the node, or the runtime's WASM instance) read and write addresses
+/// with ICN's SS58 prefix: `sp-core` accepts a prefix the SS58 registry does not list only
+/// when it is the process's default. The node calls it at start; the runtime calls it before
+/// it parses or prints genesis JSON (`build_state`, `get_preset`) and in its off-chain worker,
+/// whose log lines name accounts.
+pub fn use_icn_addresses() {
+	sp_core::crypto::set_default_ss58_version(sp_core::crypto::Ss58AddressFormat::custom(
+		crate::configs::SS58Prefix::get(),
+	));
+}
+
 /// The chain properties wallets read (`system_properties`): ICNT with 18 decimals and the
 /// SS58 prefix of addresses.
 #[cfg(feature = "std")]

@@ -129,7 +129,27 @@ mod genesis {
 		let properties = chain_properties();
 		assert_eq!(properties["tokenSymbol"], "ICNT");
 		assert_eq!(properties["tokenDecimals"], 18);
-		assert_eq!(properties["ss58Format"], 42);
+		assert_eq!(properties["ss58Format"], 122);
+	}
+
+	/// Prefix 122 is ICN's own: no network in the SS58 registry that `sp-core` carries has it
+	/// (this fails when a registry update assigns it), and ICN addresses start with `ic`.
+	#[test]
+	fn icn_addresses_have_a_prefix_of_their_own() {
+		use sp_core::crypto::{Ss58AddressFormat, Ss58Codec};
+		let format = Ss58AddressFormat::custom(crate::configs::SS58Prefix::get());
+		assert!(format.is_custom(), "prefix 122 is registered to another network: {format:?}");
+		let alice = sp_keyring::Sr25519Keyring::Alice.to_account_id();
+		let address = alice.to_ss58check_with_version(format);
+		assert_eq!(address, "icxazKdrzaE8Ysg8yZXr1zg8e9GgBgPfjooWM4y1chTC8WmZ8");
+		// Every account, not only Alice's: the first and last possible keys.
+		for key in [[0u8; 32], [0xff; 32]] {
+			let a = crate::AccountId::from(key).to_ss58check_with_version(format);
+			assert!(a.starts_with("ic"), "{a}");
+		}
+		// The node and the runtime set it as the default, so ICN addresses decode.
+		crate::genesis::use_icn_addresses();
+		assert_eq!(crate::AccountId::from_ss58check(&address).ok(), Some(alice));
 	}
 }
 

@@ -81,7 +81,7 @@ const node = await startDevNode();
 let api;
 try {
   api = await ApiPromise.create({ provider: new WsProvider(node.url), noInitWarn: true });
-  const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
+  const keyring = new Keyring({ type: 'sr25519', ss58Format: 122 });
   const alice = keyring.addFromUri('//Alice');
   const funders = ['//Bob', '//Dave', '//Eve', '//Ferdie'].map((s) => keyring.addFromUri(s));
 

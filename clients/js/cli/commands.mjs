@@ -9,12 +9,12 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { mnemonicGenerate, cryptoWaitReady, decodeAddress } from '@polkadot/util-crypto';
+import { mnemonicGenerate, cryptoWaitReady, decodeAddress, encodeAddress } from '@polkadot/util-crypto';
 import { u8aConcat, stringToU8a, u8aToHex } from '@polkadot/util';
 import { Keyring } from '@polkadot/api';
 import {
   CliError, currentEra, eventOf, formatIcnt, loadKey, parseCount, parseIcnt, parsePercent,
-  submit, waitFor,
+  SS58_PREFIX, submit, waitFor,
 } from './lib.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -28,11 +28,13 @@ const pct = (perbill) => `${(Number(perbill) / 1e7).toFixed(2).replace(/\.?0+$/,
 /// resolves with the block it landed in.
 const send = async (ctx, tx) => ({ block: (await submit(ctx, tx, await ctx.signer())).block });
 
-/// The account a read-only command looks at: the argument, else the configured key's.
+/// The account a read-only command looks at: the argument (in any SS58 format, shown in the
+/// chain's: `ic…`), else the configured key's.
 async function accountOf(ctx, address) {
   if (address) {
-    try { decodeAddress(address); } catch { throw new CliError(`"${address}" is not an account address`, 2); }
-    return address;
+    let key;
+    try { key = decodeAddress(address); } catch { throw new CliError(`"${address}" is not an account address`, 2); }
+    return encodeAddress(key, ctx.api ? ctx.api.registry.chainSS58 : SS58_PREFIX);
   }
   return (await ctx.signer()).address;
 }
@@ -100,7 +102,7 @@ const chain = {
       async run(ctx, _args, opts) {
         await cryptoWaitReady();
         const phrase = mnemonicGenerate();
-        const pair = new Keyring({ type: 'sr25519', ss58Format: 42 }).addFromUri(phrase);
+        const pair = new Keyring({ type: 'sr25519', ss58Format: SS58_PREFIX }).addFromUri(phrase);
         if (opts.out) {
           writeFileSync(opts.out, `${phrase}\n`, { mode: 0o600 });
           ctx.say(`${pair.address} (secret phrase in ${opts.out})`);

@@ -8,6 +8,8 @@ import { cryptoWaitReady } from '@polkadot/util-crypto';
 
 /// ICNT has 18 decimals.
 export const ICNT = 10n ** 18n;
+/// ICN's SS58 address prefix (docs/protocol.md §7): every address starts with `ic`.
+export const SS58_PREFIX = 122;
 
 /// A failure the user can act on: printed as `error: <message>`, exit status `code`
 /// (1: the chain refused or something failed; 2: the command line is wrong).
@@ -97,7 +99,7 @@ export async function loadKey({ suri, keyFile, keystore, keyType = 'icno', env =
     throw new CliError(`${what}: give ${flags}${env ? ` or set ${env}` : ''}`, 2);
   }
   try {
-    return new Keyring({ type: 'sr25519', ss58Format: 42 }).addFromUri(secret);
+    return new Keyring({ type: 'sr25519', ss58Format: SS58_PREFIX }).addFromUri(secret);
   } catch (e) {
     throw new CliError(`${what}: not a valid secret phrase or URI (${e.message})`, 2);
   }

@@ -35,7 +35,7 @@ import { ApiPromise, WsProvider, Keyring } from '@polkadot/api';
 
 const provider = new WsProvider(url);
 const api = await ApiPromise.create({ provider });
-const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
+const keyring = new Keyring({ type: 'sr25519', ss58Format: 122 });
 const builder = keyring.addFromUri('//Dave');
 // ---
 

@@ -17,7 +17,7 @@ import { ApiPromise, WsProvider, Keyring } from '@polkadot/api';
 
 const provider = new WsProvider(url);
 const api = await ApiPromise.create({ provider });
-const stash = new Keyring({ type: 'sr25519', ss58Format: 42 }).addFromUri(seed);
+const stash = new Keyring({ type: 'sr25519', ss58Format: 122 }).addFromUri(seed);
 // ---
 
 // Signs and sends `tx` from the stash; resolves when it is in a block, rejects with the

@@ -14,7 +14,7 @@ import { ApiPromise, WsProvider, Keyring } from '@polkadot/api';
 
 const provider = new WsProvider(url);
 const api = await ApiPromise.create({ provider });
-const account = new Keyring({ type: 'sr25519', ss58Format: 42 }).addFromUri(seed);
+const account = new Keyring({ type: 'sr25519', ss58Format: 122 }).addFromUri(seed);
 // ---
 
 // --- info

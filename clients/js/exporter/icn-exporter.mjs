@@ -14,7 +14,7 @@
 // - the exporter itself: scrape success and duration.
 //
 //   node clients/js/exporter/icn-exporter.mjs --url ws://127.0.0.1:9944 --port 9616 \
-//     --provider 5FHneW46… --hypernode 5GrwvaEF… --base-path /var/lib/icn-node
+//     --provider icw1q3Zg… --hypernode icxazKdr… --base-path /var/lib/icn-node
 //
 // docs/monitoring.md lists every metric and the alert rules (ops/prometheus/) built on them.
 
@@ -243,10 +243,10 @@ function usage() {
     ...Object.entries(OPTIONS).map(([k, o]) => `  ${`--${k}${o.type === 'string' ? ' VALUE' : ''}`.padEnd(22)} ${o.help}`)].join('\n');
 }
 
-/// A watched account: any SS58 form, shown in the chain's format (prefix 42).
+/// A watched account: any SS58 form, shown in the chain's format (prefix 122, `ic…`).
 function account(text, flag) {
   try {
-    return encodeAddress(decodeAddress(text), 42);
+    return encodeAddress(decodeAddress(text), 122);
   } catch {
     throw new CliError(`--${flag}: "${text}" is not an SS58 account`, 2);
   }

@@ -28,7 +28,7 @@ async function connect(url = 'ws://127.0.0.1:9944') {
   const api = await ApiPromise.create({ provider, signedExtensions, noInitWarn: true });
   return { api, provider };
 }
-const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
+const keyring = new Keyring({ type: 'sr25519', ss58Format: 122 });
 // ---
 
 // --- submit
@@ -95,7 +95,7 @@ test('chain properties, metadata, and every ICN item documented', async () => {
   // ---
   assert.equal(symbol, 'ICNT');
   assert.equal(decimals, 18);
-  assert.equal(properties.ss58Format.unwrap().toNumber(), 42);
+  assert.equal(properties.ss58Format.unwrap().toNumber(), 122);
 
   // Every pallet of the runtime is in the metadata, with its calls, storage and events.
   const pallets = api.runtimeMetadata.asLatest.pallets.map((p) => p.name.toString());
@@ -366,8 +366,8 @@ test('governance: a provider proxy updates a node and cannot transfer; a multisi
   // A 2-of-3 account of Charlie, Dave and Ferdie: the first approval only records it.
   const { createKeyMulti, encodeAddress, sortAddresses } = await import('@polkadot/util-crypto');
   const members = [charlie, dave, ferdie].map((k) => k.address);
-  const multisig = encodeAddress(createKeyMulti(members, 2), 42);
-  const others = (me) => sortAddresses(members.filter((a) => a !== me.address), 42);
+  const multisig = encodeAddress(createKeyMulti(members, 2), 122);
+  const others = (me) => sortAddresses(members.filter((a) => a !== me.address), 122);
   await submit(api, api.tx.balances.transferKeepAlive(multisig, 10n * ICNT), ferdie);
   const pay = api.tx.balances.transferKeepAlive(alice.address, 5n * ICNT);
   const maxWeight = (await pay.paymentInfo(multisig)).weight;

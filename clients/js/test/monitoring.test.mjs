@@ -31,8 +31,8 @@ const EXPORTER = join(ROOT, 'clients/js/exporter/icn-exporter.mjs');
 const CLI = join(ROOT, 'clients/js/cli/icn.mjs');
 const DASHBOARD = join(ROOT, 'ops/grafana/icn-dashboard.json');
 const DOCS = join(ROOT, 'docs/monitoring.md');
-const ALICE = '5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY'; // the dev chain's HyperNode
-const BOB = '5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty'; // the provider here
+const ALICE = 'icxazKdrzaE8Ysg8yZXr1zg8e9GgBgPfjooWM4y1chTC8WmZ8'; // the dev chain's HyperNode
+const BOB = 'icw1q3ZgrSW8eifeU8bt5FLDg3RfJDrGQJyN21bswdUGtjuTu'; // the provider here
 /// What every `for:` of the rules becomes here.
 const FOR = '3s';
 

@@ -68,7 +68,7 @@ test('its metadata hash is the one it embeds: a transfer signed with mode 1 is a
     merkleizeMetadata(v15.unwrap().toU8a(true), { decimals: 18, tokenSymbol: 'ICNT' }).digest(),
   ).toString('hex');
   assert.equal(digest, summary.metadataHash, 'the embedded RUNTIME_METADATA_HASH is not this runtime\'s');
-  const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
+  const keyring = new Keyring({ type: 'sr25519', ss58Format: 122 });
   const alice = keyring.addFromUri('//Alice');
   const bob = keyring.addFromUri('//Bob');
   const events = await new Promise((resolve, reject) => {

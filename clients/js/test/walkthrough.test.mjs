@@ -145,7 +145,7 @@ test('the walkthroughs of the docs run as written, and refusals print the runtim
       [['validator', 'validate'], 'staking.NotController'],
       [['validator', 'chill'], 'staking.NotController'],
       [['validator', 'set-keys', '--keys', `0x${'00'.repeat(64)}`, '--proof', '0x00'], 'session.InvalidProof'],
-      [['chain', 'transfer', '5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty', '100000000'], 'Token.FundsUnavailable'],
+      [['chain', 'transfer', 'icw1q3ZgrSW8eifeU8bt5FLDg3RfJDrGQJyN21bswdUGtjuTu', '100000000'], 'Token.FundsUnavailable'],
     ];
     const seen = [];
     for (const [args, error] of cases) {

@@ -71,8 +71,10 @@ parameter_types! {
 			*max = NORMAL_DISPATCH_RATIO * (5 * 1024 * 1024)
 		})
 		.build();
-	/// SS58 prefix of addresses: 42, the generic Substrate prefix, until ICN registers one.
-	pub const SS58Prefix: u16 = 42;
+	/// SS58 prefix of addresses: 122, free in the SS58 registry (`ss58-registry` 1.51.0), so
+	/// every ICN address starts with `ic` (docs/protocol.md §7). A test fails if a registry
+	/// update gives 122 to another network.
+	pub const SS58Prefix: u16 = 122;
 	/// The Protocol Treasury account.
 	pub TreasuryAccount: AccountId = TREASURY_PALLET_ID.into_account_truncating();
 }

@@ -200,10 +200,12 @@ fn the_treasury_spends_by_referendum() {
 			(K::Alice.to_account_id(), K::Charlie.to_account_id(), K::Eve.to_account_id());
 		assert_eq!(Treasury::account_id(), TreasuryAccount::get(), "the same treasury account");
 		// The address docs/governance.md gives.
-		use sp_core::crypto::Ss58Codec;
+		use sp_core::crypto::{Ss58AddressFormat, Ss58Codec};
 		assert_eq!(
-			TreasuryAccount::get().to_ss58check(),
-			"5EYCAe5hKNt5kPzMidUUHKtASzbAUkc5a9Sx3wxSWjTfBbJE"
+			TreasuryAccount::get().to_ss58check_with_version(Ss58AddressFormat::custom(
+				crate::configs::SS58Prefix::get()
+			)),
+			"icvGEZhiSocV3bysM8Ji5TnWNXA4Tviz11JFmvXMgQuPTnPNA"
 		);
 		let issuance = <Balances as Inspect<_>>::total_issuance();
 		let spend = |amount| {
