@@ -4,7 +4,8 @@
 //! `runtime/src/weights/pallet_icn_providers.rs`, by
 //!
 //! ```sh
-//! icn-node benchmark pallet --chain dev --pallet pallet_icn_providers --extrinsic '*' \
+//! scripts/build.sh --benchmark-cli   # the node with the weight benchmarks
+//! icn-node-bench benchmark pallet --chain dev --pallet pallet_icn_providers --extrinsic '*' \
 //!   --steps 50 --repeat 20 --output runtime/src/weights/pallet_icn_providers.rs
 //! ```
 //!

@@ -4,7 +4,8 @@
 //! `runtime/src/weights/pallet_icn_sla.rs`, by
 //!
 //! ```sh
-//! icn-node benchmark pallet --chain dev --pallet pallet_icn_sla --extrinsic '*' \
+//! scripts/build.sh --benchmark-cli   # the node with the weight benchmarks
+//! icn-node-bench benchmark pallet --chain dev --pallet pallet_icn_sla --extrinsic '*' \
 //!   --steps 20 --repeat 10 --output runtime/src/weights/pallet_icn_sla.rs
 //! ```
 //!
