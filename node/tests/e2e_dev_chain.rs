@@ -709,7 +709,10 @@ async fn base_path_persists_the_chain_and_purge_chain_removes_it() {
 /// error.
 #[test]
 fn key_output_uses_icn_addresses_and_the_machine_benchmark_runs() {
-	let out = Command::new(node_binary()).args(["key", "inspect", "//Alice"]).output().unwrap();
+	let out = Command::new(node_binary())
+		.args(["key", "inspect", "//Alice"])
+		.output()
+		.unwrap();
 	let text = String::from_utf8_lossy(&out.stdout);
 	assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 	assert!(text.contains("icxazKdrzaE8Ysg8yZXr1zg8e9GgBgPfjooWM4y1chTC8WmZ8"), "{text}");

@@ -273,6 +273,8 @@ impl_runtime_apis! {
 			use frame_benchmarking::{baseline, BenchmarkList};
 			use frame_support::traits::StorageInfoTrait;
 			use frame_system_benchmarking::Pallet as SystemBench;
+			use frame_system_benchmarking::extensions::Pallet as SystemExtensionsBench;
+			use pallet_icn_sla::extension::benchmarking::Pallet as SlaExtensionsBench;
 			use baseline::Pallet as BaselineBench;
 			use super::*;
 
@@ -289,6 +291,8 @@ impl_runtime_apis! {
 			use frame_benchmarking::{baseline, BenchmarkBatch};
 			use frame_support::traits::TrackedStorageKey;
 			use frame_system_benchmarking::Pallet as SystemBench;
+			use frame_system_benchmarking::extensions::Pallet as SystemExtensionsBench;
+			use pallet_icn_sla::extension::benchmarking::Pallet as SlaExtensionsBench;
 			use baseline::Pallet as BaselineBench;
 			use super::*;
 

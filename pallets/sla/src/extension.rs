@@ -81,13 +81,14 @@ where
 	type Pre = ();
 
 	fn weight(&self, call: &<T as frame_system::Config>::RuntimeCall) -> Weight {
-		use crate::WeightInfo;
+		use crate::{ExtensionWeightInfo, WeightInfo};
 		match call.is_sub_type() {
 			Some(Call::submit_report { results, .. }) => {
 				T::WeightInfo::validate_report(results.len() as u32)
 			},
-			// Any other call: only this match, nothing read.
-			_ => Weight::zero(),
+			// Any other call: only this match, nothing read; benchmarked all the same
+			// (`benchmarking::check_sla_report_other_call`).
+			_ => T::ExtensionWeightInfo::check_sla_report_other_call(),
 		}
 	}
 
@@ -124,4 +125,51 @@ where
 	}
 
 	impl_tx_ext_default!(<T as frame_system::Config>::RuntimeCall; prepare);
+}
+
+/// The benchmark of [`CheckReport`] on the transactions that are not reports, as its own
+/// benchmark "pallet" (`pallet_icn_sla_extensions`, like `frame_system_extensions`), so its
+/// weight file is generated without re-running the pallet's benchmarks.
+#[cfg(feature = "runtime-benchmarks")]
+pub mod benchmarking {
+	use super::*;
+	use alloc::vec;
+	use frame_benchmarking::{account, v2::*};
+	use frame_support::dispatch::{DispatchInfo, PostDispatchInfo};
+	use frame_system::RawOrigin;
+	use sp_runtime::traits::{AsTransactionAuthorizedOrigin, DispatchTransaction};
+
+	/// The benchmark's "pallet" (`pallet_icn_sla_extensions` in the runtime's benchmark list).
+	pub struct Pallet<T: Config>(crate::Pallet<T>);
+
+	#[benchmarks(where
+		T: Send + Sync,
+		<T as frame_system::Config>::RuntimeCall:
+			IsSubType<Call<T>> + Dispatchable<Info = DispatchInfo, PostInfo = PostDispatchInfo>,
+		<<T as frame_system::Config>::RuntimeCall as Dispatchable>::RuntimeOrigin:
+			AsSystemOriginSigner<T::AccountId> + AsTransactionAuthorizedOrigin + Clone,
+	)]
+	mod benchmarks {
+		use super::*;
+
+		/// A transfer, a booking, any call but a report: the extension only matches the call.
+		#[benchmark]
+		fn check_sla_report_other_call() {
+			let caller: T::AccountId = account("caller", 0, 0);
+			let call: <T as frame_system::Config>::RuntimeCall =
+				frame_system::Call::remark { remark: vec![] }.into();
+			let info = DispatchInfo::default();
+			#[block]
+			{
+				assert!(CheckReport::<T>::new()
+					.test_run(RawOrigin::Signed(caller).into(), &call, &info, 0, 0, |_| {
+						Ok(().into())
+					})
+					.expect("valid")
+					.is_ok());
+			}
+		}
+
+		impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);
+	}
 }

@@ -76,7 +76,7 @@ pub use icn_primitives::providers::{
 use icn_primitives::Balance;
 pub use logic::{EraVerdict, ProbeFailure, ProbeOutcome, SlaWindow};
 pub use pallet::*;
-pub use weights::WeightInfo;
+pub use weights::{ExtensionWeightInfo, WeightInfo};
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use frame_support::{
@@ -364,6 +364,8 @@ pub mod pallet {
 		type SignerProof: Parameter + Verify<Signer: IdentifyAccount<AccountId = Self::AccountId>>;
 		/// Weights.
 		type WeightInfo: WeightInfo;
+		/// Weight of the `CheckSlaReport` transaction extension on every other transaction.
+		type ExtensionWeightInfo: ExtensionWeightInfo;
 		/// Benchmark set-up: Links and probe-able provider nodes.
 		#[cfg(feature = "runtime-benchmarks")]
 		type BenchmarkHelper: BenchmarkHelper<Self::AccountId, Self::SignerProof>;

@@ -128,6 +128,7 @@ impl crate::Config for Test {
 	type Rewards = Providers;
 	type Pool = MockPool;
 	type WeightInfo = ();
+	type ExtensionWeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = BenchHelper;
 }

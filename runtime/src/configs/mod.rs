@@ -705,6 +705,7 @@ impl pallet_icn_sla::Config for Runtime {
 	type Rewards = crate::Providers;
 	type Pool = crate::Vesting;
 	type WeightInfo = crate::weights::pallet_icn_sla::WeightInfo<Runtime>;
+	type ExtensionWeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = SlaBenchmarkHelper;
 }
