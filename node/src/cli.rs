@@ -79,12 +79,45 @@ impl sc_cli::CliConfiguration for ExportGenesisHeadCmd {
 	}
 }
 
+/// How a development node seals blocks instead of Aura slots (`--sealing`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sealing {
+	/// A block as soon as transactions arrive in the pool (and on `engine_createBlock`).
+	Instant,
+	/// A block every this many milliseconds, empty or not.
+	Interval(u64),
+}
+
+impl std::str::FromStr for Sealing {
+	type Err = String;
+
+	fn from_str(s: &str) -> Result<Self, Self::Err> {
+		match s {
+			"instant" => Ok(Self::Instant),
+			ms => match ms.parse::<u64>() {
+				Ok(0) => Err("the interval must be at least 1 ms".into()),
+				Ok(ms) => Ok(Self::Interval(ms)),
+				Err(_) => Err(format!("`{ms}` is neither `instant` nor a number of milliseconds")),
+			},
+		}
+	}
+}
+
 /// The `icn-node` command line.
 #[derive(Debug, clap::Parser)]
 pub struct Cli {
 	/// A subcommand; without one, the node runs.
 	#[command(subcommand)]
 	pub subcommand: Option<Subcommand>,
+
+	/// Blocks on demand, for development chains (`--dev`, `--chain local`; refused on a live
+	/// chain): `instant` seals a block as soon as transactions arrive, a number seals one
+	/// every that many milliseconds (`--sealing 1000`). Each block is finalized at once and
+	/// carries a valid Aura slot and timestamp (at least one slot after its parent's), so
+	/// every pallet behaves as on a real chain: eras and months keep their length in blocks.
+	/// `engine_createBlock` / `engine_finalizeBlock` (JSON-RPC) seal on request.
+	#[arg(long, value_name = "instant|MS")]
+	pub sealing: Option<Sealing>,
 
 	#[allow(missing_docs)]
 	#[clap(flatten)]

@@ -1,5 +1,6 @@
 //! The full node: Aura block production, GRANDPA finality, off-chain workers, JSON-RPC and
-//! Prometheus metrics, on a ParityDB database.
+//! Prometheus metrics, on a ParityDB database; on development chains, blocks on demand
+//! instead (`--sealing`, manual seal).
 
 use std::{sync::Arc, time::Duration};
 
@@ -8,10 +9,16 @@ use icn_runtime::{apis::RuntimeApi, opaque::Block};
 use sc_client_api::{Backend, BlockBackend};
 use sc_consensus_aura::{ImportQueueParams, SlotProportion, StartAuraParams};
 use sc_consensus_grandpa::SharedVoterState;
+use sc_consensus_manual_seal::EngineCommand;
 use sc_service::{error::Error as ServiceError, Configuration, TaskManager, WarpSyncConfig};
 use sc_telemetry::{Telemetry, TelemetryWorker};
 use sc_transaction_pool_api::OffchainTransactionPoolFactory;
 use sp_consensus_aura::sr25519::{AuthorityId as AuraId, AuthorityPair as AuraPair};
+
+pub use crate::cli::Sealing;
+
+/// A block hash.
+type BlockHash = <Block as sp_runtime::traits::Block>::Hash;
 
 /// The largest block the node authors: the runtime's `RuntimeBlockLength` (8 MiB, all of it
 /// for operational transactions such as `system.set_code`), instead of the block proposer's
@@ -143,12 +150,21 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 	})
 }
 
-/// Builds and starts a full node.
+/// Builds and starts a full node; with `sealing`, a development node that seals blocks on
+/// demand instead of Aura slots and GRANDPA votes.
 pub fn new_full<
 	N: sc_network::NetworkBackend<Block, <Block as sp_runtime::traits::Block>::Hash>,
 >(
 	config: Configuration,
+	sealing: Option<Sealing>,
 ) -> Result<TaskManager, ServiceError> {
+	if sealing.is_some() && config.chain_spec.chain_type() == sc_service::ChainType::Live {
+		return Err(ServiceError::Other(
+			"--sealing is for development chains (--dev, --chain local): a live chain's blocks \
+			 are sealed by Aura and finalized by GRANDPA"
+				.into(),
+		));
+	}
 	let sc_service::PartialComponents {
 		client,
 		backend,
@@ -246,12 +262,19 @@ pub fn new_full<
 	let enable_grandpa = !config.disable_grandpa;
 	let prometheus_registry = config.prometheus_registry().cloned();
 
+	// `engine_createBlock` / `engine_finalizeBlock` reach the sealing task through this.
+	let (seal_sink, seal_commands) = futures::channel::mpsc::channel(1024);
 	let rpc_extensions_builder = {
 		let client = client.clone();
 		let pool = transaction_pool.clone();
+		let manual_seal = sealing.map(|_| seal_sink);
 
 		Box::new(move |_| {
-			let deps = crate::rpc::FullDeps { client: client.clone(), pool: pool.clone() };
+			let deps = crate::rpc::FullDeps {
+				client: client.clone(),
+				pool: pool.clone(),
+				manual_seal: manual_seal.clone(),
+			};
 			crate::rpc::create_full(deps).map_err(Into::into)
 		})
 	};
@@ -271,6 +294,33 @@ pub fn new_full<
 		telemetry: telemetry.as_mut(),
 		tracing_execute_block: None,
 	})?;
+
+	if let Some(sealing) = sealing {
+		let mut proposer_factory = sc_basic_authorship::ProposerFactory::new(
+			task_manager.spawn_handle(),
+			client.clone(),
+			transaction_pool.clone(),
+			prometheus_registry.as_ref(),
+			telemetry.as_ref().map(|x| x.handle()),
+		);
+		proposer_factory.set_default_block_size_limit(MAX_BLOCK_LENGTH);
+		let sealer = manual_sealing(
+			sealing,
+			client,
+			select_chain,
+			transaction_pool,
+			proposer_factory,
+			seal_commands,
+		)?;
+		// Sealing is essential: if it fails, the node stops. No GRANDPA voter: each sealed
+		// block is finalized by the sealing task.
+		task_manager.spawn_essential_handle().spawn_blocking(
+			"manual-seal",
+			Some("block-authoring"),
+			with_grace(sealer),
+		);
+		return Ok(task_manager);
+	}
 
 	if role.is_authority() {
 		let mut proposer_factory = sc_basic_authorship::ProposerFactory::new(
@@ -357,6 +407,110 @@ pub fn new_full<
 	}
 
 	Ok(task_manager)
+}
+
+/// The block-sealing task of `--sealing`: manual seal with Aura pre-digests, each block
+/// finalized at once; sealed when transactions arrive (`instant`) or on a timer, and on
+/// `engine_createBlock`.
+fn manual_sealing(
+	sealing: Sealing,
+	client: Arc<FullClient>,
+	select_chain: FullSelectChain,
+	pool: Arc<sc_transaction_pool::TransactionPoolHandle<Block, FullClient>>,
+	proposer_factory: sc_basic_authorship::ProposerFactory<
+		sc_transaction_pool::TransactionPoolHandle<Block, FullClient>,
+		FullClient,
+	>,
+	rpc_commands: futures::channel::mpsc::Receiver<EngineCommand<BlockHash>>,
+) -> Result<impl core::future::Future<Output = ()> + Send + 'static, ServiceError> {
+	use futures::StreamExt;
+	use sc_transaction_pool_api::TransactionPool;
+
+	let slot_duration = sc_consensus_aura::slot_duration::<AuraId, _, _>(&*client)?;
+	let seal = || EngineCommand::SealNewBlock {
+		create_empty: true,
+		finalize: true,
+		parent_hash: None,
+		sender: None,
+	};
+	let commands: futures::stream::BoxStream<'static, EngineCommand<BlockHash>> = match sealing {
+		// A block per batch of transactions the pool imported: a notification whose
+		// transactions an earlier block already took seals nothing.
+		Sealing::Instant => {
+			let ready = pool.clone();
+			futures::stream::select(
+				pool.import_notification_stream()
+					.filter(move |_| futures::future::ready(ready.status().ready > 0))
+					.map(move |_| EngineCommand::SealNewBlock {
+						create_empty: false,
+						finalize: true,
+						parent_hash: None,
+						sender: None,
+					}),
+				rpc_commands,
+			)
+			.boxed()
+		},
+		Sealing::Interval(ms) => futures::stream::select(
+			futures::stream::unfold((), move |()| async move {
+				futures_timer::Delay::new(Duration::from_millis(ms)).await;
+				Some((seal(), ()))
+			}),
+			rpc_commands,
+		)
+		.boxed(),
+	};
+
+	let cidp_client = client.clone();
+	let create_inherent_data_providers = move |parent: BlockHash, ()| {
+		let client = cidp_client.clone();
+		async move {
+			let timestamp = sealing_timestamp(&client, parent, slot_duration.as_millis());
+			let slot =
+				sp_consensus_aura::inherents::InherentDataProvider::from_timestamp_and_slot_duration(
+					timestamp,
+					slot_duration,
+				);
+			Ok((slot, sp_timestamp::InherentDataProvider::new(timestamp)))
+		}
+	};
+
+	Ok(sc_consensus_manual_seal::run_manual_seal(sc_consensus_manual_seal::ManualSealParams {
+		block_import: client.clone(),
+		env: proposer_factory,
+		client,
+		pool,
+		commands_stream: commands,
+		select_chain,
+		consensus_data_provider: Some(Box::new(
+			sc_consensus_manual_seal::consensus::aura::AuraConsensusDataProvider::new_with_slot_duration(
+				slot_duration,
+			),
+		)),
+		create_inherent_data_providers,
+	}))
+}
+
+/// The timestamp of a block sealed on `parent`: the wall clock, but at least one slot after the
+/// parent's timestamp, so that every block has an Aura slot of its own (pallet-aura refuses a
+/// slot that does not increase) however fast blocks are sealed; when sealing is slower than
+/// slots, the chain's clock follows the wall clock.
+fn sealing_timestamp(
+	client: &FullClient,
+	parent: BlockHash,
+	slot_duration_ms: u64,
+) -> sp_timestamp::Timestamp {
+	use codec::Decode;
+	use sc_client_api::StorageProvider;
+	let key = [sp_io::hashing::twox_128(b"Timestamp"), sp_io::hashing::twox_128(b"Now")].concat();
+	let parent_ms = client
+		.storage(parent, &sp_core::storage::StorageKey(key))
+		.ok()
+		.flatten()
+		.and_then(|data| u64::decode(&mut &data.0[..]).ok())
+		.unwrap_or_default();
+	let now = sp_timestamp::Timestamp::current().as_millis();
+	sp_timestamp::Timestamp::new(now.max(parent_ms.saturating_add(slot_duration_ms)))
 }
 
 /// How long an essential task that returned waits before it is reported as failed (and the

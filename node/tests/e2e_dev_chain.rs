@@ -704,6 +704,107 @@ async fn base_path_persists_the_chain_and_purge_chain_removes_it() {
 
 /// There is no default chain: a command that opens one without `--chain` (or `--dev`) fails
 /// with a message instead of starting a local test network.
+/// The best block's number and hash.
+async fn best_number(client: &WsClient) -> (u32, Hash) {
+	let header: Value = client.request("chain_getHeader", rpc_params![]).await.expect("header");
+	let number = header["number"].as_str().expect("number");
+	let hash: Hash = client.request("chain_getBlockHash", rpc_params![]).await.expect("hash");
+	(u32::from_str_radix(number.trim_start_matches("0x"), 16).expect("number hex"), hash)
+}
+
+/// `--sealing instant`: no transaction, no block; a transfer is in a block finalized at once;
+/// `engine_createBlock` seals on request, so eras pass; every block has a slot of its own and a
+/// timestamp a slot after its parent's (at least), as pallet-aura and pallet-timestamp demand
+/// on a real chain. `--sealing <ms>`: blocks on a timer, finalized. Refused on a live chain and
+/// for a bad value.
+#[tokio::test(flavor = "multi_thread")]
+async fn sealing_on_demand_keeps_slots_timestamps_and_finality() {
+	let mut node = Node::start("instant", &["--sealing", "instant"]);
+	let client = node.connect().await;
+	tokio::time::sleep(Duration::from_secs(3)).await;
+	assert_eq!(best_number(&client).await.0, 0, "a block without a transaction");
+
+	let alice = Sr25519Keyring::Alice.to_account_id();
+	let genesis: Hash = client.request("chain_getBlockHash", rpc_params![0]).await.unwrap();
+	let call = BalancesCall::transfer_keep_alive {
+		dest: Sr25519Keyring::Dave.to_account_id().into(),
+		value: ICNT,
+	};
+	let xt = icn_runtime::signing::sign(call.into(), &Sr25519Keyring::Alice.pair(), 0, genesis);
+	let xt_hex = hex(&xt.encode());
+	let started = Instant::now();
+	let block = submit_finalized(&client, &node, &xt_hex).await;
+	let in_block = started.elapsed();
+	let events = events_of(&client, block, &xt_hex).await;
+	assert!(
+		events.iter().any(|e| matches!(
+			e,
+			RuntimeEvent::Balances(pallet_balances::Event::Transfer { from, .. }) if *from == alice
+		)),
+		"no transfer: {events:?}"
+	);
+	assert!(in_block < Duration::from_secs(6), "instant sealing took {in_block:?}");
+
+	// Twelve blocks on request: an era (10 blocks on dev) passes.
+	for _ in 0..12 {
+		let created: Value = client
+			.request("engine_createBlock", rpc_params![true, true, Value::Null])
+			.await
+			.unwrap_or_else(|e| panic!("engine_createBlock: {e}\n{}", node.log_tail()));
+		assert!(created["hash"].is_string(), "{created}");
+	}
+	let (best, best_hash) = best_number(&client).await;
+	assert_eq!(best, 13, "one block for the transfer, twelve on request");
+	assert_eq!(finalized_number(&client).await, (best, best_hash), "not finalized at once");
+	let session: u32 = storage(&client, storage_value_key(b"Session", b"CurrentIndex"), best_hash)
+		.await
+		.unwrap();
+	assert!(session >= 1, "no new session after 13 blocks");
+	let mut previous: Option<(u64, u64)> = None;
+	for n in 1..=best {
+		let hash: Hash = client.request("chain_getBlockHash", rpc_params![n]).await.unwrap();
+		let now: u64 =
+			storage(&client, storage_value_key(b"Timestamp", b"Now"), hash).await.unwrap();
+		let slot: u64 = storage(&client, storage_value_key(b"Aura", b"CurrentSlot"), hash)
+			.await
+			.unwrap();
+		assert_eq!(slot, now / 6_000, "block #{n}: slot {slot} is not its timestamp's");
+		if let Some((prev_now, prev_slot)) = previous {
+			assert!(now >= prev_now + 6_000, "block #{n}: timestamp {now} after {prev_now}");
+			assert!(slot > prev_slot, "block #{n}: slot {slot} after {prev_slot}");
+		}
+		previous = Some((now, slot));
+	}
+	drop(client);
+	node.stop();
+
+	// On a timer: 200 ms.
+	let mut node = Node::start("interval", &["--sealing", "200"]);
+	let client = node.connect().await;
+	let deadline = Instant::now() + Duration::from_secs(60);
+	while finalized_number(&client).await.0 < 20 {
+		assert!(Instant::now() < deadline, "no 20 blocks at 200 ms:\n{}", node.log_tail());
+		tokio::time::sleep(Duration::from_millis(250)).await;
+	}
+	drop(client);
+	node.stop();
+
+	// Refused on a live chain, and for a bad value.
+	let out = Command::new(node_binary())
+		.args(["--chain", "staging-preset", "--tmp", "--sealing", "instant", "--no-telemetry"])
+		.args(["--rpc-port", &free_port().to_string(), "--port", &free_port().to_string()])
+		.args(["--no-prometheus"])
+		.output()
+		.unwrap();
+	assert!(!out.status.success());
+	let err = String::from_utf8_lossy(&out.stderr);
+	assert!(err.contains("--sealing is for development chains"), "{err}");
+	let out = Command::new(node_binary()).args(["--dev", "--sealing", "0"]).output().unwrap();
+	assert!(!out.status.success());
+	let err = String::from_utf8_lossy(&out.stderr);
+	assert!(err.contains("the interval must be at least 1 ms"), "{err}");
+}
+
 /// `key` prints ICN addresses (`ic…`), and `benchmark machine` (the validators' hardware check,
 /// in every build: node/src/machine.rs) measures and judges this machine; a bad argument is an
 /// error.

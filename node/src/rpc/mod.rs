@@ -73,6 +73,13 @@ pub struct FullDeps<C, P> {
 	pub client: Arc<C>,
 	/// Transaction pool instance.
 	pub pool: Arc<P>,
+	/// With `--sealing`: where `engine_createBlock` / `engine_finalizeBlock` send their
+	/// commands.
+	pub manual_seal: Option<
+		futures::channel::mpsc::Sender<
+			sc_consensus_manual_seal::EngineCommand<<Block as sp_runtime::traits::Block>::Hash>,
+		>,
+	>,
 }
 
 /// Builds the RPC extensions of a full node.
@@ -97,7 +104,13 @@ where
 	use substrate_frame_rpc_system::{System, SystemApiServer};
 
 	let mut module = RpcModule::new(());
-	let FullDeps { client, pool } = deps;
+	let FullDeps { client, pool, manual_seal } = deps;
+
+	// `engine_createBlock`, `engine_finalizeBlock` on a `--sealing` development node.
+	if let Some(sink) = manual_seal {
+		use sc_consensus_manual_seal::rpc::{ManualSeal, ManualSealApiServer};
+		module.merge(ManualSeal::new(sink).into_rpc())?;
+	}
 
 	// `system_accountNextIndex`, `system_dryRun`.
 	module.merge(System::new(client.clone(), pool).into_rpc())?;
