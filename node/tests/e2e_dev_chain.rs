@@ -730,7 +730,11 @@ async fn sealing_on_demand_keeps_slots_timestamps_and_finality() {
 		dest: Sr25519Keyring::Dave.to_account_id().into(),
 		value: ICNT,
 	};
-	let xt = icn_runtime::signing::sign(call.into(), &Sr25519Keyring::Alice.pair(), 0, genesis);
+	let nonce: u32 = client
+		.request("system_accountNextIndex", rpc_params![alice.to_string()])
+		.await
+		.unwrap();
+	let xt = icn_runtime::signing::sign(call.into(), &Sr25519Keyring::Alice.pair(), nonce, genesis);
 	let xt_hex = hex(&xt.encode());
 	let started = Instant::now();
 	let block = submit_finalized(&client, &node, &xt_hex).await;
@@ -753,8 +757,16 @@ async fn sealing_on_demand_keeps_slots_timestamps_and_finality() {
 			.unwrap_or_else(|e| panic!("engine_createBlock: {e}\n{}", node.log_tail()));
 		assert!(created["hash"].is_string(), "{created}");
 	}
-	let (best, best_hash) = best_number(&client).await;
-	assert_eq!(best, 13, "one block for the transfer, twelve on request");
+	// (The dev HyperNode's off-chain worker may send a report meanwhile: a block more.)
+	let (mut best, mut best_hash) = best_number(&client).await;
+	for _ in 0..20 {
+		if finalized_number(&client).await == (best, best_hash) {
+			break;
+		}
+		tokio::time::sleep(Duration::from_millis(300)).await;
+		(best, best_hash) = best_number(&client).await;
+	}
+	assert!(best >= 13, "one block for the transfer, twelve on request: #{best}");
 	assert_eq!(finalized_number(&client).await, (best, best_hash), "not finalized at once");
 	let session: u32 = storage(&client, storage_value_key(b"Session", b"CurrentIndex"), best_hash)
 		.await
