@@ -702,13 +702,11 @@ async fn base_path_persists_the_chain_and_purge_chain_removes_it() {
 	assert!(!db.exists(), "purge-chain left {}", db.display());
 }
 
-/// There is no default chain: a command that opens one without `--chain` (or `--dev`) fails
-/// with a message instead of starting a local test network.
 /// The best block's number and hash.
 async fn best_number(client: &WsClient) -> (u32, Hash) {
-	let header: Value = client.request("chain_getHeader", rpc_params![]).await.expect("header");
-	let number = header["number"].as_str().expect("number");
 	let hash: Hash = client.request("chain_getBlockHash", rpc_params![]).await.expect("hash");
+	let header: Value = client.request("chain_getHeader", rpc_params![hash]).await.expect("header");
+	let number = header["number"].as_str().expect("number");
 	(u32::from_str_radix(number.trim_start_matches("0x"), 16).expect("number hex"), hash)
 }
 
@@ -854,6 +852,8 @@ fn key_output_uses_icn_addresses_and_the_machine_benchmark_runs() {
 	assert!(err.contains("--tolerance must be between 0 and 100"), "{err}");
 }
 
+/// There is no default chain: a command that opens one without `--chain` (or `--dev`) fails
+/// with a message instead of starting a local test network.
 #[test]
 fn no_chain_given_is_an_error_not_a_local_network() {
 	let out = Command::new(node_binary()).args(["build-spec"]).output().unwrap();
