@@ -208,7 +208,10 @@ pub fn new_full<
 			metrics.clone(),
 			peer_store_handle,
 		);
-	net_config.add_notification_protocol(grandpa_protocol_config);
+	// A sealing node finalizes its own blocks: no GRANDPA gossip.
+	if sealing.is_none() {
+		net_config.add_notification_protocol(grandpa_protocol_config);
+	}
 
 	let warp_sync = Arc::new(sc_consensus_grandpa::warp_proof::NetworkProvider::new(
 		backend.clone(),
