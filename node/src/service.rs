@@ -439,20 +439,35 @@ fn manual_sealing(
 	let commands: futures::stream::BoxStream<'static, EngineCommand<BlockHash>> = match sealing {
 		// A block per batch of transactions the pool imported: a notification whose
 		// transactions an earlier block already took seals nothing.
+		//
+		// The fork-aware pool keeps transactions in views of blocks; there is none of genesis,
+		// so a first empty block is sealed at start (polkadot-sdk #9207/#9323), and a
+		// transaction that arrives while a block is being built can miss it without a new
+		// notification (polkadot-sdk #10104): a one-second check seals what is still ready.
 		Sealing::Instant => {
-			let ready = pool.clone();
-			futures::stream::select(
-				pool.import_notification_stream()
-					.filter(move |_| futures::future::ready(ready.status().ready > 0))
-					.map(move |_| EngineCommand::SealNewBlock {
-						create_empty: false,
-						finalize: true,
-						parent_hash: None,
-						sender: None,
-					}),
-				rpc_commands,
-			)
-			.boxed()
+			let (ready, ready_tick) = (pool.clone(), pool.clone());
+			let when_ready = move |_| EngineCommand::SealNewBlock {
+				create_empty: false,
+				finalize: true,
+				parent_hash: None,
+				sender: None,
+			};
+			let notified = pool
+				.import_notification_stream()
+				.filter(move |_| futures::future::ready(ready.status().ready > 0))
+				.map(when_ready);
+			let leftovers = futures::stream::unfold((), |()| async {
+				futures_timer::Delay::new(Duration::from_secs(1)).await;
+				Some(((), ()))
+			})
+			.filter(move |()| futures::future::ready(ready_tick.status().ready > 0))
+			.map(when_ready);
+			futures::stream::once(futures::future::ready(seal()))
+				.chain(futures::stream::select(
+					futures::stream::select(notified, leftovers),
+					rpc_commands,
+				))
+				.boxed()
 		},
 		Sealing::Interval(ms) => futures::stream::select(
 			futures::stream::unfold((), move |()| async move {
