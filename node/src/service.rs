@@ -298,15 +298,21 @@ pub fn new_full<
 		tracing_execute_block: None,
 	})?;
 
-	if let Some(sealing) = sealing {
-		let mut proposer_factory = sc_basic_authorship::ProposerFactory::new(
+	// The block builder of Aura slots and of `--sealing`: blocks up to MAX_BLOCK_LENGTH.
+	let new_proposer = || {
+		let mut factory = sc_basic_authorship::ProposerFactory::new(
 			task_manager.spawn_handle(),
 			client.clone(),
 			transaction_pool.clone(),
 			prometheus_registry.as_ref(),
 			telemetry.as_ref().map(|x| x.handle()),
 		);
-		proposer_factory.set_default_block_size_limit(MAX_BLOCK_LENGTH);
+		factory.set_default_block_size_limit(MAX_BLOCK_LENGTH);
+		factory
+	};
+
+	if let Some(sealing) = sealing {
+		let proposer_factory = new_proposer();
 		let sealer = manual_sealing(
 			sealing,
 			client,
@@ -326,14 +332,7 @@ pub fn new_full<
 	}
 
 	if role.is_authority() {
-		let mut proposer_factory = sc_basic_authorship::ProposerFactory::new(
-			task_manager.spawn_handle(),
-			client.clone(),
-			transaction_pool.clone(),
-			prometheus_registry.as_ref(),
-			telemetry.as_ref().map(|x| x.handle()),
-		);
-		proposer_factory.set_default_block_size_limit(MAX_BLOCK_LENGTH);
+		let proposer_factory = new_proposer();
 
 		let slot_duration = sc_consensus_aura::slot_duration::<AuraId, _, _>(&*client)?;
 
@@ -439,35 +438,18 @@ fn manual_sealing(
 	let commands: futures::stream::BoxStream<'static, EngineCommand<BlockHash>> = match sealing {
 		// A block per batch of transactions the pool imported: a notification whose
 		// transactions an earlier block already took seals nothing.
-		//
-		// The fork-aware pool keeps transactions in views of blocks; there is none of genesis,
-		// so a first empty block is sealed at start (polkadot-sdk #9207/#9323), and a
-		// transaction that arrives while a block is being built can miss it without a new
-		// notification (polkadot-sdk #10104): a one-second check seals what is still ready.
 		Sealing::Instant => {
-			let (ready, ready_tick) = (pool.clone(), pool.clone());
-			let when_ready = move |_| EngineCommand::SealNewBlock {
-				create_empty: false,
-				finalize: true,
-				parent_hash: None,
-				sender: None,
-			};
+			let ready = pool.clone();
 			let notified = pool
 				.import_notification_stream()
 				.filter(move |_| futures::future::ready(ready.status().ready > 0))
-				.map(when_ready);
-			let leftovers = futures::stream::unfold((), |()| async {
-				futures_timer::Delay::new(Duration::from_secs(1)).await;
-				Some(((), ()))
-			})
-			.filter(move |()| futures::future::ready(ready_tick.status().ready > 0))
-			.map(when_ready);
-			futures::stream::once(futures::future::ready(seal()))
-				.chain(futures::stream::select(
-					futures::stream::select(notified, leftovers),
-					rpc_commands,
-				))
-				.boxed()
+				.map(|_| EngineCommand::SealNewBlock {
+					create_empty: false,
+					finalize: true,
+					parent_hash: None,
+					sender: None,
+				});
+			futures::stream::select(notified, rpc_commands).boxed()
 		},
 		Sealing::Interval(ms) => futures::stream::select(
 			futures::stream::unfold((), move |()| async move {
@@ -483,13 +465,12 @@ fn manual_sealing(
 	let create_inherent_data_providers = move |parent: BlockHash, ()| {
 		let client = cidp_client.clone();
 		async move {
+			// The timestamp alone: the Aura pre-digest's slot is derived from it, and manual seal
+			// counts the inherent data entries as the block's inherent extrinsics — an `auraslot`
+			// entry (no extrinsic of its own) would make a one-transaction block look empty and
+			// refused ("Transaction pool is empty").
 			let timestamp = sealing_timestamp(&client, parent, slot_duration.as_millis());
-			let slot =
-				sp_consensus_aura::inherents::InherentDataProvider::from_timestamp_and_slot_duration(
-					timestamp,
-					slot_duration,
-				);
-			Ok((slot, sp_timestamp::InherentDataProvider::new(timestamp)))
+			Ok(sp_timestamp::InherentDataProvider::new(timestamp))
 		}
 	};
 
