@@ -136,9 +136,11 @@ export async function submit(ctx, tx, signer) {
   ctx.say(`${call} signed by ${signer.address}`);
   const { blockHash, events } = await new Promise((resolve, reject) => {
     tx.signAndSend(signer, ({ status, events: evs, dispatchError }) => {
-      if (status.isInBlock) {
+      // In a block — or straight to finalized: a node with `--sealing` finalizes each block at
+      // once and the pool may report only `Finalized`.
+      if (status.isInBlock || status.isFinalized) {
         if (dispatchError) reject(new CliError(errorName(ctx.api, dispatchError)));
-        else resolve({ blockHash: status.asInBlock, events: evs });
+        else resolve({ blockHash: status.isInBlock ? status.asInBlock : status.asFinalized, events: evs });
       } else if (status.isInvalid || status.isDropped || status.isUsurped) {
         reject(new CliError(`transaction ${status.type}`));
       }

@@ -22,7 +22,7 @@ function submit(api, tx, signer) {
           ? (({ section, name }) => `${section}.${name}`)(api.registry.findMetaError(dispatchError.asModule))
           : dispatchError.toString();
         reject(new Error(err));
-      } else if (status.isInBlock) {
+      } else if (status.isInBlock || status.isFinalized) { // `--sealing`: maybe only Finalized
         resolve(events);
       }
     }).catch(reject);

@@ -30,6 +30,7 @@ const send = (tx) => new Promise((resolve, reject) => {
         reject(new Error(`${section}.${name}`));
       } else reject(new Error(dispatchError.toString()));
     } else if (status.isInBlock) resolve(status.asInBlock.toHex());
+    else if (status.isFinalized) resolve(status.asFinalized.toHex()); // `--sealing`: no InBlock
   }).catch(reject);
 });
 

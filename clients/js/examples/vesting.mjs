@@ -45,7 +45,7 @@ log('bucket', { amount: bucket.amount.toString(), pool: bucket.pool.toString(), 
 const vested = await new Promise((resolve, reject) => {
   api.tx.vesting.vest().signAndSend(account, ({ status, events, dispatchError }) => {
     if (dispatchError) reject(new Error(dispatchError.toString()));
-    else if (status.isInBlock) {
+    else if (status.isInBlock || status.isFinalized) { // `--sealing`: maybe only Finalized
       const e = events.find(({ event }) => api.events.vesting.Vested.is(event));
       resolve(e ? e.event.data.amount.toBigInt() : 0n);
     }

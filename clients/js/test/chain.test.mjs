@@ -48,9 +48,10 @@ function errorName(api, dispatchError) {
 function submit(api, tx, signer, options = {}) {
   return new Promise((resolve, reject) => {
     tx.signAndSend(signer, options, ({ status, events, dispatchError }) => {
-      if (status.isInBlock) {
+      // In a block, or straight to finalized (a `--sealing` node may report only that).
+      if (status.isInBlock || status.isFinalized) {
         if (dispatchError) reject(new Error(errorName(api, dispatchError)));
-        else resolve({ blockHash: status.asInBlock, events });
+        else resolve({ blockHash: status.isInBlock ? status.asInBlock : status.asFinalized, events });
       } else if (status.isInvalid || status.isDropped || status.isUsurped) {
         reject(new Error(`transaction ${status.type}`));
       }
