@@ -115,6 +115,7 @@ impl frame_system::Config for Runtime {
 	type AccountData = pallet_balances::AccountData<Balance>;
 	type SS58Prefix = SS58Prefix;
 	type MaxConsumers = ConstU32<16>;
+	type ExtensionsWeightInfo = crate::weights::frame_system_extensions::WeightInfo<Runtime>;
 }
 
 parameter_types! {
@@ -349,7 +350,7 @@ impl pallet_transaction_payment::Config for Runtime {
 	type WeightToFee = ConstantMultiplier<Balance, WeightFeeFactor>;
 	type LengthToFee = ConstantMultiplier<Balance, LengthFeeFactor>;
 	type FeeMultiplierUpdate = ConstFeeMultiplier<FeeMultiplier>;
-	type WeightInfo = pallet_transaction_payment::weights::SubstrateWeight<Runtime>;
+	type WeightInfo = crate::weights::pallet_transaction_payment::WeightInfo<Runtime>;
 }
 
 impl pallet_sudo::Config for Runtime {
@@ -705,7 +706,7 @@ impl pallet_icn_sla::Config for Runtime {
 	type Rewards = crate::Providers;
 	type Pool = crate::Vesting;
 	type WeightInfo = crate::weights::pallet_icn_sla::WeightInfo<Runtime>;
-	type ExtensionWeightInfo = ();
+	type ExtensionWeightInfo = crate::weights::pallet_icn_sla_extensions::WeightInfo<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = SlaBenchmarkHelper;
 }

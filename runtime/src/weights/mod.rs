@@ -7,6 +7,12 @@
 pub mod block_weights;
 pub mod extrinsic_weights;
 
+// The transaction extensions of every signed transaction (frame_system's checks, the fee, the
+// SLA report check on other calls), measured for this runtime.
+pub mod frame_system_extensions;
+pub mod pallet_icn_sla_extensions;
+pub mod pallet_transaction_payment;
+
 pub mod pallet_collective;
 pub mod pallet_conviction_voting;
 pub mod pallet_icn_marketplace;
