@@ -13,8 +13,8 @@ bash scripts/setup.sh >&2
 if [ "${1:-}" = --benchmark-cli ]; then
   # The node that regenerates weights: the same build plus frame-benchmarking-cli (`benchmark
   # pallet|overhead|extrinsic|storage|block`; docs/benchmarks.md "Regenerating weights"). Only
-  # the node and what that crate brings compile again; the binary is kept as icn-node-bench, so
-  # the test build's icn-node stays as it was. (frame-benchmarking-cli's own test runtime finds
+  # the node and what that crate brings compile again; the binary is copied to icn-node-bench.
+  # It also replaces release/icn-node until `scripts/build.sh` (no flag) builds the test one again. (frame-benchmarking-cli's own test runtime finds
   # itself in the workspace's `cargo metadata` through node/Cargo.toml's `cfg(any())` entry.)
   echo "[build] cargo test --no-run (release, runtime-benchmarks, benchmark-cli) into $CARGO_TARGET_DIR" >&2
   cargo test --release --locked --workspace --features icn-node/benchmark-cli --no-run >&2

@@ -437,19 +437,30 @@ fn manual_sealing(
 	};
 	let commands: futures::stream::BoxStream<'static, EngineCommand<BlockHash>> = match sealing {
 		// A block per batch of transactions the pool imported: a notification whose
-		// transactions an earlier block already took seals nothing.
+		// transactions an earlier block already took seals nothing. The pool notifies a
+		// transaction once; one that arrives while a block is being imported can miss that
+		// block and find no view ready for it yet (polkadot-sdk #10104), so a check every
+		// second seals whatever is still ready.
 		Sealing::Instant => {
-			let ready = pool.clone();
+			let when_ready = || EngineCommand::SealNewBlock {
+				create_empty: false,
+				finalize: true,
+				parent_hash: None,
+				sender: None,
+			};
+			let (ready, ready_tick) = (pool.clone(), pool.clone());
 			let notified = pool
 				.import_notification_stream()
 				.filter(move |_| futures::future::ready(ready.status().ready > 0))
-				.map(|_| EngineCommand::SealNewBlock {
-					create_empty: false,
-					finalize: true,
-					parent_hash: None,
-					sender: None,
-				});
-			futures::stream::select(notified, rpc_commands).boxed()
+				.map(move |_| when_ready());
+			let leftovers = futures::stream::unfold((), |()| async {
+				futures_timer::Delay::new(Duration::from_secs(1)).await;
+				Some(((), ()))
+			})
+			.filter(move |()| futures::future::ready(ready_tick.status().ready > 0))
+			.map(move |()| when_ready());
+			futures::stream::select(futures::stream::select(notified, leftovers), rpc_commands)
+				.boxed()
 		},
 		Sealing::Interval(ms) => futures::stream::select(
 			futures::stream::unfold((), move |()| async move {

@@ -158,9 +158,9 @@ impl WeightInfo for () {
 /// ([`crate::extension::benchmarking`]) by
 ///
 /// ```sh
-/// scripts/build.sh --benchmark-cli   # the node with the weight benchmarks
-/// icn-node-bench benchmark pallet --chain dev --pallet pallet_icn_sla_extensions \
-///   --extrinsic '*' --steps 50 --repeat 20 --output runtime/src/weights/pallet_icn_sla_extensions.rs
+/// BENCH="$(scripts/build.sh --benchmark-cli)"   # the node with the weight benchmarks
+/// "$BENCH" benchmark pallet --chain dev --pallet pallet_icn_sla_extensions \
+///   --extrinsic '*' --steps 20 --repeat 10 --output runtime/src/weights/pallet_icn_sla_extensions.rs
 /// sed -i 's/pallet_icn_sla_extensions::WeightInfo/pallet_icn_sla::ExtensionWeightInfo/' \
 ///   runtime/src/weights/pallet_icn_sla_extensions.rs
 /// ```
