@@ -3,7 +3,8 @@
 # (each row with the command that produced it). Uses the binaries of the test build
 # (scripts/build.sh), so nothing is rebuilt.
 #
-#   scripts/bench.sh [--write] [node] [worker] [load] [scale] [chain]   (no section: all five)
+#   scripts/bench.sh [--write] [node] [worker] [load] [scale] [chain] [soak]
+#   (no section: the first five; the soak, about an hour, only when named)
 #
 #   node    icn-node binary size, compressed runtime WASM size, RSS of a `--dev` node after
 #           BLOCKS blocks (default 100)
@@ -24,6 +25,16 @@
 #   chain   a validator (`icn-node --dev`) producing CHAIN_BLOCKS blocks (default 100, 10 min)
 #           under load (CHAIN_RATE transfers per second, default 200, from icn-loadgen), its
 #           RSS then; and a fresh full node syncing those blocks from it over the network
+#   soak    the long run: a validator (`icn-node --dev --sealing SOAK_MS`, default 100 ms)
+#           through SOAK_BLOCKS blocks (default 10,000) of mixed load from
+#           clients/js/bench/soak.mjs (SOAK_TRANSFERS transfers a block, default 10; a booking
+#           every 20 blocks; the dev HyperNode's reports; a node whose endpoint nobody serves,
+#           slashed; a runtime upgrade at SOAK_UPGRADE_AT, default 5,000, the blob of
+#           scripts/upgrade-wasm.sh); its RSS and database every 1,000 blocks, plotted to
+#           docs/soak-rss.png (matplotlib, installed into $CARGO_TARGET_DIR/bench-venv from
+#           PyPI on first use); then a fresh node syncing all those blocks from it (full
+#           execution across the upgrade; it runs `--sealing` too, to import manual-seal
+#           blocks, with an interval that never comes)
 #
 # --write replaces each measured section's table between its `bench.sh:<section>` markers
 # in docs/benchmarks.md.
@@ -34,8 +45,8 @@ SECTIONS=()
 for a in "$@"; do
   case "$a" in
     --write) WRITE=1 ;;
-    node|worker|load|scale|chain) SECTIONS+=("$a") ;;
-    *) echo "usage: scripts/bench.sh [--write] [node] [worker] [load] [scale] [chain]" >&2; exit 2 ;;
+    node|worker|load|scale|chain|soak) SECTIONS+=("$a") ;;
+    *) echo "usage: scripts/bench.sh [--write] [node] [worker] [load] [scale] [chain] [soak]" >&2; exit 2 ;;
   esac
 done
 [ ${#SECTIONS[@]} -gt 0 ] || SECTIONS=(node worker load scale chain)
@@ -284,6 +295,104 @@ print("| figure | value | command |")
 print("|---|---|---|")
 print(f"| validator (`icn-node --dev`) RSS after {int(blocks):,} blocks under load ({rate} transfers/s offered, {xts} transactions per block on average) | **{int(rss)/1024:.1f} MiB** (peak {int(hwm)/1024:.1f} MiB); database {int(db)/1024:.1f} MiB; finalized #{int(fin):,} | {cmd} |")
 print(f"| a fresh full node syncing those {int(blocks):,} blocks from it (loopback, ParityDB, full import and execution) | **{int(synced)/secs:,.1f} blocks/s**, {int(synced)*float(xts)/secs:,.0f} transactions/s ({int(synced):,} blocks in {secs:.1f} s from its start); its RSS then {int(sync_rss)/1024:.1f} MiB | same |")
+print()
+PY
+  rm -rf "$dir"
+}
+
+section_soak() {
+  local blocks="${SOAK_BLOCKS:-10000}" ms="${SOAK_MS:-100}" upgrade_at="${SOAK_UPGRADE_AT:-5000}"
+  local transfers="${SOAK_TRANSFERS:-10}" dir a_rpc a_p2p b_rpc peer t0 t1 wasm venv sync_pid synced=0
+  dir="$(mktemp -d)"
+  wasm="$(bash "$ROOT/scripts/upgrade-wasm.sh")"
+  venv="$CARGO_TARGET_DIR/bench-venv"
+  if ! "$venv/bin/python" -c 'import matplotlib' 2>/dev/null; then
+    log "installing matplotlib into $venv (PyPI)"
+    python3 -m venv "$venv" && "$venv/bin/pip" install -q 'matplotlib==3.11.2' >&2
+  fi
+  a_rpc=$(free_port); a_p2p=$(free_port); b_rpc=$(free_port)
+  "$BIN" --dev --sealing "$ms" --base-path "$dir/a" \
+    --no-telemetry --no-mdns --no-prometheus --rpc-port "$a_rpc" --port "$a_p2p" \
+    --pool-limit 100000 --pool-kbytes 512000 2>"$dir/a.log" &
+  NODE_PID=$!
+  while [ "$(best_block "$a_rpc")" -lt 1 ]; do
+    sleep 1
+    kill -0 "$NODE_PID" 2>/dev/null || { echo "validator died, see $dir/a.log" >&2; exit 1; }
+  done
+  log "validator (--sealing $ms) on rpc port $a_rpc; $blocks blocks, upgrade at #$upgrade_at"
+  node "$ROOT/clients/js/bench/soak.mjs" --url "ws://127.0.0.1:$a_rpc" --pid "$NODE_PID" \
+    --base-path "$dir/a" --wasm "$wasm" --blocks "$blocks" --upgrade-at "$upgrade_at" \
+    --transfers "$transfers" --sample "${SOAK_SAMPLE:-1000}" --out "$dir/soak.json" >&2 \
+    || { echo "soak driver failed, validator log: $dir/a.log" >&2; exit 1; }
+  # A fresh node syncing every block from the validator. The validator restarts on its
+  # database with `--sealing instant`, so it seals nothing while the other syncs (no
+  # transaction arrives); the syncing node's own interval is longer than the run.
+  stop_node
+  "$BIN" --dev --sealing instant --base-path "$dir/a" \
+    --no-telemetry --no-mdns --no-prometheus --rpc-port "$a_rpc" --port "$a_p2p" 2>>"$dir/a.log" &
+  NODE_PID=$!
+  while [ "$(best_block "$a_rpc")" -lt "$blocks" ]; do
+    sleep 1
+    kill -0 "$NODE_PID" 2>/dev/null || { echo "validator died on restart, see $dir/a.log" >&2; exit 1; }
+  done
+  peer=$(rpc "$a_rpc" system_localPeerId)
+  "$BIN" --chain dev --sealing 86400000 --base-path "$dir/b" --no-telemetry --no-mdns --no-prometheus \
+    --rpc-port "$b_rpc" --port "$(free_port)" --bootnodes "/ip4/127.0.0.1/tcp/$a_p2p/p2p/$peer" 2>"$dir/b.log" &
+  sync_pid=$!
+  EXTRA_PIDS+=("$sync_pid")
+  t0=$(date +%s.%N)
+  local target
+  target=$(best_block "$a_rpc")
+  while [ "$synced" -lt "$target" ]; do
+    sleep 1
+    kill -0 "$sync_pid" 2>/dev/null || { echo "syncing node died, see $dir/b.log" >&2; exit 1; }
+    synced=$(best_block "$b_rpc")
+  done
+  t1=$(date +%s.%N)
+  local sync_rss sync_spec
+  sync_rss=$(awk '/VmRSS/ {print $2}' "/proc/$sync_pid/status")
+  sync_spec=$(curl -s -H 'Content-Type: application/json' \
+    -d '{"id":1,"jsonrpc":"2.0","method":"state_getRuntimeVersion","params":[]}' "http://127.0.0.1:$b_rpc" \
+    | python3 -c 'import json,sys; print(json.load(sys.stdin)["result"]["specVersion"])')
+  kill "$sync_pid" 2>/dev/null || true
+  stop_node
+  "$venv/bin/python" - "$dir/soak.json" "$ROOT/docs/soak-rss.png" "$ms" <<'PY'
+import json, sys
+import matplotlib
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+soak, png, ms = json.load(open(sys.argv[1])), sys.argv[2], sys.argv[3]
+xs = [s["block"] for s in soak["samples"]]
+fig, ax = plt.subplots(figsize=(8, 4.2), dpi=100)
+ax.plot(xs, [s["rssKib"] / 1024 for s in soak["samples"]], marker="o", label="validator RSS (MiB)")
+ax.plot(xs, [s["dbKib"] / 1024 for s in soak["samples"]], marker="s", label="database (MiB)")
+if soak["upgradeBlock"]:
+    ax.axvline(soak["upgradeBlock"], color="grey", linestyle="--", label=f"runtime upgrade (#{soak['upgradeBlock']:,})")
+ax.set_xlabel("block")
+ax.set_ylabel("MiB")
+ax.set_ylim(bottom=0)
+ax.set_title(f"icn-node --dev --sealing {ms}: {soak['blocks']:,} blocks of mixed load")
+ax.grid(alpha=0.3)
+ax.legend(loc="lower right")
+fig.tight_layout()
+fig.savefig(png)
+PY
+  log "docs/soak-rss.png written"
+  python3 - "$dir/soak.json" "$ms" "$t0" "$t1" "$synced" "$sync_rss" "$sync_spec" "$transfers" <<'PY'
+import json, sys
+soak = json.load(open(sys.argv[1]))
+ms, t0, t1, synced, sync_rss, sync_spec, transfers = sys.argv[2:9]
+secs = float(t1) - float(t0)
+t, s = soak["tallies"], soak["samples"]
+cmd = f"`SOAK_BLOCKS={soak['blocks']} SOAK_MS={ms} scripts/bench.sh soak`"
+print("| figure | value | command |")
+print("|---|---|---|")
+print(f"| the run: `icn-node --dev --sealing {ms}` from #{soak['start']:,} to #{soak['blocks']:,} | {soak['seconds']:,.0f} s ({(soak['blocks'] - soak['start']) / soak['seconds']:.1f} blocks/s); {t.get('extrinsics', 0):,} extrinsics: {t.get('transfers', 0):,} transfers, {t.get('bookings', 0):,} bookings, {t.get('reportsAccepted', 0):,} SLA reports accepted, {t.get('nodeSlashes', 0):,} node slashes, {t.get('extrinsicsFailed', 0):,} failed; {soak['refused']:,} refused by the pool | {cmd} |")
+print(f"| runtime upgrade | `set_code` in block #{soak['upgradeBlock']:,}: spec_version {soak['specBefore']} → {soak['specAfter']} ({t.get('codeUpdated', 0)} `CodeUpdated`) | same |")
+every = f"{s[-1]['block'] - s[-2]['block']:,}" if len(s) > 1 else "?"
+print(f"| validator RSS every {every} blocks (MiB) | " + ", ".join(f"#{x['block']:,}: {x['rssKib'] / 1024:.0f}" for x in s) + f"; peak {max(x['hwmKib'] for x in s) / 1024:.0f} | same, [plot](soak-rss.png) |")
+print(f"| database every {every} blocks (MiB) | " + ", ".join(f"#{x['block']:,}: {x['dbKib'] / 1024:.0f}" for x in s) + " | same |")
+print(f"| a fresh node syncing all {int(synced):,} blocks (full execution across the upgrade, ParityDB, loopback) | **{int(synced) / secs:,.1f} blocks/s** ({secs:.1f} s from its start); spec_version {sync_spec} at its best block; its RSS then {int(sync_rss) / 1024:.1f} MiB | same |")
 print()
 PY
   rm -rf "$dir"

@@ -28,18 +28,18 @@ pub fn run(cli: &Cli, cmd: &BenchmarkCmd) -> sc_cli::Result<()> {
 			cmd.run_with_spec::<sp_runtime::traits::HashingFor<Block>, ()>(Some(config.chain_spec))
 		},
 		BenchmarkCmd::Block(cmd) => {
-			let PartialComponents { client, .. } = service::new_partial(&config)?;
+			let PartialComponents { client, .. } = service::new_partial(&config, false)?;
 			cmd.run(client)
 		},
 		BenchmarkCmd::Storage(cmd) => {
-			let PartialComponents { client, backend, .. } = service::new_partial(&config)?;
+			let PartialComponents { client, backend, .. } = service::new_partial(&config, false)?;
 			let db = backend.expose_db();
 			let storage = backend.expose_storage();
 			let shared_cache = backend.expose_shared_trie_cache();
 			cmd.run(config, client, db, storage, shared_cache)
 		},
 		BenchmarkCmd::Overhead(cmd) => {
-			let PartialComponents { client, .. } = service::new_partial(&config)?;
+			let PartialComponents { client, .. } = service::new_partial(&config, false)?;
 			let ext_builder = RemarkBuilder::new(client.clone());
 			cmd.run(
 				config.chain_spec.name().into(),
@@ -51,7 +51,7 @@ pub fn run(cli: &Cli, cmd: &BenchmarkCmd) -> sc_cli::Result<()> {
 			)
 		},
 		BenchmarkCmd::Extrinsic(cmd) => {
-			let PartialComponents { client, .. } = service::new_partial(&config)?;
+			let PartialComponents { client, .. } = service::new_partial(&config, false)?;
 			let ext_factory = ExtrinsicFactory(vec![
 				Box::new(RemarkBuilder::new(client.clone())),
 				Box::new(TransferKeepAliveBuilder::new(

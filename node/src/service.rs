@@ -60,8 +60,10 @@ pub type Service = sc_service::PartialComponents<
 	),
 >;
 
-/// Opens the database and builds the client, the transaction pool and the import queue.
-pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
+/// Opens the database and builds the client, the transaction pool and the import queue: Aura's
+/// (seals and slots verified), or with `sealing` manual seal's, which takes the blocks of a
+/// `--sealing` chain (an Aura pre-digest, no seal) from its peers, so a node syncs them.
+pub fn new_partial(config: &Configuration, sealing: bool) -> Result<Service, ServiceError> {
 	let telemetry = config
 		.telemetry_endpoints
 		.clone()
@@ -110,7 +112,13 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 	)?;
 
 	let cidp_client = client.clone();
-	let import_queue =
+	let import_queue = if sealing {
+		sc_consensus_manual_seal::import_queue(
+			Box::new(client.clone()),
+			&task_manager.spawn_essential_handle(),
+			config.prometheus_registry(),
+		)
+	} else {
 		sc_consensus_aura::import_queue::<AuraPair, _, _, _, _, _>(ImportQueueParams {
 			block_import: grandpa_block_import.clone(),
 			justification_import: Some(Box::new(grandpa_block_import.clone())),
@@ -136,7 +144,8 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 			check_for_equivocation: Default::default(),
 			telemetry: telemetry.as_ref().map(|x| x.handle()),
 			compatibility_mode: Default::default(),
-		})?;
+		})?
+	};
 
 	Ok(sc_service::PartialComponents {
 		client,
@@ -174,7 +183,7 @@ pub fn new_full<
 		select_chain,
 		transaction_pool,
 		other: (block_import, grandpa_link, mut telemetry),
-	} = new_partial(&config)?;
+	} = new_partial(&config, sealing.is_some())?;
 
 	// Development keys (`--dev`, `--alice`, …): besides the session keys the runtime lists,
 	// the seed's sr25519 key is the node's HyperNode report key (`icno`), so the dev chain's

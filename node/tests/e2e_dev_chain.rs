@@ -30,6 +30,7 @@ use sp_keyring::Sr25519Keyring;
 struct Node {
 	child: Child,
 	rpc_port: u16,
+	p2p_port: u16,
 	prometheus_port: u16,
 	log: PathBuf,
 	_dir: TempDir,
@@ -96,17 +97,18 @@ impl Node {
 		let log = dir.0.join("node.log");
 		let rpc_port = free_port();
 		let prometheus_port = free_port();
+		let p2p_port = free_port();
 		let child = Command::new(node_binary())
 			.args(["--no-telemetry", "--no-mdns"])
 			.args(["--rpc-port", &rpc_port.to_string()])
-			.args(["--port", &free_port().to_string()])
+			.args(["--port", &p2p_port.to_string()])
 			.args(["--prometheus-port", &prometheus_port.to_string()])
 			.args(args)
 			.stdout(Stdio::null())
 			.stderr(std::fs::File::create(&log).expect("log file"))
 			.spawn()
 			.expect("start icn-node");
-		Node { child, rpc_port, prometheus_port, log, _dir: dir }
+		Node { child, rpc_port, p2p_port, prometheus_port, log, _dir: dir }
 	}
 
 	/// Stops the node with SIGTERM and waits until it has exited on its own.
@@ -710,11 +712,11 @@ async fn best_number(client: &WsClient) -> (u32, Hash) {
 	(u32::from_str_radix(number.trim_start_matches("0x"), 16).expect("number hex"), hash)
 }
 
-/// `--sealing instant`: after a first empty block, no transaction, no block; a transfer is in a block finalized at once;
+/// `--sealing instant`: no transaction, no block; a transfer is in a block finalized at once;
 /// `engine_createBlock` seals on request, so eras pass; every block has a slot of its own and a
 /// timestamp a slot after its parent's (at least), as pallet-aura and pallet-timestamp demand
-/// on a real chain. `--sealing <ms>`: blocks on a timer, finalized. Refused on a live chain and
-/// for a bad value.
+/// on a real chain. `--sealing <ms>`: blocks on a timer, finalized, and a fresh `--sealing`
+/// node syncs them from it. Refused on a live chain and for a bad value.
 #[tokio::test(flavor = "multi_thread")]
 async fn sealing_on_demand_keeps_slots_timestamps_and_finality() {
 	let mut node = Node::start("instant", &["--sealing", "instant"]);
@@ -797,6 +799,26 @@ async fn sealing_on_demand_keeps_slots_timestamps_and_finality() {
 		assert!(Instant::now() < deadline, "no 20 blocks at 200 ms:\n{}", node.log_tail());
 		tokio::time::sleep(Duration::from_millis(250)).await;
 	}
+	// A fresh node syncs those blocks (no Aura seal on them: it imports with manual seal's
+	// queue, as `--sealing` gives it; its own interval never comes in this test).
+	let peer: String = client.request("system_localPeerId", rpc_params![]).await.unwrap();
+	let bootnode = format!("/ip4/127.0.0.1/tcp/{}/p2p/{peer}", node.p2p_port);
+	let mut syncing = Node::spawn(
+		"interval-sync",
+		&["--chain", "dev", "--tmp", "--sealing", "86400000", "--bootnodes", &bootnode],
+	);
+	let sync_client = syncing.connect().await;
+	let (target, target_hash) = finalized_number(&client).await;
+	let deadline = Instant::now() + Duration::from_secs(60);
+	while best_number(&sync_client).await.0 < target {
+		assert!(Instant::now() < deadline, "not synced to #{target}:\n{}", syncing.log_tail());
+		tokio::time::sleep(Duration::from_millis(250)).await;
+	}
+	let synced: Hash =
+		sync_client.request("chain_getBlockHash", rpc_params![target]).await.unwrap();
+	assert_eq!(synced, target_hash, "the synced chain is another one");
+	drop(sync_client);
+	syncing.stop();
 	drop(client);
 	node.stop();
 
