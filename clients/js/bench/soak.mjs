@@ -186,6 +186,12 @@ const unsub = await api.rpc.chain.subscribeNewHeads(async (header) => {
   if (busy) return;
   busy = true;
   try {
+    // Every 100 blocks the nonces are read again: a transaction the pool dropped (one signed
+    // for the old runtime when the upgrade lands) would otherwise hold back its sender's next.
+    if (n % 100 === 0) {
+      await Promise.all(senders.map(async (s, i) => { nonces[i] = (await api.rpc.system.accountNextIndex(s.address)).toNumber(); }));
+      daveNonce = (await api.rpc.system.accountNextIndex(dave.address)).toNumber();
+    }
     const batch = [];
     for (let k = 0; k < TRANSFERS; k++) {
       const i = next++ % SENDERS;
