@@ -387,7 +387,7 @@ t, s = soak["tallies"], soak["samples"]
 cmd = f"`SOAK_BLOCKS={soak['blocks']} SOAK_MS={ms} scripts/bench.sh soak`"
 print("| figure | value | command |")
 print("|---|---|---|")
-print(f"| the run: `icn-node --dev --sealing {ms}` from #{soak['start']:,} to #{soak['blocks']:,} | {soak['seconds']:,.0f} s ({(soak['blocks'] - soak['start']) / soak['seconds']:.1f} blocks/s); {t.get('extrinsics', 0):,} extrinsics: {t.get('transfers', 0):,} transfers, {t.get('bookings', 0):,} bookings, {t.get('reportsAccepted', 0):,} SLA reports accepted, {t.get('nodeSlashes', 0):,} node slashes, {t.get('extrinsicsFailed', 0):,} failed; {soak['refused']:,} refused by the pool | {cmd} |")
+print(f"| the run: `icn-node --dev --sealing {ms}` from #{soak['start']:,} to #{soak['blocks']:,} | {soak['seconds']:,.0f} s ({(soak['blocks'] - soak['start']) / soak['seconds']:.1f} blocks/s); {t.get('extrinsics', 0):,} extrinsics: {t.get('transfers', 0):,} transfers, {t.get('bookings', 0):,} bookings, {t.get('reportsAccepted', 0):,} SLA reports accepted, {t.get('nodeSlashes', 0):,} node slashes, {t.get('extrinsicsFailed', 0):,} failed{' (' + ', '.join(f'{k} {v:,}' for k, v in sorted(t.get('failed', {}).items())) + ')' if t.get('failed') else ''}; {soak['refused']:,} refused by the pool | {cmd} |")
 print(f"| runtime upgrade | `set_code` in block #{soak['upgradeBlock']:,}: spec_version {soak['specBefore']} → {soak['specAfter']} ({t.get('codeUpdated', 0)} `CodeUpdated`) | same |")
 every = f"{s[-1]['block'] - s[-2]['block']:,}" if len(s) > 1 else "?"
 print(f"| validator RSS every {every} blocks (MiB) | " + ", ".join(f"#{x['block']:,}: {x['rssKib'] / 1024:.0f}" for x in s) + f"; peak {max(x['hwmKib'] for x in s) / 1024:.0f} | same, [plot](soak-rss.png) |")

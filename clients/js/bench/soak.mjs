@@ -135,6 +135,11 @@ function tally(upTo) {
       const { registry } = await api.getBlockRegistry(hexToU8a(hash));
       for (const { event } of await rawEvents(hash, registry)) {
         for (const [key, ev] of kinds) if (ev.is(event)) tallies[key] = (tallies[key] ?? 0) + 1;
+        if (api.events.system.ExtrinsicFailed.is(event)) {
+          const error = event.data.dispatchError;
+          const name = error.isModule ? (({ section, name: n }) => `${section}.${n}`)(registry.findMetaError(error.asModule)) : error.type;
+          tallies.failed = { ...tallies.failed, [name]: (tallies.failed?.[name] ?? 0) + 1 };
+        }
         if (api.events.system.ExtrinsicSuccess.is(event) || api.events.system.ExtrinsicFailed.is(event)) extrinsics += 1;
       }
       tallied = n;
