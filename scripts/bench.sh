@@ -217,20 +217,27 @@ rpc() {
     "http://127.0.0.1:$1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["result"])'
 }
 
+# Starts a validator, `icn-node --dev <args>` on disk in DIR/a (log DIR/a.log) on the given
+# ports; sets NODE_PID and waits until its best block is at least MIN.
+start_validator() {
+  local dir="$1" rpc_port="$2" p2p_port="$3" min="$4"
+  shift 4
+  "$BIN" --dev --base-path "$dir/a" --no-telemetry --no-mdns --no-prometheus \
+    --rpc-port "$rpc_port" --port "$p2p_port" "$@" 2>>"$dir/a.log" &
+  NODE_PID=$!
+  while [ "$(best_block "$rpc_port")" -lt "$min" ]; do
+    sleep 1
+    kill -0 "$NODE_PID" 2>/dev/null || { echo "validator died, see $dir/a.log" >&2; exit 1; }
+  done
+}
+
 section_chain() {
   local blocks="${CHAIN_BLOCKS:-100}" rate="${CHAIN_RATE:-200}"
   local dir a_rpc a_p2p b_rpc peer t0 t1 best=0 rss_kib hwm_kib db_kib txs load_pid sync_pid
   dir="$(mktemp -d)"
   a_rpc=$(free_port); a_p2p=$(free_port); b_rpc=$(free_port)
   # The validator: Alice's `--dev` chain, kept on disk for the syncing node.
-  "$BIN" --dev --base-path "$dir/a" \
-    --no-telemetry --no-mdns --no-prometheus --rpc-port "$a_rpc" --port "$a_p2p" \
-    --pool-limit 100000 --pool-kbytes 512000 2>"$dir/a.log" &
-  NODE_PID=$!
-  while [ "$(best_block "$a_rpc")" -lt 1 ]; do
-    sleep 1
-    kill -0 "$NODE_PID" 2>/dev/null || { echo "validator died, see $dir/a.log" >&2; exit 1; }
-  done
+  start_validator "$dir" "$a_rpc" "$a_p2p" 1 --pool-limit 100000 --pool-kbytes 512000
   # The load: CHAIN_RATE transfers per second for the whole run, from 1,000 accounts.
   txs=$(( rate * blocks * 6 ))
   log "validator on rpc port $a_rpc; $txs transfers at $rate/s; waiting for block #$blocks (~$((blocks * 6)) s)"
@@ -311,14 +318,7 @@ section_soak() {
     python3 -m venv "$venv" && "$venv/bin/pip" install -q 'matplotlib==3.11.2' >&2
   fi
   a_rpc=$(free_port); a_p2p=$(free_port); b_rpc=$(free_port)
-  "$BIN" --dev --sealing "$ms" --base-path "$dir/a" \
-    --no-telemetry --no-mdns --no-prometheus --rpc-port "$a_rpc" --port "$a_p2p" \
-    --pool-limit 100000 --pool-kbytes 512000 2>"$dir/a.log" &
-  NODE_PID=$!
-  while [ "$(best_block "$a_rpc")" -lt 1 ]; do
-    sleep 1
-    kill -0 "$NODE_PID" 2>/dev/null || { echo "validator died, see $dir/a.log" >&2; exit 1; }
-  done
+  start_validator "$dir" "$a_rpc" "$a_p2p" 1 --sealing "$ms" --pool-limit 100000 --pool-kbytes 512000
   log "validator (--sealing $ms) on rpc port $a_rpc; $blocks blocks, upgrade at #$upgrade_at"
   node "$ROOT/clients/js/bench/soak.mjs" --url "ws://127.0.0.1:$a_rpc" --pid "$NODE_PID" \
     --base-path "$dir/a" --wasm "$wasm" --blocks "$blocks" --upgrade-at "$upgrade_at" \
@@ -328,13 +328,7 @@ section_soak() {
   # database with `--sealing instant`, so it seals nothing while the other syncs (no
   # transaction arrives); the syncing node's own interval is longer than the run.
   stop_node
-  "$BIN" --dev --sealing instant --base-path "$dir/a" \
-    --no-telemetry --no-mdns --no-prometheus --rpc-port "$a_rpc" --port "$a_p2p" 2>>"$dir/a.log" &
-  NODE_PID=$!
-  while [ "$(best_block "$a_rpc")" -lt "$blocks" ]; do
-    sleep 1
-    kill -0 "$NODE_PID" 2>/dev/null || { echo "validator died on restart, see $dir/a.log" >&2; exit 1; }
-  done
+  start_validator "$dir" "$a_rpc" "$a_p2p" "$blocks" --sealing instant
   peer=$(rpc "$a_rpc" system_localPeerId)
   "$BIN" --chain dev --sealing 86400000 --base-path "$dir/b" --no-telemetry --no-mdns --no-prometheus \
     --rpc-port "$b_rpc" --port "$(free_port)" --bootnodes "/ip4/127.0.0.1/tcp/$a_p2p/p2p/$peer" 2>"$dir/b.log" &
