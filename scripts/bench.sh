@@ -231,9 +231,31 @@ start_validator() {
   done
 }
 
+# Starts a fresh node (`icn-node --chain dev <args>`, database DIR/b, log DIR/b.log) with the
+# validator on A_P2P as its bootnode (peer id over A_RPC) and waits until it has imported
+# TARGET blocks; sets SYNC_PID, SYNC_T0 and SYNC_T1 (its start, that moment) and SYNCED.
+sync_node() {
+  local dir="$1" a_rpc="$2" a_p2p="$3" b_rpc="$4" target="$5" peer
+  shift 5
+  peer=$(rpc "$a_rpc" system_localPeerId)
+  "$BIN" --chain dev --base-path "$dir/b" --no-telemetry --no-mdns --no-prometheus \
+    --rpc-port "$b_rpc" --port "$(free_port)" --bootnodes "/ip4/127.0.0.1/tcp/$a_p2p/p2p/$peer" \
+    "$@" 2>"$dir/b.log" &
+  SYNC_PID=$!
+  EXTRA_PIDS+=("$SYNC_PID")
+  SYNC_T0=$(date +%s.%N)
+  SYNCED=0
+  while [ "$SYNCED" -lt "$target" ]; do
+    sleep 1
+    kill -0 "$SYNC_PID" 2>/dev/null || { echo "syncing node died, see $dir/b.log" >&2; exit 1; }
+    SYNCED=$(best_block "$b_rpc")
+  done
+  SYNC_T1=$(date +%s.%N)
+}
+
 section_chain() {
   local blocks="${CHAIN_BLOCKS:-100}" rate="${CHAIN_RATE:-200}"
-  local dir a_rpc a_p2p b_rpc peer t0 t1 best=0 rss_kib hwm_kib db_kib txs load_pid sync_pid
+  local dir a_rpc a_p2p b_rpc t0 t1 best=0 rss_kib hwm_kib db_kib txs load_pid sync_pid
   dir="$(mktemp -d)"
   a_rpc=$(free_port); a_p2p=$(free_port); b_rpc=$(free_port)
   # The validator: Alice's `--dev` chain, kept on disk for the syncing node.
@@ -275,19 +297,9 @@ print(f"{total / len(range(1, best + 1, max(1, best // 200))):.1f}")
 PY
 )
   # A fresh full node syncing from it.
-  peer=$(rpc "$a_rpc" system_localPeerId)
-  "$BIN" --chain dev --base-path "$dir/b" --no-telemetry --no-mdns --no-prometheus \
-    --rpc-port "$b_rpc" --port "$(free_port)" --bootnodes "/ip4/127.0.0.1/tcp/$a_p2p/p2p/$peer" 2>"$dir/b.log" &
-  sync_pid=$!
-  EXTRA_PIDS+=("$sync_pid")
-  t0=$(date +%s.%N)
-  local synced=0
-  while [ "$synced" -lt "$blocks" ]; do
-    sleep 1
-    kill -0 "$sync_pid" 2>/dev/null || { echo "syncing node died, see $dir/b.log" >&2; exit 1; }
-    synced=$(best_block "$b_rpc")
-  done
-  t1=$(date +%s.%N)
+  sync_node "$dir" "$a_rpc" "$a_p2p" "$b_rpc" "$blocks"
+  local synced="$SYNCED"
+  sync_pid="$SYNC_PID"; t0="$SYNC_T0"; t1="$SYNC_T1"
   local sync_rss
   sync_rss=$(awk '/VmRSS/ {print $2}' "/proc/$sync_pid/status")
   kill "$sync_pid" 2>/dev/null || true
@@ -309,7 +321,7 @@ PY
 
 section_soak() {
   local blocks="${SOAK_BLOCKS:-10000}" ms="${SOAK_MS:-100}" upgrade_at="${SOAK_UPGRADE_AT:-5000}"
-  local transfers="${SOAK_TRANSFERS:-10}" dir a_rpc a_p2p b_rpc peer t0 t1 wasm venv sync_pid synced=0
+  local transfers="${SOAK_TRANSFERS:-10}" dir a_rpc a_p2p b_rpc t0 t1 wasm venv sync_pid synced=0
   dir="$(mktemp -d)"
   wasm="$(bash "$ROOT/scripts/upgrade-wasm.sh")"
   venv="$CARGO_TARGET_DIR/bench-venv"
@@ -329,20 +341,8 @@ section_soak() {
   # transaction arrives); the syncing node's own interval is longer than the run.
   stop_node
   start_validator "$dir" "$a_rpc" "$a_p2p" "$blocks" --sealing instant
-  peer=$(rpc "$a_rpc" system_localPeerId)
-  "$BIN" --chain dev --sealing 86400000 --base-path "$dir/b" --no-telemetry --no-mdns --no-prometheus \
-    --rpc-port "$b_rpc" --port "$(free_port)" --bootnodes "/ip4/127.0.0.1/tcp/$a_p2p/p2p/$peer" 2>"$dir/b.log" &
-  sync_pid=$!
-  EXTRA_PIDS+=("$sync_pid")
-  t0=$(date +%s.%N)
-  local target
-  target=$(best_block "$a_rpc")
-  while [ "$synced" -lt "$target" ]; do
-    sleep 1
-    kill -0 "$sync_pid" 2>/dev/null || { echo "syncing node died, see $dir/b.log" >&2; exit 1; }
-    synced=$(best_block "$b_rpc")
-  done
-  t1=$(date +%s.%N)
+  sync_node "$dir" "$a_rpc" "$a_p2p" "$b_rpc" "$(best_block "$a_rpc")" --sealing 86400000
+  synced="$SYNCED"; sync_pid="$SYNC_PID"; t0="$SYNC_T0"; t1="$SYNC_T1"
   local sync_rss sync_spec
   sync_rss=$(awk '/VmRSS/ {print $2}' "/proc/$sync_pid/status")
   sync_spec=$(curl -s -H 'Content-Type: application/json' \
