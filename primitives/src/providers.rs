@@ -65,7 +65,8 @@ pub struct SlashOutcome {
 	/// ICNT the treasury returned into the provider's held collateral: the last seized
 	/// Link's value beyond what was still due (a Link is never taken for more than owed).
 	pub returned: Balance,
-	/// ICNT taken from delegators, pro rata to their stake.
+	/// ICNT slashed from the delegators, pro rata to their stake: taken from their pool's
+	/// value at once, moved to the treasury as each delegation settles.
 	pub delegated: Balance,
 	/// The part of the slash nothing was left to cover.
 	pub uncovered: Balance,
@@ -107,8 +108,8 @@ pub trait ProviderSlashing {
 	/// `node`'s collateral requirement now: what a slash becoming pending is a fraction of
 	/// (0 for an unknown node).
 	fn slash_base(node: NodeId) -> Balance;
-	/// The most weight one [`ProviderSlashing::slash`] takes (every delegator paying, every
-	/// Link seized): what a hook applying a slash charges for it.
+	/// The most weight one [`ProviderSlashing::slash`] takes (every Link seized; the
+	/// delegators pay as one pool): what a hook applying a slash charges for it.
 	fn slash_weight() -> sp_runtime::Weight;
 	/// Marks `node` as failing (or recovered) its SLA.
 	fn set_failing(node: NodeId, failing: bool) -> DispatchResult;
@@ -172,47 +173,41 @@ pub struct RewardShares<AccountId> {
 	pub provider: AccountId,
 	/// The provider's commission on the delegators' part.
 	pub commission: Perbill,
-	/// The provider's own ICNT collateral.
+	/// The provider's own stake: its ICNT collateral and its Links at their value.
 	pub own_stake: Balance,
-	/// Each delegator's active stake.
-	pub delegations: Vec<(AccountId, Balance)>,
+	/// What the delegators' active stake is worth.
+	pub delegated: Balance,
 }
 
-impl<AccountId: Clone> RewardShares<AccountId> {
-	/// Splits `amount` earned by the node: each delegator gets the part of its stake in the
-	/// node's whole stake (own collateral + delegations), less the provider's commission on
-	/// it, rounded down; returns those parts (zeros left out) and the rest, the provider's.
-	/// The parts never sum to more than `amount`.
-	pub fn split(&self, amount: Balance) -> (Vec<(AccountId, Balance)>, Balance) {
+impl<AccountId> RewardShares<AccountId> {
+	/// Splits `amount` earned by the node: the delegators' part is their active stake's part
+	/// of the node's whole stake (own + delegated), less the provider's commission on it,
+	/// rounded down; returns `(delegators, provider)`, which add up to `amount`.
+	pub fn split(&self, amount: Balance) -> (Balance, Balance) {
 		use sp_runtime::{helpers_128bit::multiply_by_rational_with_rounding, Rounding};
-		let delegated =
-			self.delegations.iter().fold(0 as Balance, |acc, (_, s)| acc.saturating_add(*s));
-		let total = self.own_stake.saturating_add(delegated);
-		let mut rest = amount;
-		let mut parts = Vec::new();
-		if delegated == 0 || total == 0 {
-			return (parts, rest);
+		let total = self.own_stake.saturating_add(self.delegated);
+		if self.delegated == 0 || total == 0 {
+			return (0, amount);
 		}
-		for (who, stake) in &self.delegations {
-			let gross = multiply_by_rational_with_rounding(amount, *stake, total, Rounding::Down)
-				.unwrap_or(0);
-			let net = gross.saturating_sub(self.commission.mul_floor(gross)).min(rest);
-			if net > 0 {
-				rest = rest.saturating_sub(net);
-				parts.push((who.clone(), net));
-			}
-		}
-		(parts, rest)
+		let gross = multiply_by_rational_with_rounding(amount, self.delegated, total, Rounding::Down)
+			.unwrap_or(0);
+		let net = gross.saturating_sub(self.commission.mul_floor(gross)).min(amount);
+		(net, amount - net)
 	}
 }
 
-/// Paying rewards to provider nodes.
+/// Paying rewards to provider nodes. A node's delegators are paid as one: their part goes
+/// into the delegators' pot and is credited to the node's delegation pool, whose delegators
+/// claim it (no payment loops over delegators).
 pub trait NodeRewards<AccountId> {
 	/// How `node`'s rewards are shared, if it exists.
 	fn reward_shares(node: NodeId) -> Option<RewardShares<AccountId>>;
-	/// How many accounts delegate to `node` (0 if it does not exist): what paying its
-	/// reward costs.
-	fn delegators(node: NodeId) -> u32;
+	/// The account delegators' rewards are paid into and claimed from.
+	fn delegators_pot() -> AccountId;
+	/// Credits `amount`, just moved into [`NodeRewards::delegators_pot`] by the caller, to
+	/// `node`'s delegators. Fails, changing nothing, when the node has no active
+	/// delegation: the caller then undoes its move (e.g. inside a storage layer).
+	fn credit_delegators(node: NodeId, amount: Balance) -> DispatchResult;
 	/// Pays `amount` from `payer` to `node`'s provider. While the node is
 	/// under-collateralized the payment goes into its held collateral first (protocol §3);
 	/// returns the part so diverted.

@@ -176,8 +176,8 @@ impl_runtime_apis! {
 		fn delegation(
 			node: pallet_icn_providers::NodeId,
 			delegator: AccountId,
-		) -> Option<pallet_icn_providers::Delegation<BlockNumber>> {
-			pallet_icn_providers::Delegations::<Runtime>::get(node, delegator)
+		) -> Option<pallet_icn_providers::runtime_api::DelegationInfo<BlockNumber>> {
+			pallet_icn_providers::Pallet::<Runtime>::delegation_info(node, &delegator)
 		}
 	}
 

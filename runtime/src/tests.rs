@@ -380,16 +380,11 @@ mod weights {
 		let max_hypernodes = u64::from(max_hypernodes);
 		let late_prune = <crate::Runtime as frame_system::Config>::DbWeight::get()
 			.writes(2 * max_hypernodes + 3);
-		let delegators =
-			<crate::Runtime as pallet_icn_providers::Config>::MaxDelegatorsPerNode::get();
 		let steps: [(&str, Weight); 6] = [
 			("first node of a cluster", W::aggregate_nodes(1).saturating_add(W::measure_cluster())),
 			("one slash", pallet_icn_sla::Pallet::<crate::Runtime>::slash_step_weight()),
 			("budget", W::era_budget()),
-			(
-				"most-delegated reward",
-				W::reward_nodes(1).saturating_add(W::reward_delegators(delegators)),
-			),
+			("node reward (its delegators paid as one pool)", W::reward_nodes(1)),
 			("HyperNode reward", W::reward_hypernode()),
 			("late era end", W::finalize_era().saturating_add(late_prune)),
 		];

@@ -239,7 +239,7 @@ const provider = {
       },
     },
     'finish-exit': {
-      summary: "Finish NODE's exit: collateral, Links and delegations come back",
+      summary: "Finish NODE's exit: collateral and Links come back (delegators withdraw theirs)",
       args: ['NODE'],
       signed: true,
       async run(ctx, [node]) {
@@ -521,15 +521,26 @@ const delegator = {
   summary: 'Delegators: stake ICNT on a provider node and share its rewards',
   commands: {
     delegate: {
-      summary: 'Delegate AMOUNT ICNT to NODE (rewards are paid to you each era the node earns)',
+      summary: 'Delegate AMOUNT ICNT to NODE (rewards are not paid to you: they accumulate each era the node earns; see claim)',
       args: ['NODE', 'AMOUNT'],
       signed: true,
       async run(ctx, [node, amount]) {
         return send(ctx, ctx.api.tx.providers.delegate(parseCount(node, 'NODE'), parseIcnt(amount)));
       },
     },
+    claim: {
+      summary: "Claim NODE's rewards owed to you (they accumulate every era the node earns)",
+      args: ['NODE'],
+      signed: true,
+      async run(ctx, [node]) {
+        const r = await submit(ctx, ctx.api.tx.providers.claimRewards(parseCount(node, 'NODE')), await ctx.signer());
+        const { amount } = eventOf(r, 'providers.RewardsClaimed');
+        ctx.say(`claimed ${formatIcnt(amount)} from node ${node}`);
+        return { amount: String(amount), block: r.block };
+      },
+    },
     undelegate: {
-      summary: 'Start unbonding AMOUNT ICNT from NODE (slashable until withdrawn)',
+      summary: 'Start unbonding AMOUNT ICNT from NODE (slashable until withdrawn, earning nothing)',
       args: ['NODE', 'AMOUNT'],
       signed: true,
       async run(ctx, [node, amount]) {
@@ -538,15 +549,24 @@ const delegator = {
       },
     },
     withdraw: {
-      summary: 'Withdraw what finished unbonding from NODE',
+      summary: 'Withdraw what finished unbonding from NODE (all of it if NODE has exited; the last withdrawal also pays unclaimed rewards)',
       args: ['NODE'],
       signed: true,
       async run(ctx, [node]) {
         return send(ctx, ctx.api.tx.providers.withdrawUnbonded(parseCount(node, 'NODE')));
       },
     },
+    'apply-slash': {
+      summary: "Apply NODE's slashes to DELEGATOR-ADDRESS's delegation now (anyone may; it happens anyway when the delegation is next touched)",
+      args: ['NODE', 'DELEGATOR-ADDRESS'],
+      signed: true,
+      async run(ctx, [node, address]) {
+        const who = await accountOf(ctx, address);
+        return send(ctx, ctx.api.tx.providers.applySlash(parseCount(node, 'NODE'), who));
+      },
+    },
     status: {
-      summary: "An account's delegation to NODE: active, unbonding and when",
+      summary: "An account's delegation to NODE: active, unbonding and when, rewards claimable",
       args: ['NODE', '[ADDRESS]'],
       async run(ctx, [node, address]) {
         const who = await accountOf(ctx, address);
@@ -555,9 +575,14 @@ const delegator = {
           ctx.say(`${who} has no delegation to node ${node}`);
           return { account: who, node: Number(node), delegation: null };
         }
-        const v = plain(d.unwrap());
-        ctx.say(`${who} → node ${node}: ${JSON.stringify(v)}`);
-        return { account: who, node: Number(node), delegation: v };
+        const info = d.unwrap();
+        const { active, unbonding, unlockAt, held, claimable } = info;
+        ctx.say(`${who} → node ${node}: active ${formatIcnt(active)}, unbonding ${formatIcnt(unbonding)}${unbonding.isZero() ? '' : ` (withdrawable from block #${unlockAt})`}, claimable ${formatIcnt(claimable)}`);
+        // Held before the slashes not yet applied to it: the difference goes to the treasury
+        // when the delegation is next touched (or by apply-slash).
+        const unapplied = held.toBigInt() - active.toBigInt() - unbonding.toBigInt();
+        if (unapplied > 0n) ctx.say(`  held ${formatIcnt(held)}, of which ${formatIcnt(unapplied)} slashed and not yet moved to the treasury (icn delegator apply-slash ${node} ${who})`);
+        return { account: who, node: Number(node), delegation: plain(info) };
       },
     },
   },

@@ -343,6 +343,52 @@ test('marketplace: icn_quote is what book charges; cancel refunds it all', async
   assert.equal(await freeOf(cancelled.blockHash) - await freeOf(blockHash), total - cancelFee.actualFee.toBigInt());
 });
 
+test('delegation: rewards accumulate in the node\'s pool and are claimed', async () => {
+  assert.ok(nodeAtRegistration, 'the providers test registered the node');
+  // No delegation, nothing to claim: refused by name.
+  await assert.rejects(submit(api, api.tx.providers.claimRewards(NODE), ferdie), { message: 'providers.NotDelegated' });
+
+  // --- delegate
+  // Dave delegates 1,000 ICNT to the node (held on his account). His part of what the node
+  // earns each era accumulates in the node's delegation pool until he claims it: the
+  // runtime API's `claimable` (planck), next to `active`, `unbonding`, `unlockAt`, `held`.
+  const { blockHash: delegatedIn } = await submit(api, api.tx.providers.delegate(NODE, 1_000n * ICNT), dave);
+  const delegation = (await api.call.providersApi.delegation(NODE, dave.address)).unwrap();
+  // ---
+  assert.equal(delegation.active.toBigInt(), 1_000n * ICNT);
+  assert.equal(delegation.unbonding.toBigInt(), 0n);
+  assert.equal(delegation.held.toBigInt(), 1_000n * ICNT);
+  // Dave's delegation after block `hash`, and what that block credited to node 0's delegators.
+  const at = async (hash) => (await (await api.at(hash)).call.providersApi.delegation(NODE, dave.address)).unwrap();
+  const creditedIn = async (hash) => eventsOf(api, await (await api.at(hash)).query.system.events(), api.events.providers.DelegatorsRewarded)
+    .filter((e) => e.node.toNumber() === NODE)
+    .reduce((sum, e) => sum + e.amount.toBigInt(), 0n);
+  assert.ok((await at(delegatedIn)).claimable.toBigInt() <= await creditedIn(delegatedIn), 'nothing earned before delegating');
+
+  // --- claim
+  // Once the node has been rewarded with Dave's stake in, he claims what accumulated.
+  const owed = await waitFor('rewards to claim', async () => {
+    const { claimable } = (await api.call.providersApi.delegation(NODE, dave.address)).unwrap();
+    return claimable.toBigInt() > 0n ? claimable.toBigInt() : null;
+  });
+  const claim = await submit(api, api.tx.providers.claimRewards(NODE), dave);
+  const [claimed] = eventsOf(api, claim.events, api.events.providers.RewardsClaimed);
+  // ---
+  assert.equal(claimed.node.toNumber(), NODE);
+  assert.equal(claimed.delegator.toString(), dave.address);
+  const amount = claimed.amount.toBigInt();
+  assert.ok(amount > 0n, 'RewardsClaimed.amount > 0');
+  // What was claimable before the claim's block, plus at most what that block credited to the
+  // node's delegators (Dave is the only one); afterwards at most that credit is left.
+  const parent = (await api.rpc.chain.getHeader(claim.blockHash)).parentHash;
+  const before = (await at(parent)).claimable.toBigInt();
+  const credited = await creditedIn(claim.blockHash);
+  assert.ok(before >= owed, `claimable only grows until claimed: ${before} < ${owed}`);
+  assert.ok(amount >= before && amount <= before + credited, `claimed ${amount}, claimable before ${before}, credited in the block ${credited}`);
+  const after = (await at(claim.blockHash)).claimable.toBigInt();
+  assert.ok(after <= credited && after < before + credited, `claimable after the claim: ${after} (credited in the block ${credited})`);
+});
+
 test('governance: a provider proxy updates a node and cannot transfer; a multisig waits for its threshold; a referendum is submitted and voted on', async () => {
   // --- proxy
   // Bob (cold) lets Ferdie's hot key act for him as a provider: node calls only.

@@ -142,6 +142,7 @@ test('the walkthroughs of the docs run as written, and refusals print the runtim
       [['delegator', 'delegate', '99', '1000'], 'providers.UnknownNode'],
       [['delegator', 'undelegate', '0', '1'], 'providers.NotDelegated'],
       [['delegator', 'withdraw', '0'], 'providers.NotDelegated'],
+      [['delegator', 'claim', '0'], 'providers.NotDelegated'],
       [['validator', 'validate'], 'staking.NotController'],
       [['validator', 'chill'], 'staking.NotController'],
       [['validator', 'set-keys', '--keys', `0x${'00'.repeat(64)}`, '--proof', '0x00'], 'session.InvalidProof'],
@@ -169,12 +170,13 @@ test('the walkthroughs of the docs run as written, and refusals print the runtim
     refusals(),
   ]);
   const out = Object.fromEntries(names.map((n, i) => [n, outs[i]]));
-  assert.equal(seen.length, 22);
+  assert.equal(seen.length, 23);
 
   // What the pages say each walkthrough ends with.
   assert.match(out['provider-operate'], /SLA score 100 % \(\d+\/\d+ eras passed\)/);
   assert.match(out['provider-operate'], /providers\.CommitmentExtended/);
   assert.match(out['provider-operate'], /^node 0, blocks #\d+–#\d+: bookings/m);
+  assert.match(out.delegator, /providers\.RewardsClaimed \{"node":0,/);
   assert.match(out.delegator, /providers\.Withdrawn \{"node":0,/);
   assert.match(out.builder, /^booking 0 ended$/m);
   assert.match(out.builder, /era \d+: paid [\d.,]+ ICNT to providers/);
@@ -187,6 +189,7 @@ test('the walkthroughs of the docs run as written, and refusals print the runtim
     ['//Bob', ['provider', 'exit', '0'], 'providers.CommitmentNotEnded'],
     ['//Charlie', ['provider', 'update', '0', '--price', '1'], 'providers.NotProvider'],
     ['//Charlie', ['delegator', 'withdraw', '0'], 'providers.NotDelegated'],
+    ['//Charlie', ['delegator', 'claim', '0'], 'providers.NotDelegated'],
     ['//Ferdie', ['hypernode', 'register', '--report-key-file', 'report.key', '--location', 'DE', '--address', 'oracle.example.com'], 'sla.AlreadyRegistered'],
     ['//Ferdie', ['hypernode', 'stake-link', '2'], 'sla.NotLinkOwner'],
     ['//Dave', ['builder', 'book', '0', '4', '1', '--max-total', '1'], 'marketplace.PriceAboveMax'],

@@ -252,7 +252,7 @@ pub mod pallet {
 	#[cfg(feature = "runtime-benchmarks")]
 	pub trait BenchmarkHelper<AccountId> {
 		/// A cluster with `nodes` more bookable nodes of `units` units each, cheaper than any
-		/// other (each with the most delegators allowed if `delegators`); returns the cluster.
+		/// other (each with a delegator if `delegators`); returns the cluster.
 		fn bookable_cluster(nodes: u32, units: u32, delegators: bool) -> ClusterId;
 		/// Fills `cluster` with dearer bookable nodes up to the most a cluster may have (what a
 		/// quote reads in the worst case).

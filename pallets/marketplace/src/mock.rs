@@ -142,7 +142,11 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	ext_at_block_one(RuntimeGenesisConfig {
 		system: Default::default(),
 		balances: pallet_balances::GenesisConfig {
-			balances: (1..=60).map(|n| (account(n), 1_000_000 * ICNT)).collect(),
+			// The treasury's existential deposit funds the delegators' pot at genesis.
+			balances: (1..=60)
+				.map(|n| (account(n), 1_000_000 * ICNT))
+				.chain([(Treasury::get(), 1)])
+				.collect(),
 			..Default::default()
 		},
 		providers: pallet_icn_providers::GenesisConfig {

@@ -131,8 +131,9 @@ impl<T: Config> Pallet<T> {
 		(paid, margin, refunded)
 	}
 
-	/// Pays a node's `share` out of `builder`'s escrow: delegators their stake's part
-	/// less the provider's commission, the rest to the provider (into its collateral
+	/// Pays a node's `share` out of `builder`'s escrow: its delegators their stake's part
+	/// less the provider's commission (into the delegators' pot, credited to the node's
+	/// pool, whatever the number of delegators), the rest to the provider (into its collateral
 	/// while under-collateralized). Returns (paid, refunded): what the node can't be
 	/// paid (it left) goes back to the builder.
 	pub(crate) fn pay_node_share(
@@ -164,13 +165,22 @@ impl<T: Config> Pallet<T> {
 			)
 			.is_ok()
 		};
-		let (parts, provider_part) = shares.split(share);
+		let (to_delegators, provider_part) = shares.split(share);
 		let (mut out, mut failed) = (0, 0);
-		for (who, net) in parts {
-			if pay(&who, net) {
-				out += net;
+		if to_delegators > 0 {
+			// Into the delegators' pot, credited to the node's pool as one payment.
+			let pot = T::Rewards::delegators_pot();
+			if frame_support::storage::with_storage_layer(|| {
+				if !pay(&pot, to_delegators) {
+					return Err(DispatchError::Other("payment into the delegators' pot"));
+				}
+				T::Rewards::credit_delegators(node, to_delegators)
+			})
+			.is_ok()
+			{
+				out += to_delegators;
 			} else {
-				failed += net;
+				failed += to_delegators;
 			}
 		}
 		if provider_part > 0 {

@@ -214,6 +214,16 @@ fn settlement_pays_providers_margin_and_refunds_a_failed_node_exactly() {
 	});
 }
 
+fn events_of_providers() -> Vec<pallet_icn_providers::Event<Test>> {
+	System::events()
+		.into_iter()
+		.filter_map(|r| match r.event {
+			RuntimeEvent::Providers(e) => Some(e),
+			_ => None,
+		})
+		.collect()
+}
+
 #[test]
 fn delegators_are_paid_their_stake_share_after_commission() {
 	run(|| {
@@ -227,8 +237,15 @@ fn delegators_are_paid_their_stake_share_after_commission() {
 		let share = 10 * ICNT;
 		// Half the share by stake, less the 10 % commission.
 		let to_delegator = share / 2 - Perbill::from_percent(10).mul_floor(share / 2);
-		assert_eq!(free(&account(9)), d0 + to_delegator);
 		assert_eq!(free(&account(1)), p0 + share - to_delegator);
+		// The delegator's part waits in the pot until claimed.
+		assert_eq!(free(&account(9)), d0);
+		assert!(events_of_providers().contains(&pallet_icn_providers::Event::DelegatorsRewarded {
+			node: a,
+			amount: to_delegator
+		}));
+		assert_ok!(Providers::claim_rewards(origin(9), a));
+		assert_eq!(free(&account(9)), d0 + to_delegator);
 	});
 }
 

@@ -24,7 +24,7 @@ pub trait WeightInfo {
 	fn extend(n: u32) -> Weight;
 	/// `set_margin`.
 	fn set_margin() -> Weight;
-	/// Settling one era of one booking over `n` nodes (each with the most delegators).
+	/// Settling one era of one booking over `n` nodes (each with delegators, paid as one pool).
 	fn settle_booking_era(n: u32) -> Weight;
 	/// Finishing the settlement of an era.
 	fn settle_era_done() -> Weight;

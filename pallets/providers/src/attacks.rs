@@ -210,7 +210,7 @@ fn delegators_pay_before_the_providers_links() {
 				..Default::default()
 			}
 		);
-		assert_eq!(Delegations::<Test>::get(0, account(5)).map(|d| d.total()), Some(1_000 * ICNT));
+		assert_eq!(Providers::delegation_info(0, &account(5)).map(|d| d.active), Some(1_000 * ICNT));
 		// Once the provider's backing is gone, the delegator pays.
 		let outcome = <Providers as ProviderSlashing>::slash(0, Perbill::from_percent(30)).unwrap();
 		assert_eq!(
@@ -222,7 +222,7 @@ fn delegators_pay_before_the_providers_links() {
 				..Default::default()
 			}
 		);
-		assert_eq!(Delegations::<Test>::get(0, account(5)).map(|d| d.total()), Some(500 * ICNT));
+		assert_eq!(Providers::delegation_info(0, &account(5)).map(|d| d.active), Some(500 * ICNT));
 	});
 }
 

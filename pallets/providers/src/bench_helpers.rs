@@ -10,8 +10,8 @@ use frame_system::RawOrigin;
 use icn_primitives::currency::ICNT;
 
 /// Registers `nodes` fully collateralized nodes of `units` units in `cluster`, each by its
-/// own new provider, priced 1 ICNT (+1 planck per node) per unit-era, with the most
-/// delegators a node may have if `delegators`; returns their ids.
+/// own new provider, priced 1 ICNT (+1 planck per node) per unit-era, with a delegator if
+/// `delegators` (its pool is paid as one, however many delegate); returns their ids.
 pub fn bookable_nodes<T: Config>(
 	cluster: ClusterId,
 	nodes: u32,
@@ -42,7 +42,7 @@ pub fn bookable_nodes<T: Config>(
 			)
 			.expect("benchmark node registers");
 			if delegators {
-				delegate::<T>(id, T::MaxDelegatorsPerNode::get());
+				delegate::<T>(id, 1);
 			}
 			id
 		})
@@ -78,7 +78,7 @@ pub fn fill_cluster<T: Config>(cluster: ClusterId) {
 /// Adds `d` delegators of the minimum delegation to `node`, each a new funded account.
 pub fn delegate<T: Config>(node: NodeId, d: u32) {
 	let min = Params::<T>::get().min_delegation.max(ICNT);
-	let first = Nodes::<T>::get(node).map(|n| n.delegators).unwrap_or(0);
+	let first = DelegationPools::<T>::get(node).map(|p| p.delegators).unwrap_or(0);
 	for i in first..first.saturating_add(d) {
 		let seed = u32::try_from(node).unwrap_or(u32::MAX).wrapping_mul(1000).wrapping_add(i);
 		let who: T::AccountId = frame_benchmarking::account("bench-delegator", seed, 7);

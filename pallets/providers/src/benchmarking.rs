@@ -6,7 +6,10 @@ use crate::Pallet as Providers;
 use alloc::vec::Vec;
 use frame_benchmarking::v2::*;
 use frame_support::{
-	traits::{fungible::Mutate, Get},
+	traits::{
+		fungible::{Inspect, Mutate},
+		Get,
+	},
 	BoundedVec,
 };
 use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
@@ -108,6 +111,22 @@ fn delegators<T: Config>(node: NodeId, d: u32) {
 		let who = funded::<T>("delegator", i);
 		Providers::<T>::delegate(RawOrigin::Signed(who).into(), node, amount).expect("delegate");
 	}
+}
+
+/// `who` delegates 1,000 ICNT to `node` next to another delegator, then the node's
+/// delegators are credited a reward and slashed: settling `who`'s delegation pays its part
+/// of the slash to the treasury and moves its rewards into `unclaimed` (the worst case of
+/// every call that settles a delegation).
+fn owing<T: Config>(node: NodeId, who: &T::AccountId) {
+	delegators::<T>(node, 1);
+	Providers::<T>::delegate(RawOrigin::Signed(who.clone()).into(), node, 1_000 * ICNT)
+		.expect("delegate");
+	let pot = Providers::<T>::pot();
+	T::Currency::set_balance(&pot, T::Currency::minimum_balance().saturating_add(100 * ICNT));
+	Providers::<T>::do_credit_delegators(node, 100 * ICNT).expect("credit");
+	let backing = Nodes::<T>::get(node).map(|n| Providers::<T>::backing(&n)).expect("node");
+	Providers::<T>::do_slash_from(node, Perbill::one(), backing.saturating_add(10 * ICNT))
+		.expect("slash");
 }
 
 fn set_block<T: Config>(n: BlockNumberFor<T>) {
@@ -247,8 +266,8 @@ mod benchmarks {
 		let cluster = topology::<T>();
 		let provider = funded::<T>("provider", 0);
 		let id = node::<T>(&provider, cluster, 0);
-		delegators::<T>(id, T::MaxDelegatorsPerNode::get().saturating_sub(1));
 		let who = funded::<T>("delegator", 10_000);
+		owing::<T>(id, &who);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who.clone()), id, 1_000 * ICNT);
 		last_event::<T>(Event::Delegated { node: id, delegator: who, amount: 1_000 * ICNT });
@@ -260,10 +279,9 @@ mod benchmarks {
 		let provider = funded::<T>("provider", 0);
 		let id = node::<T>(&provider, cluster, 0);
 		let who = funded::<T>("delegator", 10_000);
-		Providers::<T>::delegate(RawOrigin::Signed(who.clone()).into(), id, 1_000 * ICNT)
-			.expect("delegate");
+		owing::<T>(id, &who);
 		#[extrinsic_call]
-		_(RawOrigin::Signed(who), id, 1_000 * ICNT);
+		_(RawOrigin::Signed(who), id, 100 * ICNT);
 	}
 
 	#[benchmark]
@@ -272,14 +290,38 @@ mod benchmarks {
 		let provider = funded::<T>("provider", 0);
 		let id = node::<T>(&provider, cluster, 0);
 		let who = funded::<T>("delegator", 10_000);
-		Providers::<T>::delegate(RawOrigin::Signed(who.clone()).into(), id, 1_000 * ICNT)
-			.expect("delegate");
-		Providers::<T>::undelegate(RawOrigin::Signed(who.clone()).into(), id, 1_000 * ICNT)
+		owing::<T>(id, &who);
+		let all = Providers::<T>::delegation_info(id, &who).expect("delegation").active;
+		Providers::<T>::undelegate(RawOrigin::Signed(who.clone()).into(), id, all)
 			.expect("undelegate");
 		set_block::<T>(BlockNumberFor::<T>::max_value() / 2u32.into());
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who.clone()), id);
-		last_event::<T>(Event::Withdrawn { node: id, delegator: who, amount: 1_000 * ICNT });
+		assert!(Delegations::<T>::get(id, &who).is_none());
+	}
+
+	#[benchmark]
+	fn claim_rewards() {
+		let cluster = topology::<T>();
+		let provider = funded::<T>("provider", 0);
+		let id = node::<T>(&provider, cluster, 0);
+		let who = funded::<T>("delegator", 10_000);
+		owing::<T>(id, &who);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), id);
+		assert_eq!(Providers::<T>::delegation_info(id, &who).expect("delegation").claimable, 0);
+	}
+
+	#[benchmark]
+	fn apply_slash() {
+		let cluster = topology::<T>();
+		let provider = funded::<T>("provider", 0);
+		let id = node::<T>(&provider, cluster, 0);
+		let who = funded::<T>("delegator", 10_000);
+		owing::<T>(id, &who);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(provider), id, who.clone());
+		assert_eq!(Providers::<T>::delegation_info(id, &who).expect("delegation").unapplied_slash, 0);
 	}
 
 	#[benchmark]
@@ -293,14 +335,11 @@ mod benchmarks {
 	}
 
 	#[benchmark]
-	fn finish_exit(
-		d: Linear<0, { T::MaxDelegatorsPerNode::get() }>,
-		l: Linear<0, { T::MaxLinksPerNode::get() }>,
-	) {
+	fn finish_exit(l: Linear<0, { T::MaxLinksPerNode::get() }>) {
 		let cluster = topology::<T>();
 		let provider = funded::<T>("provider", 0);
 		let id = node::<T>(&provider, cluster, l);
-		delegators::<T>(id, d);
+		delegators::<T>(id, 1);
 		set_block::<T>(BlockNumberFor::<T>::max_value() / 4u32.into());
 		Providers::<T>::start_exit(RawOrigin::Signed(provider.clone()).into(), id).expect("exit");
 		set_block::<T>(BlockNumberFor::<T>::max_value() / 2u32.into());
@@ -310,24 +349,23 @@ mod benchmarks {
 	}
 
 	#[benchmark]
-	fn slash(
-		d: Linear<0, { T::MaxDelegatorsPerNode::get() }>,
-		l: Linear<0, { T::MaxLinksPerNode::get() }>,
-	) {
+	fn slash(l: Linear<0, { T::MaxLinksPerNode::get() }>) {
 		let cluster = topology::<T>();
 		let provider = funded::<T>("provider", 0);
 		let id = node::<T>(&provider, cluster, l);
-		delegators::<T>(id, d);
-		// Everything pays: own ICNT, then every Link, then every delegator.
+		delegators::<T>(id, 1);
+		// Everything pays: own ICNT, then every Link, then the delegators' pool.
+		let delegated = DelegationPools::<T>::get(id).expect("pool").value;
 		let base = Nodes::<T>::get(id)
-			.map(|n| Providers::<T>::backing(&n).saturating_add(n.delegated))
+			.map(|n| Providers::<T>::backing(&n).saturating_add(delegated))
 			.expect("node");
 		#[block]
 		{
 			Providers::<T>::do_slash_from(id, Perbill::one(), base).expect("slash");
 		}
 		let n = Nodes::<T>::get(id).expect("node");
-		assert_eq!((n.collateral, n.links.len(), n.delegated), (0, 0, 0));
+		let pool = DelegationPools::<T>::get(id).expect("pool");
+		assert_eq!((n.collateral, n.links.len(), pool.value), (0, 0, 0));
 	}
 
 	#[benchmark]

@@ -2,7 +2,6 @@
 //! over to its `do_*` function here.
 
 use crate::{pallet::*, *};
-use alloc::vec::Vec;
 use frame_support::{
 	pallet_prelude::*,
 	traits::{fungible::MutateHold, tokens::Precision},
@@ -141,8 +140,6 @@ impl<T: Config> Pallet<T> {
 			failing: false,
 			collateral: 0,
 			links: BoundedVec::new(),
-			delegated: 0,
-			delegators: 0,
 			registered_at: now,
 		};
 		Self::deposit_event(Event::NodeRegistered {
@@ -258,83 +255,6 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// The body of [`Pallet::delegate`], its origin checked.
-	pub(crate) fn do_delegate(who: T::AccountId, node: NodeId, amount: Balance) -> DispatchResult {
-		let mut record = Nodes::<T>::get(node).ok_or(Error::<T>::UnknownNode)?;
-		ensure!(!matches!(record.status, NodeStatus::Exiting { .. }), Error::<T>::NodeIsExiting);
-		let mut delegation = match Delegations::<T>::get(node, &who) {
-			Some(d) => d,
-			None => {
-				ensure!(
-					record.delegators < T::MaxDelegatorsPerNode::get(),
-					Error::<T>::TooManyDelegators
-				);
-				record.delegators = record.delegators.saturating_add(1);
-				Delegation::default()
-			},
-		};
-		ensure!(
-			delegation.active.saturating_add(amount) >= Params::<T>::get().min_delegation
-				&& amount > 0,
-			Error::<T>::BelowMinimumDelegation
-		);
-		T::Currency::hold(&HoldReason::HpDelegation.into(), &who, amount)?;
-		delegation.active = delegation.active.saturating_add(amount);
-		record.delegated = record.delegated.saturating_add(amount);
-		Delegations::<T>::insert(node, &who, delegation);
-		Nodes::<T>::insert(node, record);
-		Self::deposit_event(Event::Delegated { node, delegator: who, amount });
-		Ok(())
-	}
-
-	/// The body of [`Pallet::undelegate`], its origin checked.
-	pub(crate) fn do_undelegate(
-		who: T::AccountId,
-		node: NodeId,
-		amount: Balance,
-	) -> DispatchResult {
-		let mut delegation = Delegations::<T>::get(node, &who).ok_or(Error::<T>::NotDelegated)?;
-		ensure!(amount > 0 && amount <= delegation.active, Error::<T>::NotEnoughDelegated);
-		let rest = delegation.active - amount;
-		ensure!(
-			rest == 0 || rest >= Params::<T>::get().min_delegation,
-			Error::<T>::BelowMinimumDelegation
-		);
-		let unlock_at = Self::after_unbonding();
-		delegation.active = rest;
-		delegation.unbonding = delegation.unbonding.saturating_add(amount);
-		delegation.unlock_at = unlock_at;
-		Delegations::<T>::insert(node, &who, delegation);
-		Self::deposit_event(Event::Undelegated { node, delegator: who, amount, unlock_at });
-		Ok(())
-	}
-
-	/// The body of [`Pallet::withdraw_unbonded`], its origin checked.
-	pub(crate) fn do_withdraw_unbonded(who: T::AccountId, node: NodeId) -> DispatchResult {
-		let mut delegation = Delegations::<T>::get(node, &who).ok_or(Error::<T>::NotDelegated)?;
-		ensure!(delegation.unbonding > 0, Error::<T>::NothingToWithdraw);
-		ensure!(
-			frame_system::Pallet::<T>::block_number() >= delegation.unlock_at,
-			Error::<T>::StillUnbonding
-		);
-		// Unbonding stake is slashable until withdrawn: not while a slash is pending.
-		ensure!(!T::SlashQueue::is_pending(node), Error::<T>::SlashPending);
-		let amount = delegation.unbonding;
-		T::Currency::release(&HoldReason::HpDelegation.into(), &who, amount, Precision::Exact)?;
-		delegation.unbonding = 0;
-		let mut record = Nodes::<T>::get(node).ok_or(Error::<T>::UnknownNode)?;
-		record.delegated = record.delegated.saturating_sub(amount);
-		if delegation.active == 0 {
-			Delegations::<T>::remove(node, &who);
-			record.delegators = record.delegators.saturating_sub(1);
-		} else {
-			Delegations::<T>::insert(node, &who, delegation);
-		}
-		Nodes::<T>::insert(node, record);
-		Self::deposit_event(Event::Withdrawn { node, delegator: who, amount });
-		Ok(())
-	}
-
 	/// The body of [`Pallet::start_exit`], its origin checked.
 	pub(crate) fn do_start_exit(who: T::AccountId, node: NodeId) -> DispatchResult {
 		let mut record = Self::provider_node(&who, node)?;
@@ -371,17 +291,6 @@ impl<T: Config> Pallet<T> {
 			T::Links::unlock(*link)?;
 			LinkBacking::<T>::remove(link);
 		}
-		let mut delegators = 0u32;
-		let delegations: Vec<_> = Delegations::<T>::drain_prefix(node).collect();
-		for (who, d) in delegations {
-			T::Currency::release(
-				&HoldReason::HpDelegation.into(),
-				&who,
-				d.total(),
-				Precision::Exact,
-			)?;
-			delegators = delegators.saturating_add(1);
-		}
 		ProviderNodes::<T>::mutate(&record.provider, |nodes| nodes.retain(|n| *n != node));
 		ClusterNodes::<T>::mutate(record.cluster, |nodes| nodes.retain(|n| *n != node));
 		Nodes::<T>::remove(node);
@@ -392,8 +301,8 @@ impl<T: Config> Pallet<T> {
 			node,
 			collateral: record.collateral,
 			links: record.links.into_inner(),
-			delegated: record.delegated,
+			delegated: DelegationPools::<T>::get(node).map(|p| p.value).unwrap_or_default(),
 		});
-		Ok(Some(T::WeightInfo::finish_exit(delegators, links)).into())
+		Ok(Some(T::WeightInfo::finish_exit(links)).into())
 	}
 }

@@ -2,7 +2,6 @@
 //! its calls, hooks and trait implementations.
 
 use crate::{pallet::*, *};
-use alloc::vec::Vec;
 use frame_support::{
 	pallet_prelude::*,
 	traits::{
@@ -12,9 +11,8 @@ use frame_support::{
 };
 use frame_system::pallet_prelude::*;
 use sp_runtime::{
-	helpers_128bit::multiply_by_rational_with_rounding,
 	traits::{AccountIdConversion, Saturating, UniqueSaturatedInto},
-	Perbill, Rounding,
+	Perbill,
 };
 
 impl<T: Config> Pallet<T> {
@@ -327,56 +325,17 @@ impl<T: Config> Pallet<T> {
 			due = due.saturating_sub(value);
 		}
 
-		// 3. Delegators, pro rata to their held stake (active and unbonding), rounded down;
-		// the last delegator takes the rounding remainder (at most one planck per
-		// delegator), within its stake.
-		if due > 0 && record.delegated > 0 {
-			let base = record.delegated;
-			let take = due.min(base);
-			let delegations: Vec<_> = Delegations::<T>::iter_prefix(node).collect();
-			let count = delegations.len();
-			let mut taken: Balance = 0;
-			for (i, (who, mut d)) in delegations.into_iter().enumerate() {
-				let stake = d.total();
-				let share = if i + 1 == count {
-					take.saturating_sub(taken)
-				} else {
-					multiply_by_rational_with_rounding(take, stake, base, Rounding::Down)
-						.unwrap_or(0)
-				}
-				.min(stake);
-				if share == 0 {
-					continue;
-				}
-				T::Currency::transfer_on_hold(
-					&HoldReason::HpDelegation.into(),
-					&who,
-					&treasury,
-					share,
-					Precision::Exact,
-					Restriction::Free,
-					Fortitude::Force,
-				)?;
-				// Active stake first, then unbonding.
-				let from_active = share.min(d.active);
-				d.active -= from_active;
-				d.unbonding = d.unbonding.saturating_sub(share - from_active);
-				if d.total() == 0 {
-					Delegations::<T>::remove(node, &who);
-					record.delegators = record.delegators.saturating_sub(1);
-				} else {
-					Delegations::<T>::insert(node, &who, d);
-				}
-				taken = taken.saturating_add(share);
-				Self::deposit_event(Event::DelegatorSlashed {
-					node,
-					delegator: who,
-					amount: share,
-				});
+		// 3. Delegators, pro rata to their stake (active and unbonding): the pool's value
+		// drops at once; each delegation pays its part to the treasury when next settled.
+		if due > 0 {
+			if let Some(mut pool) = DelegationPools::<T>::get(node).filter(|p| p.value > 0) {
+				let take = due.min(pool.value);
+				pool.value -= take;
+				pool.unapplied = pool.unapplied.saturating_add(take);
+				DelegationPools::<T>::insert(node, pool);
+				due -= take;
+				outcome.delegated = take;
 			}
-			record.delegated = record.delegated.saturating_sub(taken);
-			due = due.saturating_sub(taken);
-			outcome.delegated = taken;
 		}
 
 		outcome.uncovered = due;
@@ -394,6 +353,7 @@ impl<T: Config> Pallet<T> {
 	/// The node's record as the runtime API reports it.
 	pub fn node_info(id: NodeId) -> Option<runtime_api::NodeInfo<T::AccountId, BlockNumberFor<T>>> {
 		let node = Nodes::<T>::get(id)?;
+		let pool = DelegationPools::<T>::get(id).unwrap_or_default();
 		let commission = Self::commission_of(id, &node);
 		Some(runtime_api::NodeInfo {
 			id,
@@ -415,14 +375,14 @@ impl<T: Config> Pallet<T> {
 			failing: node.failing,
 			collateral: node.collateral,
 			links: node.links.into_inner(),
-			delegated: node.delegated,
-			delegators: node.delegators,
+			delegated: pool.value,
+			delegators: pool.delegators,
 		})
 	}
 
 	/// Checks the pallet's invariants: every account's holds equal the records (own
-	/// collateral of its nodes, its delegations), each node's delegated total and count
-	/// match its delegations, every backing Link is locked, owned by the provider and
+	/// collateral of its nodes, its delegations), the delegation pools match their
+	/// delegations and the pot holds their unclaimed rewards, every backing Link is locked, owned by the provider and
 	/// indexed, and the cluster and provider indexes match the nodes. (Always compiled,
 	/// so the tests of pallets built on this one check it too.)
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
@@ -437,16 +397,6 @@ impl<T: Config> Pallet<T> {
 		for (id, node) in Nodes::<T>::iter() {
 			let c = collateral.entry(node.provider.clone()).or_default();
 			*c = c.saturating_add(node.collateral);
-			let (mut total, mut count) = (0 as Balance, 0u32);
-			for (who, d) in Delegations::<T>::iter_prefix(id) {
-				ensure!(d.total() > 0, "empty delegation kept");
-				total = total.saturating_add(d.total());
-				count += 1;
-				let e = delegated.entry(who).or_default();
-				*e = e.saturating_add(d.total());
-			}
-			ensure!(total == node.delegated, "node delegated total differs from its delegations");
-			ensure!(count == node.delegators, "node delegator count differs from its delegations");
 			for link in &node.links {
 				ensure!(T::Links::is_locked(*link), "a backing Link is not locked");
 				ensure!(
@@ -464,6 +414,7 @@ impl<T: Config> Pallet<T> {
 				"node missing from its provider"
 			);
 		}
+		Self::pools_try_state(&mut delegated)?;
 		for (link, id) in LinkBacking::<T>::iter() {
 			ensure!(
 				Nodes::<T>::get(id).is_some_and(|n| n.links.contains(&link)),

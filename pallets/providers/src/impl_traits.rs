@@ -34,12 +34,10 @@ impl<T: Config> ProviderSlashing for Pallet<T> {
 		Nodes::<T>::get(node).map(|n| Self::required_collateral(&n)).unwrap_or_default()
 	}
 
-	/// Every delegator paying and every Link seized, plus the treasury returning the last
-	/// Link's excess: one transfer between two accounts, charged as one more delegator
-	/// (its benchmark cannot have both: an excess means nothing is left for delegators).
+	/// Every Link seized, the treasury returning the last one's excess and the delegators'
+	/// pool paying (its benchmark's worst case).
 	fn slash_weight() -> Weight {
-		let (d, l) = (T::MaxDelegatorsPerNode::get(), T::MaxLinksPerNode::get());
-		T::WeightInfo::slash(d.saturating_add(1), l)
+		T::WeightInfo::slash(T::MaxLinksPerNode::get())
 	}
 
 	fn set_failing(node: NodeId, failing: bool) -> DispatchResult {
@@ -164,21 +162,24 @@ impl<T: Config> SlaTargets for Pallet<T> {
 impl<T: Config> NodeRewards<T::AccountId> for Pallet<T> {
 	fn reward_shares(node: NodeId) -> Option<RewardShares<T::AccountId>> {
 		let record = Nodes::<T>::get(node)?;
-		let delegations = Delegations::<T>::iter_prefix(node)
-			.filter(|(_, d)| d.active > 0)
-			.map(|(who, d)| (who, d.active))
-			.collect();
+		let delegated = DelegationPools::<T>::get(node)
+			.map(|p| p.value_of(p.active_points))
+			.unwrap_or_default();
 		// The provider's own stake is all it backs the node with: ICNT and Links.
 		Some(RewardShares {
 			commission: Self::commission_of(node, &record),
 			own_stake: Self::backing(&record),
 			provider: record.provider,
-			delegations,
+			delegated,
 		})
 	}
 
-	fn delegators(node: NodeId) -> u32 {
-		Nodes::<T>::get(node).map(|n| n.delegators).unwrap_or(0)
+	fn delegators_pot() -> T::AccountId {
+		Self::pot()
+	}
+
+	fn credit_delegators(node: NodeId, amount: Balance) -> DispatchResult {
+		Self::do_credit_delegators(node, amount)
 	}
 
 	fn pay_node(

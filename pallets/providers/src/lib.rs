@@ -58,6 +58,7 @@ pub mod weights;
 mod dispatchable_impls;
 mod functions;
 mod impl_traits;
+mod pool;
 
 /// Set-up helpers for the benchmarks of pallets built on this one (the marketplace, the SLA
 /// oracle): bookable nodes with their collateral and delegators.
@@ -99,7 +100,8 @@ pub mod pallet {
 	/// The in-code storage version.
 	/// 1: `ProviderParams` has `max_commission` ([`migrations::v1`]).
 	/// 2: `ProviderParams` has `audit_bytes_per_unit` ([`migrations::v2`]).
-	pub(crate) const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
+	/// 3: delegation pools: points and reward indexes ([`migrations::v3`]).
+	pub(crate) const STORAGE_VERSION: StorageVersion = StorageVersion::new(3);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -145,7 +147,6 @@ pub mod pallet {
 			type MaxNodesPerCluster = ConstU32<32>;
 			type SlashQueue = ();
 			type MaxNodesPerProvider = ConstU32<4>;
-			type MaxDelegatorsPerNode = ConstU32<8>;
 			type MaxAuditChunks = ConstU32<16_384>;
 			type WeightInfo = ();
 		}
@@ -203,10 +204,6 @@ pub mod pallet {
 		/// The most nodes of one provider.
 		#[pallet::constant]
 		type MaxNodesPerProvider: Get<u32>;
-
-		/// The most delegators of one node.
-		#[pallet::constant]
-		type MaxDelegatorsPerNode: Get<u32>;
 
 		/// The most chunks of an audit object (its `.hashes` object is 32 bytes per chunk).
 		#[pallet::constant]
@@ -271,7 +268,12 @@ pub mod pallet {
 		ValueQuery,
 	>;
 
-	/// Delegations: node → delegator → stake.
+	/// Each node's delegation pool (while it has a delegation; it outlives the node until
+	/// the last delegation leaves).
+	#[pallet::storage]
+	pub type DelegationPools<T> = StorageMap<_, Twox64Concat, NodeId, DelegationPool>;
+
+	/// Delegations: node → delegator → points, held ICNT and reward index.
 	#[pallet::storage]
 	pub type Delegations<T: Config> = StorageDoubleMap<
 		_,
@@ -395,6 +397,7 @@ pub mod pallet {
 					latency_bound_ms: c.latency_bound_ms,
 				});
 			}
+			Pallet::<T>::fund_pot();
 			for (who, count) in &self.links {
 				for _ in 0..*count {
 					if let Err(e) = Pallet::<T>::do_mint_link(who) {
@@ -450,8 +453,13 @@ pub mod pallet {
 		NodeExited { node: NodeId, collateral: Balance, links: Vec<LinkId>, delegated: Balance },
 		/// A node was slashed to the treasury.
 		NodeSlashed { node: NodeId, fraction: Perbill, outcome: SlashOutcome },
-		/// A delegator's stake was slashed.
+		/// A delegator's part of its node's slashes was moved from its held ICNT to the
+		/// treasury (when its delegation was next touched, or by `apply_slash`).
 		DelegatorSlashed { node: NodeId, delegator: T::AccountId, amount: Balance },
+		/// A node's delegators were credited `amount` of rewards, claimable from the pot.
+		DelegatorsRewarded { node: NodeId, amount: Balance },
+		/// A delegator claimed its rewards from the pot.
+		RewardsClaimed { node: NodeId, delegator: T::AccountId, amount: Balance },
 		/// The SLA oracle marked a node failing or recovered.
 		NodeFailing { node: NodeId, failing: bool },
 		/// Capacity of a node was booked.
@@ -535,8 +543,6 @@ pub mod pallet {
 		ZeroExtension,
 		/// A delegation below the minimum.
 		BelowMinimumDelegation,
-		/// The node has the most delegators allowed.
-		TooManyDelegators,
 		/// No delegation of this account to this node.
 		NotDelegated,
 		/// Undelegating more than is delegated.
@@ -568,6 +574,15 @@ pub mod pallet {
 		SlashPending,
 		/// The commission is above the highest allowed (`max_commission`).
 		CommissionTooHigh,
+		/// The node's delegations were slashed to nothing: it takes new delegations once the
+		/// old ones have left (`withdraw_unbonded`, or anyone's `apply_slash`).
+		NodeStakeWiped,
+		/// No rewards to claim.
+		NothingToClaim,
+		/// The delegation owes no slash.
+		NothingToApply,
+		/// The node has no active delegation to credit rewards to.
+		NoDelegators,
 	}
 
 	#[pallet::hooks]
@@ -736,13 +751,32 @@ pub mod pallet {
 		/// Completes an exit after the unbonding delay (anyone may call): releases the
 		/// provider's collateral and Links and every delegation, and removes the node.
 		#[pallet::call_index(14)]
-		#[pallet::weight(T::WeightInfo::finish_exit(
-			T::MaxDelegatorsPerNode::get(),
-			T::MaxLinksPerNode::get()
-		))]
+		#[pallet::weight(T::WeightInfo::finish_exit(T::MaxLinksPerNode::get()))]
 		pub fn finish_exit(origin: OriginFor<T>, node: NodeId) -> DispatchResultWithPostInfo {
 			ensure_signed(origin)?;
 			Self::do_finish_exit(node)
+		}
+
+		/// Pays the caller's rewards from `node`'s delegators' pool out of the pot. Rewards
+		/// accumulate every era the node earns (capacity rewards and booking payments, after
+		/// the provider's commission); they stay claimable after the delegation ends.
+		#[pallet::call_index(15)]
+		pub fn claim_rewards(origin: OriginFor<T>, node: NodeId) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_claim_rewards(who, node)
+		}
+
+		/// Moves `delegator`'s part of `node`'s slashes from its held ICNT to the treasury
+		/// (anyone may call: slashes of delegators apply when a delegation is next touched,
+		/// and this touches it). A delegation slashed to nothing is removed.
+		#[pallet::call_index(16)]
+		pub fn apply_slash(
+			origin: OriginFor<T>,
+			node: NodeId,
+			delegator: T::AccountId,
+		) -> DispatchResult {
+			ensure_signed(origin)?;
+			Self::do_apply_slash(node, delegator)
 		}
 	}
 }

@@ -32,8 +32,6 @@ pub const LINK_VALUE: Balance = 2_500 * ICNT;
 pub const UNBONDING: u64 = 8;
 /// The most Links per node in tests.
 pub const MAX_LINKS: u32 = 4;
-/// The most delegators per node in tests.
-pub const MAX_DELEGATORS: u32 = 8;
 
 #[derive_impl(pallet_icn_providers::config_preludes::TestDefaultConfig)]
 impl crate::Config for Test {
@@ -44,7 +42,6 @@ impl crate::Config for Test {
 	type Clock = icn_primitives::clock::FixedClocks<2, { MONTH as u32 }>;
 	type MaxLinksPerNode = ConstU32<MAX_LINKS>;
 	type MaxNodesPerCluster = ConstU32<16>;
-	type MaxDelegatorsPerNode = ConstU32<MAX_DELEGATORS>;
 }
 
 /// Test accounts 1..=9 start with 1,000,000 ICNT; accounts 1 and 2 own three Links each
@@ -53,7 +50,12 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	ext_at_block_one(RuntimeGenesisConfig {
 		system: Default::default(),
 		balances: pallet_balances::GenesisConfig {
-			balances: (1..=9).map(|n| (account(n), 1_000_000 * ICNT)).collect(),
+			// The treasury (account 200) starts with the existential deposit (1 planck),
+			// which genesis moves into the delegators' pot: it is then empty.
+			balances: (1..=9)
+				.map(|n| (account(n), 1_000_000 * ICNT))
+				.chain([(Treasury::get(), 1)])
+				.collect(),
 			..Default::default()
 		},
 		providers: pallet_icn_providers::GenesisConfig {

@@ -9,7 +9,7 @@ use icn_primitives::{
 use scale_info::TypeInfo;
 use sp_runtime::Perbill;
 
-use crate::types::{AuditObject, CountryCode, Delegation, NodeStatus};
+use crate::types::{AuditObject, CountryCode, NodeStatus};
 
 /// A node as clients see it: its record plus what follows from it.
 #[derive(Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, Debug)]
@@ -46,7 +46,7 @@ pub struct NodeInfo<AccountId, BlockNumber> {
 	pub collateral: Balance,
 	/// Links backing it.
 	pub links: Vec<LinkId>,
-	/// ICNT delegated (active and unbonding).
+	/// ICNT delegated (active and unbonding), after slashes.
 	pub delegated: Balance,
 	/// Number of delegators.
 	pub delegators: u32,
@@ -56,6 +56,24 @@ pub struct NodeInfo<AccountId, BlockNumber> {
 	pub backing: Balance,
 	/// Whether it can take new bookings.
 	pub bookable: bool,
+}
+
+/// An account's delegation to a node as clients see it: what it is worth, after the
+/// node's slashes, and what it may claim, as if it were settled now.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, Debug)]
+pub struct DelegationInfo<BlockNumber> {
+	/// ICNT delegated and earning.
+	pub active: Balance,
+	/// ICNT unbonding, withdrawable at `unlock_at`.
+	pub unbonding: Balance,
+	/// When the unbonding ICNT may be withdrawn.
+	pub unlock_at: BlockNumber,
+	/// ICNT held on the account for it (`HpDelegation`).
+	pub held: Balance,
+	/// Of `held`, what the node's slashes take when the delegation is next touched.
+	pub unapplied_slash: Balance,
+	/// Rewards it can claim now.
+	pub claimable: Balance,
 }
 
 sp_api::decl_runtime_apis! {
@@ -72,6 +90,6 @@ sp_api::decl_runtime_apis! {
 		/// The nodes of a provider.
 		fn provider_nodes(provider: AccountId) -> Vec<NodeId>;
 		/// An account's delegation to a node.
-		fn delegation(node: NodeId, delegator: AccountId) -> Option<Delegation<BlockNumber>>;
+		fn delegation(node: NodeId, delegator: AccountId) -> Option<DelegationInfo<BlockNumber>>;
 	}
 }

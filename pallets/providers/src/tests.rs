@@ -46,6 +46,10 @@ fn node(id: NodeId) -> Node<Test> {
 	Nodes::<Test>::get(id).expect("node exists")
 }
 
+fn pool(id: NodeId) -> DelegationPool {
+	DelegationPools::<Test>::get(id).expect("pool exists")
+}
+
 fn events() -> Vec<Event<Test>> {
 	System::events()
 		.into_iter()
@@ -623,7 +627,11 @@ mod life_cycle {
 			go_to(end + UNBONDING);
 			assert_ok!(Providers::finish_exit(origin(9), 0));
 			assert_eq!(collateral_held(1), 0);
+			// The delegations stay in their pool until each delegator withdraws, at once.
+			assert_eq!(delegation_held(5), 100 * ICNT);
+			assert_ok!(Providers::withdraw_unbonded(origin(5), 0));
 			assert_eq!(delegation_held(5), 0);
+			assert!(DelegationPools::<Test>::get(0).is_none());
 			assert!(Nodes::<Test>::get(0).is_none());
 			assert!(ClusterNodes::<Test>::get(CLUSTER).is_empty());
 			assert!(!<Test as Config>::Links::is_locked(0));
@@ -652,7 +660,7 @@ mod delegation {
 			assert_noop!(Providers::delegate(origin(5), 7, 10 * ICNT), Error::<Test>::UnknownNode);
 			assert_ok!(Providers::delegate(origin(5), id, 300 * ICNT));
 			assert_eq!(delegation_held(5), 300 * ICNT);
-			assert_eq!((node(id).delegated, node(id).delegators), (300 * ICNT, 1));
+			assert_eq!((pool(id).value, pool(id).delegators), (300 * ICNT, 1));
 			assert_noop!(
 				Providers::undelegate(origin(5), id, 301 * ICNT),
 				Error::<Test>::NotEnoughDelegated
@@ -686,35 +694,37 @@ mod delegation {
 			go_to(1 + UNBONDING);
 			assert_ok!(Providers::withdraw_unbonded(origin(5), id));
 			assert_eq!(delegation_held(5), 200 * ICNT);
-			assert_eq!(node(id).delegated, 200 * ICNT);
+			assert_eq!(pool(id).value, 200 * ICNT);
 			// Undelegating everything and withdrawing removes the delegation.
 			assert_ok!(Providers::undelegate(origin(5), id, 200 * ICNT));
 			go_to(1 + 2 * UNBONDING);
 			assert_ok!(Providers::withdraw_unbonded(origin(5), id));
 			assert!(Delegations::<Test>::get(id, account(5)).is_none());
-			assert_eq!((node(id).delegated, node(id).delegators), (0, 0));
+			assert!(DelegationPools::<Test>::get(id).is_none());
 		});
 	}
 
 	#[test]
-	fn delegators_are_bounded_and_shares_exposed() {
+	fn delegators_are_unbounded_and_shares_exposed() {
 		run(|| {
 			let id = register(1, 10);
-			for n in 2..2 + MAX_DELEGATORS as u8 {
-				assert_ok!(Providers::delegate(origin(n), id, 10 * ICNT));
+			// More delegators than the old cap of 32, each at the minimum.
+			for n in 0..40u8 {
+				let who = account(100 + n);
+				<Balances as frame_support::traits::fungible::Mutate<_>>::set_balance(
+					&who,
+					100 * ICNT,
+				);
+				assert_ok!(Providers::delegate(RuntimeOrigin::signed(who), id, 10 * ICNT));
 			}
-			assert_noop!(
-				Providers::delegate(RuntimeOrigin::signed(account(200)), id, 10 * ICNT),
-				Error::<Test>::TooManyDelegators
-			);
+			assert_eq!((pool(id).value, pool(id).delegators), (400 * ICNT, 40));
 			// An existing delegator may add more.
-			assert_ok!(Providers::delegate(origin(2), id, 10 * ICNT));
+			assert_ok!(Providers::delegate(RuntimeOrigin::signed(account(100)), id, 10 * ICNT));
 			let shares = <Providers as NodeRewards<_>>::reward_shares(id).unwrap();
 			assert_eq!(shares.provider, account(1));
 			assert_eq!(shares.commission, Perbill::from_percent(10));
 			assert_eq!(shares.own_stake, 10 * PER_UNIT);
-			assert_eq!(shares.delegations.len(), MAX_DELEGATORS as usize);
-			assert!(shares.delegations.contains(&(account(2), 20 * ICNT)));
+			assert_eq!(shares.delegated, 410 * ICNT);
 		});
 	}
 }
@@ -783,31 +793,37 @@ mod slashing {
 			assert_eq!(outcome.delegated, from_delegators);
 			assert_eq!(outcome.links_seized, 0);
 			assert_eq!(outcome.uncovered, 0);
-			// Each delegator pays floor(x · stake / total); the last in iteration order also
-			// pays the rounding remainder.
+			// The pool's value drops at once; the ICNT moves to the treasury as each
+			// delegation settles (here: anyone's `apply_slash`).
+			assert_eq!(pool(id).value, delegated - from_delegators);
+			assert_eq!(pool(id).unapplied, from_delegators);
+			assert_eq!(Balances::balance(&Treasury::get()), 3 * PER_UNIT);
 			let mut paid = Vec::new();
 			for (n, s) in stakes {
-				let left = Delegations::<Test>::get(id, account(n)).map(|d| d.total()).unwrap_or(0);
+				assert_ok!(Providers::apply_slash(origin(9), id, account(n)));
+				assert_noop!(
+					Providers::apply_slash(origin(9), id, account(n)),
+					Error::<Test>::NothingToApply
+				);
+				let left = Delegations::<Test>::get(id, account(n)).map(|d| d.held).unwrap_or(0);
 				assert_eq!(delegation_held(n), left);
-				// floor(x · stake / total) in 256 bits.
+				// x · stake / total in 256 bits, rounded down.
 				let floor = (sp_core::U256::from(from_delegators) * sp_core::U256::from(s)
 					/ sp_core::U256::from(delegated))
 				.as_u128();
 				paid.push((n, s - left, floor));
 			}
+			// Together exactly the due; each within a planck per delegator of its share.
 			let total_paid: Balance = paid.iter().map(|(_, p, _)| p).sum();
 			assert_eq!(total_paid, from_delegators);
 			for (n, p, floor) in &paid {
-				assert!(
-					*p == *floor || *p - *floor < stakes.len() as Balance,
-					"{n}: {p} vs {floor}"
-				);
+				assert!(p.abs_diff(*floor) < stakes.len() as Balance, "{n}: {p} vs {floor}");
 			}
+			assert_eq!(pool(id).unapplied, 0);
 			assert_eq!(Balances::balance(&Treasury::get()), required);
-			assert_eq!(node(id).delegated, delegated - from_delegators);
-			// Account 6 lost from its active stake first.
-			let d6 = Delegations::<Test>::get(id, account(6)).unwrap();
-			assert_eq!(d6.unbonding, 100 * ICNT);
+			// Account 6's unbonding part paid its share too: half of it, as every stake.
+			let info = Providers::delegation_info(id, &account(6)).unwrap();
+			assert!(info.unbonding > 49 * ICNT && info.unbonding < 51 * ICNT, "{info:?}");
 		});
 	}
 
@@ -870,6 +886,7 @@ mod slashing {
 				SlashOutcome { due: 50 * ICNT, delegated: 50 * ICNT, ..Default::default() }
 			);
 			assert_eq!(node(0).links.to_vec(), vec![0, 1]);
+			assert_ok!(Providers::apply_slash(origin(9), 0, account(5)));
 			assert_eq!(delegation_held(5), 950 * ICNT);
 			assert_eq!(treasury(), 50 * ICNT);
 		});

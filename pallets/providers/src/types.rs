@@ -10,7 +10,7 @@ use icn_primitives::{
 	Balance,
 };
 use scale_info::TypeInfo;
-use sp_runtime::Perbill;
+use sp_runtime::{FixedPointNumber, FixedU128, Perbill};
 
 use crate::Config;
 
@@ -238,16 +238,12 @@ pub struct Node<T: Config> {
 	pub collateral: Balance,
 	/// ICN Links locked as collateral.
 	pub links: BoundedVec<LinkId, T::MaxLinksPerNode>,
-	/// ICNT delegated to it (active and unbonding), held on the delegators
-	/// (`HpDelegation`).
-	pub delegated: Balance,
-	/// Number of delegators.
-	pub delegators: u32,
 	/// Block of registration.
 	pub registered_at: BlockNumberFor<T>,
 }
 
-/// One account's delegation to one node.
+/// One account's delegation to one node: points in the node's [`DelegationPool`] (what the
+/// stake is worth follows the pool's slashes) and its place in the pool's reward index.
 #[derive(
 	Clone,
 	PartialEq,
@@ -261,18 +257,121 @@ pub struct Node<T: Config> {
 	Debug,
 )]
 pub struct Delegation<BlockNumber> {
-	/// Delegated and earning.
+	/// ICNT held on the delegator's account for it (`HpDelegation`): what it delegated less
+	/// what it withdrew and the slashes already applied to it.
+	pub held: Balance,
+	/// Points delegated and earning.
 	pub active: Balance,
-	/// Undelegated, still held (and slashable) until `unlock_at`.
+	/// Points undelegated, still slashable until withdrawn at `unlock_at`.
 	pub unbonding: Balance,
-	/// When the unbonding part may be withdrawn.
+	/// When the unbonding points may be withdrawn.
 	pub unlock_at: BlockNumber,
+	/// The pool's [`DelegationPool::reward_per_point`] when its rewards were last settled.
+	pub reward_index: FixedU128,
+	/// Rewards settled to it and not claimed yet (in the pot).
+	pub unclaimed: Balance,
 }
 
 impl<B> Delegation<B> {
-	/// Everything held for this delegation.
-	pub fn total(&self) -> Balance {
+	/// All its points, active and unbonding.
+	pub fn points(&self) -> Balance {
 		self.active.saturating_add(self.unbonding)
+	}
+}
+
+/// A node's delegations as one pool, so that neither a reward nor a slash of the node loops
+/// over its delegators (protocol §3, docs/architecture.md "Delegation pools"):
+///
+/// - **Stake** is counted in points. A slash lowers the pool's `value` at once (what every
+///   point is worth) and adds to `unapplied`; each delegation pays its part (its `held`
+///   above its points' worth) to the treasury when it is next settled.
+/// - **Rewards** raise `reward_per_point` (per active point) and move into the pot; each
+///   delegation's share is settled into its `unclaimed` and claimed from the pot.
+///
+/// The pool outlives its node until its last delegation leaves. Invariant: the delegations'
+/// `held` add up to `value + unapplied`.
+#[derive(
+	Clone,
+	PartialEq,
+	Eq,
+	Default,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+)]
+pub struct DelegationPool {
+	/// Points of every delegation, active and unbonding.
+	pub points: Balance,
+	/// Points that earn rewards (active).
+	pub active_points: Balance,
+	/// ICNT every point together is worth after slashes: what a slash of the delegators can
+	/// still take.
+	pub value: Balance,
+	/// Slashed from the delegators and still held on their accounts, moved to the treasury
+	/// as each delegation settles.
+	pub unapplied: Balance,
+	/// Rewards per active point since the pool began.
+	pub reward_per_point: FixedU128,
+	/// Rewards credited to the pool's delegators (moved into the pot).
+	pub paid: Balance,
+	/// Of which claimed out of the pot.
+	pub claimed: Balance,
+	/// Number of delegations.
+	pub delegators: u32,
+}
+
+impl DelegationPool {
+	/// What `points` of the pool are worth now, rounded down (all the points: all the value).
+	pub fn value_of(&self, points: Balance) -> Balance {
+		if points >= self.points {
+			return self.value;
+		}
+		sp_runtime::helpers_128bit::multiply_by_rational_with_rounding(
+			points,
+			self.value,
+			self.points,
+			sp_runtime::Rounding::Down,
+		)
+		.unwrap_or(0)
+	}
+
+	/// The points `amount` ICNT buys now (rounded down), `None` when the pool's stake was
+	/// slashed to nothing while points remain (or the points would overflow).
+	pub fn points_for(&self, amount: Balance) -> Option<Balance> {
+		if self.points == 0 {
+			return Some(amount);
+		}
+		if self.value == 0 {
+			return None;
+		}
+		sp_runtime::helpers_128bit::multiply_by_rational_with_rounding(
+			amount,
+			self.points,
+			self.value,
+			sp_runtime::Rounding::Down,
+		)
+	}
+
+	/// The points worth `amount` ICNT now, rounded up (what undelegating `amount` takes).
+	pub fn points_worth(&self, amount: Balance) -> Option<Balance> {
+		if self.value == 0 {
+			return None;
+		}
+		sp_runtime::helpers_128bit::multiply_by_rational_with_rounding(
+			amount,
+			self.points,
+			self.value,
+			sp_runtime::Rounding::Up,
+		)
+	}
+
+	/// Rewards `active` points earned since `index`, rounded down.
+	pub fn rewards_since(&self, active: Balance, index: FixedU128) -> Balance {
+		use sp_runtime::traits::Saturating;
+		self.reward_per_point.saturating_sub(index).saturating_mul_int(active)
 	}
 }
 

@@ -40,14 +40,18 @@ pub trait WeightInfo {
 	fn delegate() -> Weight;
 	/// `undelegate`.
 	fn undelegate() -> Weight;
-	/// `withdraw_unbonded`.
+	/// `withdraw_unbonded` (settling the delegation, paying its rewards out).
 	fn withdraw_unbonded() -> Weight;
+	/// `claim_rewards`.
+	fn claim_rewards() -> Weight;
+	/// `apply_slash`.
+	fn apply_slash() -> Weight;
 	/// `start_exit`.
 	fn start_exit() -> Weight;
-	/// `finish_exit` releasing `d` delegations and `l` Links.
-	fn finish_exit(d: u32, l: u32) -> Weight;
-	/// `ProviderSlashing::slash` over `d` delegators, seizing up to `l` Links.
-	fn slash(d: u32, l: u32) -> Weight;
+	/// `finish_exit` releasing `l` Links (delegations stay in the pool until withdrawn).
+	fn finish_exit(l: u32) -> Weight;
+	/// `ProviderSlashing::slash` seizing up to `l` Links and slashing the delegators' pool.
+	fn slash(l: u32) -> Weight;
 	/// `ProviderSlashing::set_failing`.
 	fn set_failing() -> Weight;
 	/// `CapacityLedger::reserve` (or `release`).
@@ -121,20 +125,24 @@ impl WeightInfo for () {
 		Weight::from_parts(40_000_000, 6_000)
 			.saturating_add(RocksDbWeight::get().reads_writes(2, 1))
 	}
-	fn finish_exit(d: u32, l: u32) -> Weight {
+	fn claim_rewards() -> Weight {
+		Weight::from_parts(90_000_000, 6_000)
+			.saturating_add(RocksDbWeight::get().reads_writes(5, 4))
+	}
+	fn apply_slash() -> Weight {
+		Weight::from_parts(90_000_000, 6_000)
+			.saturating_add(RocksDbWeight::get().reads_writes(5, 4))
+	}
+	fn finish_exit(l: u32) -> Weight {
 		Weight::from_parts(150_000_000, 12_000)
-			.saturating_add(Weight::from_parts(60_000_000, 3_000).saturating_mul(d.into()))
 			.saturating_add(Weight::from_parts(60_000_000, 4_000).saturating_mul(l.into()))
-			.saturating_add(RocksDbWeight::get().reads_writes(8, 8))
-			.saturating_add(RocksDbWeight::get().reads_writes(3, 3).saturating_mul(d.into()))
+			.saturating_add(RocksDbWeight::get().reads_writes(9, 8))
 			.saturating_add(RocksDbWeight::get().reads_writes(3, 3).saturating_mul(l.into()))
 	}
-	fn slash(d: u32, l: u32) -> Weight {
+	fn slash(l: u32) -> Weight {
 		Weight::from_parts(150_000_000, 12_000)
-			.saturating_add(Weight::from_parts(80_000_000, 3_000).saturating_mul(d.into()))
 			.saturating_add(Weight::from_parts(80_000_000, 4_000).saturating_mul(l.into()))
-			.saturating_add(RocksDbWeight::get().reads_writes(8, 6))
-			.saturating_add(RocksDbWeight::get().reads_writes(3, 3).saturating_mul(d.into()))
+			.saturating_add(RocksDbWeight::get().reads_writes(9, 7))
 			.saturating_add(RocksDbWeight::get().reads_writes(4, 7).saturating_mul(l.into()))
 	}
 	fn set_failing() -> Weight {

@@ -316,9 +316,10 @@ mod benchmarks {
 
 	#[benchmark]
 	fn reward_nodes(n: Linear<1, 32>) {
-		// n nodes without delegators, each under-collateralized after a slash: its reward
-		// goes into its collateral (a hold and the node's record written).
-		let nodes = T::BenchmarkHelper::probe_nodes(n, false);
+		// n nodes, each with a delegator (its delegators' part moves into the pot and is
+		// credited to its pool, however many delegate) and under-collateralized after a
+		// slash: the provider's part goes into its collateral (a hold, the record written).
+		let nodes = T::BenchmarkHelper::probe_nodes(n, true);
 		T::Currency::mint_into(&T::Pool::account(), 1_000_000 * ICNT).expect("pool funded");
 		for node in &nodes {
 			T::Slashing::slash(*node, Perbill::from_percent(10)).expect("slashed");
@@ -340,35 +341,6 @@ mod benchmarks {
 		}
 		assert_eq!(RewardPoints::<T>::iter_prefix(1).count(), 0);
 		assert!(EraRewards::<T>::get(1).node_paid > 0);
-	}
-
-	#[benchmark]
-	fn reward_delegators(d: Linear<0, { T::BenchmarkHelper::max_delegators() }>) {
-		// One node with d delegators, each paid its part; the provider's part goes into its
-		// collateral (under-collateralized after a slash).
-		let node = T::BenchmarkHelper::probe_nodes(1, false)[0];
-		T::BenchmarkHelper::delegate(node, d);
-		T::Slashing::slash(node, Perbill::from_percent(10)).expect("slashed");
-		T::Currency::mint_into(&T::Pool::account(), 1_000_000 * ICNT).expect("pool funded");
-		RewardPoints::<T>::insert(1, node, 1_000_000_000);
-		EraRewards::<T>::insert(
-			1,
-			EraReward {
-				capacity_points: 1_000_000_000,
-				node_budget: 1_000 * ICNT,
-				..Default::default()
-			},
-		);
-		aggregating::<T>(AggregationStep::NodeRewards);
-		// What the step charges: a batch of one node, and its delegators.
-		let mut meter = WeightMeter::with_limit(T::WeightInfo::reward_nodes(1).saturating_add(
-			T::WeightInfo::reward_delegators(d).saturating_sub(T::WeightInfo::reward_delegators(0)),
-		));
-		#[block]
-		{
-			Sla::<T>::aggregate(&mut meter);
-		}
-		assert_eq!(EraRewards::<T>::get(1).node_paid, 1_000 * ICNT);
 	}
 
 	#[benchmark]

@@ -290,15 +290,11 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Pays `era`'s capacity rewards node by node while `meter` allows (the batch's fixed
-	/// part is charged; each node is charged by its delegator count); returns whether
-	/// every node is paid.
+	/// part is charged; each node the same, however many delegate to it: its delegators are
+	/// paid as one pool); returns whether every node is paid.
 	pub(crate) fn reward_nodes(era: EraIndex, meter: &mut WeightMeter) -> bool {
 		let per_node =
 			T::WeightInfo::reward_nodes(1).saturating_sub(T::WeightInfo::reward_nodes(0));
-		let per_delegator = |d: u32| {
-			T::WeightInfo::reward_delegators(d).saturating_sub(T::WeightInfo::reward_delegators(0))
-		};
-		// No more entries are read than could be paid with no delegators.
 		let most = meter
 			.remaining()
 			.checked_div_per_component(&per_node)
@@ -309,10 +305,10 @@ impl<T: Config> Pallet<T> {
 		let more = nodes.len() > most;
 		let mut r = EraRewards::<T>::get(era);
 		let pool = T::Pool::account();
+		let pot = T::Rewards::delegators_pot();
 		let mut done = !more;
 		for (node, points) in nodes.into_iter().take(most) {
-			let delegators = T::Rewards::delegators(node);
-			if meter.try_consume(per_node.saturating_add(per_delegator(delegators))).is_err() {
+			if meter.try_consume(per_node).is_err() {
 				done = false;
 				break;
 			}
@@ -330,10 +326,14 @@ impl<T: Config> Pallet<T> {
 			};
 			let (to_delegators, to_provider) = shares.split(amount);
 			let mut paid: Balance = 0;
-			for (who, part) in to_delegators {
-				if T::Currency::transfer(&pool, &who, part, Preservation::Preserve).is_ok() {
-					paid = paid.saturating_add(part);
-				}
+			if to_delegators > 0 &&
+				frame_support::storage::with_storage_layer(|| {
+					T::Currency::transfer(&pool, &pot, to_delegators, Preservation::Preserve)?;
+					T::Rewards::credit_delegators(node, to_delegators)
+				})
+				.is_ok()
+			{
+				paid = paid.saturating_add(to_delegators);
 			}
 			if to_provider > 0 && T::Rewards::pay_node(node, &pool, to_provider).is_ok() {
 				paid = paid.saturating_add(to_provider);

@@ -379,15 +379,10 @@ pub mod pallet {
 		/// A new signing account and its proof for `owner` (a key the benchmark holds).
 		fn signer(owner: &AccountId) -> (AccountId, Proof);
 		/// Registers `n` probe-able provider nodes of one cluster (fully collateralized, with
-		/// the most delegators a node may have if `delegators`: the worst to slash and to
-		/// pay); returns them.
+		/// a delegator if `delegators`: the worst to slash and to pay); returns them.
 		fn probe_nodes(n: u32, delegators: bool) -> Vec<NodeId>;
 		/// The most nodes one cluster may have.
 		fn max_cluster_nodes() -> u32;
-		/// Adds `d` delegators to `node`.
-		fn delegate(node: NodeId, d: u32);
-		/// The most delegators one node may have.
-		fn max_delegators() -> u32;
 	}
 
 	/// The HyperNodes, by owner account.

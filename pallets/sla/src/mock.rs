@@ -159,12 +159,6 @@ impl crate::BenchmarkHelper<AccountId32, MultiSignature> for BenchHelper {
 	fn max_cluster_nodes() -> u32 {
 		32
 	}
-	fn delegate(node: NodeId, d: u32) {
-		pallet_icn_providers::bench_helpers::delegate::<Test>(node, d)
-	}
-	fn max_delegators() -> u32 {
-		8
-	}
 }
 
 /// Test account `n`.
@@ -233,6 +227,8 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 			balances: (1..=30)
 				.map(|n| (account(n), 1_000_000 * ICNT))
 				.chain([(account(250), POOL_FUNDS)])
+				// The treasury's existential deposit funds the delegators' pot at genesis.
+				.chain([(Treasury::get(), 1)])
 				.collect(),
 			..Default::default()
 		},

@@ -49,10 +49,8 @@ pub trait WeightInfo {
 	fn measure_cluster() -> Weight;
 	/// Setting an era's reward budget (unfreezing the pool's released ICNT).
 	fn era_budget() -> Weight;
-	/// Paying a batch of `n` nodes' capacity rewards (no delegators).
+	/// Paying a batch of `n` nodes' capacity rewards (each node's delegators as one pool).
 	fn reward_nodes(n: u32) -> Weight;
-	/// Paying one node's capacity reward shared with `d` delegators.
-	fn reward_delegators(d: u32) -> Weight;
 	/// Paying one HyperNode's reward (the most oracles in the era).
 	fn reward_hypernode() -> Weight;
 }
@@ -138,12 +136,6 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(120_000_000, 3_200).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads_writes(9, 3))
 			.saturating_add(RocksDbWeight::get().reads_writes(5, 4).saturating_mul(n.into()))
-	}
-	fn reward_delegators(d: u32) -> Weight {
-		Weight::from_parts(190_000_000, 12_000)
-			.saturating_add(Weight::from_parts(50_000_000, 2_700).saturating_mul(d.into()))
-			.saturating_add(RocksDbWeight::get().reads_writes(14, 7))
-			.saturating_add(RocksDbWeight::get().reads_writes(2, 1).saturating_mul(d.into()))
 	}
 	fn reward_hypernode() -> Weight {
 		Weight::from_parts(150_000_000, 20_000)

@@ -490,7 +490,6 @@ impl pallet_icn_providers::Config for Runtime {
 	// Exits and withdrawals wait for the oracle's pending slashes.
 	type SlashQueue = crate::Sla;
 	type MaxNodesPerProvider = ConstU32<32>;
-	type MaxDelegatorsPerNode = ConstU32<32>;
 	type MaxAuditChunks = ConstU32<16_384>;
 	type WeightInfo = crate::weights::pallet_icn_providers::WeightInfo<Runtime>;
 }
@@ -670,12 +669,6 @@ impl pallet_icn_sla::BenchmarkHelper<AccountId, icn_primitives::Signature> for S
 	}
 	fn max_cluster_nodes() -> u32 {
 		<<Runtime as pallet_icn_providers::Config>::MaxNodesPerCluster as frame_support::traits::Get<u32>>::get()
-	}
-	fn delegate(node: pallet_icn_sla::NodeId, d: u32) {
-		pallet_icn_providers::bench_helpers::delegate::<Runtime>(node, d)
-	}
-	fn max_delegators() -> u32 {
-		<<Runtime as pallet_icn_providers::Config>::MaxDelegatorsPerNode as frame_support::traits::Get<u32>>::get()
 	}
 }
 

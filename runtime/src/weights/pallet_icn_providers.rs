@@ -315,6 +315,26 @@ impl<T: frame_system::Config> pallet_icn_providers::WeightInfo for WeightInfo<T>
 			.saturating_add(T::DbWeight::get().reads(7))
 			.saturating_add(T::DbWeight::get().writes(4))
 	}
+	fn claim_rewards() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `1115`
+		//  Estimated: `4103`
+		// Minimum execution time: 86_942_000 picoseconds.
+		Weight::from_parts(97_841_000, 0)
+			.saturating_add(Weight::from_parts(0, 4103))
+			.saturating_add(T::DbWeight::get().reads(7))
+			.saturating_add(T::DbWeight::get().writes(4))
+	}
+	fn apply_slash() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `1115`
+		//  Estimated: `4103`
+		// Minimum execution time: 86_942_000 picoseconds.
+		Weight::from_parts(97_841_000, 0)
+			.saturating_add(Weight::from_parts(0, 4103))
+			.saturating_add(T::DbWeight::get().reads(7))
+			.saturating_add(T::DbWeight::get().writes(4))
+	}
 	/// Storage: `Providers::Nodes` (r:1 w:1)
 	/// Proof: `Providers::Nodes` (`max_values`: None, `max_size`: Some(638), added: 3113, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Params` (r:1 w:0)
@@ -359,7 +379,8 @@ impl<T: frame_system::Config> pallet_icn_providers::WeightInfo for WeightInfo<T>
 	/// Proof: `Providers::PendingCommission` (`max_values`: None, `max_size`: Some(24), added: 2499, mode: `MaxEncodedLen`)
 	/// The range of component `d` is `[0, 32]`.
 	/// The range of component `l` is `[0, 16]`.
-	fn finish_exit(d: u32, l: u32, ) -> Weight {
+	fn finish_exit(l: u32, ) -> Weight {
+		let d: u32 = 0; // TEMPORARY until regenerated
 		// Proof Size summary in bytes:
 		//  Measured:  `1571 + d * (242 ±0) + l * (85 ±0)`
 		//  Estimated: `4511 + d * (2632 ±0) + l * (2954 ±0)`
@@ -413,7 +434,8 @@ impl<T: frame_system::Config> pallet_icn_providers::WeightInfo for WeightInfo<T>
 	/// Proof: `Nfts::PendingSwapOf` (`max_values`: None, `max_size`: Some(71), added: 2546, mode: `MaxEncodedLen`)
 	/// The range of component `d` is `[0, 32]`.
 	/// The range of component `l` is `[0, 16]`.
-	fn slash(d: u32, l: u32, ) -> Weight {
+	fn slash(l: u32, ) -> Weight {
+		let d: u32 = 1; // TEMPORARY until regenerated
 		// Proof Size summary in bytes:
 		//  Measured:  `2487 + d * (242 ±0) + l * (181 ±0)`
 		//  Estimated: `6196 + d * (2632 ±0) + l * (3336 ±0)`

@@ -472,48 +472,6 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 	/// Proof: `Sla::CurrentEra` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Sla::Aggregation` (r:1 w:1)
 	/// Proof: `Sla::Aggregation` (`max_values`: Some(1), `max_size`: Some(13), added: 508, mode: `MaxEncodedLen`)
-	/// Storage: `Sla::RewardPoints` (r:2 w:1)
-	/// Proof: `Sla::RewardPoints` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
-	/// Storage: `Sla::EraRewards` (r:1 w:1)
-	/// Proof: `Sla::EraRewards` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
-	/// Storage: `Providers::Nodes` (r:1 w:1)
-	/// Proof: `Providers::Nodes` (`max_values`: None, `max_size`: Some(638), added: 3113, mode: `MaxEncodedLen`)
-	/// Storage: `Providers::Delegations` (r:33 w:0)
-	/// Proof: `Providers::Delegations` (`max_values`: None, `max_size`: Some(108), added: 2583, mode: `MaxEncodedLen`)
-	/// Storage: `Providers::PendingCommission` (r:1 w:0)
-	/// Proof: `Providers::PendingCommission` (`max_values`: None, `max_size`: Some(24), added: 2499, mode: `MaxEncodedLen`)
-	/// Storage: `Providers::Params` (r:1 w:0)
-	/// Proof: `Providers::Params` (`max_values`: Some(1), `max_size`: Some(57), added: 552, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:34 w:34)
-	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// Storage: `Providers::Clusters` (r:1 w:0)
-	/// Proof: `Providers::Clusters` (`max_values`: None, `max_size`: Some(78), added: 2553, mode: `MaxEncodedLen`)
-	/// Storage: `Providers::Regions` (r:1 w:0)
-	/// Proof: `Providers::Regions` (`max_values`: None, `max_size`: Some(203), added: 2678, mode: `MaxEncodedLen`)
-	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
-	/// Storage: `Sla::EraOracles` (r:1 w:0)
-	/// Proof: `Sla::EraOracles` (`max_values`: None, `max_size`: Some(8206), added: 10681, mode: `MaxEncodedLen`)
-	/// The range of component `d` is `[0, 32]`.
-	fn reward_delegators(d: u32, ) -> Weight {
-		// Proof Size summary in bytes:
-		//  Measured:  `1580 + d * (182 ±0)`
-		//  Estimated: `11671 + d * (2603 ±0)`
-		// Minimum execution time: 195_566_000 picoseconds.
-		Weight::from_parts(265_594_931, 0)
-			.saturating_add(Weight::from_parts(0, 11671))
-			// Standard Error: 791_724
-			.saturating_add(Weight::from_parts(63_435_061, 0).saturating_mul(d.into()))
-			.saturating_add(T::DbWeight::get().reads(15))
-			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(d.into())))
-			.saturating_add(T::DbWeight::get().writes(7))
-			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(d.into())))
-			.saturating_add(Weight::from_parts(0, 2603).saturating_mul(d.into()))
-	}
-	/// Storage: `Sla::CurrentEra` (r:1 w:0)
-	/// Proof: `Sla::CurrentEra` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
-	/// Storage: `Sla::Aggregation` (r:1 w:1)
-	/// Proof: `Sla::Aggregation` (`max_values`: Some(1), `max_size`: Some(13), added: 508, mode: `MaxEncodedLen`)
 	/// Storage: `Sla::EraOracles` (r:1 w:0)
 	/// Proof: `Sla::EraOracles` (`max_values`: None, `max_size`: Some(8206), added: 10681, mode: `MaxEncodedLen`)
 	/// Storage: `Sla::HyperNodes` (r:1 w:0)
