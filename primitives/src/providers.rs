@@ -189,8 +189,9 @@ impl<AccountId> RewardShares<AccountId> {
 		if self.delegated == 0 || total == 0 {
 			return (0, amount);
 		}
-		let gross = multiply_by_rational_with_rounding(amount, self.delegated, total, Rounding::Down)
-			.unwrap_or(0);
+		let gross =
+			multiply_by_rational_with_rounding(amount, self.delegated, total, Rounding::Down)
+				.unwrap_or(0);
 		let net = gross.saturating_sub(self.commission.mul_floor(gross)).min(amount);
 		(net, amount - net)
 	}

@@ -9,8 +9,9 @@ use super::{IcnRpc, RuntimeApiClient};
 use icn_runtime::{opaque::Block, AccountId, BlockNumber};
 use jsonrpsee::{core::RpcResult, proc_macros::rpc};
 use pallet_icn_providers::{
+	runtime_api::DelegationInfo,
 	runtime_api::{NodeInfo, ProvidersApi as ProvidersRuntimeApi},
-	ClusterId, Delegation, LinkId, NodeId, NodeStatus, RegionId,
+	ClusterId, LinkId, NodeId, NodeStatus, RegionId,
 };
 use serde::Serialize;
 use sp_runtime::traits::Block as BlockT;
@@ -128,20 +129,29 @@ fn hex(bytes: &[u8]) -> String {
 #[derive(Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RpcDelegation {
-	/// Delegated and earning.
+	/// Delegated and earning, after the node's slashes.
 	pub active: String,
-	/// Undelegated, still held (and slashable) until `unlock_at`.
+	/// Undelegated, still held (and slashable) until `unlock_at`, after the node's slashes.
 	pub unbonding: String,
 	/// When the unbonding part may be withdrawn (block).
 	pub unlock_at: BlockNumber,
+	/// ICNT held on the account for it.
+	pub held: String,
+	/// Of `held`, what the node's slashes take when the delegation is next touched.
+	pub unapplied_slash: String,
+	/// Rewards claimable now.
+	pub claimable: String,
 }
 
-impl From<Delegation<BlockNumber>> for RpcDelegation {
-	fn from(d: Delegation<BlockNumber>) -> Self {
+impl From<DelegationInfo<BlockNumber>> for RpcDelegation {
+	fn from(d: DelegationInfo<BlockNumber>) -> Self {
 		RpcDelegation {
 			active: d.active.to_string(),
 			unbonding: d.unbonding.to_string(),
 			unlock_at: d.unlock_at,
+			held: d.held.to_string(),
+			unapplied_slash: d.unapplied_slash.to_string(),
+			claimable: d.claimable.to_string(),
 		}
 	}
 }

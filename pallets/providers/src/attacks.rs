@@ -210,7 +210,10 @@ fn delegators_pay_before_the_providers_links() {
 				..Default::default()
 			}
 		);
-		assert_eq!(Providers::delegation_info(0, &account(5)).map(|d| d.active), Some(1_000 * ICNT));
+		assert_eq!(
+			Providers::delegation_info(0, &account(5)).map(|d| d.active),
+			Some(1_000 * ICNT)
+		);
 		// Once the provider's backing is gone, the delegator pays.
 		let outcome = <Providers as ProviderSlashing>::slash(0, Perbill::from_percent(30)).unwrap();
 		assert_eq!(
@@ -284,4 +287,179 @@ fn any_capacity_backed_by_a_4_kib_object() {
 		let largest = u64::from(<<Test as Config>::MaxAuditChunks as Get<u32>>::get()) * 4096;
 		assert_eq!(Providers::audit_size_for(u32::MAX), largest);
 	});
+}
+
+/// Attacks on the delegation pools (pull-based rewards, lazy slashes).
+mod pools {
+	use super::*;
+	use frame_support::traits::fungible::{InspectHold, Mutate};
+
+	fn register_node() -> NodeId {
+		assert_ok!(Providers::register_node(
+			RuntimeOrigin::signed(account(1)),
+			spec(10),
+			10 * PER_UNIT,
+			Default::default()
+		));
+		0
+	}
+
+	fn delegate(who: u8, amount: Balance) {
+		assert_ok!(Providers::delegate(RuntimeOrigin::signed(account(who)), 0, amount));
+	}
+
+	/// Rewards `amount` to node 0's delegators, as the SLA oracle or the marketplace does.
+	fn reward(amount: Balance) {
+		assert_ok!(<Balances as Mutate<_>>::transfer(
+			&account(9),
+			&Providers::pot(),
+			amount,
+			frame_support::traits::tokens::Preservation::Preserve
+		));
+		assert_ok!(<Providers as NodeRewards<_>>::credit_delegators(0, amount));
+	}
+
+	fn claimable(who: u8) -> Balance {
+		Providers::delegation_info(0, &account(who)).map(|d| d.claimable).unwrap_or(0)
+	}
+
+	/// With at most 8 (runtime: 32) delegators per node, that many accounts delegating the
+	/// minimum (8 × 10 ICNT here, 32 × 1 ICNT on the runtime) shut every other ICNT holder
+	/// out of a node (`TooManyDelegators`): a cheap squat on the best nodes. There is no cap
+	/// any more: rewards and slashes cost the same for one delegator or a million.
+	#[test]
+	fn delegator_slots_squatted_with_minimum_delegations() {
+		run(|| {
+			register_node();
+			for i in 0..8u8 {
+				let who = account(100 + i);
+				<Balances as Mutate<_>>::set_balance(&who, 100 * ICNT);
+				assert_ok!(Providers::delegate(RuntimeOrigin::signed(who), 0, 10 * ICNT));
+			}
+			delegate(5, 1_000 * ICNT);
+			assert_eq!(DelegationPools::<Test>::get(0).unwrap().delegators, 9);
+		});
+	}
+
+	/// Delegating just before rewards are credited and leaving right after must not take a
+	/// part of rewards earned before the delegation: a delegation starts at the pool's
+	/// current reward index.
+	#[test]
+	fn joining_after_a_reward_takes_none_of_it() {
+		run(|| {
+			register_node();
+			delegate(5, 100 * ICNT);
+			reward(50 * ICNT);
+			delegate(6, 10_000 * ICNT);
+			assert_eq!(claimable(6), 0);
+			assert_eq!(claimable(5), 50 * ICNT);
+			// From now on, by stake.
+			reward(101 * ICNT);
+			assert_eq!(claimable(6), 100 * ICNT);
+			assert_eq!(claimable(5), 51 * ICNT);
+		});
+	}
+
+	/// A claim pays once; a second claim, or a claim by someone else, pays nothing.
+	#[test]
+	fn claiming_twice() {
+		run(|| {
+			register_node();
+			delegate(5, 100 * ICNT);
+			reward(30 * ICNT);
+			let before = Balances::balance(&account(5));
+			assert_ok!(Providers::claim_rewards(RuntimeOrigin::signed(account(5)), 0));
+			assert_eq!(Balances::balance(&account(5)), before + 30 * ICNT);
+			assert_noop!(
+				Providers::claim_rewards(RuntimeOrigin::signed(account(5)), 0),
+				Error::<Test>::NothingToClaim
+			);
+			assert_noop!(
+				Providers::claim_rewards(RuntimeOrigin::signed(account(6)), 0),
+				Error::<Test>::NotDelegated
+			);
+		});
+	}
+
+	/// A slash lands on the pool at once; a delegator who then withdraws (its unbonding
+	/// having started before the slash) must still pay its part: withdrawing settles the
+	/// delegation first, and what comes back is what its points are worth.
+	#[test]
+	fn withdrawing_before_the_slash_is_applied() {
+		run(|| {
+			register_node();
+			delegate(5, 1_000 * ICNT);
+			delegate(6, 1_000 * ICNT);
+			assert_ok!(Providers::undelegate(RuntimeOrigin::signed(account(5)), 0, 1_000 * ICNT));
+			// Everything own is taken, then 500 ICNT of the delegators' 2,000 (25 %).
+			let base = 10 * PER_UNIT + 500 * ICNT;
+			let outcome = Providers::do_slash_from(0, Perbill::one(), base).unwrap();
+			assert_eq!(outcome.delegated, 500 * ICNT);
+			frame_system::Pallet::<Test>::set_block_number(100);
+			let (free, treasury) =
+				(Balances::balance(&account(5)), Balances::balance(&Treasury::get()));
+			assert_ok!(Providers::withdraw_unbonded(RuntimeOrigin::signed(account(5)), 0));
+			assert_eq!(Balances::balance(&account(5)), free + 750 * ICNT);
+			assert_eq!(Balances::balance(&Treasury::get()), treasury + 250 * ICNT);
+			assert_eq!(Balances::balance_on_hold(&HoldReason::HpDelegation.into(), &account(5)), 0);
+		});
+	}
+
+	/// A delegator joining after a slash must not pay for it (its ICNT buys points at the
+	/// slashed rate), nor dilute the part the earlier delegators still owe.
+	#[test]
+	fn joining_after_a_slash_pays_none_of_it() {
+		run(|| {
+			register_node();
+			delegate(5, 1_000 * ICNT);
+			Providers::do_slash_from(0, Perbill::one(), 10 * PER_UNIT + 500 * ICNT).unwrap();
+			delegate(6, 1_000 * ICNT);
+			let info = Providers::delegation_info(0, &account(6)).unwrap();
+			assert_eq!((info.active, info.unapplied_slash), (1_000 * ICNT, 0));
+			let info = Providers::delegation_info(0, &account(5)).unwrap();
+			assert_eq!((info.active, info.unapplied_slash), (500 * ICNT, 500 * ICNT));
+		});
+	}
+
+	/// Once slashed to nothing, a pool's old points are worthless: a new delegation cannot
+	/// buy points against them (it would hand its ICNT to the old delegators), so it waits
+	/// until they leave — which they can at once, and anyone can make them.
+	#[test]
+	fn delegating_into_a_wiped_pool() {
+		run(|| {
+			register_node();
+			delegate(5, 1_000 * ICNT);
+			Providers::do_slash_from(0, Perbill::one(), 20 * PER_UNIT).unwrap();
+			assert_noop!(
+				Providers::delegate(RuntimeOrigin::signed(account(6)), 0, 1_000 * ICNT),
+				Error::<Test>::NodeStakeWiped
+			);
+			// Anyone applies the slash; the worthless delegation then leaves at once.
+			assert_ok!(Providers::apply_slash(RuntimeOrigin::signed(account(9)), 0, account(5)));
+			assert_ok!(Providers::withdraw_unbonded(RuntimeOrigin::signed(account(5)), 0));
+			assert!(DelegationPools::<Test>::get(0).is_none());
+			delegate(6, 1_000 * ICNT);
+			assert_eq!(Providers::delegation_info(0, &account(6)).unwrap().active, 1_000 * ICNT);
+		});
+	}
+
+	/// Rounding must never let the delegators claim more than was paid to them: odd
+	/// stakes, odd rewards and many claims leave the pot covering every claim
+	/// (`try_state`, run after every test, checks claimed + claimable ≤ paid).
+	#[test]
+	fn rounding_drains_the_pot() {
+		run(|| {
+			register_node();
+			for (who, s) in [(5u8, 10 * ICNT + 1), (6, 33 * ICNT + 7), (7, 1_000 * ICNT + 3)] {
+				delegate(who, s);
+			}
+			for r in 1..=20u128 {
+				reward(r * 7 + 3);
+				for who in [5u8, 6, 7] {
+					let _ = Providers::claim_rewards(RuntimeOrigin::signed(account(who)), 0);
+				}
+			}
+			assert_ok!(Providers::do_try_state());
+		});
+	}
 }

@@ -321,7 +321,10 @@ mod benchmarks {
 		owing::<T>(id, &who);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(provider), id, who.clone());
-		assert_eq!(Providers::<T>::delegation_info(id, &who).expect("delegation").unapplied_slash, 0);
+		assert_eq!(
+			Providers::<T>::delegation_info(id, &who).expect("delegation").unapplied_slash,
+			0
+		);
 	}
 
 	#[benchmark]

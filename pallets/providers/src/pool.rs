@@ -12,10 +12,7 @@ use frame_support::{
 	},
 };
 use frame_system::pallet_prelude::*;
-use sp_runtime::{
-	traits::AccountIdConversion,
-	FixedPointNumber, FixedU128,
-};
+use sp_runtime::{traits::AccountIdConversion, FixedPointNumber, FixedU128};
 
 /// A delegation as the pallet keeps it.
 pub(crate) type DelegationOf<T> = Delegation<BlockNumberFor<T>>;
@@ -298,9 +295,7 @@ impl<T: Config> Pallet<T> {
 			unlock_at: d.unlock_at,
 			held: d.held,
 			unapplied_slash: owed,
-			claimable: d
-				.unclaimed
-				.saturating_add(pool.rewards_since(d.active, d.reward_index)),
+			claimable: d.unclaimed.saturating_add(pool.rewards_since(d.active, d.reward_index)),
 		})
 	}
 
@@ -316,10 +311,7 @@ impl<T: Config> Pallet<T> {
 			let (mut points, mut active, mut sum_held, mut count) = (0u128, 0u128, 0u128, 0u32);
 			let mut claimable: Balance = 0;
 			for (who, d) in Delegations::<T>::iter_prefix(node) {
-				ensure!(
-					d.points() > 0 || d.held > 0 || d.unclaimed > 0,
-					"empty delegation kept"
-				);
+				ensure!(d.points() > 0 || d.held > 0 || d.unclaimed > 0, "empty delegation kept");
 				ensure!(d.reward_index <= pool.reward_per_point, "a delegation ahead of its pool");
 				points = points.saturating_add(d.points());
 				active = active.saturating_add(d.active);
@@ -350,8 +342,8 @@ impl<T: Config> Pallet<T> {
 		}
 		if owed_by_pot > 0 {
 			ensure!(
-				T::Currency::balance(&Self::pot()) >=
-					owed_by_pot.saturating_add(T::Currency::minimum_balance()),
+				T::Currency::balance(&Self::pot())
+					>= owed_by_pot.saturating_add(T::Currency::minimum_balance()),
 				"the pot holds less than the delegators' unclaimed rewards"
 			);
 		}

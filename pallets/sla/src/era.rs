@@ -326,8 +326,8 @@ impl<T: Config> Pallet<T> {
 			};
 			let (to_delegators, to_provider) = shares.split(amount);
 			let mut paid: Balance = 0;
-			if to_delegators > 0 &&
-				frame_support::storage::with_storage_layer(|| {
+			if to_delegators > 0
+				&& frame_support::storage::with_storage_layer(|| {
 					T::Currency::transfer(&pool, &pot, to_delegators, Preservation::Preserve)?;
 					T::Rewards::credit_delegators(node, to_delegators)
 				})
