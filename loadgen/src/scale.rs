@@ -290,8 +290,8 @@ fn scale_simulation_of_an_era() {
 		);
 		println!(
 			"SCALE delegators: any number per node: era-end payment is {:.2} ms per node, with or without delegators (each node's delegators are paid as one pool, and claim)",
-			ms(<Runtime as pallet_icn_sla::Config>::WeightInfo::reward_nodes(1)
-				.saturating_sub(<Runtime as pallet_icn_sla::Config>::WeightInfo::reward_nodes(0))),
+			ms(<<Runtime as pallet_icn_sla::Config>::WeightInfo as pallet_icn_sla::WeightInfo>::reward_nodes(1)
+				.saturating_sub(<<Runtime as pallet_icn_sla::Config>::WeightInfo as pallet_icn_sla::WeightInfo>::reward_nodes(0))),
 		);
 		println!(
 			"SCALE storage: provider node record {:.0} B ({node_entries} entries), SLA window {:.0} B per node ({sla_entries}), report result {:.1} B ({report_entries} nodes with reports, {results} results)",

@@ -60,6 +60,23 @@ mod genesis {
 	}
 
 	#[test]
+	fn every_preset_funds_the_delegators_pot_with_the_existential_deposit() {
+		// Delegators' rewards wait in the pot; without its existential deposit a reward
+		// below it could not be paid in, and the last claim could not leave it empty.
+		for id in ["development", "local_testnet", "staging"] {
+			sp_io::TestExternalities::default().execute_with(|| {
+				build_state(serde_json::to_vec(&preset(id)).unwrap()).expect("genesis builds");
+				let pot = pallet_icn_providers::Pallet::<crate::Runtime>::pot();
+				assert_eq!(
+					<Balances as Inspect<_>>::balance(&pot),
+					crate::currency::EXISTENTIAL_DEPOSIT,
+					"{id}"
+				);
+			});
+		}
+	}
+
+	#[test]
 	fn genesis_with_more_than_700m_fails_to_build() {
 		// An extra plain balance (the existential deposit) on top of the 700M the buckets
 		// distribute.

@@ -576,12 +576,11 @@ const delegator = {
           return { account: who, node: Number(node), delegation: null };
         }
         const info = d.unwrap();
-        const { active, unbonding, unlockAt, held, claimable } = info;
+        const { active, unbonding, unlockAt, held, unappliedSlash, claimable } = info;
         ctx.say(`${who} → node ${node}: active ${formatIcnt(active)}, unbonding ${formatIcnt(unbonding)}${unbonding.isZero() ? '' : ` (withdrawable from block #${unlockAt})`}, claimable ${formatIcnt(claimable)}`);
-        // Held before the slashes not yet applied to it: the difference goes to the treasury
-        // when the delegation is next touched (or by apply-slash).
-        const unapplied = held.toBigInt() - active.toBigInt() - unbonding.toBigInt();
-        if (unapplied > 0n) ctx.say(`  held ${formatIcnt(held)}, of which ${formatIcnt(unapplied)} slashed and not yet moved to the treasury (icn delegator apply-slash ${node} ${who})`);
+        // Slashed and still held: it goes to the treasury when the delegation is next touched
+        // (or by apply-slash).
+        if (!unappliedSlash.isZero()) ctx.say(`  held ${formatIcnt(held)}, of which ${formatIcnt(unappliedSlash)} slashed and not yet moved to the treasury (icn delegator apply-slash ${node} ${who})`);
         return { account: who, node: Number(node), delegation: plain(info) };
       },
     },
