@@ -13,12 +13,14 @@
 //!   ICNT held with the `HpCollateral` hold, and ICN Link NFTs counted at
 //!   `link_collateral_value` each, locked while they back the node.
 //! - **Delegation**: ICNT held with `HpDelegation`; undelegated ICNT stays held and
-//!   slashable through the unbonding delay.
+//!   slashable through the unbonding delay. A node's delegations form one
+//!   [`DelegationPool`]: rewards are credited to it and claimed (`claim_rewards`), slashes
+//!   lower its value and are applied to each delegation when it is next touched (`pool.rs`).
 //! - **Life cycle**: `Registered → Active → (Failing / UnderCollateralized) → Exiting →`
 //!   removed. Exit needs the commitment over and nothing booked; funds come back after the
 //!   unbonding delay, longer than the slashing exposure window.
 //! - **For other pallets** ([`icn_primitives::providers`]): [`ProviderSlashing`] (own
-//!   ICNT first, then own Links, then delegators pro rata, all to the Protocol Treasury
+//!   ICNT first, then own Links, then the delegators' pool, all to the Protocol Treasury
 //!   with `transfer_on_hold` — nothing minted or burned; a Link's value beyond the due comes
 //!   back as held ICNT), [`CapacityLedger`] (free capacity,
 //!   reserve/release, eligible nodes cheapest first) and [`NodeRewards`] (shares, payment
@@ -30,6 +32,7 @@
 //! - `dispatchable_impls.rs`: the calls' bodies;
 //! - `functions.rs`: checks, backing and collateral, slashing, the runtime API's view and
 //!   `try_state`;
+//! - `pool.rs`: the delegation calls, the pools' settlement, rewards and invariants;
 //! - `impl_traits.rs`: what the pallet serves to the others ([`ProviderSlashing`],
 //!   [`CapacityLedger`], [`SlaTargets`], [`NodeRewards`], the era-length check);
 //! - `types.rs` (records and parameters), `endpoint.rs` (endpoint URLs), `links.rs` (Links
@@ -449,7 +452,8 @@ pub mod pallet {
 		Withdrawn { node: NodeId, delegator: T::AccountId, amount: Balance },
 		/// A node started its exit.
 		NodeExiting { node: NodeId, unlock_at: BlockNumberFor<T> },
-		/// A node left: its collateral, Links and delegations were released.
+		/// A node left: its collateral and Links were released; `delegated` stays in its
+		/// delegation pool for each delegator to withdraw.
 		NodeExited { node: NodeId, collateral: Balance, links: Vec<LinkId>, delegated: Balance },
 		/// A node was slashed to the treasury.
 		NodeSlashed { node: NodeId, fraction: Perbill, outcome: SlashOutcome },
@@ -768,7 +772,8 @@ pub mod pallet {
 
 		/// Moves `delegator`'s part of `node`'s slashes from its held ICNT to the treasury
 		/// (anyone may call: slashes of delegators apply when a delegation is next touched,
-		/// and this touches it). A delegation slashed to nothing is removed.
+		/// and this touches it). A delegation slashed to nothing can then be withdrawn at
+		/// once.
 		#[pallet::call_index(16)]
 		pub fn apply_slash(
 			origin: OriginFor<T>,
