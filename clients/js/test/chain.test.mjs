@@ -429,16 +429,18 @@ test('governance: a provider proxy updates a node and cannot transfer; a multisi
   assert.ok(done.result.isOk);
   assert.equal((await api.query.system.account(multisig)).data.free.toBigInt(), 5n * ICNT);
 
+  // (Not Alice: the dev HyperNode's reports are signed by her and take her nonces early in each
+  // era; a transaction of hers sent then can be usurped by a report.)
   // --- referendum
-  // Alice proposes a new marketplace margin on the protocol-administration track: the call
+  // Dave proposes a new marketplace margin on the protocol-administration track: the call
   // as a preimage, the referendum, its decision deposit; Charlie votes aye with 1x conviction.
   const call = api.tx.marketplace.setMargin(70_000_000); // 7 % (Perbill)
-  await submit(api, api.tx.preimage.notePreimage(call.method.toHex()), alice);
+  await submit(api, api.tx.preimage.notePreimage(call.method.toHex()), dave);
   const proposal = { Lookup: { hash: call.method.hash, len: call.method.encodedLength } };
   const { events: submitted } = await submit(api,
-    api.tx.referenda.submit({ Origins: 'ProtocolAdmin' }, proposal, { After: 0 }), alice);
+    api.tx.referenda.submit({ Origins: 'ProtocolAdmin' }, proposal, { After: 0 }), dave);
   const [{ index }] = eventsOf(api, submitted, api.events.referenda.Submitted);
-  await submit(api, api.tx.referenda.placeDecisionDeposit(index), alice);
+  await submit(api, api.tx.referenda.placeDecisionDeposit(index), dave);
   const balance = 1_000_000n * ICNT;
   await submit(api, api.tx.convictionVoting.vote(index,
     { Standard: { vote: { aye: true, conviction: 'Locked1x' }, balance } }), charlie);
