@@ -18,7 +18,7 @@ fn fund<T: Config>(who: &T::AccountId) {
 
 /// The number of active HyperNodes.
 fn active<T: Config>() -> u32 {
-	ActiveHyperNodes::<T>::decode_len().unwrap_or(0) as u32
+	ActiveSet::<T>::count()
 }
 
 /// A registered HyperNode with no Link: not active.
@@ -74,15 +74,18 @@ fn active_hypernodes<T: Config>(n: u32) -> u32 {
 	active::<T>()
 }
 
-/// Activates HyperNodes up to the most allowed; returns how many are active.
-fn most_hypernodes<T: Config>() -> u32 {
-	active_hypernodes::<T>(T::MaxHyperNodes::get())
+/// Activates HyperNodes up to a full page of an era's snapshot (what one oracle's read
+/// decodes, whatever the number of HyperNodes); returns how many are active.
+fn page_of_hypernodes<T: Config>() -> u32 {
+	active_hypernodes::<T>(ORACLE_PAGE)
 }
 
-/// Starts era 1 with the registered HyperNodes.
+/// Starts era 1 with the active HyperNodes, its snapshot copied.
 fn era_one<T: Config>() {
 	frame_system::Pallet::<T>::set_block_number(era_start::<T>(1));
 	Sla::<T>::start_era(1);
+	Sla::<T>::copy_snapshot(&mut WeightMeter::new());
+	assert!(Sla::<T>::snapshot_ready(1));
 }
 
 #[benchmarks]
@@ -110,32 +113,31 @@ mod benchmarks {
 
 	#[benchmark]
 	fn stake_link() {
-		// Its first Link: it joins an active set one short of full.
-		active_hypernodes::<T>(T::MaxHyperNodes::get().saturating_sub(1));
+		// Its first Link: it joins the active set (a counted map: its size does not matter).
 		let owner = dormant::<T>(0);
 		let link = T::BenchmarkHelper::link(&owner);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(owner.clone()), link);
 		assert_eq!(HyperNodes::<T>::get(&owner).expect("registered").links.len(), 1);
-		assert!(ActiveHyperNodes::<T>::get().contains(&owner));
+		assert!(ActiveSet::<T>::contains_key(&owner));
 	}
 
 	#[benchmark]
 	fn unstake_link() {
-		// Its last Link: it leaves a full active set.
+		// Its last Link: it leaves the active set.
 		let owner = hypernode::<T>(0);
-		most_hypernodes::<T>();
 		let link = HyperNodes::<T>::get(&owner).expect("registered").links[0];
 		#[extrinsic_call]
 		_(RawOrigin::Signed(owner.clone()), link);
 		assert!(HyperNodes::<T>::get(&owner).expect("registered").links.is_empty());
-		assert!(!ActiveHyperNodes::<T>::get().contains(&owner));
+		assert!(!ActiveSet::<T>::contains_key(&owner));
 	}
 
 	#[benchmark]
 	fn deregister_hypernode(l: Linear<1, { T::MaxLinksPerHyperNode::get() }>) {
+		// Active, with its place in an era (removed with it).
 		let owner = hypernode::<T>(0);
-		most_hypernodes::<T>();
+		OracleOf::<T>::insert(&owner, OracleSlot::default());
 		for _ in 1..l {
 			let link = T::BenchmarkHelper::link(&owner);
 			Sla::<T>::do_stake(&owner, link).expect("stake");
@@ -163,7 +165,7 @@ mod benchmarks {
 				h.misses = 9;
 			}
 		});
-		ActiveHyperNodes::<T>::mutate(|a| a.retain(|o| o != &owner));
+		ActiveSet::<T>::remove(&owner);
 		let origin = <T::AdminOrigin as frame_support::traits::EnsureOrigin<T::RuntimeOrigin>>::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
 		#[extrinsic_call]
 		_(origin as T::RuntimeOrigin, owner.clone());
@@ -181,7 +183,7 @@ mod benchmarks {
 			nodes.iter().map(|node| (*node, ProbeOutcome::Ok { latency_ms: 20 })).collect();
 		#[extrinsic_call]
 		_(RawOrigin::Signed(owner.clone()), 1, BoundedVec::truncate_from(results));
-		assert!(Reported::<T>::contains_key(1, &owner));
+		assert_eq!(OracleOf::<T>::get(&owner).map(|s| s.reported), Some(n));
 	}
 
 	#[benchmark]
@@ -237,24 +239,45 @@ mod benchmarks {
 	}
 
 	#[benchmark]
-	fn start_era(h: Linear<0, { T::MaxHyperNodes::get() }>) {
-		// HyperNodes of the genesis count towards the bound.
-		let active = active_hypernodes::<T>(h);
+	fn start_era() {
+		// The snapshot is copied in `on_poll` batches ([`snapshot_oracles`]): this is constant.
+		active_hypernodes::<T>(ORACLE_PAGE);
+		frame_system::Pallet::<T>::set_block_number(era_start::<T>(1));
 		#[block]
 		{
 			Sla::<T>::start_era(1);
 		}
-		assert_eq!(EraOracles::<T>::get(1).len() as u32, active);
+		assert!(!Sla::<T>::snapshot_ready(1));
+	}
+
+	#[benchmark]
+	fn snapshot_oracles(n: Linear<1, { 2 * ORACLE_PAGE }>) {
+		// `n` active HyperNodes (HyperNodes of the genesis count towards it) copied in one
+		// batch, over a page's end; each one's place overwritten.
+		let copied = active_hypernodes::<T>(n);
+		for owner in ActiveSet::<T>::iter_keys().collect::<Vec<_>>() {
+			OracleOf::<T>::insert(&owner, OracleSlot::default());
+		}
+		frame_system::Pallet::<T>::set_block_number(era_start::<T>(1));
+		Sla::<T>::start_era(1);
+		let mut meter = WeightMeter::new();
+		#[block]
+		{
+			Sla::<T>::copy_snapshot(&mut meter);
+		}
+		assert!(Sla::<T>::snapshot_ready(1));
+		assert_eq!(EraOracleCount::<T>::get(1), copied);
 	}
 
 	#[benchmark]
 	fn aggregate_nodes(n: Linear<1, 32>) {
-		// The most oracles in the era; each node's five assigned ones all report it down, its
+		// A page of oracles in the era (the accuracy pages a batch touches are charged apart:
+		// `accuracy_page_weight`); each node's five assigned ones all report it down, its
 		// fourth failed era in a row: a slash pends.
-		most_hypernodes::<T>();
+		page_of_hypernodes::<T>();
 		let nodes = T::BenchmarkHelper::probe_nodes(n, false);
 		era_one::<T>();
-		let count = EraOracles::<T>::decode_len(1).unwrap_or(0) as u32;
+		let count = EraOracleCount::<T>::get(1);
 		let seed = EraSeeds::<T>::get(1).expect("era 1 started");
 		for node in &nodes {
 			let reports: Vec<(u32, ProbeOutcome)> = logic::oracles_for(&seed, *node, count)
@@ -274,10 +297,11 @@ mod benchmarks {
 		EraNodeBound::<T>::insert(1, nodes[nodes.len() - 1] + 2);
 		let first = nodes[0];
 		aggregating::<T>(AggregationStep::Nodes(first));
-		// Exactly the batch: its fixed part and n nodes.
+		// Exactly the batch: its fixed part, n nodes and the one accuracy page.
 		let mut meter = WeightMeter::with_limit(
 			T::WeightInfo::aggregate_nodes(0)
-				.saturating_add(Sla::<T>::node_weight().saturating_mul(n.into())),
+				.saturating_add(Sla::<T>::node_weight().saturating_mul(n.into()))
+				.saturating_add(Sla::<T>::accuracy_page_weight()),
 		);
 		#[block]
 		{
@@ -345,9 +369,23 @@ mod benchmarks {
 
 	#[benchmark]
 	fn reward_hypernode() {
-		// The most oracles in the era (the list is read per HyperNode).
-		let active = most_hypernodes::<T>();
+		// A full page of oracles (one page is read, whatever their number); the last one is
+		// paid, then removed for low accuracy (its owner and key recorded for the cool-down).
+		let active = page_of_hypernodes::<T>();
 		era_one::<T>();
+		let (owner, _) = Sla::<T>::oracle_at(1, active.saturating_sub(1)).expect("an oracle");
+		let min = Params::<T>::get().min_reports_for_accuracy.max(1);
+		EraAccuracyPages::<T>::insert(
+			1,
+			0,
+			BoundedVec::truncate_from(alloc::vec![(min, 0u32); active as usize]),
+		);
+		HyperNodes::<T>::mutate(&owner, |h| {
+			if let Some(h) = h {
+				h.due = min.saturating_mul(9);
+				h.misses = min.saturating_mul(2);
+			}
+		});
 		T::Currency::mint_into(&T::Pool::account(), 1_000_000 * ICNT).expect("pool funded");
 		EraRewards::<T>::mutate(1, |r| r.hypernode_budget = 1_000 * ICNT);
 		aggregating::<T>(AggregationStep::HyperNodeRewards(active.saturating_sub(1)));
@@ -357,6 +395,7 @@ mod benchmarks {
 			Sla::<T>::aggregate(&mut meter);
 		}
 		assert!(EraRewards::<T>::get(1).hypernode_paid > 0);
+		assert!(HyperNodes::<T>::get(&owner).is_some_and(|h| h.removed));
 	}
 
 	#[benchmark]
@@ -381,17 +420,17 @@ mod benchmarks {
 
 	#[benchmark]
 	fn finalize_era() {
-		// The most oracles in the era, each checked for accuracy and removed (its owner and
-		// key recorded for the cool-down).
-		most_hypernodes::<T>();
-		let min = Params::<T>::get().min_reports_for_accuracy.max(1);
-		for (owner, mut h) in HyperNodes::<T>::iter().collect::<Vec<_>>() {
-			h.due = min.saturating_mul(2);
-			h.misses = min;
-			HyperNodes::<T>::insert(owner, h);
+		// Constant: the era's accuracy pages (as many as it can have) and reward accounting
+		// dropped; its HyperNodes were settled one by one before.
+		for page in 0..Sla::<T>::max_pages() {
+			EraAccuracyPages::<T>::insert(
+				2,
+				page,
+				BoundedVec::truncate_from(alloc::vec![(1u32, 0u32); ORACLE_PAGE as usize]),
+			);
 		}
-		frame_system::Pallet::<T>::set_block_number(era_start::<T>(2));
-		Sla::<T>::start_era(2);
+		EraOracleCount::<T>::insert(2, T::MaxHyperNodes::get());
+		EraRewards::<T>::insert(2, EraReward { hypernode_budget: 1, ..Default::default() });
 		frame_system::Pallet::<T>::set_block_number(era_start::<T>(3));
 		CurrentEra::<T>::put(3);
 		Aggregation::<T>::put((2, AggregationStep::Finalize));
@@ -401,7 +440,7 @@ mod benchmarks {
 			Sla::<T>::aggregate(&mut meter);
 		}
 		assert_eq!(FinalizedEra::<T>::get(), Some(2));
-		assert!(HyperNodes::<T>::iter_values().all(|h| h.removed));
+		assert_eq!(EraAccuracyPages::<T>::iter_prefix(2).count(), 0);
 	}
 
 	impl_benchmark_test_suite!(Sla, crate::mock::new_test_ext(), crate::mock::Test);

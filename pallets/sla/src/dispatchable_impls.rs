@@ -27,7 +27,9 @@ impl<T: Config> Pallet<T> {
 		let pos = h.links.iter().position(|l| *l == link).ok_or(Error::<T>::LinkNotStaked)?;
 		T::Links::unlock(link)?;
 		h.links.remove(pos);
-		if !h.is_active() {
+		if h.is_active() {
+			ActiveSet::<T>::insert(&owner, h.links.len() as u32);
+		} else {
 			Self::deactivate(&owner);
 		}
 		HyperNodes::<T>::insert(&owner, h);
@@ -56,12 +58,12 @@ impl<T: Config> Pallet<T> {
 				let _ = r.try_push((index, *outcome));
 			});
 		}
-		Reported::<T>::mutate(era, &owner, |count| {
-			*count = Some(count.unwrap_or(0).saturating_add(results.len() as u32))
+		OracleOf::<T>::mutate(&owner, |slot| {
+			if let Some(slot) = slot {
+				slot.reported = slot.reported.saturating_add(results.len() as u32);
+				slot.up_to = results.last().map(|(node, _)| *node).or(slot.up_to);
+			}
 		});
-		if let Some((last, _)) = results.last() {
-			ReportedUpTo::<T>::insert(era, &owner, last);
-		}
 		Self::deposit_event(Event::ReportAccepted { owner, era, results: results.len() as u32 });
 		Ok(Pays::No.into())
 	}

@@ -12,6 +12,56 @@ use frame_support::{
 };
 use sp_runtime::{helpers_128bit::multiply_by_rational_with_rounding, PerThing, Rounding};
 
+/// An aggregation batch's accuracy counters, by page: each page the batch touches is read
+/// once and written once at its end.
+#[derive(Default)]
+pub(crate) struct AccuracyPages(alloc::collections::BTreeMap<u32, Vec<(u32, u32)>>);
+
+impl AccuracyPages {
+	/// Reads the pages of `oracles` not read yet, charging each to `meter`; false if one
+	/// did not fit (the node waits for the next batch).
+	pub(crate) fn load<T: Config>(
+		&mut self,
+		era: EraIndex,
+		oracles: &[u32],
+		meter: &mut WeightMeter,
+	) -> bool {
+		for index in oracles {
+			let page = index / ORACLE_PAGE;
+			if self.0.contains_key(&page) {
+				continue;
+			}
+			if meter.try_consume(Pallet::<T>::accuracy_page_weight()).is_err() {
+				return false;
+			}
+			self.0.insert(page, EraAccuracyPages::<T>::get(era, page).into_inner());
+		}
+		true
+	}
+
+	/// Counts a report due from oracle `index` (a miss if `miss`); its page is read.
+	pub(crate) fn count(&mut self, index: u32, miss: bool) {
+		let Some(page) = self.0.get_mut(&(index / ORACLE_PAGE)) else { return };
+		let slot = (index % ORACLE_PAGE) as usize;
+		if page.len() <= slot {
+			page.resize(slot.saturating_add(1), (0, 0));
+		}
+		if let Some((due, misses)) = page.get_mut(slot) {
+			*due = due.saturating_add(1);
+			if miss {
+				*misses = misses.saturating_add(1);
+			}
+		}
+	}
+
+	/// Writes the pages back.
+	pub(crate) fn store<T: Config>(self, era: EraIndex) {
+		for (page, counters) in self.0 {
+			EraAccuracyPages::<T>::insert(era, page, BoundedVec::truncate_from(counters));
+		}
+	}
+}
+
 impl<T: Config> Pallet<T> {
 	/// Applying one pending slash: the step's own work and the slash at its worst (every
 	/// delegator paying, every Link seized — the providers pallet's benchmark).
@@ -19,35 +69,18 @@ impl<T: Config> Pallet<T> {
 		T::WeightInfo::apply_slash().saturating_add(T::Slashing::slash_weight())
 	}
 
-	/// Snapshots the active HyperNodes and the randomness of `era`; prunes old eras.
+	/// Starts `era`: its randomness and node bound, and the copying of its snapshot of
+	/// HyperNodes (in `on_poll` batches: [`Self::copy_snapshot`]); prunes old eras. Constant
+	/// work, whatever the number of HyperNodes.
 	pub(crate) fn start_era(era: EraIndex) {
-		// The active set is sorted and bounded; each one's Links as the era starts.
-		let oracles: Vec<(T::AccountId, u32)> = ActiveHyperNodes::<T>::get()
-			.into_iter()
-			.filter_map(|o| {
-				HyperNodes::<T>::get(&o)
-					.filter(|h| h.is_active())
-					.map(|h| (o, h.links.len() as u32))
-			})
-			.collect();
-		let links = oracles.iter().fold(0u32, |acc, (_, l)| acc.saturating_add(*l));
-		EraRewards::<T>::mutate(era, |r| r.links = links);
-		let count = oracles.len() as u32;
-		// Each oracle's Links as the era starts: what its reward is shared by (Links
-		// staked later count from the next era, and a Link for one HyperNode per era).
-		EraLinks::<T>::insert(
-			era,
-			BoundedVec::truncate_from(oracles.iter().map(|(_, l)| *l).collect::<Vec<_>>()),
-		);
-		EraOracles::<T>::insert(
-			era,
-			BoundedVec::truncate_from(oracles.into_iter().map(|(o, _)| o).collect::<Vec<_>>()),
-		);
 		let seed: [u8; 32] =
 			frame_system::Pallet::<T>::parent_hash().as_ref().try_into().unwrap_or([0; 32]);
 		EraSeeds::<T>::insert(era, seed);
 		EraNodeBound::<T>::insert(era, T::Targets::next_node_id());
 		CurrentEra::<T>::put(era);
+		// An era's snapshot not copied by the time the next era starts (eras far shorter
+		// than the copy, never on a real chain) keeps the oracles copied so far.
+		SnapshotCursor::<T>::put((era, None::<T::AccountId>));
 		// An era four back is no longer needed once aggregated; an aggregation that fell
 		// that far behind prunes its era itself when it finalizes it.
 		if let Some(old) = era
@@ -56,17 +89,100 @@ impl<T: Config> Pallet<T> {
 		{
 			Self::prune_era(old);
 		}
-		Self::deposit_event(Event::EraStarted { era, oracle_count: count });
 	}
 
-	/// Removes `era`'s snapshot (oracles, seed, node bound) and report bookkeeping.
+	/// The weight of copying one more HyperNode into a snapshot: the benchmark's slope,
+	/// plus a page write for each page it starts.
+	pub(crate) fn snapshot_entry_weight() -> Weight {
+		T::WeightInfo::snapshot_oracles(1).saturating_sub(T::WeightInfo::snapshot_oracles(0))
+	}
+
+	/// Copies the current era's snapshot from [`ActiveSet`] while `meter` allows: each
+	/// HyperNode with its Links into the era's pages, and its place into [`OracleOf`].
+	/// When the set is copied, the era's reports are taken (`EraStarted`).
+	pub(crate) fn copy_snapshot(meter: &mut WeightMeter) {
+		let Some((era, last)) = SnapshotCursor::<T>::get() else { return };
+		let per_entry = Self::snapshot_entry_weight();
+		let page_write = T::DbWeight::get().writes(1);
+		if !meter.can_consume(T::WeightInfo::snapshot_oracles(0).saturating_add(per_entry)) {
+			return;
+		}
+		meter.consume(T::WeightInfo::snapshot_oracles(0));
+		let mut count = EraOracleCount::<T>::get(era);
+		let mut page_no = count / ORACLE_PAGE;
+		let mut page = EraOraclePages::<T>::get(era, page_no);
+		let mut links: u32 = 0;
+		let mut last = last;
+		let mut iter = match &last {
+			Some(owner) => ActiveSet::<T>::iter_from(ActiveSet::<T>::hashed_key_for(owner)),
+			None => ActiveSet::<T>::iter(),
+		}
+		.peekable();
+		let done = loop {
+			// Churn while copying cannot make an era's snapshot larger than the bound.
+			if count >= T::MaxHyperNodes::get() || iter.peek().is_none() {
+				break true;
+			}
+			if !meter.can_consume(per_entry.saturating_add(page_write)) {
+				break false;
+			}
+			let Some((owner, l)) = iter.next() else { break true };
+			meter.consume(per_entry);
+			if page.is_full() {
+				// The page is full: it is written, and the next one starts.
+				meter.consume(page_write);
+				EraOraclePages::<T>::insert(era, page_no, core::mem::take(&mut page));
+				page_no = page_no.saturating_add(1);
+			}
+			if page.try_push((owner.clone(), l)).is_err() {
+				break true;
+			}
+			OracleOf::<T>::insert(
+				&owner,
+				OracleSlot { era, index: count, reported: 0, up_to: None },
+			);
+			count = count.saturating_add(1);
+			links = links.saturating_add(l);
+			last = Some(owner);
+		};
+		if !page.is_empty() {
+			EraOraclePages::<T>::insert(era, page_no, page);
+		}
+		EraOracleCount::<T>::insert(era, count);
+		EraRewards::<T>::mutate(era, |r| r.links = r.links.saturating_add(links));
+		if done {
+			SnapshotCursor::<T>::kill();
+			Self::deposit_event(Event::EraStarted { era, oracle_count: count });
+		} else {
+			SnapshotCursor::<T>::put((era, last));
+		}
+	}
+
+	/// Whether `era`'s snapshot is copied (its reports are taken).
+	pub fn snapshot_ready(era: EraIndex) -> bool {
+		SnapshotCursor::<T>::get().is_none_or(|(e, _)| e != era)
+	}
+
+	/// The `index`-th oracle of `era` and the Links it had staked: one page read.
+	pub fn oracle_at(era: EraIndex, index: u32) -> Option<(T::AccountId, u32)> {
+		EraOraclePages::<T>::get(era, index / ORACLE_PAGE)
+			.get((index % ORACLE_PAGE) as usize)
+			.cloned()
+	}
+
+	/// The pages an era's snapshot has at most.
+	pub(crate) fn max_pages() -> u32 {
+		T::MaxHyperNodes::get().div_ceil(ORACLE_PAGE).max(1)
+	}
+
+	/// Removes `era`'s snapshot (oracle pages, count, seed, node bound). Each HyperNode's
+	/// report bookkeeping ([`OracleOf`]) is overwritten by the next era it is copied into.
 	pub(crate) fn prune_era(era: EraIndex) {
-		EraOracles::<T>::remove(era);
-		EraLinks::<T>::remove(era);
+		let _ = EraOraclePages::<T>::clear_prefix(era, Self::max_pages(), None);
+		let _ = EraAccuracyPages::<T>::clear_prefix(era, Self::max_pages(), None);
+		EraOracleCount::<T>::remove(era);
 		EraSeeds::<T>::remove(era);
 		EraNodeBound::<T>::remove(era);
-		let _ = Reported::<T>::clear_prefix(era, T::MaxHyperNodes::get(), None);
-		let _ = ReportedUpTo::<T>::clear_prefix(era, T::MaxHyperNodes::get(), None);
 	}
 
 	/// Whether `era`, finalized while `current` runs, fell four eras behind: then
@@ -75,16 +191,16 @@ impl<T: Config> Pallet<T> {
 		current >= era.saturating_add(4)
 	}
 
-	/// The weight of pruning an era: its snapshot and up to two entries per HyperNode.
+	/// The weight of pruning an era: its pages (oracles and accuracy) and three entries.
 	pub(crate) fn prune_weight() -> Weight {
 		T::DbWeight::get()
-			.writes(u64::from(T::MaxHyperNodes::get()).saturating_mul(2).saturating_add(4))
+			.writes(u64::from(Self::max_pages()).saturating_mul(2).saturating_add(3))
 	}
 
 	/// The extra weight of finalizing `era` while `current` runs: its pruning if late.
 	pub(crate) fn late_prune_weight(era: EraIndex, current: EraIndex) -> Weight {
-		let writes = u64::from(T::MaxHyperNodes::get()).saturating_mul(2).saturating_add(4);
-		T::DbWeight::get().writes(if Self::prunes_late(era, current) { writes } else { 0 })
+		let pages = u64::from(Self::max_pages()).saturating_mul(2).saturating_add(3);
+		T::DbWeight::get().writes(if Self::prunes_late(era, current) { pages } else { 0 })
 	}
 
 	/// Aggregates ended eras step by step within `meter`: each node's verdict (in batches,
@@ -155,7 +271,7 @@ impl<T: Config> Pallet<T> {
 					}
 				},
 				AggregationStep::HyperNodeRewards(index)
-					if index < EraOracles::<T>::decode_len(era).unwrap_or(0) as u32 =>
+					if index < EraOracleCount::<T>::get(era) =>
 				{
 					if meter.try_consume(T::WeightInfo::reward_hypernode()).is_err() {
 						return;
@@ -223,10 +339,11 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn aggregate_nodes(era: EraIndex, from: NodeId, meter: &mut WeightMeter) -> NodeId {
 		let bound = Self::node_bound(era);
 		let Some(seed) = EraSeeds::<T>::get(era) else { return bound };
-		let oracles = EraOracles::<T>::decode_len(era).unwrap_or(0) as u32;
+		let oracles = EraOracleCount::<T>::get(era);
 		let params = Params::<T>::get();
-		let mut accuracy = EraAccuracy::<T>::get(era).into_inner();
-		accuracy.resize(oracles as usize, (0, 0));
+		// The accuracy pages the batch's nodes touch, each read and written once per batch
+		// (charged when first touched: a node whose pages do not fit waits for the next).
+		let mut accuracy = AccuracyPages::default();
 		let mut capacity_points: u128 = 0;
 		let per_node = Self::node_weight();
 		let mut node = from;
@@ -246,8 +363,12 @@ impl<T: Config> Pallet<T> {
 				Self::measure_cluster(era, cluster);
 			}
 			if let Some(target) = target {
-				let ctx = EraContext { era, seed: &seed, oracles, params: &params };
-				let points = Self::aggregate_node(&ctx, node, target, &mut accuracy);
+				let assigned = logic::oracles_for(&seed, node, oracles);
+				if !accuracy.load::<T>(era, &assigned, meter) {
+					break;
+				}
+				let ctx = EraContext { era, params: &params };
+				let points = Self::aggregate_node(&ctx, node, target, assigned, &mut accuracy);
 				capacity_points = capacity_points.saturating_add(points);
 			} else {
 				Reports::<T>::remove(era, node);
@@ -257,8 +378,16 @@ impl<T: Config> Pallet<T> {
 		EraRewards::<T>::mutate(era, |r| {
 			r.capacity_points = r.capacity_points.saturating_add(capacity_points)
 		});
-		EraAccuracy::<T>::insert(era, BoundedVec::truncate_from(accuracy));
+		accuracy.store::<T>(era);
 		node
+	}
+
+	/// The weight of reading and writing one accuracy page the first time a batch touches
+	/// it (its proof: the page at its largest).
+	pub(crate) fn accuracy_page_weight() -> Weight {
+		let proof = BoundedVec::<(u32, u32), ConstU32<ORACLE_PAGE>>::max_encoded_len()
+			.saturating_add(64) as u64;
+		T::DbWeight::get().reads_writes(1, 1).saturating_add(Weight::from_parts(0, proof))
 	}
 
 	/// Records `cluster`'s utilization (booked / capacity of its bookable nodes) for `era`.
@@ -345,48 +474,64 @@ impl<T: Config> Pallet<T> {
 		done
 	}
 
-	/// Pays the era's `index`-th HyperNode: its staked Links' part of the HyperNode budget
-	/// × its accuracy (the era's reports due and missed counted in first). Removed or
-	/// Link-less HyperNodes earn nothing.
+	/// Settles the era's `index`-th HyperNode: the era's reports due and missed count in its
+	/// accuracy window; it is paid its staked Links' part of the HyperNode budget × its
+	/// accuracy (removed or Link-less HyperNodes earn nothing); then removed if its accuracy
+	/// fell below the minimum, and its window reset if the era closes one. One page of the
+	/// snapshot and one of the counters are read, whatever the number of HyperNodes.
 	pub(crate) fn reward_hypernode(era: EraIndex, index: u32) {
-		let Some(owner) = EraOracles::<T>::get(era).get(index as usize).cloned() else {
-			return;
-		};
+		let Some((owner, links)) = Self::oracle_at(era, index) else { return };
 		let Some(mut h) = HyperNodes::<T>::get(&owner) else { return };
-		// The era's reports due and missed count in the HyperNode's accuracy window.
-		let (due, misses) =
-			EraAccuracy::<T>::get(era).get(index as usize).copied().unwrap_or((0, 0));
-		if due > 0 {
-			h.due = h.due.saturating_add(due);
-			h.misses = h.misses.saturating_add(misses);
-			HyperNodes::<T>::insert(&owner, &h);
-		}
+		let (due, misses) = EraAccuracyPages::<T>::get(era, index / ORACLE_PAGE)
+			.get((index % ORACLE_PAGE) as usize)
+			.copied()
+			.unwrap_or((0, 0));
+		h.due = h.due.saturating_add(due);
+		h.misses = h.misses.saturating_add(misses);
 		// Removed HyperNodes earn nothing; the Links are those staked when the era started.
-		if h.removed {
-			return;
+		if !h.removed {
+			Self::pay_hypernode(era, &owner, links, h.accuracy());
 		}
+		let p = Params::<T>::get();
+		if !h.removed && h.due >= p.min_reports_for_accuracy && h.accuracy() < p.min_accuracy {
+			h.removed = true;
+			Self::deactivate(&owner);
+			// The removal holds for its owner and its key, whatever they do next.
+			Removals::<T>::insert(&owner, era);
+			Removals::<T>::insert(&h.signer, era);
+			Self::deposit_event(Event::HyperNodeRemoved {
+				owner: owner.clone(),
+				accuracy: h.accuracy(),
+			});
+		}
+		if p.accuracy_window > 0 && (era.saturating_add(1)) % p.accuracy_window == 0 {
+			h.due = 0;
+			h.misses = 0;
+		}
+		HyperNodes::<T>::insert(&owner, h);
+	}
+
+	/// Pays `owner` its `links`' part of `era`'s HyperNode budget × `accuracy`.
+	fn pay_hypernode(era: EraIndex, owner: &T::AccountId, links: u32, accuracy: Perbill) {
 		let mut r = EraRewards::<T>::get(era);
-		let links = EraLinks::<T>::get(era).get(index as usize).copied().unwrap_or(0).min(r.links);
 		let gross = multiply_by_rational_with_rounding(
 			r.hypernode_budget,
-			links.into(),
+			links.min(r.links).into(),
 			r.links.into(),
 			Rounding::Down,
 		)
 		.unwrap_or(0);
-		let amount = h
-			.accuracy()
-			.mul_floor(gross)
-			.min(r.hypernode_budget.saturating_sub(r.hypernode_paid));
+		let amount =
+			accuracy.mul_floor(gross).min(r.hypernode_budget.saturating_sub(r.hypernode_paid));
 		if amount == 0
-			|| T::Currency::transfer(&T::Pool::account(), &owner, amount, Preservation::Preserve)
+			|| T::Currency::transfer(&T::Pool::account(), owner, amount, Preservation::Preserve)
 				.is_err()
 		{
 			return;
 		}
 		r.hypernode_paid = r.hypernode_paid.saturating_add(amount);
 		EraRewards::<T>::insert(era, r);
-		Self::deposit_event(Event::HyperNodeRewarded { era, owner, amount });
+		Self::deposit_event(Event::HyperNodeRewarded { era, owner: owner.clone(), amount });
 	}
 
 	/// One node's verdict for the era of `ctx`: score, failure record, repair window, its
@@ -397,10 +542,10 @@ impl<T: Config> Pallet<T> {
 		ctx: &EraContext<'_>,
 		node: NodeId,
 		target: icn_primitives::providers::ProbeTarget,
-		accuracy: &mut [(u32, u32)],
+		assigned: Vec<u32>,
+		accuracy: &mut AccuracyPages,
 	) -> u128 {
 		let era = ctx.era;
-		let assigned = logic::oracles_for(ctx.seed, node, ctx.oracles);
 		let reports = Reports::<T>::take(era, node);
 		let outcomes: Vec<ProbeOutcome> = reports.iter().map(|(_, o)| *o).collect();
 		let verdict = logic::verdict(&outcomes, assigned.len() as u32, target.latency_bound_ms);
@@ -412,12 +557,7 @@ impl<T: Config> Pallet<T> {
 				None => true,
 				Some(o) => !logic::agrees(o, verdict, target.latency_bound_ms),
 			};
-			if let Some((due, misses)) = accuracy.get_mut(*index as usize) {
-				*due = due.saturating_add(1);
-				if miss {
-					*misses = misses.saturating_add(1);
-				}
-			}
+			accuracy.count(*index, miss);
 		}
 
 		let p = ctx.params;
@@ -485,35 +625,10 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// Closes `era` (its nodes aggregated, the era before's slashes applied): checks
-	/// HyperNode accuracy, prunes old failure records.
+	/// Closes `era` (its nodes aggregated, the era before's slashes applied, its HyperNodes
+	/// settled): drops its accuracy counters and reward accounting. Constant work.
 	pub(crate) fn finalize_era(era: EraIndex) {
-		let p = Params::<T>::get();
-		let window_over = p.accuracy_window > 0 && (era.saturating_add(1)) % p.accuracy_window == 0;
-		for owner in EraOracles::<T>::get(era) {
-			HyperNodes::<T>::mutate(&owner, |h| {
-				let Some(h) = h else { return };
-				if !h.removed
-					&& h.due >= p.min_reports_for_accuracy
-					&& h.accuracy() < p.min_accuracy
-				{
-					h.removed = true;
-					Self::deactivate(&owner);
-					// The removal holds for its owner and its key, whatever they do next.
-					Removals::<T>::insert(&owner, era);
-					Removals::<T>::insert(&h.signer, era);
-					Self::deposit_event(Event::HyperNodeRemoved {
-						owner: owner.clone(),
-						accuracy: h.accuracy(),
-					});
-				}
-				if window_over {
-					h.due = 0;
-					h.misses = 0;
-				}
-			});
-		}
-		EraAccuracy::<T>::remove(era);
+		let _ = EraAccuracyPages::<T>::clear_prefix(era, Self::max_pages(), None);
 		let r = EraRewards::<T>::take(era);
 		let budget = r.node_budget.saturating_add(r.hypernode_budget);
 		let paid = r.node_paid.saturating_add(r.hypernode_paid);

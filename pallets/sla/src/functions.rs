@@ -91,13 +91,16 @@ impl<T: Config> Pallet<T> {
 		let was_active = h.is_active();
 		h.links.try_push(link).map_err(|_| Error::<T>::TooManyLinks)?;
 		if !was_active && h.is_active() {
-			// Its first Link: it joins the active set (sorted), if there is room.
-			ActiveHyperNodes::<T>::try_mutate(|active| {
-				let at = active.binary_search(owner).err().ok_or(Error::<T>::AlreadyRegistered)?;
-				active.try_insert(at, owner.clone()).map_err(|_| Error::<T>::TooManyHyperNodes)
-			})?;
+			// Its first Link: it joins the active set, if there is room.
+			ensure!(
+				ActiveSet::<T>::count() < T::MaxHyperNodes::get(),
+				Error::<T>::TooManyHyperNodes
+			);
 		}
 		T::Links::lock(link).map_err(|_| Error::<T>::LinkInUse)?;
+		if h.is_active() {
+			ActiveSet::<T>::insert(owner, h.links.len() as u32);
+		}
 		HyperNodes::<T>::insert(owner, h);
 		Self::deposit_event(Event::LinkStaked { owner: owner.clone(), link });
 		Ok(())
@@ -105,11 +108,7 @@ impl<T: Config> Pallet<T> {
 
 	/// Takes `owner` out of the active set (no Link left, removed, or gone).
 	pub(crate) fn deactivate(owner: &T::AccountId) {
-		ActiveHyperNodes::<T>::mutate(|active| {
-			if let Ok(at) = active.binary_search(owner) {
-				active.remove(at);
-			}
-		});
+		ActiveSet::<T>::remove(owner);
 	}
 
 	/// Removes `owner`'s registration `h`: unstakes its Links, returns its deposit and
@@ -127,6 +126,7 @@ impl<T: Config> Pallet<T> {
 		)?;
 		Self::deactivate(owner);
 		HyperNodes::<T>::remove(owner);
+		OracleOf::<T>::remove(owner);
 		Signers::<T>::remove(&h.signer);
 		if h.due > 0 {
 			DepartedAccuracy::<T>::insert(
@@ -146,18 +146,19 @@ impl<T: Config> Pallet<T> {
 	) -> Result<(T::AccountId, u32), Error<T>> {
 		let owner = Signers::<T>::get(signer).ok_or(Error::<T>::NotAnOracle)?;
 		ensure!(CurrentEra::<T>::get() == Some(era), Error::<T>::WrongEra);
-		let oracles = EraOracles::<T>::get(era);
-		let index = oracles.iter().position(|o| *o == owner).ok_or(Error::<T>::NotAnOracle)? as u32;
+		ensure!(Self::snapshot_ready(era), Error::<T>::SnapshotPending);
+		let slot = OracleOf::<T>::get(&owner)
+			.filter(|s| s.era == era)
+			.ok_or(Error::<T>::NotAnOracle)?;
+		let index = slot.index;
 		ensure!(!results.is_empty(), Error::<T>::EmptyReport);
 		// A further part of this era's report starts after the last node already reported.
-		if let (Some(last), Some((first, _))) =
-			(ReportedUpTo::<T>::get(era, &owner), results.first())
-		{
+		if let (Some(last), Some((first, _))) = (slot.up_to, results.first()) {
 			ensure!(*first > last, Error::<T>::DuplicateReport);
 		}
 		let seed = EraSeeds::<T>::get(era).ok_or(Error::<T>::WrongEra)?;
 		let bound = Self::node_bound(era);
-		let count = oracles.len() as u32;
+		let count = EraOracleCount::<T>::get(era);
 		// Ascending node order makes the duplicate check linear in the report's size.
 		ensure!(
 			results.windows(2).all(|w| match w {
@@ -192,16 +193,23 @@ impl<T: Config> Pallet<T> {
 		EraNodeBound::<T>::get(era).unwrap_or_else(T::Targets::next_node_id)
 	}
 
+	/// `owner`'s index among `era`'s oracles, once the era's snapshot is copied.
+	pub fn oracle_index(owner: &T::AccountId, era: EraIndex) -> Option<u32> {
+		if !Self::snapshot_ready(era) {
+			return None;
+		}
+		OracleOf::<T>::get(owner).filter(|s| s.era == era).map(|s| s.index)
+	}
+
 	/// The nodes `owner` must probe in `era` (for the off-chain worker and the runtime API).
 	pub fn assignments(owner: &T::AccountId, era: EraIndex) -> Vec<NodeId> {
-		let oracles = EraOracles::<T>::get(era);
-		let Some(index) = oracles.iter().position(|o| o == owner) else { return Vec::new() };
+		let Some(index) = Self::oracle_index(owner, era) else { return Vec::new() };
 		let Some(seed) = EraSeeds::<T>::get(era) else { return Vec::new() };
-		let count = oracles.len() as u32;
+		let count = EraOracleCount::<T>::get(era);
 		// The hash first: only assigned nodes cost a storage read. In ascending order, as
 		// reports list them; more than `MaxReportResults` are reported in several parts.
 		(0..Self::node_bound(era))
-			.filter(|node| logic::oracles_for(&seed, *node, count).contains(&(index as u32)))
+			.filter(|node| logic::oracles_for(&seed, *node, count).contains(&index))
 			.filter(|node| Self::era_target(*node, era).is_some())
 			.collect()
 	}
@@ -261,9 +269,23 @@ impl<T: Config> Pallet<T> {
 			}
 		}
 		ensure!(count == HyperNodeCount::<T>::get(), "HyperNode count differs");
-		active.sort();
 		ensure!(
-			ActiveHyperNodes::<T>::get().into_inner() == active,
+			ActiveSet::<T>::iter().count() as u32 == ActiveSet::<T>::count(),
+			"the active set's counter differs from its entries"
+		);
+		ensure!(
+			ActiveSet::<T>::count() <= T::MaxHyperNodes::get(),
+			"more active HyperNodes than the bound"
+		);
+		for owner in &active {
+			ensure!(
+				ActiveSet::<T>::get(owner)
+					== HyperNodes::<T>::get(owner).map(|h| h.links.len() as u32),
+				"an active HyperNode's Links in the active set differ"
+			);
+		}
+		ensure!(
+			ActiveSet::<T>::count() as usize == active.len(),
 			"the active set differs from the active HyperNodes"
 		);
 		for (era, r) in EraRewards::<T>::iter() {
@@ -277,13 +299,14 @@ impl<T: Config> Pallet<T> {
 			ensure!(points <= r.capacity_points, "reward points above the era's capacity");
 		}
 		ensure!(Signers::<T>::iter().count() as u32 == count, "stale signer entries");
-		for (era, accuracy) in EraAccuracy::<T>::iter() {
+		for (era, page, accuracy) in EraAccuracyPages::<T>::iter() {
 			ensure!(
 				FinalizedEra::<T>::get().is_none_or(|f| era > f),
 				"accuracy counters of a finalized era"
 			);
 			ensure!(
-				accuracy.len() <= EraOracles::<T>::decode_len(era).unwrap_or(0),
+				page.saturating_mul(ORACLE_PAGE).saturating_add(accuracy.len() as u32)
+					<= EraOracleCount::<T>::get(era),
 				"accuracy counters for more HyperNodes than the era's oracles"
 			);
 			ensure!(
@@ -291,11 +314,33 @@ impl<T: Config> Pallet<T> {
 				"more misses than reports due"
 			);
 		}
-		for (era, oracles) in EraOracles::<T>::iter() {
+		// Each era's pages hold exactly its oracles, in full pages but the last, and each
+		// HyperNode's place in its latest era is where the pages have it.
+		for (era, count) in EraOracleCount::<T>::iter() {
+			let pages = count.div_ceil(ORACLE_PAGE);
+			for page in 0..pages {
+				let len = EraOraclePages::<T>::decode_len(era, page).unwrap_or(0) as u32;
+				let expected = count.saturating_sub(page.saturating_mul(ORACLE_PAGE)).min(ORACLE_PAGE);
+				ensure!(len == expected, "an era's oracle pages differ from its count");
+			}
 			ensure!(
-				EraLinks::<T>::decode_len(era).unwrap_or(0) == oracles.len(),
-				"an era's Links snapshot differs from its oracles"
+				EraOraclePages::<T>::iter_prefix(era).all(|(page, _)| page < pages),
+				"an era's oracle page beyond its count"
 			);
+		}
+		ensure!(
+			EraOraclePages::<T>::iter_keys().all(|(era, _)| EraOracleCount::<T>::contains_key(era)
+				|| SnapshotCursor::<T>::get().is_some_and(|(e, _)| e == era)),
+			"oracle pages of an era without a count"
+		);
+		for (owner, slot) in OracleOf::<T>::iter() {
+			ensure!(HyperNodes::<T>::contains_key(&owner), "a place of a HyperNode that left");
+			if EraOracleCount::<T>::contains_key(slot.era) {
+				ensure!(
+					Self::oracle_at(slot.era, slot.index).map(|(o, _)| o) == Some(owner),
+					"a HyperNode's place differs from its era's pages"
+				);
+			}
 		}
 		for (owner, h) in HyperNodes::<T>::iter() {
 			ensure!(

@@ -228,6 +228,34 @@ pub struct EraReward {
 	pub hypernode_paid: Balance,
 }
 
+/// Oracles per page of an era's snapshot ([`EraOraclePages`], [`EraAccuracyPages`]).
+pub const ORACLE_PAGE: u32 = 256;
+
+/// A HyperNode's place in an era's snapshot and its report there so far ([`OracleOf`]).
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Default,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+)]
+pub struct OracleSlot {
+	/// The era.
+	pub era: EraIndex,
+	/// Its index among the era's oracles.
+	pub index: u32,
+	/// Node results it reported in the era (all parts of its report together).
+	pub reported: u32,
+	/// The last node of its report so far: a further part must start after it.
+	pub up_to: Option<NodeId>,
+}
+
 /// Where the aggregation of an era is.
 #[derive(
 	Clone,
@@ -283,15 +311,14 @@ pub mod pallet {
 	/// What every node of an era's aggregation batch shares, read once per batch.
 	pub(crate) struct EraContext<'a> {
 		pub(crate) era: EraIndex,
-		pub(crate) seed: &'a [u8; 32],
-		pub(crate) oracles: u32,
 		pub(crate) params: &'a SlaParams,
 	}
 
 	/// 1: pending slashes by (era, node), no longer a bounded list per era
 	/// ([`migrations::v1`]). 2: registrations hold a deposit, only active HyperNodes count
-	/// against `MaxHyperNodes` ([`migrations::v2`]).
-	pub(crate) const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
+	/// against `MaxHyperNodes` ([`migrations::v2`]). 3: the active set is a map and each
+	/// era's snapshot and accuracy counters are pages ([`migrations::v3`]).
+	pub(crate) const STORAGE_VERSION: StorageVersion = StorageVersion::new(3);
 
 	/// Why the pallet holds ICNT.
 	#[pallet::composite_enum]
@@ -397,31 +424,47 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type HyperNodeCount<T> = StorageValue<_, u32, ValueQuery>;
 
-	/// The active HyperNodes (a Link staked, not removed), sorted: what an era's snapshot is
-	/// taken from, at most `MaxHyperNodes`.
+	/// The active HyperNodes (a Link staked, not removed) and how many Links each has
+	/// staked: what each era's snapshot is copied from, at most `MaxHyperNodes`.
 	#[pallet::storage]
-	pub type ActiveHyperNodes<T: Config> =
-		StorageValue<_, BoundedVec<T::AccountId, T::MaxHyperNodes>, ValueQuery>;
+	pub type ActiveSet<T: Config> =
+		CountedStorageMap<_, Blake2_128Concat, T::AccountId, u32, OptionQuery>;
 
-	/// The current era (its snapshot is taken).
+	/// The current era (its snapshot is taken, or being copied: [`SnapshotCursor`]).
 	#[pallet::storage]
 	pub type CurrentEra<T> = StorageValue<_, EraIndex, OptionQuery>;
 
-	/// The active HyperNodes of each era, sorted; reports name them by index.
+	/// Each era's oracles in pages of [`ORACLE_PAGE`]: the era's active HyperNodes with the
+	/// Links each had staked when it was copied (what the era's HyperNode rewards are shared
+	/// by). Oracle `i` of an era is entry `i % ORACLE_PAGE` of page `i / ORACLE_PAGE`;
+	/// reports name oracles by index. Reading one oracle decodes one page, whatever the
+	/// number of HyperNodes.
 	#[pallet::storage]
-	pub type EraOracles<T: Config> = StorageMap<
+	pub type EraOraclePages<T: Config> = StorageDoubleMap<
 		_,
 		Twox64Concat,
 		EraIndex,
-		BoundedVec<T::AccountId, T::MaxHyperNodes>,
+		Twox64Concat,
+		u32,
+		BoundedVec<(T::AccountId, u32), ConstU32<ORACLE_PAGE>>,
 		ValueQuery,
 	>;
 
-	/// The Links each of an era's oracles (by index) had staked when the era started: what
-	/// the era's HyperNode rewards are shared by.
+	/// How many oracles each era has (final once its snapshot is copied).
 	#[pallet::storage]
-	pub type EraLinks<T: Config> =
-		StorageMap<_, Twox64Concat, EraIndex, BoundedVec<u32, T::MaxHyperNodes>, ValueQuery>;
+	pub type EraOracleCount<T> = StorageMap<_, Twox64Concat, EraIndex, u32, ValueQuery>;
+
+	/// Each HyperNode's place in the latest era it was copied into and its report there so
+	/// far: what a report is checked against in one read (overwritten each era, removed when
+	/// it deregisters).
+	#[pallet::storage]
+	pub type OracleOf<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, OracleSlot>;
+
+	/// The era whose snapshot is still being copied from [`ActiveSet`] (in `on_poll`
+	/// batches) and the last HyperNode copied. Reports of that era wait until it is done.
+	#[pallet::storage]
+	pub type SnapshotCursor<T: Config> =
+		StorageValue<_, (EraIndex, Option<T::AccountId>), OptionQuery>;
 
 	/// Each era's randomness: the hash of the block before its first.
 	#[pallet::storage]
@@ -445,18 +488,6 @@ pub mod pallet {
 		ValueQuery,
 	>;
 
-	/// Which HyperNodes reported in which era, and how many node results (all parts of the
-	/// report together).
-	#[pallet::storage]
-	pub type Reported<T: Config> =
-		StorageDoubleMap<_, Twox64Concat, EraIndex, Blake2_128Concat, T::AccountId, u32>;
-
-	/// The last node of each HyperNode's report so far in each era: a further part of the
-	/// report must start after it.
-	#[pallet::storage]
-	pub type ReportedUpTo<T: Config> =
-		StorageDoubleMap<_, Twox64Concat, EraIndex, Blake2_128Concat, T::AccountId, NodeId>;
-
 	/// Aggregation: the era being aggregated and where it is.
 	#[pallet::storage]
 	pub type Aggregation<T> = StorageValue<_, (EraIndex, AggregationStep), OptionQuery>;
@@ -465,12 +496,19 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type EraRewards<T> = StorageMap<_, Twox64Concat, EraIndex, EraReward, ValueQuery>;
 
-	/// Each HyperNode's reports due and missed in an era (by its index in the era's oracles),
-	/// counted while the era's nodes are aggregated; added to its accuracy window when its
-	/// reward is paid.
+	/// Each HyperNode's reports due and missed in an era, in pages as [`EraOraclePages`]
+	/// (by oracle index), counted while the era's nodes are aggregated; added to its accuracy
+	/// window when its reward is paid.
 	#[pallet::storage]
-	pub type EraAccuracy<T: Config> =
-		StorageMap<_, Twox64Concat, EraIndex, BoundedVec<(u32, u32), T::MaxHyperNodes>, ValueQuery>;
+	pub type EraAccuracyPages<T> = StorageDoubleMap<
+		_,
+		Twox64Concat,
+		EraIndex,
+		Twox64Concat,
+		u32,
+		BoundedVec<(u32, u32), ConstU32<ORACLE_PAGE>>,
+		ValueQuery,
+	>;
 
 	/// Reward points of the nodes that earned a capacity reward in an era, until paid.
 	#[pallet::storage]
@@ -598,7 +636,8 @@ pub mod pallet {
 		LinkUnstaked { owner: T::AccountId, link: LinkId },
 		/// A HyperNode was removed from the active set for low accuracy.
 		HyperNodeRemoved { owner: T::AccountId, accuracy: Perbill },
-		/// An era began with this many active HyperNodes.
+		/// An era's snapshot is copied: it has this many oracles (active HyperNodes), and
+		/// its reports are taken from now on.
 		EraStarted { era: EraIndex, oracle_count: u32 },
 		/// A HyperNode's report for an era was accepted.
 		ReportAccepted { owner: T::AccountId, era: EraIndex, results: u32 },
@@ -677,6 +716,9 @@ pub mod pallet {
 		/// The HyperNode is active (Links staked, not removed): only a dormant registration
 		/// can be cleared.
 		HyperNodeActive,
+		/// The era's snapshot of HyperNodes is still being copied (it takes a block or two
+		/// at the start of an era with thousands of HyperNodes): report once it is done.
+		SnapshotPending,
 	}
 
 	#[pallet::hooks]
@@ -688,13 +730,16 @@ pub mod pallet {
 			}
 			Self::start_era(era);
 			// The benchmark starts an era with nothing to prune: the pruning of the era four
-			// back (its snapshot and report bookkeeping) is charged on top.
-			T::WeightInfo::start_era(T::MaxHyperNodes::get()).saturating_add(Self::prune_weight())
+			// back (its snapshot pages) is charged on top. The snapshot itself is copied in
+			// `on_poll`.
+			T::WeightInfo::start_era().saturating_add(Self::prune_weight())
 		}
 
 		fn on_poll(_n: BlockNumberFor<T>, meter: &mut WeightMeter) {
 			let budget = T::AggregationWeightPerBlock::get().min(meter.remaining());
 			let mut local = WeightMeter::with_limit(budget);
+			// The current era's snapshot first: its reports wait for it.
+			Self::copy_snapshot(&mut local);
 			Self::aggregate(&mut local);
 			Self::prune_failures(&mut local);
 			meter.consume(local.consumed());

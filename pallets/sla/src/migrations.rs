@@ -106,8 +106,8 @@ pub mod v1 {
 /// each pending slash gets its base (`PendingSlashBases`: the node's requirement now).
 pub mod v2 {
 	use crate::{
-		ActiveHyperNodes, Config, HyperNode, HyperNodes, LinkId, Pallet, PendingSlashBases,
-		PendingSlashes, ProviderSlashing, MAX_ADDRESS_LEN,
+		migrations::v3::old::ActiveHyperNodes, Config, HyperNode, HyperNodes, LinkId, Pallet,
+		PendingSlashBases, PendingSlashes, ProviderSlashing, MAX_ADDRESS_LEN,
 	};
 	use alloc::vec::Vec;
 	use frame_support::{
@@ -159,7 +159,7 @@ pub mod v2 {
 			});
 			active.sort();
 			// v1 capped registrations at `MaxHyperNodes`: nothing is cut.
-			ActiveHyperNodes::<T>::put(BoundedVec::truncate_from(active));
+			ActiveHyperNodes::<T>::put(active);
 			// Each pending slash's base: the node's requirement now (what v1 would have used).
 			let pending: Vec<_> = PendingSlashes::<T>::iter_keys().collect();
 			let slashes = pending.len() as u64;
@@ -185,7 +185,7 @@ pub mod v2 {
 			for owner in &before {
 				ensure!(HyperNodes::<T>::get(owner).is_some(), "a HyperNode was lost");
 			}
-			Pallet::<T>::do_try_state()
+			Ok(())
 		}
 	}
 
@@ -228,13 +228,240 @@ pub mod v2 {
 				raw(13, old(alloc::vec![], false));
 				raw(14, old(alloc::vec![2], true));
 				MigrateV1ToV2::<Test>::on_runtime_upgrade();
-				assert_eq!(
-					ActiveHyperNodes::<Test>::get().into_inner(),
-					alloc::vec![account(11), account(12)]
-				);
+				assert_eq!(ActiveHyperNodes::<Test>::get(), alloc::vec![account(11), account(12)]);
 				let h = HyperNodes::<Test>::get(account(14)).expect("kept");
 				assert_eq!((h.deposit, h.removed, h.due, h.misses), (0, true, 3, 1));
 				assert_eq!(Sla::on_chain_storage_version(), StorageVersion::new(2));
+			});
+		}
+	}
+}
+
+/// v2 → v3: the active set becomes a counted map (owner → Links staked), each era's
+/// snapshot and accuracy counters become pages of [`ORACLE_PAGE`], and each HyperNode's place
+/// in the current era and its report so far move into [`OracleOf`] (the per-era report
+/// bookkeeping of past eras is dropped: reports are taken for the current era only).
+pub mod v3 {
+	use crate::{
+		ActiveSet, Config, CurrentEra, EraAccuracyPages, EraIndex, EraOracleCount,
+		EraOraclePages, HyperNodes, NodeId, OracleOf, OracleSlot, Pallet, ORACLE_PAGE,
+	};
+	use alloc::vec::Vec;
+	use frame_support::{
+		migrations::VersionedMigration, pallet_prelude::*, storage_alias,
+		traits::UncheckedOnRuntimeUpgrade,
+	};
+	use sp_runtime::Saturating;
+
+	/// v2's storage.
+	pub(crate) mod old {
+		use super::*;
+		/// The active HyperNodes, sorted.
+		#[storage_alias]
+		pub type ActiveHyperNodes<T: Config> = StorageValue<
+			Pallet<T>,
+			Vec<<T as frame_system::Config>::AccountId>,
+			ValueQuery,
+		>;
+		/// Each era's oracles.
+		#[storage_alias]
+		pub type EraOracles<T: Config> = StorageMap<
+			Pallet<T>,
+			Twox64Concat,
+			EraIndex,
+			Vec<<T as frame_system::Config>::AccountId>,
+			ValueQuery,
+		>;
+		/// Each era's oracles' Links.
+		#[storage_alias]
+		pub type EraLinks<T: Config> =
+			StorageMap<Pallet<T>, Twox64Concat, EraIndex, Vec<u32>, ValueQuery>;
+		/// Each era's accuracy counters.
+		#[storage_alias]
+		pub type EraAccuracy<T: Config> =
+			StorageMap<Pallet<T>, Twox64Concat, EraIndex, Vec<(u32, u32)>, ValueQuery>;
+		/// Node results reported, by era and owner.
+		#[storage_alias]
+		pub type Reported<T: Config> = StorageDoubleMap<
+			Pallet<T>,
+			Twox64Concat,
+			EraIndex,
+			Blake2_128Concat,
+			<T as frame_system::Config>::AccountId,
+			u32,
+		>;
+		/// The last node reported, by era and owner.
+		#[storage_alias]
+		pub type ReportedUpTo<T: Config> = StorageDoubleMap<
+			Pallet<T>,
+			Twox64Concat,
+			EraIndex,
+			Blake2_128Concat,
+			<T as frame_system::Config>::AccountId,
+			NodeId,
+		>;
+	}
+
+	/// Moves v2's lists into maps and pages.
+	pub struct InnerMigrateV2ToV3<T>(core::marker::PhantomData<T>);
+
+	impl<T: Config> UncheckedOnRuntimeUpgrade for InnerMigrateV2ToV3<T> {
+		fn on_runtime_upgrade() -> Weight {
+			let (mut reads, mut writes) = (1u64, 1u64);
+			for owner in old::ActiveHyperNodes::<T>::take() {
+				reads.saturating_inc();
+				if let Some(h) = HyperNodes::<T>::get(&owner).filter(|h| h.is_active()) {
+					ActiveSet::<T>::insert(&owner, h.links.len() as u32);
+					writes.saturating_inc();
+				}
+			}
+			let current = CurrentEra::<T>::get();
+			let eras: Vec<(EraIndex, Vec<T::AccountId>)> = old::EraOracles::<T>::drain().collect();
+			for (era, oracles) in eras {
+				let links = old::EraLinks::<T>::take(era);
+				reads = reads.saturating_add(2);
+				for (page, chunk) in oracles.chunks(ORACLE_PAGE as usize).enumerate() {
+					let base = page.saturating_mul(ORACLE_PAGE as usize);
+					let entries: Vec<(T::AccountId, u32)> = chunk
+						.iter()
+						.enumerate()
+						.map(|(i, o)| {
+							(o.clone(), links.get(base.saturating_add(i)).copied().unwrap_or(0))
+						})
+						.collect();
+					EraOraclePages::<T>::insert(
+						era,
+						page as u32,
+						BoundedVec::truncate_from(entries),
+					);
+					writes.saturating_inc();
+				}
+				EraOracleCount::<T>::insert(era, oracles.len() as u32);
+				writes = writes.saturating_add(3);
+				if Some(era) != current {
+					continue;
+				}
+				for (index, owner) in oracles.iter().enumerate() {
+					reads = reads.saturating_add(3);
+					if !HyperNodes::<T>::contains_key(owner) {
+						continue;
+					}
+					OracleOf::<T>::insert(
+						owner,
+						OracleSlot {
+							era,
+							index: index as u32,
+							reported: old::Reported::<T>::get(era, owner).unwrap_or(0),
+							up_to: old::ReportedUpTo::<T>::get(era, owner),
+						},
+					);
+					writes.saturating_inc();
+				}
+			}
+			let _ = old::EraLinks::<T>::clear(u32::MAX, None);
+			let accuracy: Vec<(EraIndex, Vec<(u32, u32)>)> =
+				old::EraAccuracy::<T>::drain().collect();
+			for (era, counters) in accuracy {
+				reads.saturating_inc();
+				for (page, chunk) in counters.chunks(ORACLE_PAGE as usize).enumerate() {
+					EraAccuracyPages::<T>::insert(
+						era,
+						page as u32,
+						BoundedVec::truncate_from(chunk.to_vec()),
+					);
+					writes.saturating_inc();
+				}
+			}
+			let reported = old::Reported::<T>::clear(u32::MAX, None).unique;
+			let up_to = old::ReportedUpTo::<T>::clear(u32::MAX, None).unique;
+			writes = writes.saturating_add(u64::from(reported.saturating_add(up_to)));
+			T::DbWeight::get().reads_writes(reads, writes)
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn pre_upgrade() -> Result<Vec<u8>, sp_runtime::TryRuntimeError> {
+			let active = old::ActiveHyperNodes::<T>::get();
+			Ok(active.encode())
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn post_upgrade(state: Vec<u8>) -> Result<(), sp_runtime::TryRuntimeError> {
+			let before = Vec::<T::AccountId>::decode(&mut &state[..])
+				.map_err(|_| "pre-upgrade state does not decode")?;
+			ensure!(
+				ActiveSet::<T>::count() as usize == before.len(),
+				"the active set changed size"
+			);
+			Pallet::<T>::do_try_state()
+		}
+	}
+
+	/// The v2 → v3 migration, run once.
+	pub type MigrateV2ToV3<T> = VersionedMigration<
+		2,
+		3,
+		InnerMigrateV2ToV3<T>,
+		Pallet<T>,
+		<T as frame_system::Config>::DbWeight,
+	>;
+
+	#[cfg(test)]
+	mod tests {
+		use super::*;
+		use crate::mock::*;
+		use frame_support::traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion};
+
+		#[test]
+		fn v2_lists_become_maps_and_pages() {
+			new_test_ext().execute_with(|| {
+				// Three active HyperNodes (registered and staked as v3 does it), written
+				// back as v2 had them; era 1 current with a report part of one of them.
+				for i in [11u8, 12, 13] {
+					register(i).expect("registered");
+					Sla::stake_link(RuntimeOrigin::signed(account(i)), u32::from(i - 11))
+						.expect("staked");
+				}
+				let owners: Vec<sp_runtime::AccountId32> = ActiveSet::<Test>::iter_keys().collect();
+				let _ = ActiveSet::<Test>::clear(u32::MAX, None);
+				let _ = OracleOf::<Test>::clear(u32::MAX, None);
+				let mut sorted = owners.clone();
+				sorted.sort();
+				old::ActiveHyperNodes::<Test>::put(sorted.clone());
+				old::EraOracles::<Test>::insert(1, sorted.clone());
+				old::EraLinks::<Test>::insert(1, alloc::vec![1u32, 1, 1]);
+				old::EraOracles::<Test>::insert(0, sorted[..2].to_vec());
+				old::EraLinks::<Test>::insert(0, alloc::vec![1u32, 1]);
+				old::EraAccuracy::<Test>::insert(0, alloc::vec![(4u32, 1u32), (3, 0)]);
+				old::Reported::<Test>::insert(1, &sorted[1], 7);
+				old::ReportedUpTo::<Test>::insert(1, &sorted[1], 42);
+				old::Reported::<Test>::insert(0, &sorted[0], 2);
+				CurrentEra::<Test>::put(1);
+				StorageVersion::new(2).put::<Sla>();
+
+				MigrateV2ToV3::<Test>::on_runtime_upgrade();
+
+				assert_eq!(ActiveSet::<Test>::count(), 3);
+				assert!(old::ActiveHyperNodes::<Test>::get().is_empty());
+				assert_eq!(EraOracleCount::<Test>::get(1), 3);
+				assert_eq!(EraOracleCount::<Test>::get(0), 2);
+				assert_eq!(Sla::oracle_at(1, 2), Some((sorted[2].clone(), 1)));
+				assert_eq!(
+					OracleOf::<Test>::get(&sorted[1]),
+					Some(OracleSlot { era: 1, index: 1, reported: 7, up_to: Some(42) })
+				);
+				assert_eq!(
+					EraAccuracyPages::<Test>::get(0, 0).into_inner(),
+					alloc::vec![(4, 1), (3, 0)]
+				);
+				assert_eq!(old::Reported::<Test>::iter().count(), 0);
+				assert_eq!(old::ReportedUpTo::<Test>::iter().count(), 0);
+				assert_eq!(old::EraOracles::<Test>::iter().count(), 0);
+				assert_eq!(old::EraLinks::<Test>::iter().count(), 0);
+				assert_eq!(Sla::on_chain_storage_version(), StorageVersion::new(3));
+				Sla::do_try_state().expect("invariants hold");
+				// Run again: nothing changes.
+				MigrateV2ToV3::<Test>::on_runtime_upgrade();
+				assert_eq!(ActiveSet::<Test>::count(), 3);
 			});
 		}
 	}

@@ -35,6 +35,8 @@ parameter_types! {
 	/// The last era the (mock) marketplace has settled; `None`: none yet.
 	pub static SettledUpTo: Option<u32> = Some(u32::MAX);
 	pub const RemovalCooldown: u32 = 5;
+	/// The most active HyperNodes; a test raises it past a page of the snapshot.
+	pub static MaxHyperNodes: u32 = 16;
 }
 
 /// The marketplace's settlement, as [`SettledUpTo`] says.
@@ -112,7 +114,7 @@ impl crate::Config for Test {
 	type Slashing = Providers;
 	type Links = TestLinks;
 	type Clock = icn_primitives::clock::FixedClocks<{ ERA as u32 }, 100>;
-	type MaxHyperNodes = ConstU32<16>;
+	type MaxHyperNodes = MaxHyperNodes;
 	type HyperNodeDeposit = ConstU128<HYPERNODE_DEPOSIT>;
 	type AdminOrigin = frame_system::EnsureRoot<AccountId32>;
 	type SlashCancelOrigin = frame_system::EnsureRoot<AccountId32>;

@@ -42,7 +42,7 @@ use sp_runtime::{
 
 use crate::{
 	logic::{ProbeFailure, ProbeOutcome},
-	Call, Config, EraOracles, Pallet, ReportedUpTo, Signers,
+	Call, Config, OracleOf, Pallet, Signers,
 };
 
 /// Deadline of each probe request, milliseconds.
@@ -89,8 +89,9 @@ pub fn run<T: Config>(n: BlockNumberFor<T>) {
 	if crate::CurrentEra::<T>::get() != Some(era) {
 		return;
 	}
-	let oracles = EraOracles::<T>::get(era);
-	if oracles.is_empty() {
+	// Reports wait until the era's snapshot is copied (a block or two with thousands of
+	// HyperNodes).
+	if !Pallet::<T>::snapshot_ready(era) || crate::EraOracleCount::<T>::get(era) == 0 {
 		return;
 	}
 	let mut lock =
@@ -109,9 +110,7 @@ pub fn run<T: Config>(n: BlockNumberFor<T>) {
 		let public: T::Public = generic.into();
 		let signer_account = public.clone().into_account();
 		let Some(owner) = Signers::<T>::get(&signer_account) else { continue };
-		if !oracles.contains(&owner) {
-			continue;
-		}
+		let Some(slot) = OracleOf::<T>::get(&owner).filter(|s| s.era == era) else { continue };
 		let sent_key = [SENT_KEY_PREFIX, &owner.encode()].concat();
 		let sent = StorageValueRef::persistent(&sent_key);
 		if let Ok(Some((sent_era, sent_block))) = sent.get::<(EraIndex, u32)>() {
@@ -121,7 +120,7 @@ pub fn run<T: Config>(n: BlockNumberFor<T>) {
 		}
 		// What is still to report this era: every assigned node, or those after the last
 		// node of the parts already on chain.
-		let up_to = ReportedUpTo::<T>::get(era, &owner);
+		let up_to = slot.up_to;
 		let mut nodes: Vec<NodeId> = Pallet::<T>::assignments(&owner, era)
 			.into_iter()
 			.filter(|node| up_to.map_or(true, |last| *node > last))

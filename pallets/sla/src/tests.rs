@@ -31,6 +31,18 @@ fn hypernodes(count: u8) {
 	}
 }
 
+/// The oracles of `era`'s snapshot, in index order.
+pub(crate) fn oracles(era: EraIndex) -> Vec<sp_runtime::AccountId32> {
+	(0..EraOracleCount::<Test>::get(era))
+		.map(|i| Sla::oracle_at(era, i).expect("an oracle per index").0)
+		.collect()
+}
+
+/// `owner`'s report bookkeeping in `era`: node results reported and the last node.
+fn reported_in(era: EraIndex, owner: sp_runtime::AccountId32) -> Option<(u32, Option<NodeId>)> {
+	OracleOf::<Test>::get(owner).filter(|s| s.era == era).map(|s| (s.reported, s.up_to))
+}
+
 fn events() -> Vec<Event<Test>> {
 	System::events()
 		.into_iter()
@@ -190,12 +202,15 @@ mod reports {
 		run(|| {
 			hypernodes(3);
 			// Era 0 began before they registered.
-			assert!(EraOracles::<Test>::get(0).is_empty());
+			assert!(oracles(0).is_empty());
 			run_to_block(start_of(1));
 			assert_eq!(CurrentEra::<Test>::get(), Some(1));
-			let oracles = EraOracles::<Test>::get(1);
+			let oracles = oracles(1);
 			assert_eq!(oracles.len(), 3);
-			assert!(oracles.windows(2).all(|w| w[0] < w[1]), "sorted");
+			// Each knows its place in one read.
+			for (i, o) in oracles.iter().enumerate() {
+				assert_eq!(Sla::oracle_index(o, 1), Some(i as u32));
+			}
 			assert!(EraSeeds::<Test>::get(1).is_some());
 			assert!(events().contains(&Event::EraStarted { era: 1, oracle_count: 3 }));
 		});
@@ -232,7 +247,7 @@ mod reports {
 			// The first part, then one starting after it: both accepted, both free.
 			let post = report(11, 1, vec![(nodes[0], OK), (nodes[1], OK)]).expect("first part");
 			assert_eq!(post.pays_fee, Pays::No);
-			assert_eq!(ReportedUpTo::<Test>::get(1, account(11)), Some(nodes[1]));
+			assert_eq!(reported_in(1, account(11)), Some((2, Some(nodes[1]))));
 			// A part overlapping or before what was reported is a duplicate.
 			assert_noop!(
 				report(11, 1, vec![(nodes[1], OK), (nodes[2], OK)]),
@@ -250,15 +265,14 @@ mod reports {
 				vec![("IcnSlaReport", (1u32, account(11), Some(nodes[2]))).encode()]
 			);
 			assert_ok!(report(11, 1, vec![(nodes[2], OK), (nodes[3], OK)]));
-			assert_eq!(Reported::<Test>::get(1, account(11)), Some(4));
-			assert_eq!(ReportedUpTo::<Test>::get(1, account(11)), Some(nodes[3]));
+			assert_eq!(reported_in(1, account(11)), Some((4, Some(nodes[3]))));
 			for node in &nodes {
 				assert_eq!(Reports::<Test>::get(1, node).len(), 1);
 			}
-			// Pruned with the era's other records.
-			run_to_block(start_of(5) + 1);
-			assert_eq!(ReportedUpTo::<Test>::get(1, account(11)), None);
-			assert_eq!(Reported::<Test>::get(1, account(11)), None);
+			// The next era starts a new report.
+			run_to_block(start_of(2) + 1);
+			assert_eq!(reported_in(2, account(11)), Some((0, None)));
+			assert_eq!(reported_in(1, account(11)), None);
 		});
 	}
 
@@ -561,7 +575,7 @@ mod aggregation {
 			));
 			assert_eq!(HyperNodes::<Test>::get(account(11)).unwrap().accuracy(), Perbill::one());
 			run_to_block(start_of(5));
-			assert!(!EraOracles::<Test>::get(5).contains(&account(13)));
+			assert!(!oracles(5).contains(&account(13)));
 		});
 	}
 }
@@ -593,7 +607,7 @@ mod rewards {
 		paid
 	}
 
-	fn hypernode_rewards(era: EraIndex) -> Vec<(AccountId32, Balance)> {
+	fn hypernode_rewards(era: EraIndex) -> Vec<(sp_runtime::AccountId32, Balance)> {
 		events()
 			.into_iter()
 			.filter_map(|e| match e {
@@ -617,7 +631,6 @@ mod rewards {
 		multiply_by_rational_with_rounding(budget, part, whole, Rounding::Down).unwrap()
 	}
 
-	use sp_runtime::AccountId32;
 
 	#[test]
 	fn a_passing_node_alone_earns_the_node_budget_and_its_hypernode_the_rest_out_of_the_pool() {
@@ -853,6 +866,8 @@ mod batches {
 				W::aggregate_nodes(0)
 					.saturating_add(Sla::node_weight().saturating_mul(k))
 					.saturating_add(if measured { Weight::zero() } else { W::measure_cluster() })
+					// The one accuracy page of three HyperNodes.
+					.saturating_add(Sla::accuracy_page_weight())
 			},
 			AggregationStep::Slashes => W::apply_slash(),
 			AggregationStep::Budget => W::era_budget(),
@@ -875,6 +890,8 @@ mod batches {
 			match k {
 				None => Sla::on_poll(b, &mut WeightMeter::new()),
 				Some(k) => {
+					// The era's snapshot (three HyperNodes) is copied before aggregation.
+					Sla::copy_snapshot(&mut WeightMeter::new());
 					let limit = one_step(k);
 					let mut meter = WeightMeter::with_limit(limit);
 					Sla::aggregate(&mut meter);
@@ -1363,7 +1380,7 @@ mod worker {
 					BoundedVec::truncate_from(part)
 				));
 			}
-			assert_eq!(Reported::<Test>::get(1, account(11)), Some(3));
+			assert_eq!(reported_in(1, account(11)).map(|(n, _)| n), Some(3));
 			// Nothing left to report: a later run (after the resend delay) sends nothing.
 			pool_state.write().transactions.clear();
 			run_to_block(start_of(1) + 1 + u64::from(crate::offchain::RESEND_AFTER_BLOCKS));
@@ -1422,5 +1439,112 @@ mod worker {
 			assert!(pool_state.read().transactions.is_empty());
 		});
 		let _ = ICNT;
+	}
+}
+
+/// Thousands of HyperNodes (protocol §4; issue 22): an era's snapshot is copied in pages over
+/// as many blocks as it takes, reports wait for it, and each oracle is found, counted and
+/// paid through its own page.
+mod scale {
+	use super::*;
+	use frame_support::{
+		traits::{fungible::Mutate, Hooks},
+		weights::WeightMeter,
+	};
+	use sp_runtime::AccountId32;
+
+	/// `count` active HyperNodes, each signing with its own account; returns their owners.
+	fn many(count: u16) -> Vec<AccountId32> {
+		(0..count)
+			.map(|i| {
+				let mut raw = [0xA0u8; 32];
+				raw[..2].copy_from_slice(&i.to_le_bytes());
+				let owner = AccountId32::new(raw);
+				Balances::set_balance(&owner, 1_000_000 * ICNT);
+				assert_ok!(Sla::do_register(
+					owner.clone(),
+					owner.clone(),
+					*b"DE",
+					BoundedVec::truncate_from(b"o.example".to_vec()),
+				));
+				assert_ok!(Providers::mint_link(RuntimeOrigin::root(), owner.clone()));
+				let link = pallet_icn_providers::NextLinkId::<Test>::get() - 1;
+				assert_ok!(Sla::stake_link(RuntimeOrigin::signed(owner.clone()), link));
+				owner
+			})
+			.collect()
+	}
+
+	#[test]
+	fn three_hundred_hypernodes_are_copied_in_pages_over_several_blocks() {
+		run(|| {
+			MaxHyperNodes::set(300);
+			let mut owners = many(300);
+			let nodes: Vec<NodeId> = (1..=6u8)
+				.map(|n| provider_node(n, "http://127.0.0.1:8080", audit([n; 32])))
+				.collect();
+			let start = start_of(1);
+			run_to_block(start - 1);
+			System::set_block_number(start);
+			Sla::on_initialize(start);
+			// A hundred HyperNodes' worth of weight per block: the copy takes three.
+			type W = <Test as Config>::WeightInfo;
+			let per_block = W::snapshot_oracles(0)
+				.saturating_add(Sla::snapshot_entry_weight().saturating_mul(100));
+			let mut blocks = 0;
+			while !Sla::snapshot_ready(1) {
+				// Reports wait for the snapshot.
+				assert_noop!(
+					Sla::submit_report(
+						RuntimeOrigin::signed(owners[0].clone()),
+						1,
+						BoundedVec::truncate_from(vec![(nodes[0], OK)])
+					),
+					Error::<Test>::SnapshotPending
+				);
+				Sla::copy_snapshot(&mut WeightMeter::with_limit(per_block));
+				blocks += 1;
+				assert!(blocks <= 4, "the copy does not progress");
+			}
+			assert_eq!(blocks, 3);
+			assert!(events().contains(&Event::EraStarted { era: 1, oracle_count: 300 }));
+			assert_eq!(EraOraclePages::<Test>::iter_prefix(1).count(), 2);
+			let copied = oracles(1);
+			for (i, o) in copied.iter().enumerate() {
+				assert_eq!(Sla::oracle_index(o, 1), Some(i as u32));
+			}
+			let mut sorted = copied.clone();
+			sorted.sort();
+			owners.sort();
+			assert_eq!(sorted, owners);
+			assert_eq!(EraRewards::<Test>::get(1).links, 300);
+			// Every node's oracles report it, some of them from the second page.
+			let seed = EraSeeds::<Test>::get(1).expect("seeded");
+			let mut due = alloc::collections::BTreeMap::<u32, u32>::new();
+			for node in &nodes {
+				for i in logic::oracles_for(&seed, *node, 300) {
+					assert_ok!(Sla::submit_report(
+						RuntimeOrigin::signed(copied[i as usize].clone()),
+						1,
+						BoundedVec::truncate_from(vec![(*node, OK)])
+					));
+					*due.entry(i).or_default() += 1;
+				}
+			}
+			assert!(due.keys().any(|i| *i >= ORACLE_PAGE), "an oracle on the second page");
+			run_to_block(start_of(2) + 5);
+			assert_eq!(FinalizedEra::<Test>::get(), Some(1));
+			// Counted on their own pages, and every one of the 300 paid.
+			for (i, o) in copied.iter().enumerate() {
+				let h = HyperNodes::<Test>::get(o).expect("registered");
+				assert_eq!((h.due, h.misses), (due.get(&(i as u32)).copied().unwrap_or(0), 0));
+			}
+			let paid = events()
+				.iter()
+				.filter(|e| matches!(e, Event::HyperNodeRewarded { era: 1, .. }))
+				.count();
+			assert_eq!(paid, 300);
+			assert_eq!(EraAccuracyPages::<Test>::iter_prefix(1).count(), 0);
+		});
 	}
 }

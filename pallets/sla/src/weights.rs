@@ -36,14 +36,18 @@ pub trait WeightInfo {
 	fn set_params() -> Weight;
 	/// `on_initialize` within an era.
 	fn on_initialize_idle() -> Weight;
-	/// `on_initialize` starting an era with `h` HyperNodes.
-	fn start_era(h: u32) -> Weight;
+	/// `on_initialize` starting an era (its seed and node bound; the snapshot is copied in
+	/// `on_poll`): constant.
+	fn start_era() -> Weight;
+	/// Copying a batch of `n` HyperNodes into an era's snapshot (a page read and written,
+	/// each HyperNode's place written).
+	fn snapshot_oracles(n: u32) -> Weight;
 	/// Aggregating a batch of `n` nodes' era (each with 5 reports, failed, a slash pending):
 	/// the batch's context is read and its accumulators written once.
 	fn aggregate_nodes(n: u32) -> Weight;
 	/// Applying one pending slash (the worst: every delegator of the node pays).
 	fn apply_slash() -> Weight;
-	/// Finalizing an era: accuracy of its `MaxHyperNodes` oracles, pruning.
+	/// Finalizing an era: its accuracy pages and reward accounting dropped (constant).
 	fn finalize_era() -> Weight;
 	/// Measuring a cluster's utilization (its most nodes).
 	fn measure_cluster() -> Weight;
@@ -51,7 +55,8 @@ pub trait WeightInfo {
 	fn era_budget() -> Weight;
 	/// Paying a batch of `n` nodes' capacity rewards (each node's delegators as one pool).
 	fn reward_nodes(n: u32) -> Weight;
-	/// Paying one HyperNode's reward (the most oracles in the era).
+	/// Settling one HyperNode: its accuracy counted, its reward paid, removed for low
+	/// accuracy (one page of the snapshot and one of the counters read).
 	fn reward_hypernode() -> Weight;
 }
 
@@ -103,11 +108,14 @@ impl WeightInfo for () {
 	fn on_initialize_idle() -> Weight {
 		Weight::from_parts(12_000_000, 1_500).saturating_add(RocksDbWeight::get().reads(2))
 	}
-	fn start_era(h: u32) -> Weight {
-		Weight::from_parts(40_000_000, 4_000)
-			.saturating_add(Weight::from_parts(10_000_000, 3_000).saturating_mul(h.into()))
-			.saturating_add(RocksDbWeight::get().reads_writes(4, 6))
-			.saturating_add(RocksDbWeight::get().reads(1).saturating_mul(h.into()))
+	fn start_era() -> Weight {
+		Weight::from_parts(40_000_000, 4_000).saturating_add(RocksDbWeight::get().reads_writes(3, 4))
+	}
+	fn snapshot_oracles(n: u32) -> Weight {
+		Weight::from_parts(40_000_000, 12_000)
+			.saturating_add(Weight::from_parts(10_000_000, 2_600).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads_writes(4, 4))
+			.saturating_add(RocksDbWeight::get().reads_writes(1, 1).saturating_mul(n.into()))
 	}
 	fn aggregate_nodes(n: u32) -> Weight {
 		Weight::from_parts(180_000_000, 16_000)
@@ -120,8 +128,7 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().reads_writes(110, 100))
 	}
 	fn finalize_era() -> Weight {
-		Weight::from_parts(1_650_000_000, 800_000)
-			.saturating_add(RocksDbWeight::get().reads_writes(270, 260))
+		Weight::from_parts(60_000_000, 4_000).saturating_add(RocksDbWeight::get().reads_writes(2, 20))
 	}
 	fn measure_cluster() -> Weight {
 		Weight::from_parts(1_500_000_000, 400_000)
@@ -139,7 +146,7 @@ impl WeightInfo for () {
 	}
 	fn reward_hypernode() -> Weight {
 		Weight::from_parts(150_000_000, 20_000)
-			.saturating_add(RocksDbWeight::get().reads_writes(8, 4))
+			.saturating_add(RocksDbWeight::get().reads_writes(10, 8))
 	}
 }
 
