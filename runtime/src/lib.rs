@@ -127,12 +127,14 @@ pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 
 /// Migrations to run on the next runtime upgrade: the SLA oracle's pending slashes by (era,
 /// node) (storage version 0 → 1); HyperNode deposits, the active set and slash bases (1 → 2);
+/// the active set as a map and paged era snapshots (2 → 3);
 /// the providers' highest commission (0 → 1), audit bytes per unit (1 → 2) and delegation
 /// pools (2 → 3); the month and era clocks (vesting 0 → 1).
 #[allow(unused_parens)]
 type Migrations = (
 	pallet_icn_sla::migrations::v1::MigrateV0ToV1<Runtime>,
 	pallet_icn_sla::migrations::v2::MigrateV1ToV2<Runtime>,
+	pallet_icn_sla::migrations::v3::MigrateV2ToV3<Runtime>,
 	pallet_icn_providers::migrations::v1::MigrateV0ToV1<Runtime>,
 	pallet_icn_providers::migrations::v2::MigrateV1ToV2<Runtime>,
 	pallet_icn_providers::migrations::v3::MigrateV2ToV3<Runtime>,

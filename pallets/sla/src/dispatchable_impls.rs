@@ -62,6 +62,7 @@ impl<T: Config> Pallet<T> {
 			if let Some(slot) = slot {
 				slot.reported = slot.reported.saturating_add(results.len() as u32);
 				slot.up_to = results.last().map(|(node, _)| *node).or(slot.up_to);
+				slot.last_report = Some((era, slot.reported));
 			}
 		});
 		Self::deposit_event(Event::ReportAccepted { owner, era, results: results.len() as u32 });

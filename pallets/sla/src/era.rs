@@ -137,10 +137,11 @@ impl<T: Config> Pallet<T> {
 			if page.try_push((owner.clone(), l)).is_err() {
 				break true;
 			}
-			OracleOf::<T>::insert(
-				&owner,
-				OracleSlot { era, index: count, reported: 0, up_to: None },
-			);
+			OracleOf::<T>::mutate(&owner, |slot| {
+				let last_report = slot.and_then(|s| s.last_report);
+				*slot =
+					Some(OracleSlot { era, index: count, reported: 0, up_to: None, last_report });
+			});
 			count = count.saturating_add(1);
 			links = links.saturating_add(l);
 			last = Some(owner);
@@ -193,8 +194,7 @@ impl<T: Config> Pallet<T> {
 
 	/// The weight of pruning an era: its pages (oracles and accuracy) and three entries.
 	pub(crate) fn prune_weight() -> Weight {
-		T::DbWeight::get()
-			.writes(u64::from(Self::max_pages()).saturating_mul(2).saturating_add(3))
+		T::DbWeight::get().writes(u64::from(Self::max_pages()).saturating_mul(2).saturating_add(3))
 	}
 
 	/// The extra weight of finalizing `era` while `current` runs: its pruning if late.
@@ -387,7 +387,9 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn accuracy_page_weight() -> Weight {
 		let proof = BoundedVec::<(u32, u32), ConstU32<ORACLE_PAGE>>::max_encoded_len()
 			.saturating_add(64) as u64;
-		T::DbWeight::get().reads_writes(1, 1).saturating_add(Weight::from_parts(0, proof))
+		T::DbWeight::get()
+			.reads_writes(1, 1)
+			.saturating_add(Weight::from_parts(0, proof))
 	}
 
 	/// Records `cluster`'s utilization (booked / capacity of its bookable nodes) for `era`.
@@ -521,8 +523,9 @@ impl<T: Config> Pallet<T> {
 			Rounding::Down,
 		)
 		.unwrap_or(0);
-		let amount =
-			accuracy.mul_floor(gross).min(r.hypernode_budget.saturating_sub(r.hypernode_paid));
+		let amount = accuracy
+			.mul_floor(gross)
+			.min(r.hypernode_budget.saturating_sub(r.hypernode_paid));
 		if amount == 0
 			|| T::Currency::transfer(&T::Pool::account(), owner, amount, Preservation::Preserve)
 				.is_err()

@@ -320,7 +320,8 @@ impl<T: Config> Pallet<T> {
 			let pages = count.div_ceil(ORACLE_PAGE);
 			for page in 0..pages {
 				let len = EraOraclePages::<T>::decode_len(era, page).unwrap_or(0) as u32;
-				let expected = count.saturating_sub(page.saturating_mul(ORACLE_PAGE)).min(ORACLE_PAGE);
+				let expected =
+					count.saturating_sub(page.saturating_mul(ORACLE_PAGE)).min(ORACLE_PAGE);
 				ensure!(len == expected, "an era's oracle pages differ from its count");
 			}
 			ensure!(

@@ -254,6 +254,9 @@ pub struct OracleSlot {
 	pub reported: u32,
 	/// The last node of its report so far: a further part must start after it.
 	pub up_to: Option<NodeId>,
+	/// The last era it reported in and the node results of that era so far (kept when a
+	/// new era's snapshot overwrites the rest; what monitoring reads).
+	pub last_report: Option<(EraIndex, u32)>,
 }
 
 /// Where the aggregation of an era is.

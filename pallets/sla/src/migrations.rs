@@ -243,8 +243,8 @@ pub mod v2 {
 /// bookkeeping of past eras is dropped: reports are taken for the current era only).
 pub mod v3 {
 	use crate::{
-		ActiveSet, Config, CurrentEra, EraAccuracyPages, EraIndex, EraOracleCount,
-		EraOraclePages, HyperNodes, NodeId, OracleOf, OracleSlot, Pallet, ORACLE_PAGE,
+		ActiveSet, Config, CurrentEra, EraAccuracyPages, EraIndex, EraOracleCount, EraOraclePages,
+		HyperNodes, NodeId, OracleOf, OracleSlot, Pallet, ORACLE_PAGE,
 	};
 	use alloc::vec::Vec;
 	use frame_support::{
@@ -258,11 +258,8 @@ pub mod v3 {
 		use super::*;
 		/// The active HyperNodes, sorted.
 		#[storage_alias]
-		pub type ActiveHyperNodes<T: Config> = StorageValue<
-			Pallet<T>,
-			Vec<<T as frame_system::Config>::AccountId>,
-			ValueQuery,
-		>;
+		pub type ActiveHyperNodes<T: Config> =
+			StorageValue<Pallet<T>, Vec<<T as frame_system::Config>::AccountId>, ValueQuery>;
 		/// Each era's oracles.
 		#[storage_alias]
 		pub type EraOracles<T: Config> = StorageMap<
@@ -353,6 +350,7 @@ pub mod v3 {
 							index: index as u32,
 							reported: old::Reported::<T>::get(era, owner).unwrap_or(0),
 							up_to: old::ReportedUpTo::<T>::get(era, owner),
+							last_report: old::Reported::<T>::get(era, owner).map(|n| (era, n)),
 						},
 					);
 					writes.saturating_inc();
@@ -447,7 +445,13 @@ pub mod v3 {
 				assert_eq!(Sla::oracle_at(1, 2), Some((sorted[2].clone(), 1)));
 				assert_eq!(
 					OracleOf::<Test>::get(&sorted[1]),
-					Some(OracleSlot { era: 1, index: 1, reported: 7, up_to: Some(42) })
+					Some(OracleSlot {
+						era: 1,
+						index: 1,
+						reported: 7,
+						up_to: Some(42),
+						last_report: Some((1, 7))
+					})
 				);
 				assert_eq!(
 					EraAccuracyPages::<Test>::get(0, 0).into_inner(),

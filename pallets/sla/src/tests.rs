@@ -40,7 +40,9 @@ pub(crate) fn oracles(era: EraIndex) -> Vec<sp_runtime::AccountId32> {
 
 /// `owner`'s report bookkeeping in `era`: node results reported and the last node.
 fn reported_in(era: EraIndex, owner: sp_runtime::AccountId32) -> Option<(u32, Option<NodeId>)> {
-	OracleOf::<Test>::get(owner).filter(|s| s.era == era).map(|s| (s.reported, s.up_to))
+	OracleOf::<Test>::get(owner)
+		.filter(|s| s.era == era)
+		.map(|s| (s.reported, s.up_to))
 }
 
 fn events() -> Vec<Event<Test>> {
@@ -273,6 +275,11 @@ mod reports {
 			run_to_block(start_of(2) + 1);
 			assert_eq!(reported_in(2, account(11)), Some((0, None)));
 			assert_eq!(reported_in(1, account(11)), None);
+			// What monitoring reads: the last era it reported in, and how much.
+			assert_eq!(
+				OracleOf::<Test>::get(account(11)).and_then(|s| s.last_report),
+				Some((1, 4))
+			);
 		});
 	}
 
@@ -630,7 +637,6 @@ mod rewards {
 	fn share(budget: Balance, part: u128, whole: u128) -> Balance {
 		multiply_by_rational_with_rounding(budget, part, whole, Rounding::Down).unwrap()
 	}
-
 
 	#[test]
 	fn a_passing_node_alone_earns_the_node_budget_and_its_hypernode_the_rest_out_of_the_pool() {

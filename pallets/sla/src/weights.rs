@@ -109,7 +109,8 @@ impl WeightInfo for () {
 		Weight::from_parts(12_000_000, 1_500).saturating_add(RocksDbWeight::get().reads(2))
 	}
 	fn start_era() -> Weight {
-		Weight::from_parts(40_000_000, 4_000).saturating_add(RocksDbWeight::get().reads_writes(3, 4))
+		Weight::from_parts(40_000_000, 4_000)
+			.saturating_add(RocksDbWeight::get().reads_writes(3, 4))
 	}
 	fn snapshot_oracles(n: u32) -> Weight {
 		Weight::from_parts(40_000_000, 12_000)
@@ -128,7 +129,8 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().reads_writes(110, 100))
 	}
 	fn finalize_era() -> Weight {
-		Weight::from_parts(60_000_000, 4_000).saturating_add(RocksDbWeight::get().reads_writes(2, 20))
+		Weight::from_parts(60_000_000, 4_000)
+			.saturating_add(RocksDbWeight::get().reads_writes(2, 20))
 	}
 	fn measure_cluster() -> Weight {
 		Weight::from_parts(1_500_000_000, 400_000)

@@ -678,7 +678,9 @@ impl pallet_icn_sla::Config for Runtime {
 	type Slashing = crate::Providers;
 	type Links = IcnLinks;
 	type Clock = ChainClock;
-	type MaxHyperNodes = ConstU32<256>;
+	// The network sold HyperNode licences by the thousands: an era's snapshot is paged (256
+	// per page) and copied in `on_poll` batches, so no report, node or step grows with it.
+	type MaxHyperNodes = ConstU32<4_096>;
 	// What a registration's storage costs, returned when it leaves (an active HyperNode also
 	// needs a Link).
 	type HyperNodeDeposit = ConstU128<{ 100 * ICNT }>;

@@ -306,20 +306,16 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 	/// Storage: `Sla::EraSeeds` (r:0 w:1)
 	/// Proof: `Sla::EraSeeds` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// The range of component `h` is `[0, 256]`.
-	fn start_era(h: u32, ) -> Weight {
-		// Proof Size summary in bytes:
-		//  Measured:  `348 + h * (171 ±0)`
-		//  Estimated: `9679 + h * (3092 ±1)`
-		// Minimum execution time: 33_249_000 picoseconds.
-		Weight::from_parts(21_870_605, 0)
-			.saturating_add(Weight::from_parts(0, 9679))
-			// Standard Error: 106_759
-			.saturating_add(Weight::from_parts(6_059_395, 0).saturating_mul(h.into()))
-			.saturating_add(T::DbWeight::get().reads(4))
-			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(h.into())))
-			.saturating_add(T::DbWeight::get().writes(6))
-			.saturating_add(Weight::from_parts(0, 3092).saturating_mul(h.into()))
+	fn start_era() -> Weight {
+		Weight::from_parts(40_000_000, 4_000).saturating_add(T::DbWeight::get().reads_writes(3, 4))
 	}
+	fn snapshot_oracles(n: u32, ) -> Weight {
+		Weight::from_parts(40_000_000, 12_000)
+			.saturating_add(Weight::from_parts(10_000_000, 2_600).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads_writes(4, 4))
+			.saturating_add(T::DbWeight::get().reads_writes(1, 1).saturating_mul(n.into()))
+	}
+
 	/// Storage: `Sla::CurrentEra` (r:1 w:0)
 	/// Proof: `Sla::CurrentEra` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Sla::Aggregation` (r:1 w:1)
