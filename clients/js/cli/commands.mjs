@@ -390,10 +390,10 @@ const hypernode = {
           ctx.say(`waiting for a report of ${owner}'s HyperNode (it joins the next era's snapshot, then reports in that era)`);
           await waitFor(ctx, 'an accepted report', async () => {
             const era = await currentEra(api);
-            for (const e of [era - 1, era].filter((x) => x >= 0)) {
-              if ((await api.query.sla.reported(e, owner)).isSome) return true;
-            }
-            return false;
+            // The last era it reported in (kept when a new era's snapshot starts).
+            const slot = await api.query.sla.oracleOf(owner);
+            const last = slot.isSome ? slot.unwrap().lastReport : null;
+            return last !== null && last.isSome && last.unwrap()[0].toNumber() >= era - 1;
           });
         }
         const h = await api.query.sla.hyperNodes(owner);
@@ -402,12 +402,19 @@ const hypernode = {
           return { owner, registered: false };
         }
         const hn = h.unwrap();
-        const active = (await api.query.sla.activeHyperNodes()).some((a) => a.toString() === owner);
+        const active = (await api.query.sla.activeSet(owner)).isSome;
         const [era, nodes] = await api.call.slaApi.assignments(owner);
+        // Its report in the current era, and the last era it reported in before.
         const reports = [];
-        for (const e of [era.toNumber() - 1, era.toNumber()].filter((x) => x >= 0)) {
-          const n = await api.query.sla.reported(e, owner);
-          reports.push({ era: e, results: n.isSome ? n.unwrap().toNumber() : 0 });
+        const slot = await api.query.sla.oracleOf(owner);
+        if (slot.isSome) {
+          const s = slot.unwrap();
+          const current = s.era.toNumber() === era.toNumber() ? s.reported.toNumber() : 0;
+          if (s.lastReport.isSome) {
+            const [e, n] = s.lastReport.unwrap();
+            if (e.toNumber() !== era.toNumber()) reports.push({ era: e.toNumber(), results: n.toNumber() });
+          }
+          reports.push({ era: era.toNumber(), results: current });
         }
         ctx.say(`HyperNode of ${owner}: ${active ? 'active' : 'not active'}${hn.removed.isTrue ? ' (removed for accuracy)' : ''}, signer ${hn.signer}, Links [${hn.links.map(String).join(', ')}]`);
         ctx.say(`  era ${era}: assigned nodes [${nodes.map(String).join(', ')}]`);

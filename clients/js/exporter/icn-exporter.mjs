@@ -56,9 +56,9 @@ const METRICS = {
   icn_hypernode_links: ['Links staked to the HyperNode', ['owner']],
   icn_hypernode_in_era: ["1 if the HyperNode is in the current era's snapshot of oracles", ['owner']],
   icn_hypernode_assigned_nodes: ['Provider nodes assigned to the HyperNode in the current era (icn_assignments)', ['owner']],
-  icn_hypernode_reported_results: ['Node results the HyperNode reported in the current era (sla.reported)', ['owner']],
+  icn_hypernode_reported_results: ['Node results the HyperNode reported in the current era (sla.oracleOf)', ['owner']],
   icn_hypernode_unreported_nodes: ['Assigned nodes of the current era not reported yet (assigned - reported, at least 0)', ['owner']],
-  icn_hypernode_last_report_era: ['The last era with a report of the HyperNode on chain (eras kept: the current one and three before; absent if none)', ['owner']],
+  icn_hypernode_last_report_era: ['The last era with a report of the HyperNode on chain (sla.oracleOf lastReport; absent if none)', ['owner']],
   icn_hypernode_reports_due: ['Reports due in the accuracy window', ['owner']],
   icn_hypernode_reports_missed: ['Of those, missing or disagreeing with the verdict', ['owner']],
   icn_hypernode_accuracy_ratio: ['Accuracy in the window: (due - missed) / due, 1 with nothing due', ['owner']],
@@ -155,12 +155,11 @@ async function readChain(api, provider, watch, s) {
   s.set('icn_sla_min_accuracy_ratio', {}, p.minAccuracy / PPB);
   s.set('icn_sla_min_reports_for_accuracy', {}, p.minReportsForAccuracy);
 
-  const oracles = era === null ? [] : (await at.query.sla.eraOracles(era)).map(String);
-  await Promise.all(watch.hypernodes.map((owner) => readHyperNode(at, rpc, owner, era, oracles, s)));
+  await Promise.all(watch.hypernodes.map((owner) => readHyperNode(at, rpc, owner, era, s)));
   await Promise.all(watch.providers.map((account) => readProvider(at, rpc, account, s)));
 }
 
-async function readHyperNode(at, rpc, owner, era, oracles, s) {
+async function readHyperNode(at, rpc, owner, era, s) {
   const l = { owner };
   const record = await at.query.sla.hyperNodes(owner);
   s.set('icn_hypernode_registered', l, record.isSome);
@@ -183,17 +182,19 @@ async function readHyperNode(at, rpc, owner, era, oracles, s) {
   const account = await at.query.system.account(signer);
   s.set('icn_hypernode_signer_balance_icnt', { owner, signer }, icnt(account.data.free));
   if (era === null) return;
-  s.set('icn_hypernode_in_era', l, oracles.includes(owner));
+  // Its place in the era's snapshot and its report there (sla.oracleOf: one read, whatever
+  // the number of HyperNodes), once the snapshot is copied.
+  const [slotOpt, cursor] = await Promise.all([at.query.sla.oracleOf(owner), at.query.sla.snapshotCursor()]);
+  const slot = slotOpt.isSome ? slotOpt.unwrap() : null;
+  const copied = cursor.isNone || cursor.unwrap()[0].toNumber() !== era;
+  const inEra = slot !== null && copied && slot.era.toNumber() === era;
+  s.set('icn_hypernode_in_era', l, inEra);
   const assigned = (await rpc('icn_assignments', owner)).nodes.length;
-  // Reports of an era are accepted during that era only, and kept until four eras later.
-  const eras = [0, 1, 2, 3].map((d) => era - d).filter((e) => e >= 0);
-  const reported = await at.query.sla.reported.multi(eras.map((e) => [e, owner]));
-  const now = reported[0].isSome ? reported[0].unwrap().toNumber() : 0;
+  const now = inEra ? slot.reported.toNumber() : 0;
   s.set('icn_hypernode_assigned_nodes', l, assigned);
   s.set('icn_hypernode_reported_results', l, now);
   s.set('icn_hypernode_unreported_nodes', l, Math.max(assigned - now, 0));
-  const last = reported.findIndex((r) => r.isSome);
-  if (last >= 0) s.set('icn_hypernode_last_report_era', l, eras[last]);
+  if (slot !== null && slot.lastReport.isSome) s.set('icn_hypernode_last_report_era', l, slot.lastReport.unwrap()[0].toNumber());
 }
 
 async function readProvider(at, rpc, account, s) {

@@ -7,8 +7,11 @@
 //!   keystore; its account signs the reports), a location and an address, and are active with
 //!   at least one ICN Link staked (locked through [`LinkRegistry`], so a Link backing a
 //!   provider node cannot be staked too).
-//! - **Eras**: at each era's first block the active HyperNodes are snapshotted with the era's
-//!   randomness (the parent block hash); every probe-able provider node gets
+//! - **Eras**: at each era's first block the era's randomness (the parent block hash) is
+//!   fixed, and the active HyperNodes ([`ActiveSet`], up to `MaxHyperNodes`) are copied in
+//!   `on_poll` batches into the era's snapshot: pages of [`ORACLE_PAGE`]
+//!   ([`EraOraclePages`]), each HyperNode's place in [`OracleOf`], so that no report, node or
+//!   step reads a list that grows with their number. Every probe-able provider node gets
 //!   `k = min(#oracles, 5)` of them ([`logic::oracles_for`]).
 //! - **Reports**: the off-chain worker ([`offchain`]) of each HyperNode probes its nodes over
 //!   HTTP and sends one signed `submit_report` per era; accepted reports pay no fee, and
@@ -18,7 +21,8 @@
 //!   ([`logic::verdict`]); the sliding-window score ([`logic::SlaWindow`]); the repair window
 //!   (three failed eras in a row are free, then 1 %, 2 %, 4 %, 8 %, 10 % of the node's
 //!   collateral) with each slash **applied one era later** through [`ProviderSlashing`],
-//!   cancellable by root in between; HyperNode accuracy, and removal below 90 %.
+//!   cancellable by root in between; HyperNode accuracy (in pages, [`EraAccuracyPages`]),
+//!   and removal below 90 %.
 //! - **Rewards** (protocol §4.4), after the slashes: the era's budget is what the
 //!   Network-rewards schedule released during it ([`RewardsPool::released_budget`]; its TGE
 //!   part spread over 12 months), paid out of the pool account, never minted. `node_share`
@@ -281,7 +285,8 @@ pub enum AggregationStep {
 	Budget,
 	/// Paying provider nodes.
 	NodeRewards,
-	/// Paying the era's HyperNodes from this index on.
+	/// Settling the era's HyperNodes (accuracy counted, reward paid, removal for low
+	/// accuracy) from this index on, one per step.
 	HyperNodeRewards(u32),
 	/// Closing the era.
 	Finalize,

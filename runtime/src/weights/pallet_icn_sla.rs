@@ -57,10 +57,10 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
 	fn register_hypernode() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `574`
+		//  Measured:  `597`
 		//  Estimated: `6044`
-		// Minimum execution time: 134_731_000 picoseconds.
-		Weight::from_parts(153_067_000, 0)
+		// Minimum execution time: 134_781_000 picoseconds.
+		Weight::from_parts(154_058_000, 0)
 			.saturating_add(Weight::from_parts(0, 6044))
 			.saturating_add(T::DbWeight::get().reads(11))
 			.saturating_add(T::DbWeight::get().writes(6))
@@ -75,19 +75,21 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 	/// Proof: `Nfts::CollectionConfigOf` (`max_values`: None, `max_size`: Some(73), added: 2548, mode: `MaxEncodedLen`)
 	/// Storage: `Nfts::ItemConfigOf` (r:1 w:0)
 	/// Proof: `Nfts::ItemConfigOf` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
-	/// Storage: `Sla::ActiveHyperNodes` (r:1 w:1)
-	/// Proof: `Sla::ActiveHyperNodes` (`max_values`: Some(1), `max_size`: Some(8194), added: 8689, mode: `MaxEncodedLen`)
+	/// Storage: `Sla::CounterForActiveSet` (r:1 w:1)
+	/// Proof: `Sla::CounterForActiveSet` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Nfts::Collection` (r:1 w:1)
 	/// Proof: `Nfts::Collection` (`max_values`: None, `max_size`: Some(84), added: 2559, mode: `MaxEncodedLen`)
+	/// Storage: `Sla::ActiveSet` (r:1 w:1)
+	/// Proof: `Sla::ActiveSet` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	fn stake_link() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `12688`
-		//  Estimated: `9679`
-		// Minimum execution time: 154_689_000 picoseconds.
-		Weight::from_parts(196_432_000, 0)
-			.saturating_add(Weight::from_parts(0, 9679))
-			.saturating_add(T::DbWeight::get().reads(7))
-			.saturating_add(T::DbWeight::get().writes(4))
+		//  Measured:  `1586`
+		//  Estimated: `4326`
+		// Minimum execution time: 85_487_000 picoseconds.
+		Weight::from_parts(94_551_000, 0)
+			.saturating_add(Weight::from_parts(0, 4326))
+			.saturating_add(T::DbWeight::get().reads(8))
+			.saturating_add(T::DbWeight::get().writes(5))
 	}
 	/// Storage: `Sla::HyperNodes` (r:1 w:1)
 	/// Proof: `Sla::HyperNodes` (`max_values`: None, `max_size`: Some(620), added: 3095, mode: `MaxEncodedLen`)
@@ -95,17 +97,19 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 	/// Proof: `Nfts::Attribute` (`max_values`: None, `max_size`: Some(479), added: 2954, mode: `MaxEncodedLen`)
 	/// Storage: `Nfts::Collection` (r:1 w:1)
 	/// Proof: `Nfts::Collection` (`max_values`: None, `max_size`: Some(84), added: 2559, mode: `MaxEncodedLen`)
-	/// Storage: `Sla::ActiveHyperNodes` (r:1 w:1)
-	/// Proof: `Sla::ActiveHyperNodes` (`max_values`: Some(1), `max_size`: Some(8194), added: 8689, mode: `MaxEncodedLen`)
+	/// Storage: `Sla::ActiveSet` (r:1 w:1)
+	/// Proof: `Sla::ActiveSet` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `Sla::CounterForActiveSet` (r:1 w:1)
+	/// Proof: `Sla::CounterForActiveSet` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn unstake_link() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `10399`
-		//  Estimated: `9679`
-		// Minimum execution time: 83_093_000 picoseconds.
-		Weight::from_parts(110_293_000, 0)
-			.saturating_add(Weight::from_parts(0, 9679))
-			.saturating_add(T::DbWeight::get().reads(4))
-			.saturating_add(T::DbWeight::get().writes(4))
+		//  Measured:  `820`
+		//  Estimated: `4085`
+		// Minimum execution time: 46_429_000 picoseconds.
+		Weight::from_parts(50_886_000, 0)
+			.saturating_add(Weight::from_parts(0, 4085))
+			.saturating_add(T::DbWeight::get().reads(5))
+			.saturating_add(T::DbWeight::get().writes(5))
 	}
 	/// Storage: `Sla::HyperNodes` (r:1 w:1)
 	/// Proof: `Sla::HyperNodes` (`max_values`: None, `max_size`: Some(620), added: 3095, mode: `MaxEncodedLen`)
@@ -117,25 +121,29 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
-	/// Storage: `Sla::ActiveHyperNodes` (r:1 w:1)
-	/// Proof: `Sla::ActiveHyperNodes` (`max_values`: Some(1), `max_size`: Some(8194), added: 8689, mode: `MaxEncodedLen`)
+	/// Storage: `Sla::ActiveSet` (r:1 w:1)
+	/// Proof: `Sla::ActiveSet` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `Sla::CounterForActiveSet` (r:1 w:1)
+	/// Proof: `Sla::CounterForActiveSet` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Sla::HyperNodeCount` (r:1 w:1)
 	/// Proof: `Sla::HyperNodeCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Sla::OracleOf` (r:0 w:1)
+	/// Proof: `Sla::OracleOf` (`max_values`: None, `max_size`: Some(78), added: 2553, mode: `MaxEncodedLen`)
 	/// Storage: `Sla::Signers` (r:0 w:1)
 	/// Proof: `Sla::Signers` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// The range of component `l` is `[1, 64]`.
 	fn deregister_hypernode(l: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `14167 + l * (132 ±0)`
-		//  Estimated: `9679 + l * (2954 ±0)`
-		// Minimum execution time: 143_693_000 picoseconds.
-		Weight::from_parts(138_764_072, 0)
-			.saturating_add(Weight::from_parts(0, 9679))
-			// Standard Error: 807_733
-			.saturating_add(Weight::from_parts(23_507_228, 0).saturating_mul(l.into()))
-			.saturating_add(T::DbWeight::get().reads(6))
+		//  Measured:  `1080 + l * (84 ±0)`
+		//  Estimated: `4085 + l * (2954 ±0)`
+		// Minimum execution time: 95_752_000 picoseconds.
+		Weight::from_parts(94_596_918, 0)
+			.saturating_add(Weight::from_parts(0, 4085))
+			// Standard Error: 115_724
+			.saturating_add(Weight::from_parts(16_639_456, 0).saturating_mul(l.into()))
+			.saturating_add(T::DbWeight::get().reads(7))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(l.into())))
-			.saturating_add(T::DbWeight::get().writes(7))
+			.saturating_add(T::DbWeight::get().writes(9))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(l.into())))
 			.saturating_add(Weight::from_parts(0, 2954).saturating_mul(l.into()))
 	}
@@ -149,14 +157,16 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
-	/// Storage: `Sla::ActiveHyperNodes` (r:1 w:1)
-	/// Proof: `Sla::ActiveHyperNodes` (`max_values`: Some(1), `max_size`: Some(8194), added: 8689, mode: `MaxEncodedLen`)
+	/// Storage: `Sla::ActiveSet` (r:1 w:1)
+	/// Proof: `Sla::ActiveSet` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `Sla::CurrentEra` (r:1 w:0)
 	/// Proof: `Sla::CurrentEra` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Sla::Params` (r:1 w:0)
 	/// Proof: `Sla::Params` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
 	/// Storage: `Sla::HyperNodeCount` (r:1 w:1)
 	/// Proof: `Sla::HyperNodeCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Sla::OracleOf` (r:0 w:1)
+	/// Proof: `Sla::OracleOf` (`max_values`: None, `max_size`: Some(78), added: 2553, mode: `MaxEncodedLen`)
 	/// Storage: `Sla::Signers` (r:0 w:1)
 	/// Proof: `Sla::Signers` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `Sla::DepartedAccuracy` (r:0 w:1)
@@ -164,16 +174,16 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 	/// The range of component `l` is `[1, 64]`.
 	fn clear_hypernode(l: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `968 + l * (84 ±0)`
-		//  Estimated: `9679 + l * (2954 ±0)`
-		// Minimum execution time: 96_714_000 picoseconds.
-		Weight::from_parts(109_772_015, 0)
-			.saturating_add(Weight::from_parts(0, 9679))
-			// Standard Error: 199_101
-			.saturating_add(Weight::from_parts(20_781_316, 0).saturating_mul(l.into()))
+		//  Measured:  `1010 + l * (84 ±0)`
+		//  Estimated: `4085 + l * (2954 ±0)`
+		// Minimum execution time: 97_786_000 picoseconds.
+		Weight::from_parts(105_426_374, 0)
+			.saturating_add(Weight::from_parts(0, 4085))
+			// Standard Error: 125_137
+			.saturating_add(Weight::from_parts(17_553_529, 0).saturating_mul(l.into()))
 			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(l.into())))
-			.saturating_add(T::DbWeight::get().writes(8))
+			.saturating_add(T::DbWeight::get().writes(9))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(l.into())))
 			.saturating_add(Weight::from_parts(0, 2954).saturating_mul(l.into()))
 	}
@@ -181,14 +191,16 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 	/// Proof: `Sla::Signers` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `Sla::CurrentEra` (r:1 w:0)
 	/// Proof: `Sla::CurrentEra` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
-	/// Storage: `Sla::EraOracles` (r:1 w:0)
-	/// Proof: `Sla::EraOracles` (`max_values`: None, `max_size`: Some(8206), added: 10681, mode: `MaxEncodedLen`)
-	/// Storage: `Sla::ReportedUpTo` (r:1 w:1)
-	/// Proof: `Sla::ReportedUpTo` (`max_values`: None, `max_size`: Some(68), added: 2543, mode: `MaxEncodedLen`)
+	/// Storage: `Sla::SnapshotCursor` (r:1 w:0)
+	/// Proof: `Sla::SnapshotCursor` (`max_values`: Some(1), `max_size`: Some(37), added: 532, mode: `MaxEncodedLen`)
+	/// Storage: `Sla::OracleOf` (r:1 w:1)
+	/// Proof: `Sla::OracleOf` (`max_values`: None, `max_size`: Some(78), added: 2553, mode: `MaxEncodedLen`)
 	/// Storage: `Sla::EraSeeds` (r:1 w:0)
 	/// Proof: `Sla::EraSeeds` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// Storage: `Sla::EraNodeBound` (r:1 w:0)
 	/// Proof: `Sla::EraNodeBound` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
+	/// Storage: `Sla::EraOracleCount` (r:1 w:0)
+	/// Proof: `Sla::EraOracleCount` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Nodes` (r:1024 w:0)
 	/// Proof: `Providers::Nodes` (`max_values`: None, `max_size`: Some(618), added: 3093, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Clusters` (r:8 w:0)
@@ -197,21 +209,19 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 	/// Proof: `Providers::ProbedFrom` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
 	/// Storage: `Sla::Reports` (r:1024 w:1024)
 	/// Proof: `Sla::Reports` (`max_values`: None, `max_size`: Some(74), added: 2549, mode: `MaxEncodedLen`)
-	/// Storage: `Sla::Reported` (r:1 w:1)
-	/// Proof: `Sla::Reported` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 1024]`.
 	fn submit_report(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `921 + n * (216 ±0)`
-		//  Estimated: `11671 + n * (3093 ±0)`
-		// Minimum execution time: 78_997_000 picoseconds.
-		Weight::from_parts(1_124_000_970, 0)
-			.saturating_add(Weight::from_parts(0, 11671))
-			// Standard Error: 517_993
-			.saturating_add(Weight::from_parts(17_066_665, 0).saturating_mul(n.into()))
+		//  Measured:  `998 + n * (216 ±0)`
+		//  Estimated: `3545 + n * (3093 ±0)`
+		// Minimum execution time: 63_094_000 picoseconds.
+		Weight::from_parts(64_266_000, 0)
+			.saturating_add(Weight::from_parts(0, 3545))
+			// Standard Error: 314_683
+			.saturating_add(Weight::from_parts(22_544_222, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(n.into())))
-			.saturating_add(T::DbWeight::get().writes(2))
+			.saturating_add(T::DbWeight::get().writes(1))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 3093).saturating_mul(n.into()))
 	}
@@ -219,14 +229,16 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 	/// Proof: `Sla::Signers` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `Sla::CurrentEra` (r:1 w:0)
 	/// Proof: `Sla::CurrentEra` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
-	/// Storage: `Sla::EraOracles` (r:1 w:0)
-	/// Proof: `Sla::EraOracles` (`max_values`: None, `max_size`: Some(8206), added: 10681, mode: `MaxEncodedLen`)
-	/// Storage: `Sla::ReportedUpTo` (r:1 w:0)
-	/// Proof: `Sla::ReportedUpTo` (`max_values`: None, `max_size`: Some(68), added: 2543, mode: `MaxEncodedLen`)
+	/// Storage: `Sla::SnapshotCursor` (r:1 w:0)
+	/// Proof: `Sla::SnapshotCursor` (`max_values`: Some(1), `max_size`: Some(37), added: 532, mode: `MaxEncodedLen`)
+	/// Storage: `Sla::OracleOf` (r:1 w:0)
+	/// Proof: `Sla::OracleOf` (`max_values`: None, `max_size`: Some(78), added: 2553, mode: `MaxEncodedLen`)
 	/// Storage: `Sla::EraSeeds` (r:1 w:0)
 	/// Proof: `Sla::EraSeeds` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// Storage: `Sla::EraNodeBound` (r:1 w:0)
 	/// Proof: `Sla::EraNodeBound` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
+	/// Storage: `Sla::EraOracleCount` (r:1 w:0)
+	/// Proof: `Sla::EraOracleCount` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Nodes` (r:1024 w:0)
 	/// Proof: `Providers::Nodes` (`max_values`: None, `max_size`: Some(618), added: 3093, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Clusters` (r:8 w:0)
@@ -236,14 +248,14 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 	/// The range of component `n` is `[1, 1024]`.
 	fn validate_report(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `921 + n * (216 ±0)`
-		//  Estimated: `11671 + n * (3093 ±0)`
-		// Minimum execution time: 44_466_000 picoseconds.
-		Weight::from_parts(256_145_670, 0)
-			.saturating_add(Weight::from_parts(0, 11671))
-			// Standard Error: 281_943
-			.saturating_add(Weight::from_parts(12_406_571, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(7))
+		//  Measured:  `998 + n * (216 ±0)`
+		//  Estimated: `3545 + n * (3093 ±0)`
+		// Minimum execution time: 80_329_000 picoseconds.
+		Weight::from_parts(55_363_215, 0)
+			.saturating_add(Weight::from_parts(0, 3545))
+			// Standard Error: 348_347
+			.saturating_add(Weight::from_parts(17_479_754, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 3093).saturating_mul(n.into()))
 	}
@@ -253,10 +265,10 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 	/// Proof: `Sla::PendingSlashBases` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	fn cancel_slash() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `467`
+		//  Measured:  `490`
 		//  Estimated: `3497`
-		// Minimum execution time: 16_464_000 picoseconds.
-		Weight::from_parts(22_123_000, 0)
+		// Minimum execution time: 16_795_000 picoseconds.
+		Weight::from_parts(29_483_000, 0)
 			.saturating_add(Weight::from_parts(0, 3497))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(2))
@@ -267,8 +279,8 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 5_718_000 picoseconds.
-		Weight::from_parts(7_041_000, 0)
+		// Minimum execution time: 5_679_000 picoseconds.
+		Weight::from_parts(11_998_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
@@ -278,19 +290,13 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 	/// Proof: `Sla::CurrentEra` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn on_initialize_idle() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `505`
+		//  Measured:  `552`
 		//  Estimated: `1806`
-		// Minimum execution time: 7_301_000 picoseconds.
-		Weight::from_parts(8_743_000, 0)
+		// Minimum execution time: 8_652_000 picoseconds.
+		Weight::from_parts(14_532_000, 0)
 			.saturating_add(Weight::from_parts(0, 1806))
 			.saturating_add(T::DbWeight::get().reads(2))
 	}
-	/// Storage: `Sla::ActiveHyperNodes` (r:1 w:0)
-	/// Proof: `Sla::ActiveHyperNodes` (`max_values`: Some(1), `max_size`: Some(8194), added: 8689, mode: `MaxEncodedLen`)
-	/// Storage: `Sla::HyperNodes` (r:256 w:0)
-	/// Proof: `Sla::HyperNodes` (`max_values`: None, `max_size`: Some(620), added: 3095, mode: `MaxEncodedLen`)
-	/// Storage: `Sla::EraRewards` (r:1 w:1)
-	/// Proof: `Sla::EraRewards` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
 	/// Storage: `System::ParentHash` (r:1 w:0)
 	/// Proof: `System::ParentHash` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::NextNodeId` (r:1 w:0)
@@ -299,23 +305,48 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 	/// Proof: `Sla::CurrentEra` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Sla::EraNodeBound` (r:0 w:1)
 	/// Proof: `Sla::EraNodeBound` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
-	/// Storage: `Sla::EraLinks` (r:0 w:1)
-	/// Proof: `Sla::EraLinks` (`max_values`: None, `max_size`: Some(1038), added: 3513, mode: `MaxEncodedLen`)
-	/// Storage: `Sla::EraOracles` (r:0 w:1)
-	/// Proof: `Sla::EraOracles` (`max_values`: None, `max_size`: Some(8206), added: 10681, mode: `MaxEncodedLen`)
 	/// Storage: `Sla::EraSeeds` (r:0 w:1)
 	/// Proof: `Sla::EraSeeds` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
-	/// The range of component `h` is `[0, 256]`.
+	/// Storage: `Sla::SnapshotCursor` (r:0 w:1)
+	/// Proof: `Sla::SnapshotCursor` (`max_values`: Some(1), `max_size`: Some(37), added: 532, mode: `MaxEncodedLen`)
 	fn start_era() -> Weight {
-		Weight::from_parts(40_000_000, 4_000).saturating_add(T::DbWeight::get().reads_writes(3, 4))
+		// Proof Size summary in bytes:
+		//  Measured:  `249`
+		//  Estimated: `1517`
+		// Minimum execution time: 25_227_000 picoseconds.
+		Weight::from_parts(34_892_000, 0)
+			.saturating_add(Weight::from_parts(0, 1517))
+			.saturating_add(T::DbWeight::get().reads(2))
+			.saturating_add(T::DbWeight::get().writes(4))
 	}
+	/// Storage: `Sla::SnapshotCursor` (r:1 w:1)
+	/// Proof: `Sla::SnapshotCursor` (`max_values`: Some(1), `max_size`: Some(37), added: 532, mode: `MaxEncodedLen`)
+	/// Storage: `Sla::EraOracleCount` (r:1 w:1)
+	/// Proof: `Sla::EraOracleCount` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
+	/// Storage: `Sla::EraOraclePages` (r:1 w:2)
+	/// Proof: `Sla::EraOraclePages` (`max_values`: None, `max_size`: Some(9242), added: 11717, mode: `MaxEncodedLen`)
+	/// Storage: `Sla::ActiveSet` (r:513 w:0)
+	/// Proof: `Sla::ActiveSet` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `Sla::OracleOf` (r:512 w:512)
+	/// Proof: `Sla::OracleOf` (`max_values`: None, `max_size`: Some(78), added: 2553, mode: `MaxEncodedLen`)
+	/// Storage: `Sla::EraRewards` (r:1 w:1)
+	/// Proof: `Sla::EraRewards` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[1, 512]`.
 	fn snapshot_oracles(n: u32, ) -> Weight {
-		Weight::from_parts(40_000_000, 12_000)
-			.saturating_add(Weight::from_parts(10_000_000, 2_600).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads_writes(4, 4))
-			.saturating_add(T::DbWeight::get().reads_writes(1, 1).saturating_mul(n.into()))
+		// Proof Size summary in bytes:
+		//  Measured:  `737 + n * (126 ±0)`
+		//  Estimated: `12707 + n * (2553 ±0)`
+		// Minimum execution time: 47_951_000 picoseconds.
+		Weight::from_parts(49_904_000, 0)
+			.saturating_add(Weight::from_parts(0, 12707))
+			// Standard Error: 274_288
+			.saturating_add(Weight::from_parts(15_681_815, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(5))
+			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes(4))
+			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 2553).saturating_mul(n.into()))
 	}
-
 	/// Storage: `Sla::CurrentEra` (r:1 w:0)
 	/// Proof: `Sla::CurrentEra` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Sla::Aggregation` (r:1 w:1)
@@ -324,12 +355,10 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 	/// Proof: `Sla::EraNodeBound` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
 	/// Storage: `Sla::EraSeeds` (r:1 w:0)
 	/// Proof: `Sla::EraSeeds` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
-	/// Storage: `Sla::EraOracles` (r:1 w:0)
-	/// Proof: `Sla::EraOracles` (`max_values`: None, `max_size`: Some(8206), added: 10681, mode: `MaxEncodedLen`)
+	/// Storage: `Sla::EraOracleCount` (r:1 w:0)
+	/// Proof: `Sla::EraOracleCount` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
 	/// Storage: `Sla::Params` (r:1 w:0)
 	/// Proof: `Sla::Params` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
-	/// Storage: `Sla::EraAccuracy` (r:1 w:1)
-	/// Proof: `Sla::EraAccuracy` (`max_values`: None, `max_size`: Some(2062), added: 4537, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Nodes` (r:32 w:32)
 	/// Proof: `Providers::Nodes` (`max_values`: None, `max_size`: Some(618), added: 3093, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Clusters` (r:1 w:0)
@@ -338,6 +367,8 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 	/// Proof: `Providers::ProbedFrom` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
 	/// Storage: `Sla::ClusterUtilization` (r:1 w:0)
 	/// Proof: `Sla::ClusterUtilization` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
+	/// Storage: `Sla::EraAccuracyPages` (r:1 w:1)
+	/// Proof: `Sla::EraAccuracyPages` (`max_values`: None, `max_size`: Some(2074), added: 4549, mode: `MaxEncodedLen`)
 	/// Storage: `Sla::Reports` (r:32 w:32)
 	/// Proof: `Sla::Reports` (`max_values`: None, `max_size`: Some(74), added: 2549, mode: `MaxEncodedLen`)
 	/// Storage: `Sla::NodeSla` (r:32 w:32)
@@ -357,13 +388,13 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 	/// The range of component `n` is `[1, 32]`.
 	fn aggregate_nodes(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `9428 + n * (319 ±0)`
-		//  Estimated: `11671 + n * (3093 ±0)`
-		// Minimum execution time: 164_705_000 picoseconds.
-		Weight::from_parts(71_495_289, 0)
-			.saturating_add(Weight::from_parts(0, 11671))
-			// Standard Error: 2_539_712
-			.saturating_add(Weight::from_parts(69_123_071, 0).saturating_mul(n.into()))
+		//  Measured:  `1253 + n * (319 ±0)`
+		//  Estimated: `5539 + n * (3093 ±0)`
+		// Minimum execution time: 171_384_000 picoseconds.
+		Weight::from_parts(198_622_645, 0)
+			.saturating_add(Weight::from_parts(0, 5539))
+			// Standard Error: 1_758_298
+			.saturating_add(Weight::from_parts(56_926_846, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(12))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(3))
@@ -386,8 +417,8 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `29219`
 		//  Estimated: `396894`
-		// Minimum execution time: 1_380_070_000 picoseconds.
-		Weight::from_parts(1_491_446_000, 0)
+		// Minimum execution time: 1_393_480_000 picoseconds.
+		Weight::from_parts(1_539_507_000, 0)
 			.saturating_add(Weight::from_parts(0, 396894))
 			.saturating_add(T::DbWeight::get().reads(132))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -414,10 +445,10 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 	/// Proof: `Sla::EraRewards` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
 	fn era_budget() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1121`
+		//  Measured:  `1144`
 		//  Estimated: `3946`
-		// Minimum execution time: 227_347_000 picoseconds.
-		Weight::from_parts(277_833_000, 0)
+		// Minimum execution time: 227_287_000 picoseconds.
+		Weight::from_parts(236_741_000, 0)
 			.saturating_add(Weight::from_parts(0, 3946))
 			.saturating_add(T::DbWeight::get().reads(10))
 			.saturating_add(T::DbWeight::get().writes(5))
@@ -446,18 +477,18 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 	/// Proof: `Providers::Regions` (`max_values`: None, `max_size`: Some(203), added: 2678, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:32 w:32)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
-	/// Storage: `Sla::EraOracles` (r:1 w:0)
-	/// Proof: `Sla::EraOracles` (`max_values`: None, `max_size`: Some(8206), added: 10681, mode: `MaxEncodedLen`)
+	/// Storage: `Sla::EraOracleCount` (r:1 w:0)
+	/// Proof: `Sla::EraOracleCount` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 32]`.
 	fn reward_nodes(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1166 + n * (524 ±0)`
-		//  Estimated: `11671 + n * (3093 ±0)`
-		// Minimum execution time: 231_524_000 picoseconds.
-		Weight::from_parts(247_858_000, 0)
-			.saturating_add(Weight::from_parts(0, 11671))
-			// Standard Error: 1_583_596
-			.saturating_add(Weight::from_parts(242_189_180, 0).saturating_mul(n.into()))
+		//  Measured:  `1170 + n * (524 ±0)`
+		//  Estimated: `6196 + n * (3093 ±0)`
+		// Minimum execution time: 228_179_000 picoseconds.
+		Weight::from_parts(151_451_591, 0)
+			.saturating_add(Weight::from_parts(0, 6196))
+			// Standard Error: 2_755_056
+			.saturating_add(Weight::from_parts(214_233_089, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(10))
 			.saturating_add(T::DbWeight::get().reads((6_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(4))
@@ -468,27 +499,35 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 	/// Proof: `Sla::CurrentEra` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Sla::Aggregation` (r:1 w:1)
 	/// Proof: `Sla::Aggregation` (`max_values`: Some(1), `max_size`: Some(13), added: 508, mode: `MaxEncodedLen`)
-	/// Storage: `Sla::EraOracles` (r:1 w:0)
-	/// Proof: `Sla::EraOracles` (`max_values`: None, `max_size`: Some(8206), added: 10681, mode: `MaxEncodedLen`)
-	/// Storage: `Sla::HyperNodes` (r:1 w:0)
+	/// Storage: `Sla::EraOracleCount` (r:1 w:0)
+	/// Proof: `Sla::EraOracleCount` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
+	/// Storage: `Sla::EraOraclePages` (r:1 w:0)
+	/// Proof: `Sla::EraOraclePages` (`max_values`: None, `max_size`: Some(9242), added: 11717, mode: `MaxEncodedLen`)
+	/// Storage: `Sla::HyperNodes` (r:1 w:1)
 	/// Proof: `Sla::HyperNodes` (`max_values`: None, `max_size`: Some(620), added: 3095, mode: `MaxEncodedLen`)
-	/// Storage: `Sla::EraAccuracy` (r:1 w:0)
-	/// Proof: `Sla::EraAccuracy` (`max_values`: None, `max_size`: Some(2062), added: 4537, mode: `MaxEncodedLen`)
+	/// Storage: `Sla::EraAccuracyPages` (r:1 w:0)
+	/// Proof: `Sla::EraAccuracyPages` (`max_values`: None, `max_size`: Some(2074), added: 4549, mode: `MaxEncodedLen`)
 	/// Storage: `Sla::EraRewards` (r:1 w:1)
 	/// Proof: `Sla::EraRewards` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
-	/// Storage: `Sla::EraLinks` (r:1 w:0)
-	/// Proof: `Sla::EraLinks` (`max_values`: None, `max_size`: Some(1038), added: 3513, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Sla::Params` (r:1 w:0)
+	/// Proof: `Sla::Params` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
+	/// Storage: `Sla::ActiveSet` (r:1 w:1)
+	/// Proof: `Sla::ActiveSet` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `Sla::CounterForActiveSet` (r:1 w:1)
+	/// Proof: `Sla::CounterForActiveSet` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Sla::Removals` (r:0 w:1)
+	/// Proof: `Sla::Removals` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	fn reward_hypernode() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `11423`
-		//  Estimated: `11671`
-		// Minimum execution time: 139_818_000 picoseconds.
-		Weight::from_parts(175_911_000, 0)
-			.saturating_add(Weight::from_parts(0, 11671))
-			.saturating_add(T::DbWeight::get().reads(9))
-			.saturating_add(T::DbWeight::get().writes(4))
+		//  Measured:  `14476`
+		//  Estimated: `12707`
+		// Minimum execution time: 184_664_000 picoseconds.
+		Weight::from_parts(203_882_000, 0)
+			.saturating_add(Weight::from_parts(0, 12707))
+			.saturating_add(T::DbWeight::get().reads(12))
+			.saturating_add(T::DbWeight::get().writes(8))
 	}
 	/// Storage: `Sla::CurrentEra` (r:1 w:0)
 	/// Proof: `Sla::CurrentEra` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
@@ -510,10 +549,10 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 	/// Proof: `Providers::Regions` (`max_values`: None, `max_size`: Some(203), added: 2678, mode: `MaxEncodedLen`)
 	fn apply_slash() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1262`
+		//  Measured:  `1285`
 		//  Estimated: `6004`
-		// Minimum execution time: 66_398_000 picoseconds.
-		Weight::from_parts(74_200_000, 0)
+		// Minimum execution time: 68_282_000 picoseconds.
+		Weight::from_parts(80_360_000, 0)
 			.saturating_add(Weight::from_parts(0, 6004))
 			.saturating_add(T::DbWeight::get().reads(10))
 			.saturating_add(T::DbWeight::get().writes(5))
@@ -522,30 +561,20 @@ impl<T: frame_system::Config> pallet_icn_sla::WeightInfo for WeightInfo<T> {
 	/// Proof: `Sla::CurrentEra` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Sla::Aggregation` (r:1 w:1)
 	/// Proof: `Sla::Aggregation` (`max_values`: Some(1), `max_size`: Some(13), added: 508, mode: `MaxEncodedLen`)
-	/// Storage: `Sla::Params` (r:1 w:0)
-	/// Proof: `Sla::Params` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
-	/// Storage: `Sla::EraOracles` (r:1 w:0)
-	/// Proof: `Sla::EraOracles` (`max_values`: None, `max_size`: Some(8206), added: 10681, mode: `MaxEncodedLen`)
-	/// Storage: `Sla::HyperNodes` (r:256 w:256)
-	/// Proof: `Sla::HyperNodes` (`max_values`: None, `max_size`: Some(620), added: 3095, mode: `MaxEncodedLen`)
-	/// Storage: `Sla::ActiveHyperNodes` (r:1 w:1)
-	/// Proof: `Sla::ActiveHyperNodes` (`max_values`: Some(1), `max_size`: Some(8194), added: 8689, mode: `MaxEncodedLen`)
+	/// Storage: `Sla::EraAccuracyPages` (r:16 w:16)
+	/// Proof: `Sla::EraAccuracyPages` (`max_values`: None, `max_size`: Some(2074), added: 4549, mode: `MaxEncodedLen`)
 	/// Storage: `Sla::EraRewards` (r:1 w:1)
 	/// Proof: `Sla::EraRewards` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
-	/// Storage: `Sla::EraAccuracy` (r:0 w:1)
-	/// Proof: `Sla::EraAccuracy` (`max_values`: None, `max_size`: Some(2062), added: 4537, mode: `MaxEncodedLen`)
 	/// Storage: `Sla::FinalizedEra` (r:0 w:1)
 	/// Proof: `Sla::FinalizedEra` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
-	/// Storage: `Sla::Removals` (r:0 w:256)
-	/// Proof: `Sla::Removals` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	fn finalize_era() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `44383`
-		//  Estimated: `793310`
-		// Minimum execution time: 3_996_246_000 picoseconds.
-		Weight::from_parts(6_154_171_000, 0)
-			.saturating_add(Weight::from_parts(0, 793310))
-			.saturating_add(T::DbWeight::get().reads(262))
-			.saturating_add(T::DbWeight::get().writes(517))
+		//  Measured:  `1152`
+		//  Estimated: `73774`
+		// Minimum execution time: 33_931_000 picoseconds.
+		Weight::from_parts(40_941_000, 0)
+			.saturating_add(Weight::from_parts(0, 73774))
+			.saturating_add(T::DbWeight::get().reads(19))
+			.saturating_add(T::DbWeight::get().writes(19))
 	}
 }
