@@ -21,7 +21,7 @@
 #           weight limit, block fullness
 #   scale   the scale simulation (an ignored test of icn-loadgen, loadgen/src/scale.rs, same build):
 #           SCALE_NODES provider nodes (default 100,000), SCALE_HYPERNODES HyperNodes
-#           (default 100): assignment, report ingestion, era-end processing, storage
+#           (default 2,000): snapshot, assignment, report ingestion, era-end processing, storage
 #   chain   a validator (`icn-node --dev`) producing CHAIN_BLOCKS blocks (default 100, 10 min)
 #           under load (CHAIN_RATE transfers per second, default 200, from icn-loadgen), its
 #           RSS then; and a fresh full node syncing those blocks from it over the network
@@ -190,7 +190,7 @@ PY
 }
 
 section_scale() {
-  local nodes="${SCALE_NODES:-100000}" hypernodes="${SCALE_HYPERNODES:-100}"
+  local nodes="${SCALE_NODES:-100000}" hypernodes="${SCALE_HYPERNODES:-2000}"
   log "scale simulation: $nodes nodes, $hypernodes HyperNodes (an ignored test of icn-loadgen)"
   # The test command's own cargo invocation (same profile and features: nothing rebuilds).
   (cd "$ROOT" && ICN_SCALE_NODES="$nodes" ICN_SCALE_HYPERNODES="$hypernodes" \

@@ -393,16 +393,31 @@ mod weights {
 		use pallet_icn_sla::WeightInfo as _;
 		type W = <crate::Runtime as pallet_icn_sla::Config>::WeightInfo;
 		let budget = crate::configs::AggregationWeightPerBlock::get();
+		// With `MaxHyperNodes` HyperNodes (4,096): an era's pruning removes its pages (256
+		// HyperNodes each, oracles and accuracy) and three entries. (Before the snapshot was
+		// paged, it removed two entries per HyperNode, and the era's end checked every
+		// HyperNode in one step: at 2,000 HyperNodes, about 465 ms, over the whole budget.)
 		let max_hypernodes: u32 = <crate::Runtime as pallet_icn_sla::Config>::MaxHyperNodes::get();
-		let max_hypernodes = u64::from(max_hypernodes);
-		let late_prune = <crate::Runtime as frame_system::Config>::DbWeight::get()
-			.writes(2 * max_hypernodes + 3);
-		let steps: [(&str, Weight); 6] = [
-			("first node of a cluster", W::aggregate_nodes(1).saturating_add(W::measure_cluster())),
+		let pages = u64::from(max_hypernodes.div_ceil(pallet_icn_sla::ORACLE_PAGE));
+		let db = <crate::Runtime as frame_system::Config>::DbWeight::get();
+		let late_prune = db.writes(2 * pages + 3);
+		// Five accuracy pages: a node's five oracles on five pages, each read and written.
+		let accuracy_pages = db.reads_writes(5, 5);
+		let steps: [(&str, Weight); 7] = [
+			(
+				"first node of a cluster",
+				W::aggregate_nodes(1)
+					.saturating_add(W::measure_cluster())
+					.saturating_add(accuracy_pages),
+			),
+			(
+				"snapshot: the first HyperNode (and a page)",
+				W::snapshot_oracles(1).saturating_add(db.writes(1)),
+			),
 			("one slash", pallet_icn_sla::Pallet::<crate::Runtime>::slash_step_weight()),
 			("budget", W::era_budget()),
 			("node reward (its delegators paid as one pool)", W::reward_nodes(1)),
-			("HyperNode reward", W::reward_hypernode()),
+			("HyperNode settled (reward, accuracy, removal)", W::reward_hypernode()),
 			("late era end", W::finalize_era().saturating_add(late_prune)),
 		];
 		for (step, weight) in steps {
