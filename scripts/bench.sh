@@ -3,8 +3,8 @@
 # (each row with the command that produced it). Uses the binaries of the test build
 # (scripts/build.sh), so nothing is rebuilt.
 #
-#   scripts/bench.sh [--write] [node] [worker] [load] [scale] [chain] [soak]
-#   (no section: the first five; the soak, about an hour, only when named)
+#   scripts/bench.sh [--write] [node] [worker] [load] [scale] [chain] [soak] [template]
+#   (no section: the first five; the soak, about an hour, and template only when named)
 #
 #   node    icn-node binary size, compressed runtime WASM size, RSS of a `--dev` node after
 #           BLOCKS blocks (default 100)
@@ -35,6 +35,10 @@
 #           PyPI on first use); then a fresh node syncing all those blocks from it (full
 #           execution across the upgrade; it runs `--sealing` too, to import manual-seal
 #           blocks, with an interval that never comes)
+#   template transfers per block of `icn-node --dev` and of the official solochain template's
+#           `--dev` node (TEMPLATE_NODE, built apart: not in this repository), the same load
+#           for both in the same run (TEMPLATE_TXS transfers, default 10,000, from
+#           TEMPLATE_SENDERS accounts, default 500): clients/js/bench/transfers-per-block.mjs
 #
 # --write replaces each measured section's table between its `bench.sh:<section>` markers
 # in docs/benchmarks.md.
@@ -45,8 +49,8 @@ SECTIONS=()
 for a in "$@"; do
   case "$a" in
     --write) WRITE=1 ;;
-    node|worker|load|scale|chain|soak) SECTIONS+=("$a") ;;
-    *) echo "usage: scripts/bench.sh [--write] [node] [worker] [load] [scale] [chain] [soak]" >&2; exit 2 ;;
+    node|worker|load|scale|chain|soak|template) SECTIONS+=("$a") ;;
+    *) echo "usage: scripts/bench.sh [--write] [node] [worker] [load] [scale] [chain] [soak] [template]" >&2; exit 2 ;;
   esac
 done
 [ ${#SECTIONS[@]} -gt 0 ] || SECTIONS=(node worker load scale chain)
@@ -390,6 +394,36 @@ print(f"| a fresh node syncing all {int(synced):,} blocks (full execution across
 print()
 PY
   rm -rf "$dir"
+}
+
+# Transfers per block of icn-node and of the official solochain template's node, measured the
+# same way in the same run (clients/js/bench/transfers-per-block.mjs). The template is not in
+# this repository: build it apart (docs/benchmarks.md, "Side by side with the solochain
+# template") and name its node in TEMPLATE_NODE.
+section_template() {
+  local txs="${TEMPLATE_TXS:-10000}" senders="${TEMPLATE_SENDERS:-500}" pair label path
+  if [ -z "${TEMPLATE_NODE:-}" ] || [ ! -x "$TEMPLATE_NODE" ]; then
+    echo "TEMPLATE_NODE=<the solochain template's node binary> is required (docs/benchmarks.md)" >&2
+    exit 1
+  fi
+  : >"$OUT"
+  for pair in "icn-node=$BIN" "solochain-template=$TEMPLATE_NODE"; do
+    label="${pair%%=*}" path="${pair#*=}"
+    log "transfers per block: $label ($path), $txs transfers from $senders accounts"
+    (cd "$ROOT/clients/js" && node bench/transfers-per-block.mjs --node "$path" --label "$label" \
+      --txs "$txs" --senders "$senders") | tail -n 1 >>"$OUT"
+  done
+  python3 - "$OUT" "$txs" "$senders" <<'PY'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+txs, senders = sys.argv[2], sys.argv[3]
+cmd = f"`TEMPLATE_NODE=<path> TEMPLATE_TXS={txs} TEMPLATE_SENDERS={senders} scripts/bench.sh template` (`clients/js/bench/transfers-per-block.mjs`)"
+print("| chain (runtime) | one `transferKeepAlive`: call + extensions, + base extrinsic | normal-class limit | theoretical per block | achieved per full block (mean; most) | achieved / theoretical | command |")
+print("|---|---|---|---|---|---|---|")
+for r in rows:
+    print(f"| {r['label']} (`{r['specName']}` {r['specVersion']}) | {r['transferRefTime']/1e6:.1f} + {r['baseExtrinsicRefTime']/1e6:.1f} µs | {r['normalMaxRefTime']/1e12:.2f} s | {r['theoreticalPerBlock']:,} | {r['meanPerFullBlock']:,}; {r['mostInABlock']:,} ({r['txs']:,} transfers in {r['blocks']} blocks) | {r['achievedOverTheoretical']:.2f} | {cmd} |")
+print()
+PY
 }
 
 TABLES="$(mktemp -d)"
