@@ -1069,3 +1069,104 @@ mod verdicts {
 		});
 	}
 }
+
+/// Attacks on the paged era snapshot (issue 22 part 2): it is copied over as many blocks as
+/// it takes, and transactions land between its batches.
+mod paged_snapshot {
+	use super::*;
+	use frame_support::{traits::Hooks, weights::WeightMeter};
+
+	/// Starts era 1 and copies `per_block` HyperNodes of its snapshot (its first batch).
+	fn start_copying(per_block: u64) {
+		let start = start_of(1);
+		run_to_block(start - 1);
+		System::set_block_number(start);
+		Sla::on_initialize(start);
+		type W = <Test as Config>::WeightInfo;
+		let budget = W::snapshot_oracles(0)
+			.saturating_add(Sla::snapshot_entry_weight().saturating_mul(per_block));
+		Sla::copy_snapshot(&mut WeightMeter::with_limit(budget));
+	}
+
+	/// A HyperNode copied in the snapshot's first batch moves its Link to another whose key
+	/// comes after the copy's cursor: before the next batch, it unstakes the Link, transfers
+	/// the NFT, and the other stakes it. The Link was counted for both, and the era's
+	/// HyperNode rewards were shared by one Link more than exists (the atomic snapshot had
+	/// "a Link for one HyperNode per era"). Unstaking and deregistering now wait for the copy.
+	#[test]
+	fn a_link_counted_twice_across_a_multi_block_snapshot() {
+		run(|| {
+			hypernodes(8);
+			// Dormant registrations (no Link) to move the Link to.
+			for n in 21..=30u8 {
+				assert_ok!(register(n));
+			}
+			start_copying(1);
+			assert!(!Sla::snapshot_ready(1));
+			let (x, _) = Sla::oracle_at(1, 0).expect("the first batch copied one");
+			let xn = (11..=18u8).find(|n| account(*n) == x).expect("one of the HyperNodes");
+			let link = HyperNodes::<Test>::get(&x).expect("registered").links[0];
+			let cursor = ActiveSet::<Test>::hashed_key_for(&x);
+			let yn = (21..=30u8)
+				.find(|n| ActiveSet::<Test>::hashed_key_for(account(*n)) > cursor)
+				.expect("a key after the cursor");
+			// The attack, step by step; each step that fails stops it.
+			let moved = Sla::unstake_link(origin(xn), link).is_ok()
+				&& Nfts::transfer(origin(xn), 0, link, account(yn)).is_ok()
+				&& Sla::stake_link(origin(yn), link).is_ok();
+			Sla::copy_snapshot(&mut WeightMeter::new());
+			assert!(Sla::snapshot_ready(1));
+			assert_eq!(
+				EraRewards::<Test>::get(1).links,
+				8,
+				"a Link counted twice (moved: {moved})"
+			);
+			assert!(!moved);
+			// Leaving waits for the copy too, and both work once it is done.
+			assert_ok!(Sla::unstake_link(origin(xn), link));
+			assert_ok!(Sla::deregister_hypernode(origin(xn)));
+		});
+	}
+
+	#[test]
+	fn unstaking_or_leaving_while_the_snapshot_is_copied_is_refused() {
+		run(|| {
+			hypernodes(3);
+			start_copying(1);
+			for n in 11..=13u8 {
+				assert_noop!(
+					Sla::unstake_link(origin(n), u32::from(n - 11)),
+					Error::<Test>::SnapshotPending
+				);
+				assert_noop!(Sla::deregister_hypernode(origin(n)), Error::<Test>::SnapshotPending);
+			}
+		});
+	}
+
+	/// A HyperNode of the era's snapshot that deregistered and registered again within the
+	/// era lost its place (`oracleOf`): every report it sent was refused (`NotAnOracle`), yet
+	/// its assignments stayed in the era (by its index in the pages), so each counted as a
+	/// miss against its new registration — enough to remove it and bar its owner and key for
+	/// the cool-down. Its place is now kept until its era is settled.
+	#[test]
+	fn a_hypernode_that_registers_again_within_the_era_is_counted_missing() {
+		run(|| {
+			hypernodes(3);
+			let node = provider_node(1, "http://127.0.0.1:8080", audit([1; 32]));
+			run_to_block(start_of(1) + 1);
+			assert!(Sla::snapshot_ready(1));
+			assert_ok!(Sla::deregister_hypernode(origin(11)));
+			assert_ok!(register(11));
+			assert_ok!(Sla::stake_link(origin(11), 0));
+			assert_eq!(Sla::assignments(&account(11), 1), vec![node]);
+			assert_ok!(report(11, 1, vec![(node, OK)]));
+			for n in 12..=13 {
+				assert_ok!(report(n, 1, vec![(node, OK)]));
+			}
+			run_to_block(start_of(2) + 5);
+			assert_eq!(FinalizedEra::<Test>::get(), Some(1));
+			let h = HyperNodes::<Test>::get(account(11)).expect("registered again");
+			assert_eq!((h.due, h.misses), (1, 0));
+		});
+	}
+}

@@ -23,6 +23,7 @@ impl<T: Config> Pallet<T> {
 
 	/// The body of [`Pallet::unstake_link`], its origin checked.
 	pub(crate) fn do_unstake_link(owner: T::AccountId, link: LinkId) -> DispatchResult {
+		ensure!(SnapshotCursor::<T>::get().is_none(), Error::<T>::SnapshotPending);
 		let mut h = HyperNodes::<T>::get(&owner).ok_or(Error::<T>::NotRegistered)?;
 		let pos = h.links.iter().position(|l| *l == link).ok_or(Error::<T>::LinkNotStaked)?;
 		T::Links::unlock(link)?;
@@ -39,6 +40,7 @@ impl<T: Config> Pallet<T> {
 
 	/// The body of [`Pallet::deregister_hypernode`], its origin checked.
 	pub(crate) fn do_deregister_hypernode(owner: T::AccountId) -> DispatchResult {
+		ensure!(SnapshotCursor::<T>::get().is_none(), Error::<T>::SnapshotPending);
 		let h = HyperNodes::<T>::get(&owner).ok_or(Error::<T>::NotRegistered)?;
 		Self::do_deregister(&owner, h)?;
 		Self::deposit_event(Event::HyperNodeDeregistered { owner });

@@ -101,10 +101,18 @@ impl<T: Config> Pallet<T> {
 	/// HyperNode with its Links into the era's pages, and its place into [`OracleOf`].
 	/// When the set is copied, the era's reports are taken (`EraStarted`).
 	pub(crate) fn copy_snapshot(meter: &mut WeightMeter) {
+		// The cursor's read, charged in every block (the benchmark charges it again).
+		if meter.try_consume(T::DbWeight::get().reads(1)).is_err() {
+			return;
+		}
 		let Some((era, last)) = SnapshotCursor::<T>::get() else { return };
 		let per_entry = Self::snapshot_entry_weight();
 		let page_write = T::DbWeight::get().writes(1);
-		if !meter.can_consume(T::WeightInfo::snapshot_oracles(0).saturating_add(per_entry)) {
+		if !meter.can_consume(
+			T::WeightInfo::snapshot_oracles(0)
+				.saturating_add(per_entry)
+				.saturating_add(page_write),
+		) {
 			return;
 		}
 		meter.consume(T::WeightInfo::snapshot_oracles(0));
@@ -483,7 +491,15 @@ impl<T: Config> Pallet<T> {
 	/// snapshot and one of the counters are read, whatever the number of HyperNodes.
 	pub(crate) fn reward_hypernode(era: EraIndex, index: u32) {
 		let Some((owner, links)) = Self::oracle_at(era, index) else { return };
-		let Some(mut h) = HyperNodes::<T>::get(&owner) else { return };
+		let Some(mut h) = HyperNodes::<T>::get(&owner) else {
+			// It left: the place it kept in this era goes now.
+			OracleOf::<T>::mutate_exists(&owner, |slot| {
+				if slot.is_some_and(|s| s.era == era) {
+					*slot = None;
+				}
+			});
+			return;
+		};
 		let (due, misses) = EraAccuracyPages::<T>::get(era, index / ORACLE_PAGE)
 			.get((index % ORACLE_PAGE) as usize)
 			.copied()

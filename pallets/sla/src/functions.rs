@@ -126,7 +126,14 @@ impl<T: Config> Pallet<T> {
 		)?;
 		Self::deactivate(owner);
 		HyperNodes::<T>::remove(owner);
-		OracleOf::<T>::remove(owner);
+		// Its place in the current era stays until the era is settled (`reward_hypernode`):
+		// registering again within the era, it reports on instead of being counted missing.
+		let current = Self::current_era();
+		OracleOf::<T>::mutate_exists(owner, |slot| {
+			if slot.is_some_and(|s| s.era != current) {
+				*slot = None;
+			}
+		});
 		Signers::<T>::remove(&h.signer);
 		if h.due > 0 {
 			DepartedAccuracy::<T>::insert(
@@ -335,7 +342,12 @@ impl<T: Config> Pallet<T> {
 			"oracle pages of an era without a count"
 		);
 		for (owner, slot) in OracleOf::<T>::iter() {
-			ensure!(HyperNodes::<T>::contains_key(&owner), "a place of a HyperNode that left");
+			// A HyperNode that left keeps its place until its era is settled.
+			ensure!(
+				HyperNodes::<T>::contains_key(&owner)
+					|| FinalizedEra::<T>::get().is_none_or(|f| slot.era > f),
+				"a place of a HyperNode that left, kept past its era"
+			);
 			if EraOracleCount::<T>::contains_key(slot.era) {
 				ensure!(
 					Self::oracle_at(slot.era, slot.index).map(|(o, _)| o) == Some(owner),

@@ -792,16 +792,21 @@ pub mod pallet {
 
 		/// Unstakes a Link from the caller's HyperNode (unlocking it; re-stake it to another
 		/// HyperNode at any time). A HyperNode without Links leaves the active set at the
-		/// next era.
+		/// next era. Not while an era's snapshot is being copied (`SnapshotPending`, a block
+		/// or two): a Link moved between its batches would count for two HyperNodes.
 		#[pallet::call_index(2)]
+		#[pallet::weight(T::WeightInfo::unstake_link().saturating_add(T::DbWeight::get().reads(1)))]
 		pub fn unstake_link(origin: OriginFor<T>, link: LinkId) -> DispatchResult {
 			let owner = ensure_signed(origin)?;
 			Self::do_unstake_link(owner, link)
 		}
 
-		/// Deregisters the caller's HyperNode, unstaking its Links.
+		/// Deregisters the caller's HyperNode, unstaking its Links (not while an era's
+		/// snapshot is being copied: `SnapshotPending`). Its place in the current era is kept
+		/// until the era is settled, so registering again within the era reports on.
 		#[pallet::call_index(3)]
-		#[pallet::weight(T::WeightInfo::deregister_hypernode(T::MaxLinksPerHyperNode::get()))]
+		#[pallet::weight(T::WeightInfo::deregister_hypernode(T::MaxLinksPerHyperNode::get())
+			.saturating_add(T::DbWeight::get().reads(3)))]
 		pub fn deregister_hypernode(origin: OriginFor<T>) -> DispatchResult {
 			let owner = ensure_signed(origin)?;
 			Self::do_deregister_hypernode(owner)
@@ -844,7 +849,8 @@ pub mod pallet {
 		/// deposit returned (it pays for storage, not behaviour) and its accuracy record and
 		/// any removal's cool-down kept.
 		#[pallet::call_index(7)]
-		#[pallet::weight(T::WeightInfo::clear_hypernode(T::MaxLinksPerHyperNode::get()))]
+		#[pallet::weight(T::WeightInfo::clear_hypernode(T::MaxLinksPerHyperNode::get())
+			.saturating_add(T::DbWeight::get().reads(2)))]
 		pub fn clear_hypernode(origin: OriginFor<T>, owner: T::AccountId) -> DispatchResult {
 			T::AdminOrigin::ensure_origin(origin)?;
 			Self::do_clear_hypernode(owner)

@@ -243,8 +243,9 @@ pub mod v2 {
 /// bookkeeping of past eras is dropped: reports are taken for the current era only).
 pub mod v3 {
 	use crate::{
-		ActiveSet, Config, CurrentEra, EraAccuracyPages, EraIndex, EraOracleCount, EraOraclePages,
-		HyperNodes, NodeId, OracleOf, OracleSlot, Pallet, ORACLE_PAGE,
+		ActiveSet, Aggregation, AggregationStep, Config, CurrentEra, EraAccuracyPages, EraIndex,
+		EraOracleCount, EraOraclePages, HyperNodes, NodeId, OracleOf, OracleSlot, Pallet, Params,
+		Removals, ORACLE_PAGE,
 	};
 	use alloc::vec::Vec;
 	use frame_support::{
@@ -304,7 +305,40 @@ pub mod v3 {
 
 	impl<T: Config> UncheckedOnRuntimeUpgrade for InnerMigrateV2ToV3<T> {
 		fn on_runtime_upgrade() -> Weight {
-			let (mut reads, mut writes) = (1u64, 1u64);
+			let (mut reads, mut writes) = (3u64, 1u64);
+			// v2 checked accuracy (removal, window reset) for all of an era's oracles when it
+			// closed the era; v3 does it as it settles each. An upgrade landing between the
+			// two finishes v2's check for the oracles v2 already settled.
+			let settled = match Aggregation::<T>::get() {
+				Some((era, AggregationStep::HyperNodeRewards(next))) => Some((era, next)),
+				Some((era, AggregationStep::Finalize)) => Some((era, u32::MAX)),
+				_ => None,
+			};
+			if let Some((era, next)) = settled {
+				let p = Params::<T>::get();
+				let window_over =
+					p.accuracy_window > 0 && (era.saturating_add(1)) % p.accuracy_window == 0;
+				for owner in old::EraOracles::<T>::get(era).into_iter().take(next as usize) {
+					reads.saturating_inc();
+					writes = writes.saturating_add(3);
+					HyperNodes::<T>::mutate(&owner, |h| {
+						let Some(h) = h else { return };
+						if !h.removed
+							&& h.due >= p.min_reports_for_accuracy
+							&& h.accuracy() < p.min_accuracy
+						{
+							// Out of the active set: it is rebuilt from the active ones below.
+							h.removed = true;
+							Removals::<T>::insert(&owner, era);
+							Removals::<T>::insert(&h.signer, era);
+						}
+						if window_over {
+							h.due = 0;
+							h.misses = 0;
+						}
+					});
+				}
+			}
 			for owner in old::ActiveHyperNodes::<T>::take() {
 				reads.saturating_inc();
 				if let Some(h) = HyperNodes::<T>::get(&owner).filter(|h| h.is_active()) {
@@ -466,6 +500,50 @@ pub mod v3 {
 				// Run again: nothing changes.
 				MigrateV2ToV3::<Test>::on_runtime_upgrade();
 				assert_eq!(ActiveSet::<Test>::count(), 3);
+			});
+		}
+
+		#[test]
+		fn an_upgrade_between_settling_and_closing_an_era_still_removes_the_inaccurate() {
+			new_test_ext().execute_with(|| {
+				// Era 0 being settled by v2: its first two oracles paid (and their counts
+				// added), the check of all of them left to v2's close.
+				for i in [11u8, 12, 13] {
+					register(i).expect("registered");
+					Sla::stake_link(RuntimeOrigin::signed(account(i)), u32::from(i - 11))
+						.expect("staked");
+				}
+				let mut owners: Vec<sp_runtime::AccountId32> =
+					ActiveSet::<Test>::iter_keys().collect();
+				owners.sort();
+				let _ = ActiveSet::<Test>::clear(u32::MAX, None);
+				let _ = OracleOf::<Test>::clear(u32::MAX, None);
+				old::ActiveHyperNodes::<Test>::put(owners.clone());
+				old::EraOracles::<Test>::insert(0, owners.clone());
+				old::EraLinks::<Test>::insert(0, alloc::vec![1u32, 1, 1]);
+				// The first and the third fall below the minimum accuracy.
+				for (owner, misses) in owners.iter().zip([15u32, 0, 15]) {
+					HyperNodes::<Test>::mutate(owner, |h| {
+						let h = h.as_mut().expect("registered");
+						h.due = 20;
+						h.misses = misses;
+					});
+				}
+				CurrentEra::<Test>::put(1);
+				Aggregation::<Test>::put((0, AggregationStep::HyperNodeRewards(2)));
+				StorageVersion::new(2).put::<Sla>();
+
+				MigrateV2ToV3::<Test>::on_runtime_upgrade();
+
+				// v2's check for the two it settled: the first is removed (out of the active
+				// set, its removal recorded); the third is left to v3's settlement step.
+				let h = |o: &sp_runtime::AccountId32| HyperNodes::<Test>::get(o).expect("kept");
+				assert!(h(&owners[0]).removed);
+				assert!(Removals::<Test>::contains_key(&owners[0]));
+				assert!(!h(&owners[1]).removed);
+				assert!(!h(&owners[2]).removed);
+				assert_eq!(ActiveSet::<Test>::count(), 2);
+				Sla::do_try_state().expect("invariants hold");
 			});
 		}
 	}
