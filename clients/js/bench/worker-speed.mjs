@@ -161,7 +161,7 @@ try {
   const reportedByEra = new Map();
   const unsubReports = await api.query.system.events((events) => {
     for (const { event } of events) {
-      if (api.events.sla.ReportAccepted.is(event) && event.data.owner.toString() === alice.address) {
+      if (api.events.sla.ReportAccepted.is(event) && event.data.owner.eq(alice.address)) {
         const e = event.data.era.toNumber();
         reportedByEra.set(e, (reportedByEra.get(e) ?? 0) + event.data.results.toNumber());
       }
