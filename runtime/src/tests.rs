@@ -427,6 +427,31 @@ mod weights {
 			);
 		}
 	}
+
+	/// An idle block (no snapshot to copy, nothing to aggregate or prune) still reads where
+	/// the SLA pallet's `on_poll` work stands: the copy's cursor, the current era and the
+	/// aggregation step, the last era finalized, the failure pruning and its settlement. The
+	/// hook is charged for all six reads (the aggregation's two were not).
+	#[test]
+	fn an_idle_block_charges_the_sla_hooks_for_their_reads() {
+		use crate::{genesis::build_state, Sla, System};
+		use frame_support::{traits::Hooks, weights::WeightMeter};
+		sp_io::TestExternalities::default().execute_with(|| {
+			build_state(serde_json::to_vec(&super::genesis::preset("development")).unwrap())
+				.unwrap();
+			for n in 1..=2u32 {
+				System::set_block_number(n);
+				Sla::on_initialize(n);
+				Sla::on_poll(n, &mut WeightMeter::new());
+			}
+			System::set_block_number(3);
+			Sla::on_initialize(3);
+			let mut meter = WeightMeter::new();
+			Sla::on_poll(3, &mut meter);
+			let db = <crate::Runtime as frame_system::Config>::DbWeight::get();
+			assert_eq!(meter.consumed(), db.reads(6));
+		});
+	}
 }
 
 /// Attacks on the runtime's economics, one test per attack, named after it.

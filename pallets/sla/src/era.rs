@@ -214,14 +214,20 @@ impl<T: Config> Pallet<T> {
 	/// Aggregates ended eras step by step within `meter`: each node's verdict (in batches,
 	/// with each cluster's utilization measured once per era), the era before's slashes,
 	/// the reward budget, each node's reward (in batches) and each HyperNode's, the era's
-	/// close. Every step is charged its benchmarked weight before it runs.
+	/// close. Every step is charged its benchmarked weight before it runs, and the reads
+	/// of where aggregation stands (the current era, the step) are charged in every block.
 	pub fn aggregate(meter: &mut WeightMeter) {
+		if meter.try_consume(T::DbWeight::get().reads(2)).is_err() {
+			return;
+		}
 		loop {
 			let Some(current) = CurrentEra::<T>::get() else { return };
 			let (era, step) =
 				Aggregation::<T>::get().unwrap_or((current, AggregationStep::Nodes(0)));
 			if era >= current {
 				if Aggregation::<T>::get().is_none() {
+					// Once, in the chain's first block.
+					meter.consume(T::DbWeight::get().writes(1));
 					Aggregation::<T>::put((era, step));
 				}
 				return;

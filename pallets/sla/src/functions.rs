@@ -341,6 +341,19 @@ impl<T: Config> Pallet<T> {
 				|| SnapshotCursor::<T>::get().is_some_and(|(e, _)| e == era)),
 			"oracle pages of an era without a count"
 		);
+		// Each era is pruned by the start of the era four after it or, aggregated later
+		// than that, by its own finalization.
+		let finalized = FinalizedEra::<T>::get();
+		let current = CurrentEra::<T>::get().unwrap_or(0);
+		for era in EraSeeds::<T>::iter_keys()
+			.chain(EraOracleCount::<T>::iter_keys())
+			.chain(EraNodeBound::<T>::iter_keys())
+		{
+			ensure!(
+				era.saturating_add(4) > current || finalized.is_none_or(|f| f < era),
+				"an era's snapshot kept after it was finalized and four eras passed"
+			);
+		}
 		for (owner, slot) in OracleOf::<T>::iter() {
 			// A HyperNode that left keeps its place until its era is settled.
 			ensure!(
@@ -361,7 +374,6 @@ impl<T: Config> Pallet<T> {
 				"a removed HyperNode without its removal record"
 			);
 		}
-		let current = CurrentEra::<T>::get().unwrap_or(0);
 		for (era, node, fraction) in PendingSlashes::<T>::iter() {
 			ensure!(
 				era <= current && !fraction.is_zero(),
