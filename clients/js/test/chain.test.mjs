@@ -82,6 +82,9 @@ before(async () => {
   [alice, bob, charlie, dave, ferdie] = ['//Alice', '//Bob', '//Charlie', '//Dave', '//Ferdie'].map((s) => keyring.addFromUri(s));
 });
 
+// The node's `icn-sla` log lines (its worker's probes), for failure messages.
+const slaLog = () => node.log().split('\n').filter((l) => l.includes('icn-sla')).slice(-40).join('\n');
+
 after(async () => {
   if (api) await api.disconnect();
   if (node) await node.stop();
@@ -283,7 +286,8 @@ test('SLA: the dev HyperNode reports land and the score moves', async () => {
     return s.counted > countedBefore ? s : null;
   });
   unsub();
-  assert.ok(after.passed >= 1 && after.passed === after.counted, JSON.stringify(after));
+  // On failure, what the node's worker logged (its probes and their reasons).
+  assert.ok(after.passed >= 1 && after.passed === after.counted, `${JSON.stringify(after)}\n${slaLog()}`);
   const moved = await provider.send('icn_slaScore', [NODE]);
   assert.equal(moved, 1_000_000_000, 'every counted era passed');
   assert.equal(after.scorePpb, moved);
