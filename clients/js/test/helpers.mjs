@@ -3,10 +3,10 @@
 // with the block's events or reject with the decoded error *name*.
 
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir, homedir } from 'node:os';
-import { join, dirname } from 'node:path';
+import { basename, join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 
@@ -36,7 +36,8 @@ export function freePort() {
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /// Starts `icn-node --dev` (temporary base path) on free ports, with `extraArgs` appended;
-/// resolves once its JSON-RPC answers. `stop()` sends SIGTERM and waits for the exit.
+/// resolves once its JSON-RPC answers. `stop()` sends SIGTERM and waits for the exit; with
+/// `ICN_TEST_LOGS=<dir>` it keeps the node's log there (`<temporary dir name>.log`).
 export async function startDevNode(extraArgs = []) {
   const dir = mkdtempSync(join(tmpdir(), 'icn-js-'));
   const logPath = join(dir, 'node.log');
@@ -68,6 +69,10 @@ export async function startDevNode(extraArgs = []) {
       if (child.exitCode === null) {
         child.kill('SIGTERM');
         await exited;
+      }
+      if (process.env.ICN_TEST_LOGS) {
+        mkdirSync(process.env.ICN_TEST_LOGS, { recursive: true });
+        copyFileSync(logPath, join(process.env.ICN_TEST_LOGS, `${basename(dir)}.log`));
       }
       rmSync(dir, { recursive: true, force: true });
     },
