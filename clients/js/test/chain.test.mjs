@@ -82,8 +82,9 @@ before(async () => {
   [alice, bob, charlie, dave, ferdie] = ['//Alice', '//Bob', '//Charlie', '//Dave', '//Ferdie'].map((s) => keyring.addFromUri(s));
 });
 
-// The node's `icn-sla` log lines (its worker's probes), for failure messages.
-const slaLog = () => node.log().split('\n').filter((l) => l.includes('icn-sla')).slice(-40).join('\n');
+// The node's SLA worker lines (`era N: probed … failed: [reasons]`, report parts not sent),
+// for failure messages: the log shows no targets, so they are found by their text.
+const slaLog = () => node.log().split('\n').filter((l) => /\bera \d+: /.test(l)).slice(-40).join('\n');
 
 after(async () => {
   if (api) await api.disconnect();
